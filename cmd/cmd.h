@@ -1,0 +1,89 @@
+/* The command layer: argument parsing and output. The only code that prints
+ * to the user or decides the exit status (0 done, 1 refused or failed,
+ * 2 usage). */
+#pragma once
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "db.h"
+#include "json.h"
+#include "util.h"
+
+enum cmd_flags {
+        CMD_DB = 1 << 0,          /* opens the register before running */
+        CMD_WRITE = 1 << 1,       /* writes to the register */
+        CMD_CREATE = 1 << 2,      /* may create the register file */
+        CMD_ROOT = 1 << 3,        /* needs root (raw devices) */
+        CMD_DESTRUCTIVE = 1 << 4, /* can destroy data on a device */
+};
+
+struct ctx;
+
+/* One row of a command table: a group (with sub) or a leaf (with run). */
+struct command {
+        const char *name;
+        int (*run)(struct ctx *ctx, int argc, char **argv); /* returns the exit status */
+        unsigned flags;                                      /* enum cmd_flags */
+        const char *synopsis;  /* arguments after the command name, for usage */
+        const char *summary;   /* one line for `assetctl help` */
+        const char *options;   /* option help, one per line, or NULL */
+        const struct command *sub; /* sub-commands, ended by a {NULL} row */
+};
+
+/* What the dispatcher set up for a command. */
+struct ctx {
+        const char *db_opt;          /* --db as given, or NULL */
+        struct db *db;               /* open register when CMD_DB */
+        const struct command *cmd;   /* the leaf being run */
+        const char *path;            /* "asset add": the words that named it */
+};
+
+/* The table of every command (main.c). */
+extern const struct command commands[];
+
+/* Print the leaf's usage and options to stdout; returns 0. */
+int cmd_help(const struct ctx *ctx);
+/* Print "error: <fmt>" and the usage line to stderr; returns 2. */
+int cmd_usage_error(const struct ctx *ctx, const char *fmt, ...) _printf_(2, 3);
+/* Print "error: <fmt>" to stderr; returns 1. */
+int cmd_fail(const char *fmt, ...) _printf_(1, 2);
+/* Print err_msg() (or strerror) as an error; returns 1. */
+int cmd_fail_err(int r);
+/* Print "warning: <fmt>" to stderr. */
+void cmd_warn(const char *fmt, ...) _printf_(1, 2);
+
+/* Open the register named by --db/$ASSETCTL_DB/XDG (used by the dispatcher
+ * and by commands that open it late). */
+int cmd_open_db(struct ctx *ctx, unsigned flags);
+
+/* Output formats for listings and show. */
+enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
+
+/* A column: the JSON key and the table header. */
+struct column {
+        const char *key;
+        const char *header;
+};
+
+/* Print rows (a JSON array of objects) as an aligned table, JSON array or
+ * CSV with the given columns (JSON prints every key of every object). */
+void out_list(enum out_format f, const struct column *cols, json_t *rows);
+/* Print one object: "key: value" lines, a JSON object, or a CSV header+row. */
+void out_object(enum out_format f, const struct column *cols, json_t *obj);
+/* Write one CSV field (RFC 4180 quoting) to f. */
+void out_csv_field(FILE *f, const char *s);
+/* A JSON value as display text ("" for null, "yes"/"no" for booleans). */
+char *out_text(json_t *v);
+
+/* Common options for listings: --json, --csv. Use OPTS_FORMAT in the
+ * option array and out_format_opt() in the switch. */
+#define OPT_JSON 0x1001
+#define OPT_CSV 0x1002
+#define OPT_HELP 'h'
+#define OPTS_FORMAT {"json", no_argument, NULL, OPT_JSON}, {"csv", no_argument, NULL, OPT_CSV}
+#define OPTS_HELP {"help", no_argument, NULL, OPT_HELP}
+
+/* Reset getopt for a leaf's own parse (the dispatcher used it first). */
+void cmd_getopt_reset(void);

@@ -1,0 +1,264 @@
+/* assetctl: the dispatcher. One table names every command with its handler,
+ * what it needs before it runs and its help; `assetctl help`, `--help` and
+ * the shell completion are printed from it. */
+#include "config.h"
+#include "cmd.h"
+#include "commands.h"
+
+#include <locale.h>
+
+static int cmd_help_all(struct ctx *ctx, int argc, char **argv);
+static int cmd_version(struct ctx *ctx, int argc, char **argv);
+static int cmd_completion(struct ctx *ctx, int argc, char **argv);
+
+const struct command commands[] = {
+        {"init", cmd_init, CMD_DB | CMD_WRITE | CMD_CREATE, "--school NAME --tag-prefix PREFIX",
+         "create the register (or change the school's name)",
+         "  --school NAME        the school's name, printed on labels and certificates\n"
+         "  --tag-prefix PREFIX  asset tags are PREFIX-000001 upwards (A-Z, 0-9)\n"},
+        {"asset", NULL, 0, NULL, "the asset register", NULL, asset_commands},
+        {"person", NULL, 0, NULL, "people: staff, pupils, governors, volunteers", NULL, person_commands},
+        {"audit", NULL, 0, NULL, "the tamper-evident audit log", NULL, audit_commands},
+        {"demo", cmd_demo, 0, "[--keep] [--fast]", "a guided walk through the whole job on a throwaway register",
+         "  --keep   keep the temporary directory and say where it is\n"
+         "  --fast   no pauses between steps\n"},
+        {"help", cmd_help_all, 0, "[COMMAND]", "list the commands, or show one command's help", NULL},
+        {"version", cmd_version, 0, "", "print the version", NULL},
+        {"completion", cmd_completion, 0, "bash", "print a bash completion script", NULL},
+        {NULL},
+};
+
+static const char *prog = "assetctl";
+
+static void print_usage_line(FILE *f, const char *path, const struct command *c) {
+        fprintf(f, "usage: %s %s%s%s\n", prog, path, c->synopsis && *c->synopsis ? " " : "", c->synopsis ? c->synopsis : "");
+}
+
+static void print_group(FILE *f, const char *path, const struct command *table) {
+        size_t w = 0;
+        for (const struct command *c = table; c->name; c++)
+                if (strlen(c->name) > w) w = strlen(c->name);
+        if (path)
+                fprintf(f, "usage: %s %s COMMAND [OPTIONS]\n\ncommands:\n", prog, path);
+        else
+                fprintf(f, "usage: %s [--db PATH] COMMAND [SUBCOMMAND] [OPTIONS]\n\ncommands:\n", prog);
+        for (const struct command *c = table; c->name; c++)
+                fprintf(f, "  %-*s  %s\n", (int) w, c->name, c->summary);
+        fprintf(f, "\nRun '%s %s%sCOMMAND --help' for a command's options.\n", prog, path ? path : "", path ? " " : "");
+}
+
+int cmd_help(const struct ctx *ctx) {
+        print_usage_line(stdout, ctx->path, ctx->cmd);
+        printf("\n%s\n", ctx->cmd->summary);
+        if (ctx->cmd->options) printf("\noptions:\n%s", ctx->cmd->options);
+        return 0;
+}
+
+int cmd_usage_error(const struct ctx *ctx, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        fputs("error: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+        va_end(ap);
+        print_usage_line(stderr, ctx->path, ctx->cmd);
+        fprintf(stderr, "Run '%s %s --help' for the options.\n", prog, ctx->path);
+        return 2;
+}
+
+int cmd_fail(const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        fputs("error: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+        va_end(ap);
+        return 1;
+}
+
+int cmd_fail_err(int r) {
+        const char *m = err_msg();
+        return cmd_fail("%s", *m ? m : strerror(r < 0 ? -r : r));
+}
+
+void cmd_warn(const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        fputs("warning: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+        va_end(ap);
+}
+
+void cmd_getopt_reset(void) {
+        optind = 0; /* glibc: 0 re-initialises, including argument permutation */
+        opterr = 1;
+}
+
+int cmd_open_db(struct ctx *ctx, unsigned flags) {
+        if (ctx->db) return 0;
+        _cleanup_free_ char *path = db_default_path(ctx->db_opt);
+        unsigned of = 0;
+        if (flags & CMD_CREATE) of |= DB_CREATE;
+        return db_open(path, of, &ctx->db);
+}
+
+static const struct command *find(const struct command *table, const char *name) {
+        for (const struct command *c = table; c->name; c++)
+                if (streq(c->name, name)) return c;
+        return NULL;
+}
+
+static int cmd_help_all(struct ctx *ctx, int argc, char **argv) {
+        if (argc < 2) {
+                print_group(stdout, NULL, commands);
+                return 0;
+        }
+        const struct command *c = find(commands, argv[1]);
+        if (!c) return cmd_fail("'%s' is not an assetctl command: see 'assetctl help'", argv[1]);
+        if (c->sub && argc >= 3) {
+                const struct command *s = find(c->sub, argv[2]);
+                if (!s) return cmd_fail("'%s %s' is not an assetctl command: see 'assetctl help %s'", argv[1], argv[2], argv[1]);
+                _cleanup_free_ char *path = xasprintf("%s %s", c->name, s->name);
+                struct ctx sub = {.cmd = s, .path = path};
+                return cmd_help(&sub);
+        }
+        if (c->sub) {
+                print_group(stdout, c->name, c->sub);
+                return 0;
+        }
+        struct ctx sub = {.cmd = c, .path = c->name};
+        return cmd_help(&sub);
+}
+
+static int cmd_version(struct ctx *ctx, int argc, char **argv) {
+        printf("assetctl %s\n", ASSETCTL_VERSION);
+        return 0;
+}
+
+static int cmd_completion(struct ctx *ctx, int argc, char **argv) {
+        if (argc != 2 || !streq(argv[1], "bash")) return cmd_usage_error(ctx, "only 'bash' is supported");
+        printf("# bash completion for assetctl, generated from its command table\n"
+               "_assetctl() {\n"
+               "    local cur=${COMP_WORDS[COMP_CWORD]} words\n"
+               "    if [ $COMP_CWORD -eq 1 ]; then\n"
+               "        words=\"");
+        for (const struct command *c = commands; c->name; c++) printf("%s%s", c == commands ? "" : " ", c->name);
+        printf("\"\n    elif [ $COMP_CWORD -eq 2 ]; then\n        case ${COMP_WORDS[1]} in\n");
+        for (const struct command *c = commands; c->name; c++) {
+                if (!c->sub) continue;
+                printf("        %s) words=\"", c->name);
+                for (const struct command *s = c->sub; s->name; s++) printf("%s%s", s == c->sub ? "" : " ", s->name);
+                printf("\" ;;\n");
+        }
+        printf("        esac\n    fi\n"
+               "    [ -n \"$words\" ] && COMPREPLY=($(compgen -W \"$words\" -- \"$cur\")) || COMPREPLY=($(compgen -f -- \"$cur\"))\n"
+               "}\ncomplete -F _assetctl assetctl\n");
+        return 0;
+}
+
+/* Take --db PATH / --db=PATH out of argv wherever it stands before "--". */
+static const char *take_db_option(int *argc, char **argv, int *bad) {
+        const char *db = NULL;
+        int o = 1;
+        for (int i = 1; i < *argc; i++) {
+                if (streq(argv[i], "--")) {
+                        while (i < *argc) argv[o++] = argv[i++];
+                        break;
+                }
+                if (streq(argv[i], "--db")) {
+                        if (i + 1 >= *argc) {
+                                *bad = 1;
+                                break;
+                        }
+                        db = argv[++i];
+                        continue;
+                }
+                if (strncmp(argv[i], "--db=", 5) == 0) {
+                        db = argv[i] + 5;
+                        continue;
+                }
+                argv[o++] = argv[i];
+        }
+        *argc = o;
+        argv[o] = NULL;
+        return db;
+}
+
+static bool wants_help(int argc, char **argv) {
+        for (int i = 1; i < argc; i++) {
+                if (streq(argv[i], "--")) return false;
+                if (streq(argv[i], "--help") || streq(argv[i], "-h")) return true;
+        }
+        return false;
+}
+
+static int run(int argc, char **argv) {
+        int bad = 0;
+        struct ctx ctx = {0};
+        ctx.db_opt = take_db_option(&argc, argv, &bad);
+        if (bad) {
+                fprintf(stderr, "error: --db needs a path\n");
+                return 2;
+        }
+        if (argc < 2) {
+                print_group(stderr, NULL, commands);
+                return 2;
+        }
+        if (streq(argv[1], "--help") || streq(argv[1], "-h")) {
+                print_group(stdout, NULL, commands);
+                return 0;
+        }
+        if (streq(argv[1], "--version")) return cmd_version(&ctx, argc, argv);
+
+        const struct command *c = find(commands, argv[1]);
+        if (!c) {
+                fprintf(stderr, "error: '%s' is not an assetctl command: see 'assetctl help'\n", argv[1]);
+                return 2;
+        }
+        _cleanup_free_ char *path = xstrdup(c->name);
+        argc--, argv++;
+        if (c->sub) {
+                if (argc < 2 || argv[1][0] == '-') {
+                        bool help = argc >= 2 && (streq(argv[1], "--help") || streq(argv[1], "-h"));
+                        print_group(help ? stdout : stderr, c->name, c->sub);
+                        return help ? 0 : 2;
+                }
+                const struct command *s = find(c->sub, argv[1]);
+                if (!s) {
+                        fprintf(stderr, "error: '%s %s' is not an assetctl command: see 'assetctl %s --help'\n", c->name, argv[1], c->name);
+                        return 2;
+                }
+                free(path);
+                path = xasprintf("%s %s", c->name, s->name);
+                c = s;
+                argc--, argv++;
+        }
+        ctx.cmd = c;
+        ctx.path = path;
+        if (wants_help(argc, argv)) return cmd_help(&ctx);
+        if ((c->flags & CMD_ROOT) && geteuid() != 0)
+                return cmd_fail("'%s %s' needs root: run it with sudo", prog, path);
+        if (c->flags & CMD_DB) {
+                int r = cmd_open_db(&ctx, c->flags);
+                if (r < 0) return cmd_fail_err(r);
+        }
+        cmd_getopt_reset();
+        int status = c->run(&ctx, argc, argv);
+        db_close(ctx.db);
+        return status;
+}
+
+int main(int argc, char **argv) {
+        setlocale(LC_ALL, "");
+        /* argv is rewritten in place; give it room for the NULL at the end */
+        char **args = xcalloc((size_t) argc + 1, sizeof *args);
+        for (int i = 0; i < argc; i++) args[i] = argv[i];
+        int status = run(argc, args);
+        free(args);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, "error: cannot write output: %s\n", strerror(errno));
+                return 1;
+        }
+        return status;
+}

@@ -1,0 +1,43 @@
+/* Shared between the files of db/ only. */
+#pragma once
+
+#include "db.h"
+
+#include <openssl/evp.h>
+
+struct cached_stmt {
+        const char *sql;
+        sqlite3_stmt *st;
+};
+
+struct db {
+        sqlite3 *h;
+        char *path;
+        char *actor;
+        int tx_depth;                 /* nesting of db_begin() */
+        struct cached_stmt *cache;    /* prepared statements, by SQL text */
+        size_t n_cache, cap_cache;
+        /* audit event being built by db_audit_begin() */
+        bool ev_open;
+        char *ev_action, *ev_subject, *ev_details;
+        EVP_MD_CTX *ev_rows;          /* digest over the rows of the event */
+        int64_t ev_id;
+};
+
+
+struct migration {
+        int version;          /* PRAGMA user_version after this step */
+        const char *name;     /* what the step is for */
+        const char *sql;      /* the statements, run in one transaction */
+};
+extern const struct migration db_migrations[];
+extern const size_t db_n_migrations;
+
+/* A table whose rows the audit log covers; see audit.c. */
+struct covered_table {
+        const char *name;
+        const char *select_one; /* SELECT * FROM t WHERE rowid = ?1 */
+        const char *select_all; /* SELECT rowid, * FROM t ORDER BY rowid */
+};
+extern const struct covered_table db_covered_tables[];
+extern const size_t db_n_covered_tables;

@@ -1,0 +1,39 @@
+/* Register records: assets, their storage media, people. Records travel as
+ * JSON objects keyed by column name (snake_case), the same keys the
+ * command line prints with --json and the CSV export uses. */
+#pragma once
+
+#include "db.h"
+
+/* Assets. Insert/update take every column key present in a (missing keys
+ * bind NULL or the column default). */
+int db_asset_insert(struct db *db, json_t *a, int64_t *ret_id);
+int db_asset_update(struct db *db, int64_t id, json_t *a);
+/* One asset by tag (exact); -ENOENT if none. */
+int db_asset_by_tag(struct db *db, const char *tag, json_t **ret);
+/* Assets whose serial is `serial` (case-insensitive); an array. */
+int db_asset_by_serial(struct db *db, const char *serial, json_t **ret);
+/* The asset with this make and serial (case-insensitive); -ENOENT if none. */
+int db_asset_by_make_serial(struct db *db, const char *make, const char *serial, json_t **ret);
+/* All assets matching the optional filters, by tag. */
+int db_asset_list(struct db *db, const char *status, const char *location, const char *category, json_t **ret);
+/* Highest N of tags PREFIX-N (0 when none). */
+int db_asset_max_tag_number(struct db *db, const char *prefix, int64_t *ret);
+/* Set an asset's status (and updated_at) and audit nothing: callers audit. */
+int db_asset_set_status(struct db *db, int64_t id, const char *status);
+
+/* Storage media inside an asset. */
+int db_media_insert(struct db *db, int64_t asset_id, json_t *m, int64_t *ret_id);
+int db_media_by_asset(struct db *db, int64_t asset_id, json_t **ret);
+/* The medium with this serial; -ENOENT if none. */
+int db_media_by_serial(struct db *db, const char *serial, json_t **ret);
+int db_media_set_status(struct db *db, int64_t id, const char *status);
+
+/* People. */
+int db_person_insert(struct db *db, json_t *p, int64_t *ret_id);
+int db_person_update(struct db *db, int64_t id, json_t *p);
+/* One person by reference (case-insensitive); -ENOENT if none. */
+int db_person_by_ref(struct db *db, const char *ref, json_t **ret);
+/* One person by email (case-insensitive); -ENOENT if none. */
+int db_person_by_email(struct db *db, const char *email, json_t **ret);
+int db_person_list(struct db *db, const char *role, json_t **ret);

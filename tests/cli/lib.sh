@@ -1,0 +1,108 @@
+# Shared by the numbered command-line tests. Source it first:
+#   . "$(dirname "$0")/lib.sh"
+# Each case is one titled check; the script ends with `done_testing`.
+#
+#   run CMD...                 run a command; sets $out, $err, $rc
+#   check "title" COND...      pass if `COND` (a command) succeeds
+#   check_rc "title" N CMD...  run CMD and pass if it exits N
+#   check_out "title" EXPECTED CMD...  pass if CMD prints exactly EXPECTED
+#   check_err "title" N TEXT CMD...  pass if CMD exits N and stderr contains TEXT
+#   skip "title" "reason"      count a skipped case
+#   new_db                     a fresh register in $T (sets ASSETCTL_DB)
+#
+# $T is a private temp directory removed at exit (with any loop devices the
+# test registered through track_loop).
+set -u
+: "${ASSETCTL:?run through tests/run.sh}"
+A=$ASSETCTL
+T=$(mktemp -d /tmp/assetctl-cli.XXXXXX)
+_pass=0 _fail=0 _skip=0
+_loops=()
+export ASSETCTL_ACTOR=tester
+export LC_ALL=C.UTF-8
+
+cleanup() {
+  local l
+  for l in "${_loops[@]}"; do losetup -d "$l" 2>/dev/null; done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+
+done_testing() {
+  echo "$_pass $_fail $_skip" >"${RESULTS:-/dev/null}"
+  [ "$_fail" -eq 0 ]
+}
+
+_ok() { _pass=$((_pass + 1)); echo "ok - $1"; }
+_not_ok() {
+  _fail=$((_fail + 1)); echo "FAIL - $1"
+  [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /'
+  return 0
+}
+
+run() {
+  "$@" >"$T/.out" 2>"$T/.err"
+  rc=$?
+  out=$(cat "$T/.out"); err=$(cat "$T/.err")
+  return 0
+}
+
+check() {
+  local title=$1; shift
+  if "$@"; then _ok "$title"; else _not_ok "$title" "failed: $*"; fi
+}
+
+check_rc() {
+  local title=$1 want=$2; shift 2
+  run "$@"
+  if [ "$rc" -eq "$want" ]; then _ok "$title"
+  else _not_ok "$title" "exit $rc, wanted $want
+stdout: $out
+stderr: $err"; fi
+}
+
+check_out() {
+  local title=$1 want=$2; shift 2
+  run "$@"
+  if [ "$rc" -eq 0 ] && [ "$out" = "$want" ]; then _ok "$title"
+  else _not_ok "$title" "exit $rc
+--- wanted
+$want
+--- got
+$out
+--- stderr
+$err"; fi
+}
+
+check_err() {
+  local title=$1 want=$2 text=$3; shift 3
+  run "$@"
+  if [ "$rc" -eq "$want" ] && [[ "$err" == *"$text"* ]]; then _ok "$title"
+  else _not_ok "$title" "exit $rc (wanted $want)
+--- stderr wanted to contain
+$text
+--- got
+$err"; fi
+}
+
+skip() { _skip=$((_skip + 1)); echo "skip - $1: $2"; }
+
+new_db() {
+  export ASSETCTL_DB="$T/db${1:-}/assets.db"
+  "$A" init --school "Test School" --tag-prefix TS >/dev/null
+}
+
+# A loop device over a new image file of SIZE (e.g. 64M), SECTOR bytes per
+# sector (512 or 4096). Prints the device; registers it for cleanup.
+# Refuses to run unless root.
+make_loop() {
+  local size=$1 sector=${2:-512} img
+  img=$(mktemp "$T/img.XXXXXX")
+  truncate -s "$size" "$img"
+  local dev
+  dev=$(losetup --find --show --sector-size "$sector" "$img") || return 1
+  _loops+=("$dev")
+  echo "$dev"
+}
+
+need_root() { [ "$(id -u)" -eq 0 ]; }

@@ -1,0 +1,106 @@
+/* Small helpers shared by every folder: cleanup attributes, the error message
+ * a library function leaves for its caller, strings, hex, time and number
+ * parsing. Nothing here prints or exits. */
+#pragma once
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define _unused_ __attribute__((unused))
+#define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+
+/* Hand ownership out of a cleanup-attributed variable. */
+#define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })
+#define TAKE_FD(fd) ({ int _fd = (fd); (fd) = -1; _fd; })
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void closep(int *fd) { if (*fd >= 0) close(*fd); }
+static inline void fclosep(FILE **f) { if (*f) fclose(*f); }
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
+static inline bool streq(const char *a, const char *b) { return strcmp(a, b) == 0; }
+static inline bool streq_ptr(const char *a, const char *b) {
+        if (!a || !b) return a == b;
+        return strcmp(a, b) == 0;
+}
+static inline const char *strempty(const char *s) { return s ? s : ""; }
+static inline bool isempty(const char *s) { return !s || !*s; }
+
+/* The error message a failing library function leaves behind (per thread).
+ * err_set() formats it and returns -code (code is a positive errno), so a
+ * failing function can `return err_set(EINVAL, "...")`. err_msg() reads it;
+ * the caller in cmd/ prints it once. */
+int err_set(int code, const char *fmt, ...) _printf_(2, 3);
+/* Prefix the current message: "context: old message". Returns r unchanged. */
+int err_prefix(int r, const char *fmt, ...) _printf_(2, 3);
+const char *err_msg(void);
+void err_clear(void);
+
+/* Allocation that aborts on failure: running out of memory in a CLI is fatal. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) _printf_(1, 2);
+
+/* A growable string. */
+struct strbuf {
+        char *buf;   /* always NUL terminated once anything was added */
+        size_t len;  /* bytes used, not counting the NUL */
+        size_t cap;  /* bytes allocated */
+};
+void sb_add(struct strbuf *sb, const char *s, size_t n);
+void sb_puts(struct strbuf *sb, const char *s);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) _printf_(2, 3);
+void sb_free(struct strbuf *sb);
+/* Hand the buffer out (never NULL) and reset sb. */
+char *sb_take(struct strbuf *sb);
+
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void hex_encode(const uint8_t *in, size_t n, char *out);
+/* Parse exactly 2n hex digits into out; -EINVAL otherwise. */
+int hex_decode(const char *in, uint8_t *out, size_t n);
+
+/* Strict number parsing: the whole string, no sign surprises, range checked. */
+int parse_int64(const char *s, int64_t *ret);
+int parse_uint64(const char *s, uint64_t *ret);
+/* Money in pounds ("1234", "1234.5", "1,234.56", "£12") to pence. */
+int parse_money_pence(const char *s, int64_t *ret_pence);
+/* A calendar date: YYYY-MM-DD, or DD/MM/YYYY (UK, as Snipe-IT exports).
+ * Writes the canonical YYYY-MM-DD into ret (11 bytes). */
+int parse_date(const char *s, char ret[static 11]);
+/* Today's date in UTC as YYYY-MM-DD; $ASSETCTL_TODAY overrides it for tests. */
+void today(char ret[static 11]);
+/* Current UTC time as YYYY-MM-DDTHH:MM:SSZ; $ASSETCTL_NOW overrides it. */
+void now_utc(char ret[static 21]);
+/* Days from a to b (both YYYY-MM-DD); b - a. */
+int64_t date_diff_days(const char *a, const char *b);
+/* Date d plus n days into ret. */
+void date_add_days(const char *d, int64_t n, char ret[static 11]);
+
+/* True if s is valid UTF-8 with no control characters except tab. */
+bool utf8_valid(const char *s, size_t n);
+/* Trim ASCII white space at both ends, in place; returns s. */
+char *strstrip(char *s);
+/* Upper-case ASCII letters in place; returns s. */
+char *strupper(char *s);
+
+/* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
+int read_file(const char *path, size_t max, char **ret, size_t *ret_len);
+/* Write a file atomically (temp + rename) with the given mode. */
+int write_file_atomic(const char *path, const void *data, size_t n, int mode);
+/* mkdir -p with mode for the created directories. */
+int mkdir_p(const char *path, int mode);
