@@ -11,20 +11,27 @@
 #include "db-internal.h"
 #include "json.h"
 
-/* The tables whose rows the audit log covers. A migration that adds a table
- * holding register data adds it here too. */
-#define COVER(t) {t, "SELECT * FROM " t " WHERE rowid = ?1", "SELECT rowid, * FROM " t " ORDER BY rowid"}
-const struct covered_table db_covered_tables[] = {
+/* The tables whose rows the audit log covers: each schema part (the
+ * migration that creates them) lists its own. */
+const struct covered_table db_cover_foundation[] = {
         COVER("settings"),
         COVER("assets"),
         COVER("media"),
         COVER("people"),
+        {NULL},
 };
-const size_t db_n_covered_tables = ELEMENTSOF(db_covered_tables);
+static const struct covered_table *const cover_lists[] = {
+        db_cover_foundation, db_cover_loans, db_cover_wipe, db_cover_disposal,
+};
+
+/* Call-order iteration over every covered table. */
+#define FOREACH_COVERED(t) \
+        for (size_t _l = 0; _l < ELEMENTSOF(cover_lists); _l++) \
+                for (const struct covered_table *t = cover_lists[_l]; t->name; t++)
 
 static const struct covered_table *covered(const char *name) {
-        for (size_t i = 0; i < db_n_covered_tables; i++)
-                if (streq(db_covered_tables[i].name, name)) return &db_covered_tables[i];
+        FOREACH_COVERED(t)
+                if (streq(t->name, name)) return t;
         return NULL;
 }
 
@@ -264,8 +271,7 @@ static int verify_rows(struct db *db, struct audit_report *rep) {
         int r = db_prepare(db, "SELECT event_id, row_hash FROM audit_rows WHERE tbl = ?1 AND row_id = ?2 "
                                "ORDER BY event_id DESC, rowid DESC LIMIT 1", &latest);
         if (r < 0) return r;
-        for (size_t i = 0; i < db_n_covered_tables; i++) {
-                const struct covered_table *t = &db_covered_tables[i];
+        FOREACH_COVERED(t) {
                 sqlite3_stmt *all;
                 r = db_prepare(db, t->select_all, &all);
                 if (r < 0) return r;

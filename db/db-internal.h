@@ -39,5 +39,13 @@ struct covered_table {
         const char *select_one; /* SELECT * FROM t WHERE rowid = ?1 */
         const char *select_all; /* SELECT rowid, * FROM t ORDER BY rowid */
 };
-extern const struct covered_table db_covered_tables[];
-extern const size_t db_n_covered_tables;
+/* Each schema part lists its covered tables, ended by {NULL}. */
+#define COVER(t) {t, "SELECT * FROM " t " WHERE rowid = ?1", "SELECT rowid, * FROM " t " ORDER BY rowid"}
+extern const struct covered_table db_cover_foundation[];
+extern const struct covered_table db_cover_loans[];
+extern const struct covered_table db_cover_wipe[];
+extern const struct covered_table db_cover_disposal[];
+/* Schema text of the later migrations, one file each (schema-*.c). */
+extern const char db_schema_loans[];
+extern const char db_schema_wipe[];
+extern const char db_schema_disposal[];

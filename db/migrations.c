@@ -92,5 +92,8 @@ static const char m1_foundation[] =
 
 const struct migration db_migrations[] = {
         {1, "foundation: settings, assets, media, people, audit log", m1_foundation},
+        {2, "loans, stock-takes, incidents, lost property, checks", db_schema_loans},
+        {3, "wipes and their passes", db_schema_wipe},
+        {4, "keys, disposal, certificates, consignments", db_schema_disposal},
 };
 const size_t db_n_migrations = ELEMENTSOF(db_migrations);
