@@ -1,6 +1,45 @@
-/* assetctl demo: a guided walk through the job on a throwaway register. */
+/* assetctl demo: a guided walk through the job on a throwaway register.
+ * The story is told by the shell parts in demo/ (one per area, run in name
+ * order by demo/run.sh); this command finds them and runs them with this
+ * binary. */
+#include "config.h"
 #include "commands.h"
 
+#include <sys/stat.h>
+
+static char *find_demo(void) {
+        const char *e = getenv("ASSETCTL_DEMO_DIR");
+        const char *dirs[] = {e, ASSETCTL_SRCDIR "/demo", ASSETCTL_DATADIR "/demo"};
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                if (isempty(dirs[i])) continue;
+                char *p = xasprintf("%s/run.sh", dirs[i]);
+                struct stat st;
+                if (stat(p, &st) == 0) return p;
+                free(p);
+        }
+        return NULL;
+}
+
 int cmd_demo(struct ctx *ctx, int argc, char **argv) {
-        return cmd_fail("the demo is not written yet");
+        static const struct option opts[] = {{"keep", no_argument, NULL, 'k'}, {"fast", no_argument, NULL, 'f'}, OPTS_HELP, {}};
+        int c;
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+                if (c != 'k' && c != 'f') return cmd_usage_error(ctx, "unknown option");
+        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        _cleanup_free_ char *script = find_demo();
+        if (!script) return cmd_fail("cannot find the demo scripts (looked in %s/demo and %s/demo)", ASSETCTL_SRCDIR, ASSETCTL_DATADIR);
+        char self[4096];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (n < 0) return cmd_fail("cannot find this program: %s", strerror(errno));
+        self[n] = 0;
+        if (setenv("A", self, 1) < 0) return cmd_fail("cannot set up the demo: %s", strerror(errno));
+        fflush(stdout);
+        char **args = xcalloc((size_t) argc + 3, sizeof *args);
+        args[0] = (char *) "bash";
+        args[1] = script;
+        for (int i = 1; i < argc; i++) args[i + 1] = argv[i];
+        execvp("bash", args);
+        int e = errno;
+        free(args);
+        return cmd_fail("cannot run '%s': %s", script, strerror(e));
 }
