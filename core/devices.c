@@ -187,8 +187,9 @@ int asset_add_media_from(struct db *db, const char *tag, const char *path, json_
         int r = media_from_device(path, m);
         if (r < 0) return r;
         const char *wwn = json_str(m, "wwn");
-        _cleanup_json_ json_t *dup = NULL;
-        if (wwn && db_media_by_wwn(db, wwn, &dup) == 0)
+        _cleanup_json_ json_t *dup = NULL, *same = NULL;
+        /* a known serial: asset_add_media() says so; else a known WWN is the same drive */
+        if (wwn && db_media_by_serial(db, json_str(m, "serial"), &same) == -ENOENT && db_media_by_wwn(db, wwn, &dup) == 0)
                 return err_set(EEXIST, "medium with WWN '%s' is already registered in '%s'", wwn, json_str(dup, "asset_tag"));
         return asset_add_media(db, tag, m, ret_id);
 }
@@ -202,9 +203,9 @@ static bool is_candidate(const struct blockdev *b) {
 }
 
 static char *describe(const struct blockdev *b) {
-        _cleanup_free_ char *size = size_human(b->size_bytes);
-        return xasprintf("%s (%s%s%s, serial %s)", b->devnode, b->model ? b->model : "unknown model", b->model ? ", " : "",
-                         size, b->serial ? b->serial : "unknown");
+        _cleanup_free_ char *size = size_human(b->size_bytes), *serial = NULL, *model = NULL;
+        device_register_identity(b, &serial, &model);
+        return xasprintf("%s (%s, %s, serial %s)", b->devnode, model ? model : "unknown model", size, serial ? serial : "unknown");
 }
 
 int device_pick_new(struct db *db, char **ret_path, char **ret_why) {
