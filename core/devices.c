@@ -312,7 +312,9 @@ int usb_list(struct db *db, bool unregistered_only, json_t **ret) {
                 json_set_str(o, "product_id", pid);
                 json_set_str(o, "manufacturer", u->manufacturer);
                 json_set_str(o, "product", u->product);
-                json_set_str(o, "names_from", u->manufacturer || u->product ? (u->names_from_hwdb ? "hwdb" : "device") : NULL);
+                bool hw = u->manufacturer_from_hwdb || u->product_from_hwdb;
+                bool own = (u->manufacturer && !u->manufacturer_from_hwdb) || (u->product && !u->product_from_hwdb);
+                json_set_str(o, "names_from", hw && own ? "device+hwdb" : hw ? "hwdb" : own ? "device" : NULL);
                 json_set_str(o, "serial", u->serial);
                 _cleanup_free_ char *cls = xasprintf("%02x", u->class_code);
                 json_set_str(o, "class_code", cls);

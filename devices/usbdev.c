@@ -103,11 +103,11 @@ static void names_from_hwdb(struct udev *udev, struct udev_device *ud, struct us
         }
         if (!u->manufacturer && v) {
                 u->manufacturer = trimmed(v);
-                u->names_from_hwdb = true;
+                u->manufacturer_from_hwdb = true;
         }
         if (!u->product && m) {
                 u->product = trimmed(m);
-                u->names_from_hwdb = true;
+                u->product_from_hwdb = true;
         }
 }
 

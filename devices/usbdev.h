@@ -13,7 +13,7 @@ struct usbdev {
         uint16_t vendor_id, product_id;
         char *manufacturer;      /* the device's own string, else udev's hwdb; may be NULL */
         char *product;           /* likewise */
-        bool names_from_hwdb;    /* manufacturer/product came from the hwdb, not the device */
+        bool manufacturer_from_hwdb, product_from_hwdb; /* the name came from the hwdb, not the device */
         char *serial;            /* iSerialNumber, or NULL */
         uint8_t class_code;      /* the device class, or the first interface's when that is 0 */
         const char *class_name;  /* "hub", "hid", "printer", "mass-storage", ... (static) */
