@@ -93,8 +93,9 @@ static char *device_line(json_t *d) {
         decorate(d, false);
         _cleanup_free_ char *match = match_text(d);
         const char *mt = json_str(d, "model_text"), *st = json_str(d, "serial_text");
-        return xasprintf("%s: %s%s%s, %s %s, serial %s -> %s", json_str(d, "devnode"), *mt ? mt : "unknown model", ", ",
-                         json_str(d, "size"), json_str(d, "bus"), json_str(d, "kind"), *st ? st : "unknown", match);
+        _cleanup_free_ char *serial = json_str(d, "backing_file") ? xstrdup("") : xasprintf(", serial %s", *st ? st : "unknown");
+        return xasprintf("%s: %s, %s, %s %s%s -> %s", json_str(d, "devnode"), *mt ? mt : "unknown model", json_str(d, "size"),
+                         json_str(d, "bus"), json_str(d, "kind"), serial, match);
 }
 
 static const char *watch_source_why(enum blockwatch_source s, bool forced) {
@@ -175,7 +176,13 @@ static int devices_watch(struct ctx *ctx, enum out_format fmt, bool partitions, 
                         if (errno == EINTR) continue;
                         return cmd_fail("cannot wait for events: %s", strerror(errno));
                 }
-                if (p[1].revents & POLLIN) return 0; /* SIGINT or SIGTERM: a clean stop */
+                if (p[1].revents & POLLIN) {
+                        /* SIGINT or SIGTERM: a clean stop. Take the signal off the queue,
+                         * or unblocking it on the way out would kill us after all. */
+                        struct signalfd_siginfo si;
+                        while (read(sfd, &si, sizeof si) == (ssize_t) sizeof si) {}
+                        return 0;
+                }
                 if (p[0].revents & POLLIN) {
                         r = blockwatch_process(w);
                         if (r < 0) return cmd_fail_err(r);
