@@ -19,9 +19,9 @@
 #define STICK "/sys/devices/pci0000:00/0000:00:1a.0/usb3/3-2/3-2:1.0/host7/target7:0:0/7:0:0:0/block/sdd"
 #define HDD "/sys/devices/pci0000:00/0000:00:17.0/ata1/host0/target0:0:0/0:0:0:0/block/sda"
 
-/* Wait up to 3 s for the watch to queue something; returns the count. */
-static int wait_events(struct blockwatch *w) {
-        for (int i = 0; i < 30; i++) {
+/* Wait up to tenths/10 s for the watch to queue something; returns the count. */
+static int wait_events(struct blockwatch *w, int tenths) {
+        for (int i = 0; i < tenths; i++) {
                 struct pollfd p = {.fd = blockwatch_fd(w), .events = POLLIN};
                 if (poll(&p, 1, 100) > 0) {
                         int n = blockwatch_process(w);
@@ -45,11 +45,11 @@ static void watch_with(enum blockwatch_source source) {
 
         /* a drive already known changing is not an arrival */
         umockdev_testbed_uevent(tb, HDD, "change");
-        assert_int_equal(wait_events(w), 0);
+        assert_int_equal(wait_events(w, 5), 0);
 
         assert_true(umockdev_testbed_add_from_file(tb, DATA "usb-stick.umockdev", &error));
         umockdev_testbed_uevent(tb, STICK, "add");
-        assert_int_equal(wait_events(w), 1);
+        assert_int_equal(wait_events(w, 30), 1);
         assert_int_equal(blockwatch_next(w, &ev), 1);
         assert_true(ev.arrived);
         assert_string_equal(ev.dev->devnode, "/dev/sdd");
@@ -61,7 +61,7 @@ static void watch_with(enum blockwatch_source source) {
 
         umockdev_testbed_uevent(tb, STICK, "remove");
         umockdev_testbed_remove_device(tb, STICK);
-        assert_int_equal(wait_events(w), 1);
+        assert_int_equal(wait_events(w, 30), 1);
         assert_int_equal(blockwatch_next(w, &ev), 1);
         assert_false(ev.arrived);
         /* as last seen: the identity survives the device */
