@@ -601,6 +601,7 @@ static int blockdev_from_udev(const struct sysstate *s, struct udev_device *dev,
                 if (!b->model) b->model = underscores_to_spaces(udev_device_get_property_value(disk, "ID_MODEL"));
                 struct udev_device *hw = hw_parent(disk);
                 if (!b->model && hw) b->model = trimmed(udev_device_get_sysattr_value(hw, "model"));
+                if (!b->model && hw && streq(b->bus, "mmc")) b->model = trimmed(udev_device_get_sysattr_value(hw, "name"));
                 b->vendor = decode_enc(udev_device_get_property_value(disk, "ID_VENDOR_ENC"));
                 if (!b->vendor) b->vendor = underscores_to_spaces(udev_device_get_property_value(disk, "ID_VENDOR"));
                 struct udev_device *sd = scsi_parent(disk);
@@ -682,9 +683,12 @@ static bool listable(struct udev_device *dev, bool partitions) {
         return !is_virtual_nondrive(dev);
 }
 
-/* ... and after: an unused loop device (no backing file) is not a drive. */
+/* ... and after: an unused loop device (no backing file), an empty card
+ * reader or an optical drive (sr) is not a drive to list. */
 static bool listable_facts(const struct blockdev *b) {
-        return !streq(b->bus, "loop") || b->backing_file || (b->partition && b->size_bytes);
+        if (streq(b->bus, "loop")) return b->backing_file || (b->partition && b->size_bytes);
+        if (strncmp(b->name, "sr", 2) == 0) return false;
+        return b->size_bytes > 0;
 }
 
 int blockdev_list(bool partitions, struct blockdev ***ret, size_t *ret_n) {

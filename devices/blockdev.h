@@ -48,7 +48,8 @@ int blockdev_get(const char *path, struct blockdev **ret);
 
 /* All whole disks (with partitions too if `partitions`), sorted by name,
  * skipping loop devices with no backing file, virtual devices that are not
- * drives (dm, md, zram) and devices that vanish mid-scan. *ret is NULL when
+ * drives (dm, md, zram), optical drives, empty card readers (size 0) and
+ * devices that vanish mid-scan. *ret is NULL when
  * none; free with blockdev_list_free(). */
 int blockdev_list(bool partitions, struct blockdev ***ret, size_t *ret_n);
 void blockdev_list_free(struct blockdev **list, size_t n);

@@ -38,6 +38,14 @@ usb1,1,1,1d6b,0002,Linux 6.1.0 xhci-hcd,xHCI Host Controller,device,0000:00:14.0
   umock usb-hub "$A" usb --csv
 check_out "--unregistered --json: what is left has no serial" '"1-1"
 "1-1.1"' sh -c "umockdev-run -d '$UMOCK_DATA/usb-hub.umockdev' -- '$A' usb --unregistered --json | grep '\"path\"' | sed 's/.*: //; s/,\$//'"
+# Without udevd the ID_*_FROM_DATABASE properties are missing: the hwdb file is read directly.
+if [ -e /usr/lib/udev/hwdb.bin ] || [ -e /etc/udev/hwdb.bin ]; then
+  sed '/FROM_DATABASE/d' "$UMOCK_DATA/usb-hub.umockdev" >"$T/no-udev-props.umockdev"
+  check_out "names from the hwdb file when udev's properties are missing" "1-1.1,1,3,046d,c31c,\"Logitech, Inc.\",Keyboard K120,hwdb,,03,hid,no,no,," \
+    sh -c "umockdev-run -d '$T/no-udev-props.umockdev' -- '$A' usb --csv | grep '^1-1[.]1,'"
+else
+  skip "names from the hwdb file" "no udev hwdb.bin on this machine"
+fi
 check_rc "nothing USB plugged in: --unregistered exits 0" 0 umock sata-hdd "$A" usb --unregistered
 check_err "unexpected argument" 2 "unexpected argument 'x'" "$A" usb x
 done_testing
