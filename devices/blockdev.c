@@ -422,21 +422,6 @@ static char *pick_by_id(struct udev_device *dev) {
         return best ? TAKE_PTR(best) : TAKE_PTR(alias);
 }
 
-/* The WWN: udev's ID_WWN_WITH_EXTENSION/ID_WWN, else sysfs wwid in udev's
- * form ("naa.5000c500a1b2c3d4" -> "0x5000c500a1b2c3d4"; NVMe EUIs stay). */
-static char *disk_wwn(struct udev_device *disk) {
-        char *w = trimmed(udev_device_get_property_value(disk, "ID_WWN_WITH_EXTENSION"));
-        if (!w) w = trimmed(udev_device_get_property_value(disk, "ID_WWN"));
-        if (w) return w;
-        const char *v = udev_device_get_sysattr_value(disk, "wwid");
-        if (!v) v = udev_device_get_sysattr_value(disk, "device/wwid");
-        _cleanup_free_ char *t = trimmed(v);
-        if (!t) return NULL;
-        if (strncmp(t, "naa.", 4) == 0) return xasprintf("0x%s", t + 4);
-        if (strncmp(t, "eui.", 4) == 0 || strncmp(t, "nvme.", 5) == 0) return TAKE_PTR(t);
-        return NULL; /* t10 vendor ids are not world-wide names */
-}
-
 /* The device that holds the drive's identity in sysfs: the NVMe
  * controller, the SCSI device, else the disk's parent. Not owned. */
 static struct udev_device *hw_parent(struct udev_device *disk) {
@@ -444,6 +429,22 @@ static struct udev_device *hw_parent(struct udev_device *disk) {
         if (!p) p = scsi_parent(disk);
         if (!p) p = udev_device_get_parent(disk);
         return p;
+}
+
+/* The WWN: udev's ID_WWN_WITH_EXTENSION/ID_WWN, else sysfs wwid in udev's
+ * form ("naa.5000c500a1b2c3d4" -> "0x5000c500a1b2c3d4"; NVMe EUIs stay). */
+static char *disk_wwn(struct udev_device *disk) {
+        char *w = trimmed(udev_device_get_property_value(disk, "ID_WWN_WITH_EXTENSION"));
+        if (!w) w = trimmed(udev_device_get_property_value(disk, "ID_WWN"));
+        if (w) return w;
+        const char *v = udev_device_get_sysattr_value(disk, "wwid");
+        struct udev_device *hw = hw_parent(disk);
+        if (!v && hw) v = udev_device_get_sysattr_value(hw, "wwid");
+        _cleanup_free_ char *t = trimmed(v);
+        if (!t) return NULL;
+        if (strncmp(t, "naa.", 4) == 0) return xasprintf("0x%s", t + 4);
+        if (strncmp(t, "eui.", 4) == 0 || strncmp(t, "nvme.", 5) == 0) return TAKE_PTR(t);
+        return NULL; /* t10 vendor ids are not world-wide names */
 }
 
 /* The serial from sysfs when udev has none: NVMe controllers and virtio
@@ -454,10 +455,15 @@ static char *sysfs_serial(struct udev_device *disk) {
         if (!s && hw) s = trimmed(udev_device_get_sysattr_value(hw, "serial"));
         if (s) return s;
         struct udev_device *sd = scsi_parent(disk);
-        const char *vpd = sd ? udev_device_get_sysattr_value(sd, "vpd_pg80") : NULL;
-        /* page 0x80: 4 header bytes, then the serial */
-        if (vpd && strlen(vpd) > 4) return trimmed(vpd + 4);
-        return NULL;
+        if (!sd) return NULL;
+        /* VPD page 0x80 (binary): 4 header bytes, byte 3 the length, then the serial */
+        _cleanup_free_ char *path = xasprintf("%s/vpd_pg80", udev_device_get_syspath(sd)), *vpd = NULL;
+        size_t n = 0;
+        if (read_file(path, 4096, &vpd, &n) < 0 || n < 5 || (uint8_t) vpd[1] != 0x80) return NULL;
+        size_t len = (uint8_t) vpd[3];
+        if (len > n - 4) len = n - 4;
+        _cleanup_free_ char *serial = xstrndup(vpd + 4, len);
+        return trimmed(serial);
 }
 
 /* The drive's own serial and, behind a USB bridge, the bridge's. A USB

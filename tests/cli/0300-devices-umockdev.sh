@@ -49,6 +49,15 @@ sdg,/dev/sdg,,,KINGSTON SA400S37240G,50026B7782A1B2C3,,,240057409536,240 GB,512,
 sdg1,/dev/sdg1,,,KINGSTON SA400S37240G,50026B7782A1B2C3,,,240056795136,240 GB,512,512,ata,ssd,no,no,no,yes,sdg,,no,dm-0,yes,/var is on /dev/dm-0,,'/dev/sdg1' backs the running system (/var is on /dev/dm-0),,," \
   umock lvm-member "$A" devices --all --csv
 
+# The SATA disk as it looks without udevd (no ID_* properties, no by-id
+# links): model from the SCSI device (the kernel's 16 characters), serial
+# from VPD page 0x80, WWN from wwid.
+sed -e '/^E: ID_/d' -e '/^S: /d' -e 's/^A: vendor=ATA     \\n$/&\nH: vpd_pg80=0080000F57442D574343365933484A324B5834/' \
+  "$UMOCK_DATA/sata-hdd.umockdev" >"$T/sata-hdd-sysfs.umockdev"
+check_out "SATA without udevd: from sysfs" "$H
+sda,/dev/sda,,,WDC WD10EZEX-08W,WD-WCC6Y3HJ2KX4,,0x50014ee2b5e4a1c7,1000204886016,1.0 TB,512,4096,ata,hdd,yes,no,no,no,,,no,,no,,,,,," \
+  umockdev-run -d "$T/sata-hdd-sysfs.umockdev" -- "$A" devices --csv
+
 # The table: one line per drive, what a technician reads first.
 check "table: all drives, whole disks only, in name order" \
   test "$(umock "$UMOCK_ALL" "$A" devices | sed 's/ *$//')" = "DEVICE        SIZE     SECTORS   BUS   KIND   MODEL                         SERIAL                                 STATE                  ASSET
