@@ -694,6 +694,8 @@ static bool listable(struct udev_device *dev, bool partitions) {
 static bool listable_facts(const struct blockdev *b) {
         if (streq(b->bus, "loop")) return b->backing_file || (b->partition && b->size_bytes);
         if (strncmp(b->name, "sr", 2) == 0) return false;
+        /* eMMC boot and RPMB areas belong to the eMMC listed beside them */
+        if (strncmp(b->name, "mmcblk", 6) == 0 && (strstr(b->name, "boot") || strstr(b->name, "rpmb"))) return false;
         return b->size_bytes > 0;
 }
 
