@@ -8,3 +8,6 @@ int cmd_demo(struct ctx *ctx, int argc, char **argv);
 extern const struct command asset_commands[];
 extern const struct command person_commands[];
 extern const struct command audit_commands[];
+/* asset|person import and export (cmd-import.c); kind is enum import_kind. */
+int cmd_import_run(struct ctx *ctx, int argc, char **argv, int kind);
+int cmd_export_run(struct ctx *ctx, int argc, char **argv, int kind);

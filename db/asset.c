@@ -64,10 +64,14 @@ int db_asset_insert(struct db *db, json_t *a, int64_t *ret_id) {
         int r = db_prepare(db, "INSERT INTO assets(tag, serial, make, model, name, category, location, personal_data, "
                                "encrypted, purchased, cost_pence, supplier, order_number, warranty_until, notes, last_audited, "
                                "status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, 0), "
-                               "coalesce(?9, 0), ?10, ?11, ?12, ?13, ?14, ?15, ?16, coalesce(?17, 'in_stock'), ?18, ?18)", &st);
+                               "coalesce(?9, 0), ?10, ?11, ?12, ?13, ?14, ?15, ?16, coalesce(?17, 'in_stock'), coalesce(?19, ?18), "
+                               "coalesce(?20, ?19, ?18))", &st);
         if (r < 0) return r;
         for (size_t i = 0; i < ELEMENTSOF(keys); i++) bind_json(st, (int) i + 1, a, keys[i]);
         bind_json(st, 17, a, "status");
+        /* an import of our own export keeps the record's history */
+        bind_json(st, 19, a, "created_at");
+        bind_json(st, 20, a, "updated_at");
         char now[21];
         now_utc(now);
         db_bind_text(st, 18, now);
@@ -214,9 +218,11 @@ int db_person_insert(struct db *db, json_t *p, int64_t *ret_id) {
         sqlite3_stmt *st;
         int r = db_prepare(db, "INSERT INTO people(ref, name, email, role, job_title, authoriser, aup_signed, aup_version, "
                                "leaving_date, created_at, updated_at) VALUES (?1, ?2, ?3, coalesce(?4, 'staff'), ?5, "
-                               "coalesce(?6, 0), ?7, ?8, ?9, ?10, ?10)", &st);
+                               "coalesce(?6, 0), ?7, ?8, ?9, coalesce(?11, ?10), coalesce(?12, ?11, ?10))", &st);
         if (r < 0) return r;
         for (size_t i = 0; i < ELEMENTSOF(keys); i++) bind_json(st, (int) i + 1, p, keys[i]);
+        bind_json(st, 11, p, "created_at");
+        bind_json(st, 12, p, "updated_at");
         char now[21];
         now_utc(now);
         db_bind_text(st, 10, now);

@@ -6,7 +6,8 @@
 #include "db.h"
 
 /* Assets. Insert/update take every column key present in a (missing keys
- * bind NULL or the column default). */
+ * bind NULL or the column default; insert keeps created_at/updated_at when
+ * given, as an import of an export does, else stamps the current time). */
 int db_asset_insert(struct db *db, json_t *a, int64_t *ret_id);
 int db_asset_update(struct db *db, int64_t id, json_t *a);
 /* One asset by tag (exact); -ENOENT if none. */
