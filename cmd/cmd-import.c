@@ -23,13 +23,19 @@ int cmd_import_run(struct ctx *ctx, int argc, char **argv, int kind) {
         const char *what = kind == IMPORT_ASSETS ? "asset" : "person";
         const char *whats = kind == IMPORT_ASSETS ? "assets" : "people";
         if (r == -EINVAL) {
+                size_t n = 0;
                 for (size_t i = 0; i < t->n_prob; i++) {
                         const struct import_problem *p = &t->probs[i];
                         /* one line per problem; a row's second problem with the same text is noise */
                         if (i && p->line == t->probs[i - 1].line && streq(p->reason, t->probs[i - 1].reason)) continue;
-                        fprintf(stderr, "%s:%lld: %s: %s\n", file, (long long) p->line, p->column, p->reason);
+                        /* JSON has no useful line numbers: name the record (1-based) */
+                        if (t->json)
+                                fprintf(stderr, "%s: record %lld: %s: %s\n", file, (long long) p->line, p->column, p->reason);
+                        else
+                                fprintf(stderr, "%s:%lld: %s: %s\n", file, (long long) p->line, p->column, p->reason);
+                        n++;
                 }
-                return cmd_fail("'%s' not imported: nothing was changed (%zu problem%s)", file, t->n_prob, t->n_prob == 1 ? "" : "s");
+                return cmd_fail("'%s' not imported: nothing was changed (%zu problem%s)", file, n, n == 1 ? "" : "s");
         }
         if (r < 0) return cmd_fail("cannot import '%s': %s", file, err_msg());
         _cleanup_free_ char *ignored = import_ignored(t);

@@ -204,10 +204,10 @@ static void finish_record(struct csv_state *s) {
                         r->bad = true;
                 } else if (s->n != t->n_cols) {
                         if (s->n > t->n_cols)
-                                import_problem(t, line, col_name(t, t->n_cols, nb), "%zu fields but the header has %zu columns",
+                                import_problem(t, line, col_name(t, t->n_cols, nb), "extra field (the row has %zu fields, the header %zu)",
                                                s->n, t->n_cols);
                         else
-                                import_problem(t, line, col_name(t, s->n, nb), "missing: %zu fields but the header has %zu columns",
+                                import_problem(t, line, col_name(t, s->n, nb), "missing (the row has %zu fields, the header %zu)",
                                                s->n, t->n_cols);
                         r->bad = true;
                 }
@@ -292,8 +292,11 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
                         else {
                                 struct import_record *r = add_record(t, at);
                                 r->bad = true;
-                                import_problem(t, at, name, "bad quoting: a quote inside an unquoted field or text after a closing quote (on line %lld)",
-                                               (long long) line);
+                                if (at == line)
+                                        import_problem(t, at, name, "bad quoting: a quote inside an unquoted field or text after a closing quote");
+                                else
+                                        import_problem(t, at, name, "bad quoting: a quote inside an unquoted field or text after a closing quote (on line %lld)",
+                                                       (long long) line);
                         }
                         /* start again on the next line */
                         drop_record(&s);
