@@ -732,17 +732,20 @@ int import_map(struct import_table *t, enum import_kind kind, const struct impor
 
 /* --------------------------------------------------- duplicates, writing */
 
-/* A small open-addressing set of strings (ASCII case-folded) to line numbers. */
+/* A small open-addressing set of strings (ASCII case-folded) to line
+ * numbers; each slot keeps the key's hash so that probing compares strings
+ * only when the hashes agree. */
 struct seen {
         size_t cap, n;
         char **keys;
+        uint64_t *hashes;
         int64_t *lines;
 };
 
 static uint64_t fold_hash(const char *s) {
         uint64_t h = 1469598103934665603ull;
-        for (; *s; s++) h = (h ^ (uint64_t) tolower((unsigned char) *s)) * 1099511628211ull;
-        return h;
+        for (; *s; s++) h = (h ^ (uint64_t) (unsigned char) tolower((unsigned char) *s)) * 1099511628211ull;
+        return h ^ (h >> 29);
 }
 
 /* Insert key; returns the earlier line if it was there, else 0. */
@@ -750,25 +753,30 @@ static int64_t seen_add(struct seen *s, const char *key, int64_t line) {
         if (2 * (s->n + 1) > s->cap) {
                 struct seen big = {.cap = s->cap ? 2 * s->cap : 1024};
                 big.keys = xcalloc(big.cap, sizeof *big.keys);
+                big.hashes = xcalloc(big.cap, sizeof *big.hashes);
                 big.lines = xcalloc(big.cap, sizeof *big.lines);
                 for (size_t i = 0; i < s->cap; i++)
                         if (s->keys[i]) {
-                                size_t j = fold_hash(s->keys[i]) & (big.cap - 1);
+                                size_t j = s->hashes[i] & (big.cap - 1);
                                 while (big.keys[j]) j = (j + 1) & (big.cap - 1);
                                 big.keys[j] = s->keys[i];
+                                big.hashes[j] = s->hashes[i];
                                 big.lines[j] = s->lines[i];
                         }
                 big.n = s->n;
                 free(s->keys);
+                free(s->hashes);
                 free(s->lines);
                 *s = big;
         }
-        size_t j = fold_hash(key) & (s->cap - 1);
+        uint64_t h = fold_hash(key);
+        size_t j = h & (s->cap - 1);
         while (s->keys[j]) {
-                if (strcasecmp(s->keys[j], key) == 0) return s->lines[j];
+                if (s->hashes[j] == h && strcasecmp(s->keys[j], key) == 0) return s->lines[j];
                 j = (j + 1) & (s->cap - 1);
         }
         s->keys[j] = xstrdup(key);
+        s->hashes[j] = h;
         s->lines[j] = line;
         s->n++;
         return 0;
@@ -777,6 +785,7 @@ static int64_t seen_add(struct seen *s, const char *key, int64_t line) {
 static void seen_free(struct seen *s) {
         for (size_t i = 0; i < s->cap; i++) free(s->keys[i]);
         free(s->keys);
+        free(s->hashes);
         free(s->lines);
         *s = (struct seen) {0};
 }
@@ -787,6 +796,8 @@ static const char *line_word(const struct import_table *t) { return t->json ? "r
  * against the register; false (problem recorded) when it is one. */
 static bool check_duplicate(struct db *db, struct import_table *t, struct import_record *rec, enum import_kind kind,
                             struct seen *tags, struct seen *serials) {
+        /* db is NULL when the register held none of these before the import:
+         * then only the file itself can hold duplicates */
         char nb[32];
         ssize_t col;
         _cleanup_json_ json_t *dup = NULL;
@@ -797,7 +808,7 @@ static bool check_duplicate(struct db *db, struct import_table *t, struct import
                 int64_t prev = seen_add(tags, ref, rec->line);
                 if (prev)
                         import_problem(t, rec->line, cn, "duplicate reference '%s' (also on %s %lld)", ref, line_word(t), (long long) prev);
-                else if (db_person_by_ref(db, ref, &dup) == 0)
+                else if (db && db_person_by_ref(db, ref, &dup) == 0)
                         import_problem(t, rec->line, cn, "reference '%s' is already in the register (%s)", ref, json_str(dup, "name"));
                 else
                         return true;
@@ -812,7 +823,7 @@ static bool check_duplicate(struct db *db, struct import_table *t, struct import
                         import_problem(t, rec->line, cn, "duplicate tag '%s' (also on %s %lld)", tag, line_word(t), (long long) prev);
                         return false;
                 }
-                if (db_asset_by_tag(db, tag, &dup) == 0) {
+                if (db && db_asset_by_tag(db, tag, &dup) == 0) {
                         import_problem(t, rec->line, cn, "tag '%s' is already in the register", tag);
                         return false;
                 }
@@ -824,7 +835,7 @@ static bool check_duplicate(struct db *db, struct import_table *t, struct import
         int64_t prev = seen_add(serials, k, rec->line);
         if (prev)
                 import_problem(t, rec->line, cn, "duplicate serial '%s' (%s) (also on %s %lld)", serial, make, line_word(t), (long long) prev);
-        else if (db_asset_by_make_serial(db, make, serial, &dup) == 0)
+        else if (db && db_asset_by_make_serial(db, make, serial, &dup) == 0)
                 import_problem(t, rec->line, cn, "serial '%s' (%s) is already registered as '%s'", serial, make, json_str(dup, "tag"));
         else
                 return true;
@@ -896,7 +907,10 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
         }
         int r = db_begin(db);
         if (r < 0) return r;
-        int64_t next = 0;
+        int64_t next = 0, existing = 0;
+        r = kind == IMPORT_ASSETS ? db_asset_count(db, &existing) : db_person_count(db, &existing);
+        if (r >= 0) r = db_tune_bulk(db);
+        if (r < 0) goto fail;
         if (kind == IMPORT_ASSETS) {
                 r = school_get(db, NULL, &prefix);
                 if (r >= 0) r = db_asset_max_tag_number(db, prefix, &next);
@@ -911,7 +925,7 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
         size_t added = 0;
         for (size_t i = 0; i < t->n_rec; i++) {
                 struct import_record *rec = &t->recs[i];
-                if (build_record(t, rec, kind) && check_duplicate(db, t, rec, kind, &tags, &serials) && t->n_prob == 0 &&
+                if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials) && t->n_prob == 0 &&
                     write_record(db, t, rec, kind, hook, prefix, &next))
                         added++;
                 if (rec->rec) {

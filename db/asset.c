@@ -2,10 +2,12 @@
 #include "json.h"
 
 /* Bind obj[key] to parameter i: strings as text, integers, booleans as 0/1,
- * absent or null as NULL. */
+ * absent or null as NULL. The text is not copied (SQLITE_STATIC): obj must
+ * outlive the statement's next step, as it does in every caller here (each
+ * binds, steps and resets at once). */
 static void bind_json(sqlite3_stmt *st, int i, json_t *obj, const char *key) {
         json_t *v = json_object_get(obj, key);
-        if (json_is_string(v)) sqlite3_bind_text(st, i, json_string_value(v), -1, SQLITE_TRANSIENT);
+        if (json_is_string(v)) sqlite3_bind_text(st, i, json_string_value(v), (int) json_string_length(v), SQLITE_STATIC);
         else if (json_is_integer(v)) sqlite3_bind_int64(st, i, json_integer_value(v));
         else if (json_is_boolean(v)) sqlite3_bind_int(st, i, json_is_true(v));
         else sqlite3_bind_null(st, i);
@@ -270,3 +272,16 @@ int db_person_list(struct db *db, const char *role, json_t **ret) {
         db_bind_text(st, 1, role);
         return collect(db, st, person_bools, ret);
 }
+
+static int count(struct db *db, const char *sql, int64_t *ret) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, sql, &st);
+        if (r < 0) return r;
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) *ret = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        return rc == SQLITE_ROW ? 0 : db_error(db, rc, "cannot read the register");
+}
+
+int db_asset_count(struct db *db, int64_t *ret) { return count(db, "SELECT count(*) FROM assets", ret); }
+int db_person_count(struct db *db, int64_t *ret) { return count(db, "SELECT count(*) FROM people", ret); }

@@ -148,6 +148,9 @@ void db_close(struct db *db) {
         for (size_t i = 0; i < db->n_cache; i++) sqlite3_finalize(db->cache[i].st);
         free(db->cache);
         if (db->ev_rows) EVP_MD_CTX_free(db->ev_rows);
+        if (db->row_ctx) EVP_MD_CTX_free(db->row_ctx);
+        if (db->sha256) EVP_MD_free(db->sha256);
+        sb_free(&db->row_buf);
         free(db->ev_action);
         free(db->ev_subject);
         free(db->ev_details);
@@ -158,6 +161,10 @@ void db_close(struct db *db) {
 }
 
 const char *db_actor(struct db *db) { return db->actor; }
+
+int db_tune_bulk(struct db *db) {
+        return exec(db, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY", "cannot tune the connection");
+}
 
 int db_prepare(struct db *db, const char *sql, sqlite3_stmt **ret) {
         for (size_t i = 0; i < db->n_cache; i++)

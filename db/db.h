@@ -43,6 +43,11 @@ int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 
+/* Tune the connection for bulk writes (an import of thousands of rows):
+ * a page cache large enough (64 MiB) that the transaction's pages are not
+ * spilled to the WAL and read back, and temporary b-trees in memory. */
+int db_tune_bulk(struct db *db);
+
 /* A cached prepared statement for a constant SQL string (compared by pointer
  * first, then text). The statement is reset and its bindings cleared; the
  * db owns it. */

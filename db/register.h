@@ -23,6 +23,11 @@ int db_asset_max_tag_number(struct db *db, const char *prefix, int64_t *ret);
 /* Set an asset's status (and updated_at) and audit nothing: callers audit. */
 int db_asset_set_status(struct db *db, int64_t id, const char *status);
 
+/* Number of assets, of people (an import into an empty table needs no
+ * look-ups against the register). */
+int db_asset_count(struct db *db, int64_t *ret);
+int db_person_count(struct db *db, int64_t *ret);
+
 /* Storage media inside an asset. */
 int db_media_insert(struct db *db, int64_t asset_id, json_t *m, int64_t *ret_id);
 int db_media_by_asset(struct db *db, int64_t asset_id, json_t **ret);
