@@ -100,6 +100,7 @@ int cmd_open_db(struct ctx *ctx, unsigned flags) {
         _cleanup_free_ char *path = db_default_path(ctx->db_opt);
         unsigned of = 0;
         if (flags & CMD_CREATE) of |= DB_CREATE;
+        if (!(flags & (CMD_WRITE | CMD_CREATE))) of |= DB_QUERY;
         return db_open(path, of, &ctx->db);
 }
 

@@ -166,7 +166,7 @@ int db_audit_end(struct db *db) {
 
         char ts[21];
         now_utc(ts);
-        _cleanup_free_ char *input = event_hash_input(db->ev_id, ts, db->actor, db->ev_action, db->ev_subject,
+        _cleanup_free_ char *input = event_hash_input(db->ev_id, ts, db_actor(db), db->ev_action, db->ev_subject,
                                                       db->ev_details, rows, prev);
         char hash[65];
         sha256_hex(input, strlen(input), hash);
@@ -175,7 +175,7 @@ int db_audit_end(struct db *db) {
         if (r < 0) return r;
         db_bind_int(st, 1, db->ev_id);
         db_bind_text(st, 2, ts);
-        db_bind_text(st, 3, db->actor);
+        db_bind_text(st, 3, db_actor(db));
         db_bind_text(st, 4, db->ev_action);
         db_bind_text(st, 5, db->ev_subject);
         db_bind_text(st, 6, db->ev_details);

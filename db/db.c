@@ -118,7 +118,7 @@ int db_open(const char *path, unsigned flags, struct db **ret) {
 
         struct db *db = xcalloc(1, sizeof *db);
         db->path = xstrdup(path);
-        db->actor = find_actor();
+
         int oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
         int rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
         int r;
@@ -128,9 +128,11 @@ int db_open(const char *path, unsigned flags, struct db **ret) {
         }
         sqlite3_extended_result_codes(db->h, 1);
         sqlite3_busy_timeout(db->h, 10000);
+        /* foreign keys always: a command that writes by mistake without
+         * CMD_WRITE must still be checked */
         r = exec(db, "PRAGMA foreign_keys = ON", path);
         if (r < 0) goto fail;
-        if (!(flags & DB_READONLY)) {
+        if (!(flags & (DB_READONLY | DB_QUERY))) {
                 r = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", path);
                 if (r < 0) goto fail;
         }
@@ -160,7 +162,12 @@ void db_close(struct db *db) {
         free(db);
 }
 
-const char *db_actor(struct db *db) { return db->actor; }
+/* Looked up on first use: a read-only command never needs it, and the
+ * passwd look-up (NSS) is a good part of a short command's start-up. */
+const char *db_actor(struct db *db) {
+        if (!db->actor) db->actor = find_actor();
+        return db->actor;
+}
 
 int db_tune_bulk(struct db *db) {
         return exec(db, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY", "cannot tune the connection");

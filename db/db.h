@@ -15,6 +15,9 @@ struct db;
 enum db_open_flags {
         DB_CREATE = 1 << 0,   /* create the file (and its directories) if missing */
         DB_READONLY = 1 << 1, /* open read-only; no migrations are run */
+        DB_QUERY = 1 << 2,    /* the caller only reads: skip what only writers need
+                               * (the WAL pragma, which persists in the file
+                               * anyway, and synchronous = NORMAL) */
 };
 
 /* Where the database lives: explicit path, else $ASSETCTL_DB, else
