@@ -122,6 +122,22 @@ int db_audit_begin(struct db *db, const char *action, const char *subject, json_
         return 0;
 }
 
+/* Write the audit_rows entry of the open event and add it to the event's
+ * digest. */
+static int record_row(struct db *db, const struct covered_table *t, int64_t rowid, const char *hash) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "INSERT INTO audit_rows(event_id, tbl, row_id, row_hash) VALUES (?1, ?2, ?3, ?4)", &st);
+        if (r < 0) return r;
+        db_bind_int(st, 1, db->ev_id);
+        sqlite3_bind_text(st, 2, t->name, -1, SQLITE_STATIC);
+        db_bind_int(st, 3, rowid);
+        sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
+        r = db_step_done(db, st, "cannot write the audit log");
+        if (r < 0) return r;
+        rows_digest_add(db->ev_rows, t->name, rowid, hash);
+        return 0;
+}
+
 int db_audit_row(struct db *db, const char *table, int64_t rowid) {
         const struct covered_table *t = covered(table);
         if (!t) return err_set(EINVAL, "table '%s' is not covered by the audit log", table);
@@ -136,16 +152,7 @@ int db_audit_row(struct db *db, const char *table, int64_t rowid) {
         sqlite3_reset(st);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db, rc, "cannot read the changed row");
         if (!hash[0]) snprintf(hash, sizeof hash, "%s", "deleted");
-        r = db_prepare(db, "INSERT INTO audit_rows(event_id, tbl, row_id, row_hash) VALUES (?1, ?2, ?3, ?4)", &st);
-        if (r < 0) return r;
-        db_bind_int(st, 1, db->ev_id);
-        sqlite3_bind_text(st, 2, t->name, -1, SQLITE_STATIC);
-        db_bind_int(st, 3, rowid);
-        sqlite3_bind_text(st, 4, hash, 64, SQLITE_STATIC);
-        r = db_step_done(db, st, "cannot write the audit log");
-        if (r < 0) return r;
-        rows_digest_add(db->ev_rows, t->name, rowid, hash);
-        return 0;
+        return record_row(db, t, rowid, hash);
 }
 
 int db_audit_end(struct db *db) {
