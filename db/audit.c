@@ -351,8 +351,13 @@ int db_audit_verify(struct db *db, struct audit_report *ret) {
 
 int db_audit_list(struct db *db, const char *subject, json_t **ret) {
         sqlite3_stmt *st;
+        /* an asset or person is also the subject of the events that wrote its
+         * row under another subject: an import names the file */
         int r = db_prepare(db, "SELECT id, time, actor, action, subject, details, hash FROM audit_events "
-                               "WHERE ?1 IS NULL OR subject = ?1 ORDER BY id", &st);
+                               "WHERE ?1 IS NULL OR subject = ?1 OR id IN ("
+                               "SELECT r.event_id FROM audit_rows r JOIN assets a ON r.tbl = 'assets' AND r.row_id = a.id WHERE a.tag = ?1 "
+                               "UNION SELECT r.event_id FROM audit_rows r JOIN people p ON r.tbl = 'people' AND r.row_id = p.id WHERE p.ref = ?1) "
+                               "ORDER BY id", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, subject);
         json_t *arr = json_array();

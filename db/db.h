@@ -98,6 +98,8 @@ struct audit_report {
 int db_audit_verify(struct db *db, struct audit_report *ret);
 void audit_report_done(struct audit_report *r);
 
-/* Events, oldest first, optionally only those whose subject is `subject`;
+/* Events, oldest first, optionally only those about `subject` (named as
+ * their subject, or, for an asset tag or person reference, that wrote its
+ * row, as an import does);
  * an array of JSON objects (id, time, actor, action, subject, details, hash). */
 int db_audit_list(struct db *db, const char *subject, json_t **ret);

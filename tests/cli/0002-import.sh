@@ -34,6 +34,12 @@ check_out "one audit event per import file" "asset.import snipeit-assets.csv
 asset.import ours-assets.csv
 person.import snipeit-users.csv
 person.import staff.csv" sqlite3 "$ASSETCTL_DB" "SELECT action || ' ' || subject FROM audit_events WHERE action LIKE '%.import'"
+check_out "audit log of an imported asset shows its import" "asset.import,snipeit-assets.csv" \
+  sh -c "\"$A\" audit log YA-000100 --csv | tail -n +2 | cut -d, -f4,5"
+check_out "audit log of an imported person shows its import" "person.import,staff.csv" \
+  sh -c "\"$A\" audit log SJO --csv | tail -n +2 | cut -d, -f4,5"
+check_out "a multi-line note keeps to its column in show" "notes:          Keyboard replaced
+                under warranty, 2024" sh -c "\"$A\" asset show YA-000100 | grep -A1 '^notes:'"
 check_rc "audit verify after imports" 0 "$A" audit verify
 check_err "an imported row edited behind the tool's back is caught" 1 \
   "error: audit log broken: event 4: assets row 4 was changed after it (edited behind the tool's back)" \
