@@ -5,6 +5,11 @@
 
 int cmd_init(struct ctx *ctx, int argc, char **argv);
 int cmd_demo(struct ctx *ctx, int argc, char **argv);
+int cmd_label(struct ctx *ctx, int argc, char **argv);
+int cmd_printers(struct ctx *ctx, int argc, char **argv);
 extern const struct command asset_commands[];
 extern const struct command person_commands[];
 extern const struct command audit_commands[];
+/* label --printer (cmd-printer.c) */
+struct label_text;
+int label_print_cmd(struct ctx *ctx, const char *dev, const char *media, const struct label_text *items, size_t n, int ecc);
