@@ -33,27 +33,38 @@ static bool dark(const struct img *im, int x, int y) {
         return (r * 299 + g * 587 + b * 114) / 1000 < 128;
 }
 
-/* The symbol's bounding box inside rect [x0,x1) x [y0,y1) (pixels): the
- * dark columns from the first one up to a white gap of at least `gap`
- * columns (the quiet zone before the text), then the rows they span. */
-static bool find_symbol(const struct img *im, int x0, int y0, int x1, int y1, int gap, int box[4]) {
-        int first = -1, last = -1, white = 0;
-        for (int x = x0; x < x1; x++) {
+/* The symbol's bounding box inside rect [x0,x1) x [y0,y1) (pixels). The
+ * first dark column is the finder patterns' left edge; the top-left finder's
+ * top edge, a run of 7 dark modules, gives the module size; the symbol then
+ * runs right until a white gap of 3 modules (the quiet zone is 4, and no
+ * symbol has 3 white columns side by side), and down over the rows it spans. */
+static bool find_symbol(const struct img *im, int x0, int y0, int x1, int y1, int box[4]) {
+        int first = -1, top = -1;
+        for (int x = x0; x < x1 && first < 0; x++)
+                for (int y = y0; y < y1; y++)
+                        if (dark(im, x, y)) {
+                                first = x, top = y;
+                                break;
+                        }
+        if (first < 0) return false;
+        int run = 0;
+        while (first + run < x1 && dark(im, first + run, top + 1)) run++;
+        int gap = (int) (3 * run / 7.0), last = first, white = 0;
+        if (gap < 2) gap = 2;
+        for (int x = first; x < x1; x++) {
                 bool any = false;
                 for (int y = y0; y < y1 && !any; y++) any = dark(im, x, y);
                 if (any) {
-                        if (first < 0) first = x;
                         last = x;
                         white = 0;
-                } else if (first >= 0 && ++white >= gap)
+                } else if (++white >= gap)
                         break;
         }
-        if (first < 0) return false;
-        int top = -1, bottom = -1;
+        int bottom = top;
         for (int y = y0; y < y1; y++)
                 for (int x = first; x <= last; x++)
                         if (dark(im, x, y)) {
-                                if (top < 0) top = y;
+                                if (y < top) top = y;
                                 bottom = y;
                                 break;
                         }
@@ -197,7 +208,7 @@ int main(int argc, char **argv) {
                 files[i] = xasprintf("%s/%03d.png", dir, first + i + 1);
                 crop(page, x0, y0, x1 - x0, y1 - y0, files[i]);
                 int box[4];
-                if (!find_symbol(&im, x0, y0, x1, y1, (int) (1.0 * px), box)) continue; /* empty position */
+                if (!find_symbol(&im, x0, y0, x1, y1, box)) continue; /* empty position */
                 /* a symbol is square with 17+4v modules; finder patterns at its corners */
                 double bx0 = box[0] / px, by0 = box[1] / px, bx1 = box[2] / px, by1 = box[3] / px;
                 double side = bx1 - bx0;
