@@ -332,10 +332,10 @@ int label_write_svg(const char *path, const struct label_spec *spec, const struc
         struct outfile o;
         r = outfile_open(&o, path);
         if (r < 0) return r;
-        cairo_surface_t *surface = cairo_svg_surface_create_for_stream(write_stream, o.f, spec->width * 72 / 25.4, spec->height * 72 / 25.4);
+        /* with the document unit set to mm, user space is millimetres */
+        cairo_surface_t *surface = cairo_svg_surface_create_for_stream(write_stream, o.f, spec->width, spec->height);
         cairo_svg_surface_set_document_unit(surface, CAIRO_SVG_UNIT_MM);
         cairo_t *cr = cairo_create(surface);
-        cairo_scale(cr, 72 / 25.4, 72 / 25.4);
         cairo_set_source_rgb(cr, 1, 1, 1);
         cairo_paint(cr);
         label_draw(cr, l, 0, 0);

@@ -61,13 +61,16 @@ static bool find_symbol(const struct img *im, int x0, int y0, int x1, int y1, in
                         break;
         }
         int bottom = top;
-        for (int y = y0; y < y1; y++)
-                for (int x = first; x <= last; x++)
-                        if (dark(im, x, y)) {
-                                if (y < top) top = y;
-                                bottom = y;
-                                break;
-                        }
+        white = 0;
+        for (int y = top; y < y1; y++) {
+                bool any = false;
+                for (int x = first; x <= last && !any; x++) any = dark(im, x, y);
+                if (any) {
+                        bottom = y;
+                        white = 0;
+                } else if (++white >= gap)
+                        break;
+        }
         box[0] = first, box[1] = top, box[2] = last + 1, box[3] = bottom + 1;
         return true;
 }
@@ -208,7 +211,9 @@ int main(int argc, char **argv) {
                 files[i] = xasprintf("%s/%03d.png", dir, first + i + 1);
                 crop(page, x0, y0, x1 - x0, y1 - y0, files[i]);
                 int box[4];
-                if (!find_symbol(&im, x0, y0, x1, y1, box)) continue; /* empty position */
+                /* on a tall label the code sits on top, within a square of the label's width */
+                int sy1 = lw >= lh * 1.25 ? y1 : (int) fmin(y1, y0 + lw * px);
+                if (!find_symbol(&im, x0, y0, x1, sy1, box)) continue; /* empty position */
                 /* a symbol is square with 17+4v modules; finder patterns at its corners */
                 double bx0 = box[0] / px, by0 = box[1] / px, bx1 = box[2] / px, by1 = box[3] / px;
                 double side = bx1 - bx0;
