@@ -53,7 +53,7 @@ static void label_items_build(struct label_items *li, json_t *assets, const char
 }
 
 enum { OPT_ALL = 0x3000, OPT_STATUS, OPT_LOCATION, OPT_SHEET, OPT_SKIP, OPT_OFFX, OPT_OFFY, OPT_ECC, OPT_URL,
-       OPT_PNG, OPT_SVG, OPT_WIDTH, OPT_HEIGHT, OPT_DPI, OPT_PRINTER, OPT_MEDIA, OPT_SHEETS };
+       OPT_PNG, OPT_SVG, OPT_WIDTH, OPT_HEIGHT, OPT_DPI, OPT_PRINTER, OPT_MEDIA, OPT_SHEETS, OPT_RASTER, OPT_MODEL };
 
 static int list_sheets(void) {
         char **names = NULL;
@@ -91,11 +91,13 @@ int cmd_label(struct ctx *ctx, int argc, char **argv) {
                 {"printer", optional_argument, NULL, OPT_PRINTER},
                 {"media", required_argument, NULL, OPT_MEDIA},
                 {"list-sheets", no_argument, NULL, OPT_SHEETS},
+                {"raster", required_argument, NULL, OPT_RASTER},
+                {"model", required_argument, NULL, OPT_MODEL},
                 OPTS_HELP, {},
         };
         bool all = false, printer = false;
         const char *status = NULL, *location = NULL, *sheet_name = NULL, *output = NULL, *tmpl = NULL;
-        const char *png = NULL, *svg = NULL, *printer_dev = NULL, *media = NULL;
+        const char *png = NULL, *svg = NULL, *printer_dev = NULL, *media = NULL, *raster = NULL, *model = NULL;
         int64_t skip = 0;
         double off_x = 0, off_y = 0, width = 62, height = 29, dpi = 300;
         enum qr_ecc ecc = QR_ECC_M;
@@ -136,6 +138,8 @@ int cmd_label(struct ctx *ctx, int argc, char **argv) {
                                 printer_dev = argv[optind++];
                         break;
                 case OPT_MEDIA: media = optarg; break;
+                case OPT_RASTER: raster = optarg; break;
+                case OPT_MODEL: model = optarg; break;
                 case OPT_SHEETS: return list_sheets();
                 default: return cmd_usage_error(ctx, "unknown option");
                 }
@@ -143,8 +147,10 @@ int cmd_label(struct ctx *ctx, int argc, char **argv) {
         }
         char **tags = argv + optind;
         size_t n_tags = (size_t) (argc - optind);
-        int outputs = !!sheet_name + !!png + !!svg + printer;
-        if (outputs != 1) return cmd_usage_error(ctx, "give one of --sheet NAME -o FILE, --png FILE, --svg FILE or --printer");
+        int outputs = !!sheet_name + !!png + !!svg + printer + !!raster;
+        if (outputs != 1) return cmd_usage_error(ctx, "give one of --sheet NAME -o FILE, --png FILE, --svg FILE, --printer or --raster FILE");
+        if (raster && (!model || !media)) return cmd_usage_error(ctx, "--raster needs --model (QL-700, ...) and --media (62, 29x90, ...)");
+        if (model && !raster) return cmd_usage_error(ctx, "--model goes with --raster (a printer says what it is)");
         if (sheet_name && !output) return cmd_usage_error(ctx, "--sheet needs -o FILE for the PDF");
         if (!sheet_name && output) return cmd_usage_error(ctx, "-o goes with --sheet (use --png FILE or --svg FILE for one label)");
         if (n_tags && (all || status || location)) return cmd_usage_error(ctx, "give tags, or --all/--status/--location, not both");
@@ -153,7 +159,7 @@ int cmd_label(struct ctx *ctx, int argc, char **argv) {
         if (!sheet_name && (skip || off_x || off_y)) return cmd_usage_error(ctx, "--skip and --offset-x/-y go with --sheet");
         if (printer_dev && !streq(printer_dev, "usb") && strncmp(printer_dev, "usb:", 4) != 0)
                 return cmd_usage_error(ctx, "--printer takes usb or usb:SERIAL, not '%s'", printer_dev);
-        if (media && !printer) return cmd_usage_error(ctx, "--media goes with --printer");
+        if (media && !printer && !raster) return cmd_usage_error(ctx, "--media goes with --printer or --raster");
         if (tmpl && label_url_template_check(tmpl) < 0) return cmd_usage_error(ctx, "%s", err_msg());
         _cleanup_free_ char *st = status ? xstrdup(status) : NULL;
         if (st) {
@@ -191,5 +197,6 @@ int cmd_label(struct ctx *ctx, int argc, char **argv) {
                 printf("wrote the label for %s (%g x %g mm) to %s\n", li.items[0].tag, width, height, png ? png : svg);
                 return 0;
         }
+        if (raster) return label_raster_cmd(ctx, raster, model, media, li.items, li.n, ecc);
         return label_print_cmd(ctx, printer_dev, media, li.items, li.n, ecc);
 }

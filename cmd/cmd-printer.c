@@ -23,6 +23,29 @@ int label_print_cmd(struct ctx *ctx, const char *dev, const char *media, const s
         return 0;
 }
 
+int label_raster_cmd(struct ctx *ctx, const char *path, const char *model, const char *media, const struct label_text *items, size_t n, int ecc) {
+        const struct ql_model *m = ql_model_by_name(model);
+        if (!m) {
+                struct strbuf sb = {0};
+                for (const struct ql_model *q = ql_models; q->name; q++) sb_printf(&sb, "%s%s", q == ql_models ? "" : ", ", q->name);
+                int u = cmd_usage_error(ctx, "--model '%s' is not a Brother QL model: %s", model, sb.buf);
+                sb_free(&sb);
+                return u;
+        }
+        const struct ql_media *md = ql_media_by_name(media);
+        if (!md) return cmd_usage_error(ctx, "--media '%s' is not a DK size (29, 62, 62x29, 29x90, 17x54, ...)", media);
+        char d[48];
+        if (md->wide_only && m->line_bytes < 162) return cmd_fail("the %s cannot print on %s", m->name, ql_media_describe(md, d));
+        struct strbuf job = {0};
+        int r = ql_encode_job(m, md, items, n, (enum qr_ecc) ecc, &job);
+        if (r >= 0) r = write_file_atomic(path, job.buf ? job.buf : "", job.len, 0644);
+        size_t len = job.len;
+        sb_free(&job);
+        if (r < 0) return cmd_fail_err(r);
+        printf("wrote a %s raster job for %zu label%s on %s (%zu bytes) to %s\n", m->name, n, n == 1 ? "" : "s", ql_media_describe(md, d), len, path);
+        return 0;
+}
+
 static const struct column printer_cols[] = {
         {"model", "MODEL"}, {"serial", "SERIAL"}, {"usb", "USB"}, {"mode", "MODE"}, {NULL},
 };

@@ -13,3 +13,4 @@ extern const struct command audit_commands[];
 /* label --printer (cmd-printer.c) */
 struct label_text;
 int label_print_cmd(struct ctx *ctx, const char *dev, const char *media, const struct label_text *items, size_t n, int ecc);
+int label_raster_cmd(struct ctx *ctx, const char *path, const char *model, const char *media, const struct label_text *items, size_t n, int ecc);

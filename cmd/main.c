@@ -20,7 +20,7 @@ const struct command commands[] = {
         {"person", NULL, 0, NULL, "people: staff, pupils, governors, volunteers", NULL, person_commands},
         {"audit", NULL, 0, NULL, "the tamper-evident audit log", NULL, audit_commands},
         {"label", cmd_label, CMD_DB,
-         "[TAG...] [--all] [--status S] [--location L] (--sheet NAME -o FILE.pdf | --png FILE | --svg FILE | --printer [usb|usb:SERIAL])",
+         "[TAG...] [--all] [--status S] [--location L] (--sheet NAME -o FILE.pdf | --png FILE | --svg FILE | --printer [usb|usb:SERIAL] | --raster FILE)",
          "print QR labels: A4 sheets as PDF, one label as PNG/SVG, or on a Brother QL printer",
          "  TAG...               the assets to label; or:\n"
          "  --all                every asset in the register\n"
@@ -34,6 +34,8 @@ const struct command commands[] = {
          "  --dpi N              its resolution (default 300)\n"
          "  --printer [usb|usb:SERIAL]  print on a Brother QL label printer over USB\n"
          "  --media SIZE         refuse unless this media is loaded (29, 62, 62x29, 29x90, ...)\n"
+         "  --raster FILE --model QL-NNN --media SIZE  write the printer's raster job to a file\n"
+         "                       (for a printer on /dev/usb/lp0 or port 9100)\n"
          "  --ecc L|M|Q|H        QR error correction (default M)\n"
          "  --url-template T     put a URL in the code, {tag} filled in (https://assets.example/{tag})\n"
          "  --list-sheets        list the label stocks known\n"},

@@ -236,6 +236,12 @@ static void read_serial(libusb_device *dev, const struct libusb_device_descripto
         libusb_close(h);
 }
 
+/* By bus and address, so listings do not depend on enumeration order. */
+static int device_cmp(const void *a, const void *b) {
+        const struct ql_device *x = a, *y = b;
+        return (x->bus << 8 | x->address) - (y->bus << 8 | y->address);
+}
+
 int ql_usb_list(struct ql_device **ret) {
         libusb_context *ctx = NULL;
         int r = libusb_init(&ctx);
@@ -265,6 +271,7 @@ int ql_usb_list(struct ql_device **ret) {
         }
         libusb_free_device_list(list, 1);
         libusb_exit(ctx);
+        if (count > 1) qsort(v, (size_t) count, sizeof *v, device_cmp);
         *ret = v;
         return count;
 }
