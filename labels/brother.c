@@ -160,9 +160,13 @@ size_t ql_packbits(const uint8_t *in, size_t n, uint8_t *out) {
                         i += run;
                         continue;
                 }
-                /* literals up to the next run of 2 (or 128 bytes): (count - 1) then them */
+                /* literals up to the next run of 3 (a run of 2 inside literals
+                 * costs no more as literals), or 128 bytes: (count - 1) then them */
                 size_t lit = 1;
-                while (i + lit < n && lit < 128 && !(i + lit + 1 < n && in[i + lit] == in[i + lit + 1])) lit++;
+                while (i + lit < n && lit < 128 &&
+                       !(i + lit + 2 < n && in[i + lit] == in[i + lit + 1] && in[i + lit] == in[i + lit + 2]) &&
+                       !(i + lit + 2 == n && in[i + lit] == in[i + lit + 1]))
+                        lit++;
                 out[o++] = (uint8_t) (lit - 1);
                 memcpy(out + o, in + i, lit);
                 o += lit;

@@ -17,7 +17,7 @@ static int read_status(struct ql_transport *t, struct ql_status *ret, int timeou
         int64_t end = now_ms() + timeout_ms;
         for (;;) {
                 int64_t left = end - now_ms();
-                if (left <= 0) return err_set(ETIMEDOUT, "the printer did not answer within %d seconds", timeout_ms / 1000);
+                if (left <= 0) return err_set(ETIMEDOUT, "the printer did not answer within %.1f seconds", timeout_ms / 1000.0);
                 int n = t->read(t->userdata, buf, sizeof buf, (int) (left < 500 ? left : 500));
                 if (n < 0) return err_set(-n, "cannot read the printer's status: %s", strerror(-n));
                 if (n == 0) continue;
@@ -34,7 +34,7 @@ int ql_get_status(struct ql_transport *t, const struct ql_model *m, struct ql_st
         int r = t->write(t->userdata, (const uint8_t *) sb.buf, sb.len);
         sb_free(&sb);
         if (r < 0) return err_set(-r, "cannot send to the printer: %s", strerror(-r));
-        return read_status(t, ret, 5000);
+        return read_status(t, ret, t->timeout_ms ? t->timeout_ms : QL_STATUS_TIMEOUT_MS);
 }
 
 void ql_geometry_for(const struct ql_media *media, struct ql_geometry *g) {
@@ -111,7 +111,7 @@ int ql_print(struct ql_transport *t, const struct ql_model *m, const struct ql_m
         if (r < 0) return err_set(-r, "cannot send the job to the %s: %s", m->name, strerror(-r));
         /* the printer reports phase changes, then "printing completed" per label */
         for (size_t done = 0; done < n;) {
-                r = read_status(t, &st, QL_PRINT_TIMEOUT_MS);
+                r = read_status(t, &st, t->timeout_ms ? t->timeout_ms : QL_PRINT_TIMEOUT_MS);
                 if (r < 0) return err_prefix(r, "the %s printed %zu of %zu labels", m->name, done, n);
                 if (st.status_type == QL_ST_PRINTED) {
                         done++;

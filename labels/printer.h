@@ -13,9 +13,11 @@ struct ql_transport {
         int (*write)(void *userdata, const uint8_t *buf, size_t n);
         int (*read)(void *userdata, uint8_t *buf, size_t n, int timeout_ms);
         void *userdata;
+        int timeout_ms; /* how long to wait for any one status reply; 0: the defaults below */
 };
 
-/* How long to wait for the printer to report each label printed. */
+/* How long to wait for a status reply, and for each label to be printed. */
+#define QL_STATUS_TIMEOUT_MS 5000
 #define QL_PRINT_TIMEOUT_MS 20000
 
 /* Ask for the status (invalidate, initialise, ESC i S) and read the reply. */
