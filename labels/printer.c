@@ -69,8 +69,10 @@ int ql_encode_job(const struct ql_model *m, const struct ql_media *media, const 
                 for (int j = 0; j < g.along; j++) {
                         memset(line, 0, (size_t) (g.across + 7) / 8);
                         for (int p = 0; p < g.across; p++) {
-                                /* not rotated: line j is row j; rotated: line j is column j, pixel p row p */
-                                int x = g.rotated ? j : p, y = g.rotated ? p : j;
+                                /* not rotated: line j is row j. Rotated: line j is column j and
+                                 * pixel p is row (across - 1 - p), a quarter turn; row p would
+                                 * be a transpose, which prints mirrored */
+                                int x = g.rotated ? j : p, y = g.rotated ? g.across - 1 - p : j;
                                 if (bits[(size_t) y * stride + x / 8] & (0x80 >> (x % 8))) line[p / 8] |= (uint8_t) (0x80 >> (p % 8));
                         }
                         ql_place_line(m, media, line, lines + (size_t) j * m->line_bytes);
@@ -99,7 +101,8 @@ int ql_print(struct ql_transport *t, const struct ql_model *m, const struct ql_m
                 return err_set(EMEDIUMTYPE, "cannot print on the %s: wrong media: it has %s loaded, the job asks for %s",
                                m->name, ql_media_describe(media, d1), ql_media_describe(want, d2));
         if (media->wide_only && m->line_bytes < 162)
-                return err_set(EMEDIUMTYPE, "cannot print on the %s: %s need a QL-1050/1060N", m->name, ql_media_describe(media, d1));
+                return err_set(EMEDIUMTYPE, "cannot print on the %s: it has %s loaded, which only a QL-1050/1060N can print on",
+                               m->name, ql_media_describe(media, d1));
         struct strbuf job = {0};
         r = ql_encode_job(m, media, items, n, ecc, &job);
         if (r < 0) {

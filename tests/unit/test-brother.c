@@ -253,7 +253,7 @@ static void test_print_flow(void **state) {
                  "cannot print on the QL-700: wrong media: it has 62 mm continuous tape loaded, the job asks for 29 x 90 mm die-cut labels"},
                 {0, 0x01, 62, 0x0a, 0, NULL, "QL-700", -EMEDIUMTYPE,
                  "cannot print on the QL-700: wrong media: the loaded roll does not suit the job (the printer asks to replace the media)"},
-                {0, 0, 102, 0x0a, 0, NULL, "QL-700", -EMEDIUMTYPE, "cannot print on the QL-700: 102 mm continuous tape need a QL-1050/1060N"},
+                {0, 0, 102, 0x0a, 0, NULL, "QL-700", -EMEDIUMTYPE, "cannot print on the QL-700: it has 102 mm continuous tape loaded, which only a QL-1050/1060N can print on"},
                 {0, 0, 12, 0x0a, 0, NULL, "QL-700", -E2BIG, "cannot print on 12 mm continuous tape: cannot fit the QR code for 'TS-000001'"},
         };
         for (size_t i = 0; i < ELEMENTSOF(refuse); i++) {
@@ -302,6 +302,43 @@ static void test_print_flow(void **state) {
         assert_string_equal(err_msg(), "cannot print on the QL-700: cannot send to the printer: Input/output error");
 }
 
+/* On narrow tape the label is turned a quarter: what the head prints,
+ * seen from the front, must be the label rotated, never mirrored. */
+static void test_rotation(void **state) {
+        const struct ql_model *m = ql_model_by_name("QL-700");
+        const struct ql_media *md = ql_media_by_name("29");
+        struct ql_geometry g;
+        ql_geometry_for(md, &g);
+        assert_true(g.rotated);
+        struct strbuf job = {0};
+        assert_int_equal(ql_encode_job(m, md, items, 1, QR_ECC_M, &job), 0);
+        struct label_spec spec = {.width = g.width_mm, .height = g.height_mm, .dpi = QL_DPI, .pad = 0.5, .ecc = QR_ECC_M};
+        _cleanup_free_ uint8_t *bits = NULL;
+        int stride;
+        assert_int_equal(label_render_bitmap(&spec, &items[0], g.along, g.across, &bits, &stride), 0);
+        /* header: 200 NULs, ESC @, ESC i z (13), M, A, K (4 each), d (5) */
+        size_t off = 200 + 2 + 13 + 4 + 4 + 4 + 5;
+        int same = 0, mirrored = 0, dark = 0;
+        for (int j = 0; j < g.along; j++) {
+                const uint8_t *rec = (const uint8_t *) job.buf + off + (size_t) j * 93;
+                assert_memory_equal(rec, "g\x00\x5a", 3);
+                for (int p = 0; p < g.across; p++) {
+                        int pin = 720 - md->offset_right - 1 - p;
+                        bool printed = rec[3 + pin / 8] & (0x80 >> (pin % 8));
+                        int row = g.across - 1 - p, mrow = p;
+                        bool want = bits[(size_t) row * stride + j / 8] & (0x80 >> (j % 8));
+                        bool mwant = bits[(size_t) mrow * stride + j / 8] & (0x80 >> (j % 8));
+                        same += printed == want;
+                        mirrored += printed == mwant;
+                        dark += printed;
+                }
+        }
+        assert_int_equal(same, g.along * g.across);
+        assert_true(mirrored < same);
+        assert_true(dark > 1000);
+        sb_free(&job);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_packbits),
@@ -310,6 +347,7 @@ int main(void) {
                 cmocka_unit_test(test_place_line),
                 cmocka_unit_test(test_job_bytes),
                 cmocka_unit_test(test_print_flow),
+                cmocka_unit_test(test_rotation),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
