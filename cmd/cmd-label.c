@@ -71,7 +71,7 @@ static int list_sheets(void) {
         return 0;
 }
 
-int cmd_label(struct ctx *ctx, int argc, char **argv) {
+static int label_run(struct ctx *ctx, int argc, char **argv) {
         static const struct option opts[] = {
                 {"all", no_argument, NULL, OPT_ALL},
                 {"status", required_argument, NULL, OPT_STATUS},
@@ -199,4 +199,10 @@ int cmd_label(struct ctx *ctx, int argc, char **argv) {
         }
         if (raster) return label_raster_cmd(ctx, raster, model, media, li.items, li.n, ecc);
         return label_print_cmd(ctx, printer_dev, media, li.items, li.n, ecc);
+}
+
+int cmd_label(struct ctx *ctx, int argc, char **argv) {
+        int status = label_run(ctx, argc, argv);
+        label_release_caches();
+        return status;
 }

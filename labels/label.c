@@ -1,6 +1,7 @@
 /* Label layout and rendering; see label.h. */
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
 #include <math.h>
 #include <sys/stat.h>
 
@@ -371,4 +372,9 @@ int label_render_bitmap(const struct label_spec *spec, const struct label_text *
         *ret = bits;
         *ret_stride = stride;
         return 0;
+}
+
+void label_release_caches(void) {
+        cairo_debug_reset_static_data();
+        FcFini();
 }

@@ -95,3 +95,7 @@ int label_write_svg(const char *path, const struct label_spec *spec, const struc
  * 1 = black. Returns 0 and the bitmap (caller frees) in *ret. */
 int label_render_bitmap(const struct label_spec *spec, const struct label_text *t, int width_px, int height_px,
                         uint8_t **ret, int *ret_stride);
+
+/* Drop cairo's and fontconfig's process-wide font caches. Call once at the
+ * end, when no cairo object is alive (so leak checkers see a clean exit). */
+void label_release_caches(void);

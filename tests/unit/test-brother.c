@@ -349,5 +349,7 @@ int main(void) {
                 cmocka_unit_test(test_print_flow),
                 cmocka_unit_test(test_rotation),
         };
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        int failed = cmocka_run_group_tests(tests, NULL, NULL);
+        label_release_caches();
+        return failed;
 }

@@ -242,5 +242,7 @@ int main(void) {
                 cmocka_unit_test(test_ellipsize),
                 cmocka_unit_test(test_bitmap_decodes),
         };
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        int failed = cmocka_run_group_tests(tests, NULL, NULL);
+        label_release_caches();
+        return failed;
 }
