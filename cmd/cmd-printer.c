@@ -68,11 +68,9 @@ int cmd_printers(struct ctx *ctx, int argc, char **argv) {
                 const struct ql_device *d = &devs[i];
                 _cleanup_free_ char *usb = xasprintf("%03u:%03u", d->bus, d->address);
                 _cleanup_free_ char *unknown = xasprintf("Brother 04f9:%04x", d->product_id);
-                json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:s}", "model", d->model ? d->model->name : unknown,
+                json_t *row = json_pack("{s:s, s:s, s:s, s:s}", "model", d->model ? d->model->name : unknown,
                                         "serial", d->serial, "usb", usb,
-                                        "mode", d->editor_lite ? "editor-lite" : d->model ? "printer" : "unsupported",
-                                        "id", usb);
-                json_object_del(row, "id");
+                                        "mode", d->editor_lite ? "editor-lite" : d->model ? "printer" : "unsupported");
                 json_object_set_new(row, "product_id", json_integer(d->product_id));
                 json_array_append_new(rows, row);
         }

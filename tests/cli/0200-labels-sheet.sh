@@ -44,6 +44,11 @@ check_out "--skip 5 and offsets: positions 1-5 empty, codes moved by the offset"
 check_rc "...and without the offset the codes are measured out of place" 1 \
   "$CHECK" "$T/skip-1.png" 300 --sheet "$SHEETS/L7160.sheet" --offset 0 0 --first 5 --count 3
 
+check_out "--skip 20 puts the first label last on the sheet, the rest on a second" "$(printf '20 \n21 TS-000001\n1 TS-000002\n2 TS-000003\n3 ')" \
+  sh -c "\"$A\" label TS-000001 TS-000002 TS-000003 --sheet L7160 -o \"$T/wrap.pdf\" --skip 20 >/dev/null &&
+         pdftoppm -r 300 -png \"$T/wrap.pdf\" \"$T/wrap\" &&
+         \"$CHECK\" \"$T/wrap-1.png\" 300 --sheet \"$SHEETS/L7160.sheet\" --first 19 --count 2 &&
+         \"$CHECK\" \"$T/wrap-2.png\" 300 --sheet \"$SHEETS/L7160.sheet\" --count 3"
 check_out "--location picks the assets in that room" "$(seq -f 'TS-%06g' 3 3 24)" \
   sh -c "\"$A\" label --location 'Room 0' --sheet L7163 -o \"$T/loc.pdf\" >/dev/null && $(declare -f decode); T=$T CHECK=$CHECK SHEETS=$SHEETS; decode \"$T/loc.pdf\" L7163"
 check_out "--url-template puts a URL in the code (8-bit mode)" \
