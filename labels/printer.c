@@ -120,7 +120,8 @@ int ql_print(struct ql_transport *t, const struct ql_model *m, const struct ql_m
                         done++;
                         continue;
                 }
-                if (st.status_type == QL_ST_ERROR || st.error1 || st.error2) {
+                /* "printer in use" is no error while our own job prints */
+                if (st.status_type == QL_ST_ERROR || (st.error1 & ~QL_E1_IN_USE) || st.error2) {
                         r = ql_status_check(&st);
                         return err_prefix(r < 0 ? r : -EIO, "the %s stopped after %zu of %zu labels", m->name, done, n);
                 }
@@ -140,6 +141,7 @@ struct usb_printer {
         libusb_context *ctx;
         libusb_device_handle *h;
         int iface;
+        bool detached; /* we took the interface from the kernel's usblp driver */
         uint8_t ep_out, ep_in;
 };
 
@@ -284,6 +286,7 @@ void ql_usb_close(struct ql_transport *t) {
         struct usb_printer *p = t->userdata;
         if (p->h) {
                 libusb_release_interface(p->h, p->iface);
+                if (p->detached) libusb_attach_kernel_driver(p->h, p->iface); /* give /dev/usb/lpN back */
                 libusb_close(p->h);
         }
         libusb_exit(p->ctx);
@@ -353,13 +356,12 @@ int ql_usb_open(const char *serial, struct ql_transport **ret, const struct ql_m
                                r == LIBUSB_ERROR_ACCESS ? " (run as root or add a udev rule for the printer)" : "");
         }
         /* the kernel's usblp driver may hold the interface */
-        if (libusb_kernel_driver_active(p->h, p->iface) == 1) libusb_detach_kernel_driver(p->h, p->iface);
+        if (libusb_kernel_driver_active(p->h, p->iface) == 1 && libusb_detach_kernel_driver(p->h, p->iface) == 0) p->detached = true;
         r = libusb_claim_interface(p->h, p->iface);
         if (r < 0) {
-                libusb_close(p->h);
-                p->h = NULL;
-                ql_usb_close(&p->t);
-                return err_set(usb_errno(r), "cannot claim the %s: %s", model->name, libusb_strerror(r));
+                ql_usb_close(&p->t); /* also hands the interface back to usblp */
+                return err_set(usb_errno(r), "cannot claim the %s: %s%s", model->name, libusb_strerror(r),
+                               r == LIBUSB_ERROR_BUSY ? " (is another program printing?)" : "");
         }
         p->t.write = usb_write;
         p->t.read = usb_read;
