@@ -30,8 +30,9 @@ decode() {
   return $rc
 }
 
-for s in L7160 L7651 L7163; do
-  check_out "$s: 25 labels written" "wrote 25 labels on $(( (25 + $(grep -E '^(columns|rows)' "$SHEETS/$s.sheet" | awk -F= '{print $2}' | paste -sd'*' | bc) - 1) / $(grep -E '^(columns|rows)' "$SHEETS/$s.sheet" | awk -F= '{print $2}' | paste -sd'*' | bc) )) $s sheet$( [ $s = L7651 ] || echo s) to $T/$s.pdf" \
+for s in "L7160 2 sheets" "L7651 1 sheet" "L7163 2 sheets"; do
+  set -- $s; s=$1
+  check_out "$s: 25 labels written" "wrote 25 labels on $2 $s $3 to $T/$s.pdf" \
     "$A" label --all --sheet $s -o "$T/$s.pdf"
   check_out "$s: every label decodes to its tag, code where the template says" "$all_tags" decode "$T/$s.pdf" $s
 done
