@@ -16,6 +16,7 @@ PACKAGES=(
   libqrencode-dev qrencode libcairo2-dev libudev-dev udev libusb-1.0-0-dev
   libcmocka-dev umockdev libumockdev-dev
   zbar-tools poppler-utils nwipe xxd util-linux tmux bc time
+  librsvg2-bin fonts-dejavu-core
   clang libclang-rt-14-dev
 )
 
