@@ -145,7 +145,8 @@ enum scan_result scan_one(struct scan_session *s, const char *line, char **ret_t
         int n = scan_normalise(line, tok, sizeof tok);
         if (n < 0) {
                 s->ignored++;
-                _cleanup_free_ char *shown = xstrndup(line, 40);
+                size_t len = strcspn(line, "\r\n");
+                _cleanup_free_ char *shown = xstrndup(line, len < 40 ? len : 40);
                 for (char *c = shown; *c; c++)
                         if ((unsigned char) *c < ' ' || *c == 0x7f) *c = '?';
                 *ret_text = xasprintf("ignored: '%s' is not a tag, person reference or badge", shown);
