@@ -68,7 +68,7 @@ static void item_text(const char *sec, json_t *it, char **tag, char **what, char
                 return;
         }
         *tag = xstrdup(json_str(it, "tag"));
-        *what = json_str(it, "make") ? xasprintf("%s %s", json_str(it, "make"), json_str(it, "model")) : xstrdup("");
+        *what = json_str(it, "make") && json_str(it, "model") ? xasprintf("%s %s", json_str(it, "make"), json_str(it, "model")) : xstrdup("");
         if (streq(sec, "wrong_room"))
                 *detail = xasprintf("the register puts it in %s", json_str(it, "location") ? json_str(it, "location") : "no room");
         else if (streq(sec, "missing")) *detail = xasprintf("serial %s", json_str(it, "serial"));
@@ -110,8 +110,12 @@ static void print_report(enum out_format fmt, json_t *rep) {
                                         out_csv_field(stdout, f[k]);
                                 }
                                 putchar('\n');
-                        } else
-                                printf("  %-12s %-30s %s\n", tag, what, detail);
+                        } else {
+                                _cleanup_free_ char *l = xasprintf("  %-12s %-30s %s", tag, what, detail);
+                                size_t n = strlen(l);
+                                while (n && l[n - 1] == ' ') l[--n] = 0;
+                                puts(l);
+                        }
                 }
         }
 }

@@ -163,8 +163,17 @@ int stocktake_finish(struct db *db, int64_t id, json_t **ret_report) {
         }
         const char *k;
         json_t *v;
-        json_object_foreach(seen, k, v) if (json_integer_value(v) > 1)
-                json_array_append_new(dups, json_pack("{ss,sI}", "tag", k, "count", (json_int_t) json_integer_value(v)));
+        json_object_foreach(seen, k, v) if (json_integer_value(v) > 1) {
+                json_t *dup = json_pack("{ss,sI}", "tag", k, "count", (json_int_t) json_integer_value(v));
+                for (size_t i = 0; i < json_array_size(scans); i++) {
+                        json_t *sc = json_array_get(scans, i);
+                        if (!streq(json_str(sc, "tag"), k)) continue;
+                        json_set_str(dup, "make", json_str(sc, "make"));
+                        json_set_str(dup, "model", json_str(sc, "model"));
+                        break;
+                }
+                json_array_append_new(dups, dup);
+        }
         text = json_canonical(rep);
         subject = xasprintf("stocktake-%lld", (long long) id);
         r = db_stocktake_finish(db, id, now, text);
