@@ -179,6 +179,23 @@ static int lostprop_list_cmd(struct ctx *ctx, int argc, char **argv, bool due) {
 
 static int lp_list(struct ctx *ctx, int argc, char **argv) { return lostprop_list_cmd(ctx, argc, argv, false); }
 
+static int lp_terms(struct ctx *ctx, int argc, char **argv) {
+        static const struct option opts[] = {OPTS_HELP, {}};
+        int c;
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) return cmd_usage_error(ctx, "unknown option");
+        if (argc - optind > 1) return cmd_usage_error(ctx, "give the term ends as one argument: MM-DD,MM-DD,...");
+        int r;
+        if (argc - optind == 1) {
+                r = lostprop_set_term_ends(ctx->db, argv[optind]);
+                if (r < 0) return cmd_fail_err(r);
+        }
+        _cleanup_free_ char *ends = NULL;
+        r = lostprop_term_ends(ctx->db, &ends);
+        if (r < 0) return cmd_fail_err(r);
+        printf("terms end on %s\n", ends);
+        return 0;
+}
+
 const struct command lostprop_commands[] = {
         {"add", lp_add, CMD_DB | CMD_WRITE, "--description TEXT [--serial S] [--where W] [--found DATE] [--hold-until DATE]",
          "record an unclaimed item; it is held until the end of the next term",
@@ -190,6 +207,8 @@ const struct command lostprop_commands[] = {
          "                       (term ends: setting lostprop_term_ends, default 03-31,07-20,12-20)\n"},
         {"claim", lp_claim, CMD_DB | CMD_WRITE, "ID --by WHO [--date DATE]", "hand an item back to its owner", NULL},
         {"dispose", lp_dispose, CMD_DB | CMD_WRITE, "ID [--date DATE]", "record that an unclaimed item past its hold date was disposed of", NULL},
+        {"terms", lp_terms, CMD_DB | CMD_WRITE, "[MM-DD,MM-DD,...]", "show or set the term end dates used for the hold",
+         "  MM-DD,...            the days terms end (default 03-31,07-20,12-20: English terms, roughly)\n"},
         {"list", lp_list, CMD_DB, "[--due] [--json|--csv]", "list lost property",
          "  --due                only unclaimed items whose hold has ended\n  --json, --csv        machine-readable output\n"},
         {NULL},

@@ -162,6 +162,32 @@ int lostprop_hold_until(const char *found, const char *ends, char ret[static 11]
         return 0;
 }
 
+int lostprop_term_ends(struct db *db, char **ret) {
+        int r = db_setting_get(db, "lostprop_term_ends", ret);
+        if (r == -ENOENT) {
+                *ret = xstrdup(LOSTPROP_TERM_ENDS_DEFAULT);
+                return 0;
+        }
+        return r;
+}
+
+int lostprop_set_term_ends(struct db *db, const char *ends) {
+        int e[12];
+        int n = parse_term_ends(ends, e);
+        if (n < 0) return n;
+        struct strbuf sb = {0};
+        for (int i = 0; i < n; i++) sb_printf(&sb, "%s%02d-%02d", i ? "," : "", e[i] / 100, e[i] % 100);
+        _cleanup_free_ char *canon = sb_take(&sb);
+        int r = db_begin(db);
+        if (r < 0) return r;
+        r = db_setting_set(db, "lostprop_term_ends", canon);
+        if (r < 0) {
+                db_rollback(db);
+                return r;
+        }
+        return db_commit(db);
+}
+
 int lostprop_add(struct db *db, const struct lostprop_opts *o, int64_t *ret_id, char ret_hold_until[static 11]) {
         if (isempty(o->description)) return err_set(EINVAL, "--description: say what the item is");
         char found[11], hold[11];
@@ -176,9 +202,9 @@ int lostprop_add(struct db *db, const struct lostprop_opts *o, int64_t *ret_id, 
                 if (parse_date(o->hold_until, hold) < 0) return err_set(EINVAL, "--hold-until '%s' is not a date (use YYYY-MM-DD)", o->hold_until);
                 if (strcmp(hold, found) < 0) return err_set(EINVAL, "--hold-until %s is before the day it was found (%s)", hold, found);
         } else {
-                r = db_setting_get(db, "lostprop_term_ends", &ends);
-                if (r < 0 && r != -ENOENT) return r;
-                r = lostprop_hold_until(found, ends ? ends : LOSTPROP_TERM_ENDS_DEFAULT, hold);
+                r = lostprop_term_ends(db, &ends);
+                if (r < 0) return r;
+                r = lostprop_hold_until(found, ends, hold);
                 if (r < 0) return r;
         }
         it = json_pack("{ss,ss,ss}", "description", o->description, "found_on", found, "hold_until", hold);

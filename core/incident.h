@@ -33,6 +33,9 @@ struct lostprop_opts {
 /* Compute the hold-until date for an item found on `found` (YYYY-MM-DD)
  * with term ends `ends` (as the setting); -EINVAL for a bad setting. */
 int lostprop_hold_until(const char *found, const char *ends, char ret[static 11]);
+/* The term ends in use (caller frees), and setting them (checked). */
+int lostprop_term_ends(struct db *db, char **ret);
+int lostprop_set_term_ends(struct db *db, const char *ends);
 int lostprop_add(struct db *db, const struct lostprop_opts *o, int64_t *ret_id, char ret_hold_until[static 11]);
 /* Hand an item back to its owner (who: a name or reference). */
 int lostprop_claim(struct db *db, int64_t id, const char *who, const char *date);
