@@ -4,15 +4,25 @@
 #include "loans.h"
 
 int cmd_person_sign_aup(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"date", required_argument, NULL, 'd'}, {"version", required_argument, NULL, 'v'}, OPTS_HELP, {}};
+        static const struct option opts[] = {{"date", required_argument, NULL, 'd'}, {"version", required_argument, NULL, 'v'},
+                                             {"clear", no_argument, NULL, 'c'}, OPTS_HELP, {}};
         const char *date = NULL, *version = NULL;
+        bool clear = false;
         int c;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
                 case 'd': date = optarg; break;
                 case 'v': version = optarg; break;
+                case 'c': clear = true; break;
                 default: return cmd_usage_error(ctx, "unknown option");
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one reference");
+        if (clear && (date || version)) return cmd_usage_error(ctx, "--clear takes no --date or --version");
+        if (clear) {
+                int r = person_clear_aup(ctx->db, argv[optind]);
+                if (r < 0) return cmd_fail("cannot clear the agreement of '%s': %s", argv[optind], err_msg());
+                printf("%s: no acceptable-use agreement on file\n", argv[optind]);
+                return 0;
+        }
         int r = person_sign_aup(ctx->db, argv[optind], date, version);
         if (r < 0) return cmd_fail("cannot record the agreement for '%s': %s", argv[optind], err_msg());
         _cleanup_json_ json_t *p = NULL;

@@ -209,6 +209,11 @@ int person_sign_aup(struct db *db, const char *ref, const char *date, const char
         return person_edit(db, ref, c);
 }
 
+int person_clear_aup(struct db *db, const char *ref) {
+        _cleanup_json_ json_t *c = json_pack("{snsn}", "aup_signed", "aup_version");
+        return person_edit(db, ref, c);
+}
+
 int person_set_leaving(struct db *db, const char *ref, const char *date) {
         char d[11];
         if (date && parse_date(date, d) < 0) return err_set(EINVAL, "--date '%s' is not a date (use YYYY-MM-DD)", date);

@@ -32,6 +32,8 @@ int loan_check_person(json_t *person, const char *tag);
 
 /* Record the signed acceptable-use agreement (date NULL: today). */
 int person_sign_aup(struct db *db, const char *ref, const char *date, const char *version);
+/* Take the agreement off file (withdrawn, or recorded in error). */
+int person_clear_aup(struct db *db, const char *ref);
 /* Set (or with date NULL, clear) a person's leaving date. */
 int person_set_leaving(struct db *db, const char *ref, const char *date);
 /* Give a person a badge number that scan mode accepts for them. */
