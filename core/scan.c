@@ -30,6 +30,10 @@ int scan_normalise(const char *line, char *out, size_t n) {
         /* a URL (or any path): keep the last segment, without query or fragment */
         if (strchr(tok, '/')) {
                 tok[strcspn(tok, "?#")] = 0;
+                /* a bare "https://host/" has no path: nothing was scanned */
+                char *scheme = strstr(tok, "://");
+                if (scheme && !strchr(scheme + 3, '/')) return -EINVAL;
+                if (scheme && strspn(strchr(scheme + 3, '/'), "/") == strlen(strchr(scheme + 3, '/'))) return -EINVAL;
                 size_t l = strlen(tok);
                 while (l && tok[l - 1] == '/') tok[--l] = 0;
                 char *slash = strrchr(tok, '/');
