@@ -2,12 +2,27 @@
 #include "util.h"
 #include "paper.h"
 
+#include <fontconfig/fontconfig.h>
+
 #define PAGE_W 595.28
 #define PAGE_H 841.89
 #define MARGIN 56.7 /* 20 mm */
 #define MM 2.8346
 
+/* cairo and fontconfig keep process-wide font caches; release them at exit
+ * so leak checkers see a clean process (both are safe to call once all
+ * surfaces are gone, which is so after main returns). */
+static void paper_release_caches(void) {
+        cairo_debug_reset_static_data();
+        FcFini();
+}
+
 int paper_open(struct paper *p, const char *path, const char *title) {
+        static bool registered;
+        if (!registered) {
+                atexit(paper_release_caches);
+                registered = true;
+        }
         *p = (struct paper) {0};
         p->surface = cairo_pdf_surface_create(path, PAGE_W, PAGE_H);
         if (cairo_surface_status(p->surface) != CAIRO_STATUS_SUCCESS) {
