@@ -10,8 +10,51 @@
 #include "scan.h"
 #include "stocktake.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <time.h>
+
+/* Lines from standard input, read with read(2) into our own buffer so that
+ * we know whether another scan is already waiting (stdio would hide it). */
+struct line_reader {
+        char buf[65536];
+        size_t start, end; /* unread bytes are buf[start..end) */
+        bool eof;
+};
+
+/* True if a whole line (or the last piece before EOF) is waiting, or more
+ * input is ready on the descriptor. */
+static bool input_waiting(struct line_reader *lr) {
+        if (memchr(lr->buf + lr->start, '\n', lr->end - lr->start)) return true;
+        struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+        return poll(&p, 1, 0) > 0;
+}
+
+/* The next line (without its LF, NUL-terminated, in lr->buf) or NULL at
+ * the end of input or on an interrupt. A line longer than the buffer is
+ * cut into pieces (each is then junk to the parser). */
+static char *next_line(struct line_reader *lr) {
+        for (;;) {
+                char *nl = memchr(lr->buf + lr->start, '\n', lr->end - lr->start);
+                if (nl || (lr->eof && lr->end > lr->start) || lr->end - lr->start == sizeof lr->buf - 1) {
+                        char *line = lr->buf + lr->start;
+                        char *stop = nl ? nl : lr->buf + lr->end;
+                        lr->start = (size_t) (stop - lr->buf) + (nl ? 1 : 0);
+                        *stop = 0;
+                        return line;
+                }
+                if (lr->eof) return NULL;
+                if (lr->start > 0) {
+                        memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
+                        lr->end -= lr->start;
+                        lr->start = 0;
+                }
+                ssize_t n = read(STDIN_FILENO, lr->buf + lr->end, sizeof lr->buf - 1 - lr->end);
+                if (n < 0 && errno == EINTR) return NULL;
+                if (n <= 0) lr->eof = true;
+                else lr->end += (size_t) n;
+        }
+}
 
 static volatile sig_atomic_t interrupted;
 static void on_sigint(int sig) { interrupted = 1; }
@@ -91,10 +134,17 @@ int cmd_scan(struct ctx *ctx, int argc, char **argv) {
         double *times = NULL;
         size_t ntimes = 0, captimes = 0;
         double t_start = now_s();
-        char *line = NULL;
-        size_t cap = 0;
-        while (!interrupted && getline(&line, &cap, stdin) >= 0) {
+        struct line_reader *lr = xcalloc(1, sizeof *lr);
+        char *line;
+        scan_session_start(&s);
+        for (;;) {
+                /* WAL housekeeping between scans: at once when nobody is
+                 * waiting; with a scan already waiting only when the log is
+                 * long, and then its time counts against that scan */
                 double t0 = timing ? now_s() : 0;
+                bool idle = !input_waiting(lr);
+                if (scan_housekeeping(&s, idle) && idle && timing) t0 = now_s();
+                if (interrupted || !(line = next_line(lr))) break;
                 _cleanup_free_ char *text = NULL;
                 enum scan_result res = scan_one(&s, line, &text);
                 bool ring = res == SCAN_REFUSED || res == SCAN_IGNORED;
@@ -115,7 +165,7 @@ int cmd_scan(struct ctx *ctx, int argc, char **argv) {
                 }
         }
         double elapsed = now_s() - t_start;
-        free(line);
+        free(lr);
         _cleanup_free_ char *sum = scan_summary(&s);
         printf("%s\n", sum);
         if (timing && ntimes) {
@@ -124,9 +174,9 @@ int cmd_scan(struct ctx *ctx, int argc, char **argv) {
                 for (size_t i = 0; i < ntimes; i++) total += times[i];
                 size_t i99 = (size_t) ((double) ntimes * 0.99);
                 if (i99 >= ntimes) i99 = ntimes - 1;
-                fprintf(stderr, "timing: %zu scans in %.3f s, %.0f scans/s, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms\n",
+                fprintf(stderr, "timing: %zu scans in %.3f s, %.0f scans/s, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms, %u checkpoints\n",
                         ntimes, elapsed, (double) ntimes / total, total / (double) ntimes * 1e3, times[ntimes / 2] * 1e3,
-                        times[i99] * 1e3, times[ntimes - 1] * 1e3);
+                        times[i99] * 1e3, times[ntimes - 1] * 1e3, s.checkpoints);
         }
         free(times);
         scan_session_done(&s);

@@ -226,7 +226,20 @@ char *scan_summary(const struct scan_session *s) {
         return sb_take(&sb);
 }
 
+void scan_session_start(struct scan_session *s) { db_checkpoint_manual(s->db, &s->wal_pages); }
+
+bool scan_housekeeping(struct scan_session *s, bool idle) {
+        if (s->wal_pages == 0 || (!idle && s->wal_pages < SCAN_WAL_LIMIT)) return false;
+        db_checkpoint(s->db); /* a failure only leaves the WAL longer */
+        s->wal_pages = 0;
+        s->checkpoints++;
+        return true;
+}
+
 void scan_session_done(struct scan_session *s) {
         json_decref(s->borrower);
         s->borrower = NULL;
+        if (s->wal_pages) db_checkpoint(s->db);
+        s->wal_pages = 0;
+        db_checkpoint_auto(s->db);
 }

@@ -24,7 +24,18 @@ struct scan_session {
         const char *due;       /* due date for issues, or NULL */
         json_t *borrower;      /* the person selected, or NULL (owned) */
         unsigned scans, issued, returned, counted, looked_up, refused, ignored;
+        int wal_pages;         /* pages in the write-ahead log (see scan_housekeeping) */
+        unsigned checkpoints;  /* housekeeping runs done */
 };
+
+/* Before the first scan: take over WAL checkpoints from SQLite, so that they
+ * run between scans rather than inside one. */
+void scan_session_start(struct scan_session *s);
+/* Between scans. idle: no scan is waiting (the technician is reaching for
+ * the next item): tidy the WAL if it holds anything. Not idle: only when it
+ * has grown past SCAN_WAL_LIMIT pages. Returns true if it ran. */
+#define SCAN_WAL_LIMIT 16384
+bool scan_housekeeping(struct scan_session *s, bool idle);
 
 /* Parse a mode name; -EINVAL if unknown. */
 int scan_mode_parse(const char *s, enum scan_mode *ret);

@@ -87,3 +87,15 @@ int db_checks_overdue(struct db *db, const char *date, json_t **ret);
 int db_assets_personal_unencrypted(struct db *db, json_t **ret);
 /* Assets in use last audited (or, never audited, registered) before `date`. */
 int db_assets_not_audited_since(struct db *db, const char *date, json_t **ret);
+
+/* --- WAL housekeeping for long scan sessions --- */
+/* Stop automatic checkpoints on this connection (they would stall whichever
+ * scan happened to cross the threshold); after each commit *ret_wal_pages
+ * is set to the pages now in the write-ahead log. The pointer must stay
+ * valid while the db is open. */
+void db_checkpoint_manual(struct db *db, int *ret_wal_pages);
+/* Back to SQLite's automatic checkpoints (every 1000 pages). */
+void db_checkpoint_auto(struct db *db);
+/* A passive checkpoint: copy what it can of the WAL into the database
+ * without waiting for readers. */
+int db_checkpoint(struct db *db);

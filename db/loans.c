@@ -262,3 +262,21 @@ int db_assets_not_audited_since(struct db *db, const char *date, json_t **ret) {
                         "WHERE coalesce(last_audited, substr(created_at, 1, 10)) < ?1 AND status NOT IN " GONE " ORDER BY tag",
                     ret, "s", date);
 }
+
+static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages) {
+        *(int *) arg = pages;
+        return SQLITE_OK;
+}
+
+void db_checkpoint_manual(struct db *db, int *ret_wal_pages) {
+        /* replaces the default hook that sqlite3_wal_autocheckpoint installs */
+        sqlite3_wal_hook(db_handle(db), wal_hook, ret_wal_pages);
+}
+
+void db_checkpoint_auto(struct db *db) { sqlite3_wal_autocheckpoint(db_handle(db), 1000); }
+
+int db_checkpoint(struct db *db) {
+        int rc = sqlite3_wal_checkpoint_v2(db_handle(db), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        if (rc == SQLITE_OK || rc == SQLITE_BUSY) return 0;
+        return db_error(db, rc, "cannot checkpoint the write-ahead log");
+}
