@@ -41,5 +41,23 @@ check "Ctrl-D ends with the summary" wait_for "5 scans: 1 issued, 1 returned, 1 
 check "exit status 0" wait_for "SCAN-EXIT=0"
 check_out "the bell rang once, after the refusal, on the terminal" "1" sh -c "tr -cd '\\a' <'$T/typescript' | wc -c"
 check "the bell is on the refusal's line" grep -qa "$(printf "is not an asset tag, person or badge on the register\a")" "$T/typescript"
+# Ctrl-C also ends the session with its summary; the scans made are kept
+tm kill-session -t scan
+tm new-session -d -s scan2 -x 160 -y 40 \
+  "env ASSETCTL_DB='$ASSETCTL_DB' ASSETCTL_TODAY=2026-11-23 ASSETCTL_ACTOR=tester '$A' scan --mode lookup; echo SCAN-EXIT=\$?; sleep 60"
+wait_for() {
+  local i
+  for i in $(seq 100); do
+    tm capture-pane -p -t scan2 | grep -qF -- "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+check "lookup session starts" wait_for "Ctrl-D to finish"
+tm send-keys -t scan2 "ts-000002" Enter
+check "lookup answered" wait_for "TS-000002 Dell Latitude 3190 (S2): in stock"
+tm send-keys -t scan2 C-c
+check "Ctrl-C: the summary, exit 0" wait_for "1 scan: 0 issued, 0 returned, 1 looked up, 0 refused, 0 ignored"
+check "... and exit 0" wait_for "SCAN-EXIT=0"
 check_out "the register agrees" "TS-000001 in_stock" sh -c "\"$A\" asset list --csv | sed -n 2p | cut -d, -f1,7 | tr , ' '"
 done_testing
