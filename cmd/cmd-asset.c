@@ -1,6 +1,7 @@
 /* assetctl asset ...: the asset register. */
 #include "commands.h"
 #include "core.h"
+#include "import.h"
 
 /* Options that set a field of an asset record, shared by add and edit. */
 static const struct field_opt {
@@ -228,6 +229,9 @@ static int asset_add_media_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+static int asset_import_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_import_run(ctx, argc, argv, IMPORT_ASSETS); }
+static int asset_export_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_export_run(ctx, argc, argv, IMPORT_ASSETS); }
+
 const struct command asset_commands[] = {
         {"add", asset_add_cmd, CMD_DB | CMD_WRITE, "--make M --model M --serial S [OPTIONS]",
          "register an asset and print its tag",
@@ -247,5 +251,19 @@ const struct command asset_commands[] = {
          "  --size BYTES           capacity in bytes\n"
          "  --kind K               hdd, ssd, nvme or flash\n"
          "  --wwn W                the drive's world-wide name, if known\n"},
+        {"import", asset_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run]", "add assets from a CSV (ours or Snipe-IT's) or JSON file",
+         "  --dry-run            check everything and say what would be added; change nothing\n"
+         "  FILE is CSV with a header row: our own columns (as 'asset export' writes:\n"
+         "  tag, serial, make, model, name, category, location, status, personal_data,\n"
+         "  encrypted, purchased, cost (pounds) or cost_pence, supplier, order_number,\n"
+         "  warranty_until, notes, last_audited) or Snipe-IT's (Asset Tag, Name, Serial\n"
+         "  Number, Manufacturer, Model Name, Category, Location, Purchase Date, Purchase\n"
+         "  Cost, Supplier, Order Number, Warranty (months), Notes, Status); or the JSON\n"
+         "  that 'asset export --format json' writes. Other columns are listed as ignored.\n"
+         "  Any bad row rejects the whole file: every bad row is listed as\n"
+         "  FILE:LINE: column: reason and nothing is changed.\n"},
+        {"export", asset_export_cmd, CMD_DB, "[--format csv|json] [-o FILE]", "write every asset record as CSV or JSON (import reads it back)",
+         "  --format F           csv (default) or json (also --csv, --json)\n"
+         "  -o, --output FILE    write to FILE (mode 0600) instead of standard output\n"},
         {NULL},
 };

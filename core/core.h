@@ -63,3 +63,18 @@ int person_normalise(json_t *p);
 int person_add(struct db *db, json_t *p);
 int person_get(struct db *db, const char *ref, json_t **ret);
 int person_edit(struct db *db, const char *ref, json_t *changes);
+
+/* --- labels (core/labels.c) --- */
+
+/* The assets to label: the given tags (each must exist; upper-cased, in the
+ * order given, duplicates kept), or every asset matching status/location
+ * (status as stored, either may be NULL) when n_tags is 0. Returns a JSON
+ * array of asset records; -ENOENT naming the first unknown tag, or when
+ * nothing matches. */
+int label_assets(struct db *db, char *const *tags, size_t n_tags, const char *status, const char *location, json_t **ret);
+/* Check a URL template: it must contain "{tag}" (any number of times) and
+ * no other braces, printable ASCII only. Returns 0 or -EINVAL. */
+int label_url_template_check(const char *tmpl);
+/* What a label's QR code holds: the tag, or the template with {tag} filled
+ * in (NULL template: the tag). New string. */
+char *label_payload(const char *tmpl, const char *tag);

@@ -6,7 +6,8 @@
 #include "db.h"
 
 /* Assets. Insert/update take every column key present in a (missing keys
- * bind NULL or the column default). */
+ * bind NULL or the column default; insert keeps created_at/updated_at when
+ * given, as an import of an export does, else stamps the current time). */
 int db_asset_insert(struct db *db, json_t *a, int64_t *ret_id);
 int db_asset_update(struct db *db, int64_t id, json_t *a);
 /* One asset by tag (exact); -ENOENT if none. */
@@ -21,6 +22,11 @@ int db_asset_list(struct db *db, const char *status, const char *location, const
 int db_asset_max_tag_number(struct db *db, const char *prefix, int64_t *ret);
 /* Set an asset's status (and updated_at) and audit nothing: callers audit. */
 int db_asset_set_status(struct db *db, int64_t id, const char *status);
+
+/* Number of assets, of people (an import into an empty table needs no
+ * look-ups against the register). */
+int db_asset_count(struct db *db, int64_t *ret);
+int db_person_count(struct db *db, int64_t *ret);
 
 /* Storage media inside an asset. */
 int db_media_insert(struct db *db, int64_t asset_id, json_t *m, int64_t *ret_id);
