@@ -40,3 +40,12 @@ int person_set_leaving(struct db *db, const char *ref, const char *date);
 int person_add_badge(struct db *db, const char *ref, const char *badge);
 /* A person by reference, else by badge number; -ENOENT with a message. */
 int person_find(struct db *db, const char *ref_or_badge, json_t **ret);
+
+/* The asset import's hook (import.h) that turns Snipe-IT's "Checkout Type" /
+ * "Checked Out To: Username" / "Checked Out To: Email" columns into open
+ * loans: the person must already be on the register (matched by reference,
+ * else by email), else the row is rejected and nothing is imported. The loan
+ * is recorded as imported (no agreement or leaver check: it records who
+ * holds what already; 'report compliance' names what needs action). */
+struct import_hook;
+const struct import_hook *loan_import_hook(void);
