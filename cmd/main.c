@@ -19,6 +19,34 @@ const struct command commands[] = {
         {"asset", NULL, 0, NULL, "the asset register", NULL, asset_commands},
         {"person", NULL, 0, NULL, "people: staff, pupils, governors, volunteers", NULL, person_commands},
         {"audit", NULL, 0, NULL, "the tamper-evident audit log", NULL, audit_commands},
+        {"issue", cmd_issue, CMD_DB | CMD_WRITE, "TAG REF [--due DATE] [--condition TEXT] [--override REASON] [--receipt FILE.pdf]",
+         "lend an asset to a person (signed agreement, not a leaver, personal data encrypted)",
+         "  --due DATE           when it is due back (default: the person's leaving date, if set)\n"
+         "  --condition TEXT     its condition as it goes out\n"
+         "  --override REASON    issue a personal-data device that is not encrypted (the reason is logged)\n"
+         "  --receipt FILE.pdf   also print a loan receipt to sign\n"},
+        {"return", cmd_return, CMD_DB | CMD_WRITE, "TAG [--condition TEXT] [--damaged TEXT] | --all REF [--expect] [TAG...]",
+         "take an asset back, or everything a person holds",
+         "  --condition TEXT     its condition as it comes back\n"
+         "  --damaged TEXT       it came back damaged: what is wrong (logged as an incident)\n"
+         "  --all REF            everything REF holds (the leaver at the door); with TAGs or\n"
+         "  --expect             (tags read from standard input, one per line) only what is\n"
+         "                       presented is returned, and what is still out is listed (exit 1)\n"},
+        {"receipt", cmd_receipt, CMD_DB, "TAG [--output FILE.pdf]", "print the loan receipt of an asset's current (or last) loan",
+         "  --output FILE.pdf    where to write it (default receipt-TAG.pdf)\n"},
+        {"scan", cmd_scan, CMD_DB | CMD_WRITE, "[--mode issue|return|stocktake|lookup] [--stocktake ID] [--due DATE]",
+         "read a hand scanner: a person, then kit to issue; kit alone to return",
+         "  --mode M             fix the mode: issue, return, stocktake or lookup (default: by what is scanned)\n"
+         "  --stocktake ID       the stock-take to count into (default: the only open one)\n"
+         "  --due DATE           due date for kit issued in this session\n"
+         "  --bell WHEN          ring the bell on a refusal: auto (on a terminal), always, never\n"
+         "  --timing             print scans per second and time per scan (p50, p99) to stderr\n"},
+        {"stocktake", NULL, 0, NULL, "stock-takes: count a room against the register", NULL, stocktake_commands},
+        {"incident", NULL, 0, NULL, "loss, theft and damage", NULL, incident_commands},
+        {"found", cmd_found, CMD_DB | CMD_WRITE, "TAG [--notes TEXT]", "a lost or stolen asset is back: return it to stock", NULL},
+        {"lostprop", NULL, 0, NULL, "lost property held for its owner", NULL, lostprop_commands},
+        {"check", NULL, 0, NULL, "maintenance checks (PAT tests)", NULL, check_commands},
+        {"report", NULL, 0, NULL, "reports: overdue loans, leavers, compliance", NULL, report_commands},
         {"label", cmd_label, CMD_DB,
          "[TAG...] [--all] [--status S] [--location L] (--sheet NAME -o FILE.pdf | --png FILE | --svg FILE | --printer [usb|usb:SERIAL] | --raster FILE)",
          "print QR labels: A4 sheets as PDF, one label as PNG/SVG, or on a Brother QL printer",
