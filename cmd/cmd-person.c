@@ -122,7 +122,7 @@ const struct command person_commands[] = {
          "  --role R             only this role\n  --json, --csv        machine-readable output\n"},
         {"edit", person_edit_cmd, CMD_DB | CMD_WRITE, "REF --field VALUE...", "change a person's details", PERSON_OPTIONS_HELP},
         {"import", person_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run]", "add people from a CSV (ours or Snipe-IT's) or JSON file",
-         "  --dry-run            check everything and say what would be added; change nothing\n"
+         "  --dry-run            check everything and say what would be added; change nothing\n\n"
          "  FILE is CSV with a header row: our own columns (as 'person export' writes:\n"
          "  ref, name, email, role, job_title, authoriser, aup_signed, aup_version,\n"
          "  leaving_date) or Snipe-IT's user columns (First Name, Last Name, Email,\n"

@@ -277,6 +277,7 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
                 bool blank = true;
                 for (size_t k = 0; k < chunk && blank; k++)
                         if (!(c[k] == '\n' || c[k] == '\r' || c[k] == ' ' || c[k] == '\t')) blank = false;
+                /* pstate 0 is libcsv's ROW_NOT_BEGUN: no field of a record read yet */
                 if (!s.rec_line && p.pstate == 0 && !blank) s.rec_line = line;
                 s.cr_ends = 0;
                 size_t done = csv_parse(&p, c, chunk, on_field, on_record, &s);
