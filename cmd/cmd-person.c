@@ -128,7 +128,7 @@ const struct command person_commands[] = {
          "  --date DATE          the last day at school\n  --clear              they are not leaving after all\n"},
         {"badge", cmd_person_badge, CMD_DB | CMD_WRITE, "REF BADGE", "a badge number scan mode accepts for the person", NULL},
         {"import", person_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run]", "add people from a CSV (ours or Snipe-IT's) or JSON file",
-         "  --dry-run            check everything and say what would be added; change nothing\n"
+         "  --dry-run            check everything and say what would be added; change nothing\n\n"
          "  FILE is CSV with a header row: our own columns (as 'person export' writes:\n"
          "  ref, name, email, role, job_title, authoriser, aup_signed, aup_version,\n"
          "  leaving_date) or Snipe-IT's user columns (First Name, Last Name, Email,\n"
