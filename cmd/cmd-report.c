@@ -79,9 +79,9 @@ static int compliance_cmd(struct ctx *ctx, int argc, char **argv) {
                         json_t *it;
                         size_t j;
                         json_array_foreach(json_object_get(s, "items"), j, it) {
-                                out_csv_field(stdout, json_str(s, "key"));
+                                csv_write_field(stdout, json_str(s, "key"));
                                 putchar(',');
-                                out_csv_field(stdout, json_str(it, "summary"));
+                                csv_write_field(stdout, json_str(it, "summary"));
                                 putchar('\n');
                         }
                 }

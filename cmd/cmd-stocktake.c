@@ -107,7 +107,7 @@ static void print_report(enum out_format fmt, json_t *rep) {
                                 const char *f[] = {sections[s][0], tag, what, detail};
                                 for (int k = 0; k < 4; k++) {
                                         if (k) putchar(',');
-                                        out_csv_field(stdout, f[k]);
+                                        csv_write_field(stdout, f[k]);
                                 }
                                 putchar('\n');
                         } else {

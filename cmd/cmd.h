@@ -73,7 +73,6 @@ void out_list(enum out_format f, const struct column *cols, json_t *rows);
 /* Print one object: "key: value" lines, a JSON object, or a CSV header+row. */
 void out_object(enum out_format f, const struct column *cols, json_t *obj);
 /* Write one CSV field (RFC 4180 quoting) to f. */
-void out_csv_field(FILE *f, const char *s);
 /* A JSON value as display text ("" for null, "yes"/"no" for booleans). */
 char *out_text(json_t *v);
 

@@ -39,18 +39,6 @@ static size_t text_width(const char *s) {
         return w;
 }
 
-void out_csv_field(FILE *f, const char *s) {
-        if (!strpbrk(s, ",\"\r\n") && !(s[0] == ' ' || (s[0] && s[strlen(s) - 1] == ' '))) {
-                fputs(s, f);
-                return;
-        }
-        fputc('"', f);
-        for (const char *p = s; *p; p++) {
-                if (*p == '"') fputc('"', f);
-                fputc(*p, f);
-        }
-        fputc('"', f);
-}
 
 static size_t ncols(const struct column *cols) {
         size_t n = 0;
@@ -73,7 +61,7 @@ void out_list(enum out_format f, const struct column *cols, json_t *rows) {
         if (f == OUT_CSV) {
                 for (size_t c = 0; c < n; c++) {
                         if (c) putchar(',');
-                        out_csv_field(stdout, cols[c].key);
+                        csv_write_field(stdout, cols[c].key);
                 }
                 putchar('\n');
                 for (size_t r = 0; r < nrows; r++) {
@@ -81,7 +69,7 @@ void out_list(enum out_format f, const struct column *cols, json_t *rows) {
                         for (size_t c = 0; c < n; c++) {
                                 if (c) putchar(',');
                                 _cleanup_free_ char *t = out_text(json_object_get(row, cols[c].key));
-                                out_csv_field(stdout, t);
+                                csv_write_field(stdout, t);
                         }
                         putchar('\n');
                 }

@@ -89,34 +89,6 @@ static const char *col_name(const struct import_table *t, size_t i, char buf[32]
 
 /* ------------------------------------------------------------------- CSV */
 
-/* Valid UTF-8 (control characters allowed: the fields decide). */
-static bool utf8_ok(const unsigned char *s, size_t n) {
-        size_t i = 0;
-        while (i < n) {
-                unsigned c = s[i];
-                if (c < 0x80) {
-                        i++;
-                        continue;
-                }
-                int len;
-                unsigned cp;
-                if ((c & 0xe0) == 0xc0) len = 2, cp = c & 0x1f;
-                else if ((c & 0xf0) == 0xe0) len = 3, cp = c & 0x0f;
-                else if ((c & 0xf8) == 0xf0) len = 4, cp = c & 0x07;
-                else return false;
-                if (i + (size_t) len > n) return false;
-                for (int k = 1; k < len; k++) {
-                        if ((s[i + k] & 0xc0) != 0x80) return false;
-                        cp = cp << 6 | (s[i + k] & 0x3f);
-                }
-                if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-                    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-                        return false;
-                i += (size_t) len;
-        }
-        return true;
-}
-
 /* The parser's state between callbacks. The fields of the record being
  * read are appended to one buffer (each NUL-terminated) and packed into one
  * allocation when the record ends: a 100,000-row file costs 100,000
@@ -170,7 +142,7 @@ static void on_field(void *data, size_t len, void *priv) {
         s->offs[i] = s->data.len;
         const char *reason = NULL;
         if (memchr(d, 0, len)) reason = "contains a NUL byte (is this a text file?)";
-        else if (!utf8_ok((const unsigned char *) d, len)) reason = "not valid UTF-8 (save the file as UTF-8)";
+        else if (!utf8_valid_bytes((const char *) d, len)) reason = "not valid UTF-8 (save the file as UTF-8)";
         if (reason || len > IMPORT_MAX_FIELD) {
                 const char *name = s->header_done ? col_name(s->t, i, nb) : (snprintf(nb, sizeof nb, "column %zu", i + 1), nb);
                 rec_problem(s, name, reason ? xstrdup(reason)
@@ -390,7 +362,7 @@ struct import_table *import_parse_json(const char *file, const char *data, size_
                         sb_add(&sb, "", 1);
                         const char *why = !ok ? "must be text, a number, true, false or null"
                                         : json_is_string(jv) && json_string_length(jv) != strlen(v) ? "contains a NUL byte"
-                                        : !utf8_ok((const unsigned char *) v, strlen(v)) ? "not valid UTF-8" : NULL;
+                                        : !utf8_valid_bytes((const char *) v, strlen(v)) ? "not valid UTF-8" : NULL;
                         if (why && !r->bad) {
                                 import_problem(t, r->line, t->cols[c].header, "%s", why);
                                 r->bad = true;
@@ -976,19 +948,6 @@ static int export_rows(struct db *db, enum import_kind kind, json_t **ret) {
         return kind == IMPORT_ASSETS ? db_asset_list(db, NULL, NULL, NULL, ret) : db_person_list(db, NULL, ret);
 }
 
-static void csv_field(FILE *f, const char *s) {
-        bool quote = strpbrk(s, ",\"\r\n") || (s[0] && (isspace((unsigned char) s[0]) || isspace((unsigned char) s[strlen(s) - 1])));
-        if (!quote) {
-                fputs(s, f);
-                return;
-        }
-        fputc('"', f);
-        for (const char *p = s; *p; p++) {
-                if (*p == '"') fputc('"', f);
-                fputc(*p, f);
-        }
-        fputc('"', f);
-}
 
 int export_csv(struct db *db, enum import_kind kind, FILE *f) {
         _cleanup_json_ json_t *rows = NULL;
@@ -1004,7 +963,7 @@ int export_csv(struct db *db, enum import_kind kind, FILE *f) {
                         if (c) fputc(',', f);
                         bool ok;
                         _cleanup_free_ char *s = json_field_text(json_object_get(row, cols[c]), &ok);
-                        csv_field(f, s);
+                        csv_write_field(f, s);
                 }
                 fputc('\n', f);
         }

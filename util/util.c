@@ -245,13 +245,12 @@ void date_add_days(const char *d, int64_t n, char ret[static 11]) {
         snprintf(ret, 11, "%04d-%02d-%02d", (int) ((yy + (mon <= 2)) % 10000), (int) (mon % 100), (int) (day % 100));
 }
 
-bool utf8_valid(const char *str, size_t n) {
+bool utf8_valid_bytes(const char *str, size_t n) {
         const unsigned char *s = (const unsigned char *) str;
         size_t i = 0;
         while (i < n) {
                 unsigned c = s[i];
                 if (c < 0x80) {
-                        if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
                         i++;
                         continue;
                 }
@@ -272,6 +271,29 @@ bool utf8_valid(const char *str, size_t n) {
                 i += (size_t) len;
         }
         return true;
+}
+
+bool utf8_valid(const char *str, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char) str[i];
+                if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+        }
+        return utf8_valid_bytes(str, n);
+}
+
+void csv_write_field(FILE *f, const char *s) {
+        size_t n = strlen(s);
+        bool quote = strpbrk(s, ",\"\r\n") || (n && (isspace((unsigned char) s[0]) || isspace((unsigned char) s[n - 1])));
+        if (!quote) {
+                fputs(s, f);
+                return;
+        }
+        fputc('"', f);
+        for (const char *p = s; *p; p++) {
+                if (*p == '"') fputc('"', f);
+                fputc(*p, f);
+        }
+        fputc('"', f);
 }
 
 char *strstrip(char *s) {

@@ -93,6 +93,10 @@ void date_add_days(const char *d, int64_t n, char ret[static 11]);
 
 /* True if s is valid UTF-8 with no control characters except tab. */
 bool utf8_valid(const char *s, size_t n);
+/* True if s is valid UTF-8 (no overlongs or surrogates); any bytes below 0x80 allowed. */
+bool utf8_valid_bytes(const char *s, size_t n);
+/* Write one CSV field to f, quoted (RFC 4180) when it needs to be. */
+void csv_write_field(FILE *f, const char *s);
 /* Trim ASCII white space at both ends, in place; returns s. */
 char *strstrip(char *s);
 /* Upper-case ASCII letters in place; returns s. */
