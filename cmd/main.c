@@ -19,6 +19,28 @@ const struct command commands[] = {
         {"asset", NULL, 0, NULL, "the asset register", NULL, asset_commands},
         {"person", NULL, 0, NULL, "people: staff, pupils, governors, volunteers", NULL, person_commands},
         {"audit", NULL, 0, NULL, "the tamper-evident audit log", NULL, audit_commands},
+        {"wipe", cmd_wipe, CMD_DB | CMD_WRITE | CMD_DESTRUCTIVE,
+         "DEVICE... --method M [--verify V] [--asset TAG] [--yes --serial S]... | list | show ID | verify DEVICE ...",
+         "overwrite drives with a verified multi-pass method; list, show and re-check wipes",
+         "  DEVICE...             block devices (/dev/sdb, /dev/disk/by-id/...) or image files, wiped at once\n"
+         "  --method M            zero, one, random, nist-clear, is5-baseline, is5-enhanced, dod-short,\n"
+         "                        dod-7, gutmann\n"
+         "  --passes LIST         a custom pass list instead: 00,ff,random,924924,...\n"
+         "  --verify V            last, all, sample:PERCENT (default: the method's; off only with\n"
+         "                        --no-certificate and without --asset)\n"
+         "  --asset TAG           the asset the drive belongs to (else matched by the drive's serial)\n"
+         "  --yes --serial S      confirm without asking: one --serial per device, the drive's serial\n"
+         "                        (or its path when it has none, as loop devices and image files)\n"
+         "  --progress MODE       auto (a line per device on a terminal), json (JSON lines), none\n"
+         "  --no-certificate      record the wipe as not for certification\n"
+         "  --threads N           generator/hasher threads per device (default: one per core, at most 4)\n"
+         "\n"
+         "  wipe list [--asset TAG] [--json|--csv]      the wipes in the register\n"
+         "  wipe show ID [--json]                       one wipe with its passes, roots and seeds\n"
+         "  wipe verify DEVICE --pattern zero|one|HEX [--sample P] [--json]\n"
+         "  wipe verify DEVICE --record ID [--sample P] [--json]\n"
+         "                        read-only check against a pattern, or against a stored wipe's last\n"
+         "                        pass (a random stream is regenerated from its recorded seed)\n"},
         {"demo", cmd_demo, 0, "[--keep] [--fast]", "a guided walk through the whole job on a throwaway register",
          "  --keep   keep the temporary directory and say where it is\n"
          "  --fast   no pauses between steps\n"},
