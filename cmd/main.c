@@ -41,6 +41,16 @@ const struct command commands[] = {
          "  wipe verify DEVICE --record ID [--sample P] [--json]\n"
          "                        read-only check against a pattern, or against a stored wipe's last\n"
          "                        pass (a random stream is regenerated from its recorded seed)\n"},
+        {"devices", cmd_devices, CMD_DB, "[DEVICE] [--all] [--json|--csv] | --watch [--json] | --register TAG",
+         "the drives this machine sees, matched to the register",
+         "  DEVICE               show one drive with every field\n"
+         "  --all                list partitions too\n"
+         "  --json, --csv        machine-readable output (every field)\n"
+         "  --watch              print each drive arriving or leaving until stopped (Ctrl-C)\n"
+         "  --count N            with --watch: stop after N events\n"
+         "  --timeout SECS       with --watch: stop after SECS seconds (an error if --count was not reached)\n"
+         "  --source S           with --watch: udev, kernel or auto (default: udev when udevd runs)\n"
+         "  --register TAG       record the drive just plugged in (removable or USB) as TAG's storage\n"},
         {"demo", cmd_demo, 0, "[--keep] [--fast]", "a guided walk through the whole job on a throwaway register",
          "  --keep   keep the temporary directory and say where it is\n"
          "  --fast   no pauses between steps\n"},

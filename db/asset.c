@@ -197,6 +197,15 @@ int db_media_by_serial(struct db *db, const char *serial, json_t **ret) {
         return one(db, st, NULL, ret);
 }
 
+int db_media_by_wwn(struct db *db, const char *wwn, json_t **ret) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT " MEDIA_COLS " FROM media m JOIN assets a ON a.id = m.asset_id "
+                               "WHERE m.wwn = ?1 COLLATE NOCASE ORDER BY m.id", &st);
+        if (r < 0) return r;
+        db_bind_text(st, 1, wwn);
+        return one(db, st, NULL, ret);
+}
+
 int db_media_set_status(struct db *db, int64_t id, const char *status) {
         sqlite3_stmt *st;
         int r = db_prepare(db, "UPDATE media SET status = ?1 WHERE id = ?2", &st);

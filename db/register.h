@@ -27,6 +27,8 @@ int db_media_insert(struct db *db, int64_t asset_id, json_t *m, int64_t *ret_id)
 int db_media_by_asset(struct db *db, int64_t asset_id, json_t **ret);
 /* The medium with this serial; -ENOENT if none. */
 int db_media_by_serial(struct db *db, const char *serial, json_t **ret);
+/* The medium with this world-wide name (case-insensitive); -ENOENT if none. */
+int db_media_by_wwn(struct db *db, const char *wwn, json_t **ret);
 int db_media_set_status(struct db *db, int64_t id, const char *status);
 
 /* People. */

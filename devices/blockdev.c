@@ -552,6 +552,9 @@ static int blockdev_from_udev(const struct sysstate *s, struct udev_device *dev,
         b->bus = xstrdup(disk_bus(disk));
         b->kind = xstrdup(guess_kind(b->bus, b->rotational, b->removable));
         b->by_id = pick_by_id(dev);
+        b->diskseq = attr_u64(disk, "diskseq");
+        const char *usec = udev_device_get_property_value(disk, "USEC_INITIALIZED");
+        if (!usec || parse_uint64(usec, &b->usec_initialized) < 0) b->usec_initialized = 0;
 
         if (streq(b->bus, "loop")) {
                 b->backing_file = trimmed(udev_device_get_sysattr_value(disk, "loop/backing_file"));
@@ -628,6 +631,18 @@ static bool is_virtual_nondrive(struct udev_device *dev) {
         return strncmp(udev_device_get_devpath(dev), "/devices/virtual/", 17) == 0;
 }
 
+/* Whether blockdev_list() lists dev at all (before reading its facts). */
+static bool listable(struct udev_device *dev, bool partitions) {
+        const char *devtype = udev_device_get_devtype(dev);
+        if (!streq_ptr(devtype, "disk") && !(partitions && streq_ptr(devtype, "partition"))) return false;
+        return !is_virtual_nondrive(dev);
+}
+
+/* ... and after: an unused loop device (no backing file) is not a drive. */
+static bool listable_facts(const struct blockdev *b) {
+        return !streq(b->bus, "loop") || b->backing_file || (b->partition && b->size_bytes);
+}
+
 int blockdev_list(bool partitions, struct blockdev ***ret, size_t *ret_n) {
         _cleanup_(sysstate_done) struct sysstate s = {0};
         int r = sysstate_load(&s);
@@ -641,14 +656,10 @@ int blockdev_list(bool partitions, struct blockdev ***ret, size_t *ret_n) {
         struct udev_list_entry *le;
         udev_list_entry_foreach(le, udev_enumerate_get_list_entry(e)) {
                 _cleanup_udev_device_ struct udev_device *dev = udev_device_new_from_syspath(s.udev, udev_list_entry_get_name(le));
-                if (!dev) continue; /* vanished mid-scan */
-                const char *devtype = udev_device_get_devtype(dev);
-                if (!streq_ptr(devtype, "disk") && !(partitions && streq_ptr(devtype, "partition"))) continue;
-                if (is_virtual_nondrive(dev)) continue;
+                if (!dev || !listable(dev, partitions)) continue; /* vanished mid-scan, or not a drive */
                 struct blockdev *b = NULL;
                 if (blockdev_from_udev(&s, dev, &b) < 0) continue; /* vanished mid-scan */
-                /* an unused loop device (no backing file) is not a drive */
-                if (streq(b->bus, "loop") && !b->backing_file && !(b->partition && b->size_bytes)) {
+                if (!listable_facts(b)) {
                         blockdev_free(b);
                         continue;
                 }
@@ -659,6 +670,20 @@ int blockdev_list(bool partitions, struct blockdev ***ret, size_t *ret_n) {
         if (n) qsort(list, n, sizeof *list, cmp_blockdev);
         *ret = list;
         *ret_n = n;
+        return 0;
+}
+
+int blockdev_get_listed(dev_t devnum, bool partitions, struct blockdev **ret) {
+        _cleanup_(sysstate_done) struct sysstate s = {0};
+        int r = sysstate_load(&s);
+        if (r < 0) return r;
+        _cleanup_udev_device_ struct udev_device *dev = udev_device_new_from_devnum(s.udev, 'b', devnum);
+        if (!dev || !listable(dev, partitions)) return -ENODEV;
+        _cleanup_blockdev_ struct blockdev *b = NULL;
+        r = blockdev_from_udev(&s, dev, &b);
+        if (r < 0) return -ENODEV;
+        if (!listable_facts(b)) return -ENODEV;
+        *ret = TAKE_PTR(b);
         return 0;
 }
 

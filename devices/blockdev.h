@@ -33,7 +33,9 @@ struct blockdev {
         char **holders;      /* holders (dm, md, LVM) of it or its partitions, NULL-ended */
         /* Added by issue 5 (after the agreed fields): */
         char *parent;        /* partitions: the whole disk's kernel name ("sda"), else NULL */
-        char *system_use;    /* when system: why, e.g. "/ is on /dev/sda2", "active swap on /dev/sda3" */
+        char *system_use;    /* when backs_system: why, e.g. "/ is on /dev/sda2", "active swap on /dev/sda3" */
+        uint64_t diskseq;    /* the kernel's disk sequence number (Linux 5.15+): higher was added later; 0 unknown */
+        uint64_t usec_initialized; /* when udev set it up (CLOCK_MONOTONIC, µs); 0 when udevd is not running */
 };
 
 void blockdev_free(struct blockdev *b);
@@ -50,6 +52,9 @@ int blockdev_get(const char *path, struct blockdev **ret);
  * none; free with blockdev_list_free(). */
 int blockdev_list(bool partitions, struct blockdev ***ret, size_t *ret_n);
 void blockdev_list_free(struct blockdev **list, size_t n);
+/* The device with this number if blockdev_list(partitions) would list it;
+ * -ENODEV (no message) when it is gone or is not a drive. */
+int blockdev_get_listed(dev_t devnum, bool partitions, struct blockdev **ret);
 
 /* Tests only: read these files instead of /proc/self/mountinfo and
  * /proc/swaps (NULL restores the default; the strings are not copied).
