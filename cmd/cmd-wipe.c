@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 /* Set by SIGINT/SIGTERM: every wipe thread stops cleanly at the next chunk. */
 static volatile sig_atomic_t stop_requested;
@@ -161,10 +162,28 @@ static void json_line(json_t *o) {
         }
 }
 
+/* Tests only: $ASSETCTL_TEST_PASS_HOOK is run as `HOOK TARGET PASS` after
+ * each pass is flushed and recorded, so a test can read the target back
+ * after every pass (the target stays open; the hook only reads it). */
+static void run_pass_hook(const char *target, unsigned pass) {
+        const char *hook = getenv("ASSETCTL_TEST_PASS_HOOK");
+        if (isempty(hook)) return;
+        char num[16];
+        snprintf(num, sizeof num, "%u", pass);
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+                execl(hook, hook, target, num, (char *) NULL);
+                _exit(127);
+        }
+        if (pid > 0) waitpid(pid, NULL, 0);
+}
+
 static int on_pass_end(void *ud, const struct wipe_result *r, const struct wipe_pass_result *p) {
         struct job *j = ud;
         struct shared *sh = j->sh;
         int q = wipe_record_pass_end(sh->ctx->db, &j->rec, p);
+        run_pass_hook(j->path, p->index);
         char name[8];
         wipe_pass_name(&p->spec, name);
         pthread_mutex_lock(&sh->mu);
@@ -286,7 +305,7 @@ static int job_prepare(struct shared *sh, struct job *j, const char *asset) {
                                         "inode", (json_int_t) st.st_ino, "device", (json_int_t) st.st_dev);
         } else
                 return cmd_fail("cannot wipe '%s': not a block device or an image file", j->arg);
-        int r = wipe_match(sh->ctx->db, j->block ? j->dev->serial : NULL, asset, &j->match);
+        int r = wipe_match(sh->ctx->db, j->block ? j->dev : NULL, asset, &j->match);
         if (r < 0) return cmd_fail("cannot wipe '%s': %s", j->arg, err_msg());
         return 0;
 }
@@ -308,7 +327,7 @@ static void job_describe(struct shared *sh, struct job *j) {
                 printf("  asset %s: %s %s (serial %s)%s%s\n", json_str(asset, "tag"), strempty(json_str(asset, "make")),
                        strempty(json_str(asset, "model")), strempty(json_str(asset, "serial")),
                        json_is_object(medium) ? ", registered medium " : "",
-                       json_is_object(medium) ? json_str(medium, "serial") : "");
+                       json_is_object(medium) ? strempty(json_str(medium, "serial")) : "");
         else
                 printf("  not in the register\n");
         if (j->block && (streq_ptr(j->dev->kind, "ssd") || streq_ptr(j->dev->kind, "nvme") || streq_ptr(j->dev->kind, "flash")))

@@ -18,25 +18,28 @@ void wipe_record_done(struct wipe_record *rec) {
         rec->asset_tag = rec->subject = NULL;
 }
 
-int wipe_match(struct db *db, const char *serial, const char *asset_tag, json_t **ret) {
-        _cleanup_json_ json_t *medium = NULL, *asset = NULL;
+int wipe_match(struct db *db, const struct blockdev *b, const char *asset_tag, json_t **ret) {
+        _cleanup_json_ json_t *dm = NULL, *medium = NULL, *asset = NULL;
+        _cleanup_free_ char *tag = asset_tag ? strupper(xstrdup(asset_tag)) : NULL;
         LOCKED;
-        if (!isempty(serial)) {
-                int r = db_media_by_serial(db, serial, &medium);
-                if (r < 0 && r != -ENOENT) return r;
-        }
-        if (asset_tag) {
-                _cleanup_free_ char *tag = strupper(xstrdup(asset_tag));
-                int r = db_asset_by_tag(db, tag, &asset);
-                if (r == -ENOENT) return err_set(ENOENT, "no asset '%s' in the register", tag);
-                if (r < 0) return r;
-                if (medium && !streq_ptr(json_str(medium, "asset_tag"), tag))
-                        return err_set(EPERM, "the drive with serial '%s' is registered in '%s', not '%s'", serial,
-                                       json_str(medium, "asset_tag"), tag);
-        } else if (medium) {
-                int r = db_asset_by_tag(db, json_str(medium, "asset_tag"), &asset);
+        if (b) {
+                /* the devices module's rule: medium by serial, then WWN; a loop device by its image file */
+                int r = device_match(db, b, &dm);
                 if (r < 0) return r;
         }
+        const char *found = dm ? json_str(dm, "asset_tag") : NULL;
+        if (tag && found && !streq(found, tag))
+                return err_set(EPERM, "the drive (%s %s) is registered in '%s', not '%s'",
+                               json_str(dm, "medium_serial") ? "medium" : "serial",
+                               json_str(dm, "medium_serial") ? json_str(dm, "medium_serial") : strempty(b ? b->serial : NULL), found, tag);
+        if (tag || found) {
+                int r = db_asset_by_tag(db, tag ? tag : found, &asset);
+                if (r == -ENOENT) return err_set(ENOENT, "no asset '%s' in the register", tag ? tag : found);
+                if (r < 0) return r;
+        }
+        if (dm && json_is_integer(json_object_get(dm, "medium_id")))
+                medium = json_pack("{sO,ss?,ss?,ss?}", "id", json_object_get(dm, "medium_id"), "serial", json_str(dm, "medium_serial"),
+                                   "model", json_str(dm, "medium_model"), "matched_by", json_str(dm, "matched_by"));
         json_t *o = json_object();
         json_object_set(o, "medium", medium ? medium : json_null());
         json_object_set(o, "asset", asset ? asset : json_null());

@@ -9,6 +9,7 @@
 
 #include "core.h"
 #include "wipe/wipe.h"
+#include "blockdev.h"
 
 /* The register's handle on one wipe in progress. */
 struct wipe_record {
@@ -20,12 +21,13 @@ struct wipe_record {
 };
 void wipe_record_done(struct wipe_record *rec);
 
-/* Match a target to the register: the medium whose serial is `serial` (may
- * be NULL) and its asset, or the asset `asset_tag` (may be NULL) when
- * given. *ret: {"medium": {...}|null, "asset": {...}|null}. Refuses
- * (-ENOENT/-EPERM) an unknown --asset or a medium registered in another
- * asset than the one given. */
-int wipe_match(struct db *db, const char *serial, const char *asset_tag, json_t **ret);
+/* Match a target to the register: the registered medium that block device
+ * b is (device_match(): serial, then WWN; a loop device by its image file),
+ * and its asset, or the asset `asset_tag` when given. b is NULL for image
+ * files. *ret: {"medium": {id, serial, model, matched_by}|null,
+ * "asset": {...}|null}. Refuses (-ENOENT/-EPERM) an unknown --asset or a
+ * drive registered in another asset than the one given. */
+int wipe_match(struct db *db, const struct blockdev *b, const char *asset_tag, json_t **ret);
 
 /* Record a wipe as started, before the first pass. w: target, target_kind
  * ("block"|"image"), device (object), method, pass_list (array), verify,

@@ -436,10 +436,15 @@ static void find_mismatches(struct engine *e, const uint8_t *got, const uint8_t 
         for (size_t i = 0; i < len; i += sec) {
                 size_t n = len - i < sec ? len - i : sec;
                 if (memcmp(got + i, want + i, n) == 0) continue;
-                bool unreadable = false;
-                for (size_t b = 0; b < bad->n; b++)
-                        if (off + i >= bad->v[b].offset && off + i < bad->v[b].offset + bad->v[b].length) unreadable = true;
-                if (unreadable) continue;
+                /* sectors that could not be read, or not be written in this pass, are
+                 * already recorded as errors: not counted again as differing */
+                bool known = false;
+                for (size_t b = 0; b < bad->n && !known; b++)
+                        if (off + i >= bad->v[b].offset && off + i < bad->v[b].offset + bad->v[b].length) known = true;
+                const struct wipe_ranges *we = &e->pr->write_errors;
+                for (size_t b = 0; b < we->n && !known; b++)
+                        if (off + i >= we->v[b].offset && off + i < we->v[b].offset + we->v[b].length) known = true;
+                if (known) continue;
                 ranges_add(out, off + i, n, 0);
                 (*ret_sectors)++;
         }
