@@ -15,7 +15,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libssl-dev openssl libjansson-dev libcsv-dev
   libqrencode-dev qrencode libcairo2-dev libudev-dev udev libusb-1.0-0-dev
   libcmocka-dev umockdev libumockdev-dev
-  zbar-tools poppler-utils nwipe xxd util-linux tmux
+  zbar-tools poppler-utils nwipe xxd util-linux tmux jq
   clang libclang-rt-14-dev
 )
 
