@@ -24,7 +24,7 @@ static const struct column device_all_cols[] = {
         {"size", "size"}, {"logical_sector", "logical sector"}, {"physical_sector", "physical sector"}, {"bus", "bus"},
         {"kind", "kind"}, {"rotational", "rotational"}, {"removable", "removable"}, {"read_only", "read-only"},
         {"partition", "partition"}, {"parent", "parent"}, {"mounts", "mounts"}, {"swap", "swap"}, {"holders", "holders"},
-        {"system", "system"}, {"system_use", "system use"}, {"backing_file", "backing file"}, {"asset_tag", "asset"},
+        {"system", "system"}, {"system_use", "system use"}, {"backing_file", "backing file"}, {"refusal", "wipe refused"}, {"asset_tag", "asset"},
         {"matched_by", "matched by"}, {"medium_serial", "medium serial"}, {NULL},
 };
 
@@ -93,8 +93,9 @@ static char *device_line(json_t *d) {
         decorate(d, false);
         _cleanup_free_ char *match = match_text(d);
         const char *mt = json_str(d, "model_text"), *st = json_str(d, "serial_text");
-        return xasprintf("%s: %s%s%s, %s %s, serial %s -> %s", json_str(d, "devnode"), *mt ? mt : "unknown model", ", ",
-                         json_str(d, "size"), json_str(d, "bus"), json_str(d, "kind"), *st ? st : "unknown", match);
+        _cleanup_free_ char *serial = json_str(d, "backing_file") ? xstrdup("") : xasprintf(", serial %s", *st ? st : "unknown");
+        return xasprintf("%s: %s, %s, %s %s%s -> %s", json_str(d, "devnode"), *mt ? mt : "unknown model", json_str(d, "size"),
+                         json_str(d, "bus"), json_str(d, "kind"), serial, match);
 }
 
 static const char *watch_source_why(enum blockwatch_source s, bool forced) {
@@ -175,7 +176,13 @@ static int devices_watch(struct ctx *ctx, enum out_format fmt, bool partitions, 
                         if (errno == EINTR) continue;
                         return cmd_fail("cannot wait for events: %s", strerror(errno));
                 }
-                if (p[1].revents & POLLIN) return 0; /* SIGINT or SIGTERM: a clean stop */
+                if (p[1].revents & POLLIN) {
+                        /* SIGINT or SIGTERM: a clean stop. Take the signal off the queue,
+                         * or unblocking it on the way out would kill us after all. */
+                        struct signalfd_siginfo si;
+                        while (read(sfd, &si, sizeof si) == (ssize_t) sizeof si) {}
+                        return 0;
+                }
                 if (p[0].revents & POLLIN) {
                         r = blockwatch_process(w);
                         if (r < 0) return cmd_fail_err(r);
@@ -272,5 +279,52 @@ int cmd_devices(struct ctx *ctx, int argc, char **argv) {
                 json_array_foreach(rows, i, d) decorate(d, fmt == OUT_CSV);
         }
         out_list(fmt, fmt == OUT_CSV ? device_all_cols : devices_cols, rows);
+        return 0;
+}
+
+static const struct column usb_cols[] = {
+        {"path", "PATH"}, {"id", "ID"}, {"manufacturer", "MANUFACTURER"}, {"product", "PRODUCT"}, {"serial", "SERIAL"},
+        {"class", "CLASS"}, {"registered_text", "REGISTERED"}, {NULL},
+};
+
+static const struct column usb_csv_cols[] = {
+        {"path", "path"}, {"bus", "bus"}, {"address", "address"}, {"vendor_id", "vendor_id"}, {"product_id", "product_id"},
+        {"manufacturer", "manufacturer"}, {"product", "product"}, {"names_from", "names_from"}, {"serial", "serial"},
+        {"class_code", "class_code"}, {"class", "class"}, {"root_hub", "root_hub"}, {"registered", "registered"},
+        {"asset_tag", "asset_tag"}, {"matched_by", "matched_by"}, {NULL},
+};
+
+int cmd_usb(struct ctx *ctx, int argc, char **argv) {
+        enum { OPT_UNREG = 0x3100 };
+        static const struct option opts[] = {{"unregistered", no_argument, NULL, OPT_UNREG}, OPTS_FORMAT, OPTS_HELP, {}};
+        enum out_format fmt = OUT_TABLE;
+        bool unreg = false;
+        int c;
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
+                case OPT_UNREG: unreg = true; break;
+                case OPT_JSON: fmt = OUT_JSON; break;
+                case OPT_CSV: fmt = OUT_CSV; break;
+                default: return cmd_usage_error(ctx, "unknown option");
+                }
+        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        _cleanup_json_ json_t *rows = NULL;
+        int r = usb_list(ctx->db, unreg, &rows);
+        if (r < 0) return cmd_fail_err(r);
+        size_t i;
+        json_t *u;
+        json_array_foreach(rows, i, u) {
+                const char *tag = json_str(u, "asset_tag");
+                _cleanup_free_ char *t = tag                                ? xstrdup(tag)
+                                         : json_is_true(json_object_get(u, "root_hub")) ? xstrdup("(root hub)")
+                                         : json_str(u, "serial")            ? xstrdup("no")
+                                                                            : xstrdup("no (no serial)");
+                if (fmt == OUT_TABLE) json_set_str(u, "registered_text", t);
+        }
+        out_list(fmt, fmt == OUT_CSV ? usb_csv_cols : usb_cols, rows);
+        if (unreg && json_array_size(rows) > 0) {
+                if (fmt == OUT_TABLE)
+                        fprintf(stderr, "%zu USB device%s not on the register\n", json_array_size(rows), json_array_size(rows) == 1 ? " is" : "s are");
+                return 1;
+        }
         return 0;
 }

@@ -51,6 +51,9 @@ const struct command commands[] = {
          "  --timeout SECS       with --watch: stop after SECS seconds (an error if --count was not reached)\n"
          "  --source S           with --watch: udev, kernel or auto (default: udev when udevd runs)\n"
          "  --register TAG       record the drive just plugged in (removable or USB) as TAG's storage\n"},
+        {"usb", cmd_usb, CMD_DB, "[--unregistered] [--json|--csv]", "USB devices plugged in, and whether each is registered",
+         "  --unregistered       only the devices whose serial is not on the register (exit 1 if any)\n"
+         "  --json, --csv        machine-readable output\n"},
         {"demo", cmd_demo, 0, "[--keep] [--fast]", "a guided walk through the whole job on a throwaway register",
          "  --keep   keep the temporary directory and say where it is\n"
          "  --fast   no pauses between steps\n"},

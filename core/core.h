@@ -96,3 +96,7 @@ int asset_add_media_from(struct db *db, const char *tag, const char *path, json_
  * (30 s) apart. Else -ENODEV/-EEXIST naming the candidates. *ret_why says
  * why it was chosen. Caller frees both. */
 int device_pick_new(struct db *db, char **ret_path, char **ret_why);
+/* USB devices as JSON objects (path, ids, names, serial, class) with the
+ * registered asset or medium whose serial matches (asset_tag, matched_by);
+ * unregistered_only: only those that match nothing, root hubs left out. */
+int usb_list(struct db *db, bool unregistered_only, json_t **ret);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "blockdev.h"
+#include "usbdev.h"
 #include "json.h"
 
 char *size_human(uint64_t bytes) {
@@ -72,6 +73,10 @@ json_t *blockdev_json(const struct blockdev *b) {
         json_object_set_new(o, "system", json_boolean(b->backs_system));
         json_set_str(o, "system_use", b->system_use);
         json_set_str(o, "backing_file", b->backing_file);
+        /* what the wipe would say: null when it may be overwritten */
+        if (blockdev_check_writable(b) < 0) json_set_str(o, "refusal", err_msg());
+        else json_object_set_new(o, "refusal", json_null());
+        err_clear();
         return o;
 }
 
@@ -182,8 +187,9 @@ int asset_add_media_from(struct db *db, const char *tag, const char *path, json_
         int r = media_from_device(path, m);
         if (r < 0) return r;
         const char *wwn = json_str(m, "wwn");
-        _cleanup_json_ json_t *dup = NULL;
-        if (wwn && db_media_by_wwn(db, wwn, &dup) == 0)
+        _cleanup_json_ json_t *dup = NULL, *same = NULL;
+        /* a known serial: asset_add_media() says so; else a known WWN is the same drive */
+        if (wwn && db_media_by_serial(db, json_str(m, "serial"), &same) == -ENOENT && db_media_by_wwn(db, wwn, &dup) == 0)
                 return err_set(EEXIST, "medium with WWN '%s' is already registered in '%s'", wwn, json_str(dup, "asset_tag"));
         return asset_add_media(db, tag, m, ret_id);
 }
@@ -197,9 +203,9 @@ static bool is_candidate(const struct blockdev *b) {
 }
 
 static char *describe(const struct blockdev *b) {
-        _cleanup_free_ char *size = size_human(b->size_bytes);
-        return xasprintf("%s (%s%s%s, serial %s)", b->devnode, b->model ? b->model : "unknown model", b->model ? ", " : "",
-                         size, b->serial ? b->serial : "unknown");
+        _cleanup_free_ char *size = size_human(b->size_bytes), *serial = NULL, *model = NULL;
+        device_register_identity(b, &serial, &model);
+        return xasprintf("%s (%s, %s, serial %s)", b->devnode, model ? model : "unknown model", size, serial ? serial : "unknown");
 }
 
 int device_pick_new(struct db *db, char **ret_path, char **ret_why) {
@@ -252,4 +258,78 @@ int device_pick_new(struct db *db, char **ret_path, char **ret_why) {
         free(cand);
         blockdev_list_free(list, n);
         return r;
+}
+
+/* The registered asset (by its serial) or medium (a USB stick recorded as
+ * an asset's storage) whose serial is serial: the tag, or NULL. */
+static int usb_registered(struct db *db, const char *serial, char **ret_tag, const char **ret_by) {
+        _cleanup_json_ json_t *arr = NULL, *m = NULL;
+        int r = db_asset_by_serial(db, serial, &arr);
+        if (r < 0) return r;
+        if (json_array_size(arr) >= 1) {
+                struct strbuf sb = {0};
+                for (size_t i = 0; i < json_array_size(arr); i++)
+                        sb_printf(&sb, "%s%s", i ? " " : "", json_str(json_array_get(arr, i), "tag"));
+                *ret_tag = sb_take(&sb);
+                *ret_by = "asset serial";
+                return 0;
+        }
+        r = db_media_by_serial(db, serial, &m);
+        if (r == 0) {
+                *ret_tag = xstrdup(json_str(m, "asset_tag"));
+                *ret_by = "medium serial";
+                return 0;
+        }
+        if (r != -ENOENT) return r;
+        *ret_tag = NULL;
+        *ret_by = NULL;
+        return 0;
+}
+
+int usb_list(struct db *db, bool unregistered_only, json_t **ret) {
+        struct usbdev **list = NULL;
+        size_t n = 0;
+        int r = usbdev_list(&list, &n);
+        if (r < 0) return r;
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                const struct usbdev *u = list[i];
+                _cleanup_free_ char *tag = NULL;
+                const char *by = NULL;
+                if (u->serial && db) r = usb_registered(db, u->serial, &tag, &by);
+                if (r < 0) break;
+                /* the root hubs are part of the computer, not kit */
+                if (unregistered_only && (tag || u->root_hub)) continue;
+                char id[10];
+                snprintf(id, sizeof id, "%04x:%04x", u->vendor_id, u->product_id);
+                json_t *o = json_object();
+                json_set_str(o, "path", u->path);
+                json_object_set_new(o, "bus", json_integer(u->bus));
+                json_object_set_new(o, "address", json_integer(u->address));
+                json_set_str(o, "id", id);
+                _cleanup_free_ char *vid = xasprintf("%04x", u->vendor_id), *pid = xasprintf("%04x", u->product_id);
+                json_set_str(o, "vendor_id", vid);
+                json_set_str(o, "product_id", pid);
+                json_set_str(o, "manufacturer", u->manufacturer);
+                json_set_str(o, "product", u->product);
+                bool hw = u->manufacturer_from_hwdb || u->product_from_hwdb;
+                bool own = (u->manufacturer && !u->manufacturer_from_hwdb) || (u->product && !u->product_from_hwdb);
+                json_set_str(o, "names_from", hw && own ? "device+hwdb" : hw ? "hwdb" : own ? "device" : NULL);
+                json_set_str(o, "serial", u->serial);
+                _cleanup_free_ char *cls = xasprintf("%02x", u->class_code);
+                json_set_str(o, "class_code", cls);
+                json_set_str(o, "class", u->class_name);
+                json_object_set_new(o, "root_hub", json_boolean(u->root_hub));
+                json_object_set_new(o, "registered", json_boolean(tag != NULL));
+                json_set_str(o, "asset_tag", tag);
+                json_set_str(o, "matched_by", by);
+                json_array_append_new(arr, o);
+        }
+        usbdev_list_free(list, n);
+        if (r < 0) {
+                json_decref(arr);
+                return r;
+        }
+        *ret = arr;
+        return 0;
 }

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <libudev.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -376,22 +377,49 @@ static const char *disk_bus(struct udev_device *disk) {
         return idbus ? idbus : "unknown";
 }
 
-/* A by-id link: the first that is not a WWN/EUI alias (those are in wwn). */
+/* Whether a by-id link name is only an alias for the WWN/EUI (those are in
+ * wwn) or a partition's link. */
+static bool by_id_alias(const char *b) {
+        return strncmp(b, "wwn-", 4) == 0 || strncmp(b, "nvme-eui.", 9) == 0 || strncmp(b, "nvme-nvme.", 10) == 0 ||
+               (strlen(b) > 2 && streq(b + strlen(b) - 2, "_1") && strncmp(b, "nvme-", 5) == 0);
+}
+
+/* A by-id link: the first (by name) that is not a WWN/EUI alias, else the
+ * first alias. udev's own list when it has one, else the links found in
+ * /dev/disk/by-id (udev made them before it stopped, or a test bed did). */
 static char *pick_by_id(struct udev_device *dev) {
-        const char *fallback = NULL;
+        _cleanup_free_ char *best = NULL, *alias = NULL;
         struct udev_list_entry *e;
         udev_list_entry_foreach(e, udev_device_get_devlinks_list_entry(dev)) {
                 const char *l = udev_list_entry_get_name(e);
                 if (strncmp(l, "/dev/disk/by-id/", 16) != 0) continue;
-                const char *b = l + 16;
-                if (strncmp(b, "wwn-", 4) == 0 || strncmp(b, "nvme-eui.", 9) == 0 || strstr(b, "_1-part") ||
-                    (strncmp(b, "nvme-", 5) == 0 && strstr(b, "_1") && strlen(b) > 3 && streq(b + strlen(b) - 2, "_1"))) {
-                        if (!fallback) fallback = l;
-                        continue;
+                char **slot = by_id_alias(l + 16) ? &alias : &best;
+                if (!*slot || strcmp(l, *slot) < 0) {
+                        free(*slot);
+                        *slot = xstrdup(l);
                 }
-                return xstrdup(l);
         }
-        return fallback ? xstrdup(fallback) : NULL;
+        if (!best && !alias) {
+                const char *name = udev_device_get_sysname(dev);
+                _cleanup_dir_ DIR *dir = opendir("/dev/disk/by-id");
+                struct dirent *de;
+                while (dir && (de = readdir(dir))) {
+                        if (de->d_name[0] == '.') continue;
+                        _cleanup_free_ char *l = xasprintf("/dev/disk/by-id/%s", de->d_name);
+                        char target[PATH_MAX];
+                        ssize_t n = readlink(l, target, sizeof target - 1);
+                        if (n <= 0) continue;
+                        target[n] = 0;
+                        const char *base = strrchr(target, '/');
+                        if (!streq(base ? base + 1 : target, name)) continue;
+                        char **slot = by_id_alias(de->d_name) ? &alias : &best;
+                        if (!*slot || strcmp(l, *slot) < 0) {
+                                free(*slot);
+                                *slot = TAKE_PTR(l);
+                        }
+                }
+        }
+        return best ? TAKE_PTR(best) : TAKE_PTR(alias);
 }
 
 /* The WWN: udev's ID_WWN_WITH_EXTENSION/ID_WWN, else sysfs wwid in udev's
@@ -409,11 +437,21 @@ static char *disk_wwn(struct udev_device *disk) {
         return NULL; /* t10 vendor ids are not world-wide names */
 }
 
-/* The serial from sysfs when udev has none: NVMe and virtio have a serial
- * attribute, SCSI disks VPD page 0x80. */
+/* The device that holds the drive's identity in sysfs: the NVMe
+ * controller, the SCSI device, else the disk's parent. Not owned. */
+static struct udev_device *hw_parent(struct udev_device *disk) {
+        struct udev_device *p = udev_device_get_parent_with_subsystem_devtype(disk, "nvme", NULL);
+        if (!p) p = scsi_parent(disk);
+        if (!p) p = udev_device_get_parent(disk);
+        return p;
+}
+
+/* The serial from sysfs when udev has none: NVMe controllers and virtio
+ * disks have a serial attribute, SCSI disks VPD page 0x80. */
 static char *sysfs_serial(struct udev_device *disk) {
         char *s = trimmed(udev_device_get_sysattr_value(disk, "serial"));
-        if (!s) s = trimmed(udev_device_get_sysattr_value(disk, "device/serial"));
+        struct udev_device *hw = hw_parent(disk);
+        if (!s && hw) s = trimmed(udev_device_get_sysattr_value(hw, "serial"));
         if (s) return s;
         struct udev_device *sd = scsi_parent(disk);
         const char *vpd = sd ? udev_device_get_sysattr_value(sd, "vpd_pg80") : NULL;
@@ -561,7 +599,8 @@ static int blockdev_from_udev(const struct sysstate *s, struct udev_device *dev,
         } else {
                 b->model = decode_enc(udev_device_get_property_value(disk, "ID_MODEL_ENC"));
                 if (!b->model) b->model = underscores_to_spaces(udev_device_get_property_value(disk, "ID_MODEL"));
-                if (!b->model) b->model = trimmed(udev_device_get_sysattr_value(disk, "device/model"));
+                struct udev_device *hw = hw_parent(disk);
+                if (!b->model && hw) b->model = trimmed(udev_device_get_sysattr_value(hw, "model"));
                 b->vendor = decode_enc(udev_device_get_property_value(disk, "ID_VENDOR_ENC"));
                 if (!b->vendor) b->vendor = underscores_to_spaces(udev_device_get_property_value(disk, "ID_VENDOR"));
                 struct udev_device *sd = scsi_parent(disk);
@@ -615,6 +654,11 @@ int blockdev_get(const char *path, struct blockdev **ret) {
         int r = sysstate_load(&s);
         if (r < 0) return r;
         _cleanup_udev_device_ struct udev_device *dev = udev_device_new_from_devnum(s.udev, 'b', st.st_rdev);
+        if (!dev) { /* no /sys/dev/block link (some test beds): by name, if the number agrees */
+                const char *base = strrchr(path, '/');
+                dev = udev_device_new_from_subsystem_sysname(s.udev, "block", base ? base + 1 : path);
+                if (dev && udev_device_get_devnum(dev) != st.st_rdev) dev = udev_device_unref(dev);
+        }
         if (!dev) return err_set(ENOENT, "'%s' (%u:%u) is not known to the kernel", path, major(st.st_rdev), minor(st.st_rdev));
         return blockdev_from_udev(&s, dev, ret);
 }
