@@ -595,7 +595,7 @@ static int parse_wipe_id(const char *s, int64_t *ret) {
 }
 
 static const struct column wipe_show_cols[] = {
-        {"id", "wipe"}, {"target", "target"}, {"asset_tag", "asset"}, {"serial", "serial"}, {"model", "model"},
+        {"id", "wipe"}, {"target", "target"}, {"asset_tag", "asset"}, {"medium_id", "medium"}, {"serial", "serial"}, {"model", "model"},
         {"size_bytes", "size"}, {"method", "method"}, {"passes_text", "passes"}, {"verify", "verify"},
         {"outcome", "outcome"}, {"error", "error"}, {"started_at", "started"}, {"ended_at", "ended"},
         {"operator", "operator"}, {"hostname", "host"}, {"tool_version", "tool version"}, {NULL},
