@@ -809,10 +809,12 @@ int wipe_run(struct wipe_target *t, const struct wipe_method *m, const struct wi
                         } else
                                 sha256_buf(pr->seed, 32, pr->seed_hash);
                 }
+                bool begun = false;
                 if (r == 0 && cb->pass_begin && (r = cb->pass_begin(cb->userdata, res, pr)) < 0) {
                         pass_error(pr, r, "cannot record the pass");
                         failed = true;
                 }
+                begun = r == 0;
                 if (r == 0) {
                         if (pr->spec.kind == WIPE_CONST) patterns_init(&e.pat, &pr->spec, t->size);
                         r = write_pass(&e, digests);
@@ -839,7 +841,7 @@ int wipe_run(struct wipe_target *t, const struct wipe_method *m, const struct wi
                         res->last_digests = xmalloc(nc * 32);
                         memcpy(res->last_digests, digests, nc * 32);
                 }
-                if (cb->pass_end) {
+                if (cb->pass_end && begun) {
                         int q = cb->pass_end(cb->userdata, res, pr);
                         if (q < 0) {
                                 if (!pr->error) pass_error(pr, q, "cannot record the pass");

@@ -83,7 +83,7 @@ else
   skip "active swap" "swapon refused a loop device here"
 fi
 mkfs.ext4 -q -F "$L" >/dev/null 2>&1
-mount "$L" "$mnt"
+mount -o ro,noload "$L" "$mnt"   # read-only: nothing but the wipe could change the device
 before=$(sha256sum <"$L")
 check_err "mounted" 1 "cannot wipe '$L': '$L' is mounted at $mnt" "$A" wipe "$L" --method zero --yes --serial "$L"
 check_out "... untouched" "$before" sha256sum <"$L"
@@ -98,7 +98,7 @@ P=$(losetup --find --show --partscan "$img"); _loops+=("$P")
 for _ in 1 2 3 4 5 6 7 8 9 10; do [ -b "${P}p1" ] && break; sleep 0.1; done
 if [ -b "${P}p1" ]; then
   mkfs.ext4 -q -F "${P}p1" >/dev/null 2>&1
-  mount "${P}p1" "$mnt"
+  mount -o ro,noload "${P}p1" "$mnt"
   before=$(sha256sum <"$P")
   check_err "a mounted partition" 1 "cannot wipe '$P': '$P' has a mounted partition: ${P}p1 on $mnt" \
     "$A" wipe "$P" --method zero --yes --serial "$P"
