@@ -233,21 +233,58 @@ static void pattern_fill(const struct wipe_pass_spec *s, uint64_t offset, uint8_
         }
 }
 
-/* AES-256-CTR keystream from offset (a multiple of 16): key = seed, the
- * counter block = offset / 16 as a 128-bit big-endian number. */
-static int aes_fill(EVP_CIPHER_CTX *ctx, const uint8_t seed[32], uint64_t offset, uint8_t *buf, size_t n) {
+/* Streams are made and checked in pieces small enough to stay in the
+ * CPU's cache between generating, hashing and comparing. */
+#define PIECE (256u << 10)
+static const uint8_t zeros[PIECE];
+
+/* Start the AES-256-CTR keystream at offset (a multiple of 16): key = seed,
+ * the counter block = offset / 16 as a 128-bit big-endian number. */
+static int aes_start(EVP_CIPHER_CTX *ctx, const uint8_t seed[32], uint64_t offset) {
         uint8_t iv[16] = {0};
         uint64_t block = offset / 16;
         for (int i = 0; i < 8; i++) iv[15 - i] = (uint8_t) (block >> (8 * i));
-        if (!EVP_EncryptInit_ex(ctx, EVP_aes_256_ctr(), NULL, seed, iv)) return -EIO;
-        memset(buf, 0, n);
-        size_t done = 0;
-        while (done < n) {
-                int step = n - done > (1u << 30) ? (1 << 30) : (int) (n - done), outl = 0;
-                if (!EVP_EncryptUpdate(ctx, buf + done, &outl, buf + done, step)) return -EIO;
-                done += (size_t) step;
+        return EVP_EncryptInit_ex(ctx, EVP_aes_256_ctr(), NULL, seed, iv) ? 0 : -EIO;
+}
+
+/* The next n bytes of the keystream (n <= PIECE): zero bytes encrypted. */
+static int aes_next(EVP_CIPHER_CTX *ctx, uint8_t *out, size_t n) {
+        int outl = 0;
+        return EVP_EncryptUpdate(ctx, out, &outl, zeros, (int) n) ? 0 : -EIO;
+}
+
+static int aes_fill(EVP_CIPHER_CTX *ctx, const uint8_t seed[32], uint64_t offset, uint8_t *buf, size_t n) {
+        int r = aes_start(ctx, seed, offset);
+        for (size_t done = 0; r == 0 && done < n; done += PIECE)
+                r = aes_next(ctx, buf + done, n - done < PIECE ? n - done : PIECE);
+        return r;
+}
+
+/* Generate the random chunk at offset into buf and hash it as it goes. */
+static int aes_fill_hash(EVP_CIPHER_CTX *ctx, EVP_MD_CTX *md, const uint8_t seed[32], uint64_t offset, uint8_t *buf,
+                         size_t n, uint8_t out[32]) {
+        int r = aes_start(ctx, seed, offset);
+        if (r < 0 || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) return -EIO;
+        for (size_t done = 0; done < n; done += PIECE) {
+                size_t k = n - done < PIECE ? n - done : PIECE;
+                if (aes_next(ctx, buf + done, k) < 0 || !EVP_DigestUpdate(md, buf + done, k)) return -EIO;
         }
-        return 0;
+        return EVP_DigestFinal_ex(md, out, NULL) ? 0 : -EIO;
+}
+
+/* Does buf hold the random chunk at offset? Compared piece by piece
+ * through a PIECE-sized scratch buffer. */
+static int aes_compare(EVP_CIPHER_CTX *ctx, const uint8_t seed[32], uint64_t offset, const uint8_t *buf, size_t n,
+                       uint8_t *piece, bool *ret_same) {
+        int r = aes_start(ctx, seed, offset);
+        bool same = true;
+        for (size_t done = 0; r == 0 && same && done < n; done += PIECE) {
+                size_t k = n - done < PIECE ? n - done : PIECE;
+                r = aes_next(ctx, piece, k);
+                if (r == 0 && memcmp(piece, buf + done, k) != 0) same = false;
+        }
+        *ret_same = same;
+        return r;
 }
 
 int wipe_stream_fill(const struct wipe_pass_spec *spec, const uint8_t seed[32], uint64_t offset, uint8_t *buf, size_t n) {
@@ -453,9 +490,10 @@ static void find_mismatches(struct engine *e, const uint8_t *got, const uint8_t 
 static void *worker(void *arg) {
         struct engine *e = arg;
         EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-        uint8_t *scratch = NULL;
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        uint8_t *scratch = NULL, *piece = NULL;
         struct wipe_ranges mism = {0};
-        if (!ctx) abort();
+        if (!ctx || !md) abort();
         pthread_mutex_lock(&e->mu);
         for (;;) {
                 if (e->abort || e->next_claim >= e->n_jobs) break;
@@ -471,8 +509,7 @@ static void *worker(void *arg) {
                 int r = 0;
                 if (!e->verifying) {
                         /* write phase, random stream: generate and hash */
-                        r = aes_fill(ctx, e->seed, off, s->buf, len);
-                        if (r == 0) digest(s->buf, len, s->digest);
+                        r = aes_fill_hash(ctx, md, e->seed, off, s->buf, len, s->digest);
                         pthread_mutex_lock(&e->mu);
                         if (r < 0) {
                                 e->fatal = r;
@@ -483,18 +520,25 @@ static void *worker(void *arg) {
                         continue;
                 }
                 /* verify: compare with the expected bytes */
-                const uint8_t *want_buf, *want_digest = e->expect ? e->expect + 32 * c : NULL;
+                const uint8_t *want_buf = NULL, *want_digest = e->expect ? e->expect + 32 * c : NULL;
                 uint8_t d[32];
+                bool same;
                 if (e->spec->kind == WIPE_CONST) {
                         want_buf = e->pat.buf[phase_of(&e->pat, c)];
                         want_digest = pattern_digest(&e->pat, c, len);
+                        same = memcmp(s->buf, want_buf, len) == 0;
                 } else {
-                        if (!scratch) scratch = xalloc_aligned(WIPE_CHUNK);
-                        r = aes_fill(ctx, e->seed, off, scratch, len);
+                        if (!piece) piece = xalloc_aligned(PIECE);
+                        r = aes_compare(ctx, e->seed, off, s->buf, len, piece, &same);
+                        if (r == 0 && !same) {
+                                /* the whole expected chunk, to find the sectors that differ */
+                                if (!scratch) scratch = xalloc_aligned(WIPE_CHUNK);
+                                r = aes_fill(ctx, e->seed, off, scratch, len);
+                        }
                         want_buf = scratch;
                 }
                 uint64_t msec = 0;
-                bool same = r == 0 && memcmp(s->buf, want_buf, len) == 0;
+                same = same && r == 0;
                 if (same && want_digest)
                         memcpy(d, want_digest, 32);
                 else
@@ -519,6 +563,8 @@ static void *worker(void *arg) {
         pthread_mutex_unlock(&e->mu);
         ranges_free(&mism);
         free(scratch);
+        free(piece);
+        EVP_MD_CTX_free(md);
         EVP_CIPHER_CTX_free(ctx);
         return NULL;
 }
