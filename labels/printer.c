@@ -18,7 +18,10 @@ static int read_status(struct ql_transport *t, struct ql_status *ret, int timeou
         for (;;) {
                 int64_t left = end - now_ms();
                 if (left <= 0) return err_set(ETIMEDOUT, "the printer did not answer within %.1f seconds", timeout_ms / 1000.0);
-                int n = t->read(t->userdata, buf, sizeof buf, (int) (left < 500 ? left : 500));
+                /* one read for all the time left: a read that times out is
+                 * cancelled, and a cancelled URB is the one thing umockdev's
+                 * usbdevfs emulation does not survive under load */
+                int n = t->read(t->userdata, buf, sizeof buf, (int) left);
                 if (n < 0) return err_set(-n, "cannot read the printer's status: %s", strerror(-n));
                 if (n == 0) continue;
                 return ql_status_parse(buf, (size_t) n, ret);
