@@ -8,3 +8,14 @@ int cmd_demo(struct ctx *ctx, int argc, char **argv);
 extern const struct command asset_commands[];
 extern const struct command person_commands[];
 extern const struct command audit_commands[];
+/* issue 7: keys, disposal, consignments, certificates, the disposal register */
+extern const struct command key_commands[];
+extern const struct command disposal_commands[];
+extern const struct command consignment_commands[];
+extern const struct command cert_commands[];
+int cmd_report_disposals(struct ctx *ctx, int argc, char **argv);
+struct signer;
+/* A passphrase from FILE, else asked on the terminal (twice when confirm). */
+int cmd_passphrase(const char *file, bool confirm, const char *key_name, char **ret);
+/* Unlock registered key NAME for signing (asks for its passphrase). */
+int cmd_open_signer(struct ctx *ctx, const char *name, const char *key_dir, const char *pass_file, struct signer **ret);

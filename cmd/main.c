@@ -11,6 +11,16 @@ static int cmd_help_all(struct ctx *ctx, int argc, char **argv);
 static int cmd_version(struct ctx *ctx, int argc, char **argv);
 static int cmd_completion(struct ctx *ctx, int argc, char **argv);
 
+/* Temporary until issue 3's cmd-report.c lands: the lead merges the two. */
+static const struct command report_commands_issue7[] = {
+        {"disposals", cmd_report_disposals, CMD_DB, "[--from D] [--to D] [--json|--csv|--pdf FILE]",
+         "the disposal register: asset, serial, date, who authorised it, method, certificates, firm, receipt",
+         "  --from D, --to D     disposals in this period (YYYY-MM-DD, inclusive)\n"
+         "  --pdf FILE           write the register as a PDF\n"
+         "  --json, --csv        machine-readable output\n"},
+        {NULL},
+};
+
 const struct command commands[] = {
         {"init", cmd_init, CMD_DB | CMD_WRITE | CMD_CREATE, "--school NAME --tag-prefix PREFIX",
          "create the register (or change the school's name)",
@@ -19,6 +29,11 @@ const struct command commands[] = {
         {"asset", NULL, 0, NULL, "the asset register", NULL, asset_commands},
         {"person", NULL, 0, NULL, "people: staff, pupils, governors, volunteers", NULL, person_commands},
         {"audit", NULL, 0, NULL, "the tamper-evident audit log", NULL, audit_commands},
+        {"key", NULL, 0, NULL, "signing keys for certificates, manifests and checkpoints", NULL, key_commands},
+        {"disposal", NULL, 0, NULL, "disposal requests, authorisations and destruction records", NULL, disposal_commands},
+        {"cert", NULL, 0, NULL, "signed wipe certificates; verify one offline", NULL, cert_commands},
+        {"consignment", NULL, 0, NULL, "consignments to the disposal firm and its receipts", NULL, consignment_commands},
+        {"report", NULL, 0, NULL, "reports (temporary group: issue 3 owns 'report')", NULL, report_commands_issue7},
         {"demo", cmd_demo, 0, "[--keep] [--fast]", "a guided walk through the whole job on a throwaway register",
          "  --keep   keep the temporary directory and say where it is\n"
          "  --fast   no pauses between steps\n"},

@@ -1,6 +1,6 @@
 /* Keys, disposal, certificates, consignments, receipts, checkpoints: the SQL.
  * See disposal.h. */
-#include "disposal.h"
+#include "disposal-db.h"
 #include "json.h"
 
 /* Collect every row of st into an array (resets st). */
@@ -353,7 +353,8 @@ int db_disposal_register(struct db *db, const char *from, const char *to, json_t
                 "au.name AS authorised_by, au.role AS authoriser_role, au.authorised_at, "
                 "(SELECT group_concat(x, ', ') FROM (SELECT DISTINCT 'wipe ' || method AS x FROM certificates "
                 "   WHERE asset_id = a.id AND outcome = 'erased' UNION SELECT DISTINCT 'destroyed (' || method || ')' "
-                "   FROM destructions WHERE asset_id = a.id)) AS method, "
+                "   FROM destructions WHERE asset_id = a.id UNION SELECT 'no storage' WHERE NOT EXISTS "
+                "   (SELECT 1 FROM media WHERE asset_id = a.id))) AS method, "
                 "(SELECT group_concat(cert_id, ' ') FROM (SELECT cert_id FROM certificates WHERE asset_id = a.id "
                 "   AND outcome = 'erased' ORDER BY id)) AS certificates, "
                 "c.firm, c.consignment_id, r.number AS receipt_number "
