@@ -6,6 +6,8 @@
 #include "sign.h"
 
 #include <ctype.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 /* --- schema description --- */
 
@@ -273,6 +275,62 @@ static void check_obj(struct doc_check *c, json_t *o, const struct field *fields
 static int64_t geti(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 static const char *gets(json_t *o, const char *k) { return strempty(json_str(o, k)); }
 
+#define CHUNK (4u * 1024 * 1024)
+#define RANDOM_RECOMPUTE_MAX (1024ull * 1024 * 1024)
+
+/* The SHA-256 root a pass must have written over size bytes: SHA-256 over
+ * the SHA-256 digests of consecutive 4 MiB chunks of the stream. Constant
+ * patterns ("00", "ff", "924924": repeated from offset 0) are recomputed for
+ * any size; a random pass (AES-256-CTR keyed by the seed, zero IV) only up
+ * to RANDOM_RECOMPUTE_MAX. Returns 1 and the hex root, 0 when not
+ * recomputed, -EINVAL for a pattern it cannot read. */
+static int expected_root(const char *pattern, const char *seed_hex, uint64_t size, char out[65]) {
+        bool random = streq(pattern, "random");
+        uint8_t pat[3], seed[32];
+        size_t plen = strlen(pattern) / 2;
+        if (random) {
+                if (!seed_hex || strlen(seed_hex) != 64 || hex_decode(seed_hex, seed, 32) < 0) return -EINVAL;
+                if (size > RANDOM_RECOMPUTE_MAX) return 0;
+        } else if (strlen(pattern) % 2 || plen < 1 || plen > 3 || hex_decode(pattern, pat, plen) < 0)
+                return -EINVAL;
+        _cleanup_free_ uint8_t *buf = xmalloc(CHUNK + 16);
+        EVP_MD_CTX *outer = EVP_MD_CTX_new();
+        EVP_CIPHER_CTX *aes = random ? EVP_CIPHER_CTX_new() : NULL;
+        static const uint8_t iv[16];
+        if (!outer || !EVP_DigestInit_ex(outer, EVP_sha256(), NULL) ||
+            (random && (!aes || !EVP_EncryptInit_ex(aes, EVP_aes_256_ctr(), NULL, seed, iv))))
+                abort();
+        /* constant chunks repeat: digest each (phase, length) once */
+        uint8_t cache_d[3][2][32];
+        bool cache_ok[3][2] = {{false}};
+        for (uint64_t off = 0; off < size; off += CHUNK) {
+                size_t n = (size_t) (size - off < CHUNK ? size - off : CHUNK);
+                uint8_t dg[32];
+                if (random) {
+                        memset(buf, 0, n);
+                        int outl = 0;
+                        if (!EVP_EncryptUpdate(aes, buf, &outl, buf, (int) n)) abort();
+                        sha256_buf(buf, n, dg);
+                } else {
+                        size_t phase = (size_t) (off % plen), full = n == CHUNK;
+                        if (!cache_ok[phase][full]) {
+                                for (size_t k = 0; k < n; k++) buf[k] = pat[(phase + k) % plen];
+                                sha256_buf(buf, n, cache_d[phase][full]);
+                                cache_ok[phase][full] = true;
+                        }
+                        memcpy(dg, cache_d[phase][full], 32);
+                }
+                EVP_DigestUpdate(outer, dg, 32);
+        }
+        uint8_t root[32];
+        EVP_DigestFinal_ex(outer, root, NULL);
+        EVP_MD_CTX_free(outer);
+        if (aes) EVP_CIPHER_CTX_free(aes);
+        OPENSSL_cleanse(seed, sizeof seed);
+        hex_encode(root, 32, out);
+        return 1;
+}
+
 /* The rules that tie a certificate's numbers together. Only run on a
  * document whose schema checked clean. */
 static void check_cert_consistency(struct doc_check *c, json_t *d) {
@@ -299,7 +357,19 @@ static void check_cert_consistency(struct doc_check *c, json_t *d) {
                         add_problem(c, "consistency: pass %zu's times fall outside the wipe's", i + 1);
                 bool verified = json_is_true(json_object_get(p, "verified"));
                 const char *vroot = json_str(p, "verified_root");
-                if (verified && !vroot) add_problem(c, "consistency: pass %zu is verified but has no verified_root", i + 1);
+                if (verified && !vroot && !streq(verification, "sample"))
+                        add_problem(c, "consistency: pass %zu is verified but has no verified_root", i + 1);
+                bool last = i + 1 == n;
+                if (!verified && (streq(verification, "all") || (streq(verification, "last") && last)))
+                        add_problem(c, "consistency: verification '%s' but pass %zu was not verified", verification, i + 1);
+                if (geti(p, "bytes_written") == size && size > 0) {
+                        char want[65];
+                        int er = expected_root(gets(p, "pattern"), json_str(p, "seed"), (uint64_t) size, want);
+                        if (er < 0) add_problem(c, "consistency: pass %zu's pattern '%s' cannot be recomputed", i + 1, gets(p, "pattern"));
+                        else if (er > 0 && !streq(want, gets(p, "written_root")))
+                                add_problem(c, "consistency: pass %zu's written_root is not the root of pattern '%s' over %lld bytes",
+                                            i + 1, gets(p, "pattern"), (long long) size);
+                }
                 if (!verified && (vroot || geti(p, "bytes_verified")))
                         add_problem(c, "consistency: pass %zu is not verified but has verification results", i + 1);
                 any_verified |= verified;
@@ -463,6 +533,8 @@ static int norm_time(json_t *v, char out[21]) {
         return 0;
 }
 
+#define NAMES(...) ((const char *const[]) {__VA_ARGS__, NULL})
+
 static const struct {
         const char *name, *description;
 } method_descriptions[] = {
@@ -477,50 +549,8 @@ static const struct {
         {"gutmann", "Gutmann (35 passes); last pass verified"},
 };
 
-/* Read an integer member under any of the given names; -1 if none. */
-static int64_t get_int_any(json_t *o, const char *const *names) {
-        for (; *names; names++) {
-                json_t *v = json_object_get(o, *names);
-                if (json_is_integer(v)) return json_integer_value(v);
-        }
-        return -1;
-}
-
-static const char *get_str_any(json_t *o, const char *const *names) {
-        for (; *names; names++) {
-                const char *s = json_str(o, *names);
-                if (s) return s;
-        }
-        return NULL;
-}
-
-#define NAMES(...) ((const char *const[]) {__VA_ARGS__, NULL})
-
-static int map_errors(json_t *src, json_t **ret) {
-        json_t *out = json_array();
-        size_t i;
-        json_t *e;
-        json_array_foreach(src, i, e) {
-                if (json_is_string(e)) {
-                        json_array_append_new(out, json_pack("{sIsIss}", "offset", (json_int_t) 0, "length", (json_int_t) 0,
-                                                             "error", json_string_value(e)));
-                        continue;
-                }
-                int64_t off = get_int_any(e, NAMES("offset", "start")), len = get_int_any(e, NAMES("length", "bytes", "len"));
-                const char *msg = get_str_any(e, NAMES("error", "message", "what"));
-                _cleanup_free_ char *m = NULL;
-                if (!msg) {
-                        int64_t en = get_int_any(e, NAMES("errno"));
-                        m = xstrdup(en > 0 ? strerror((int) en) : "I/O error");
-                        msg = m;
-                }
-                json_array_append_new(out, json_pack("{sIsIss}", "offset", (json_int_t) (off < 0 ? 0 : off), "length",
-                                                     (json_int_t) (len < 0 ? 0 : len), "error", msg));
-        }
-        *ret = out;
-        return 0;
-}
-
+/* This machine's name and machine id, for certificates of wipes whose
+ * record does not carry them. */
 static void host_identity(json_t *host) {
         char name[256] = "";
         if (gethostname(name, sizeof name - 1) < 0 || !*name) snprintf(name, sizeof name, "%s", "unknown");
@@ -534,110 +564,140 @@ static void host_identity(json_t *host) {
         }
 }
 
+/* An integer member, or -1. */
+static int64_t get_int(json_t *o, const char *k) {
+        json_t *v = json_object_get(o, k);
+        return json_is_integer(v) ? json_integer_value(v) : -1;
+}
+
+/* Append the ranges in src (offset, length, error) to out, labelled. */
+static void add_ranges(json_t *out, json_t *src, const char *what) {
+        size_t i;
+        json_t *e;
+        json_array_foreach(src, i, e) {
+                int64_t off = get_int(e, "offset"), len = get_int(e, "length");
+                const char *msg = json_str(e, "error");
+                _cleanup_free_ char *m = xasprintf("%s%s%s", what, msg ? ": " : "", msg ? msg : "");
+                json_array_append_new(out, json_pack("{sIsIss}", "offset", (json_int_t) (off < 0 ? 0 : off), "length",
+                                                     (json_int_t) (len < 0 ? 0 : len), "error", m));
+        }
+}
+
 int cert_from_wipe(json_t *wipe, const struct cert_context *c, json_t **ret) {
         _cleanup_json_ json_t *d = json_object();
-        const char *method = get_str_any(wipe, NAMES("method"));
-        if (!method) return err_set(EINVAL, "the wipe record has no method");
-        const char *verify = get_str_any(wipe, NAMES("verify", "verification", "verify_mode"));
-        if (!verify) verify = "last";
-        const char *outcome = get_str_any(wipe, NAMES("outcome"));
-        if (!outcome) return err_set(EINVAL, "the wipe record has no outcome");
+        int64_t wipe_id = get_int(wipe, "id");
+        const char *method = json_str(wipe, "method"), *verify = json_str(wipe, "verify");
+        const char *outcome_raw = json_str(wipe, "outcome");
+        if (!method || !verify || !outcome_raw) return err_set(EINVAL, "wipe %lld: the record has no method, verification or outcome", (long long) wipe_id);
+        if (streq(verify, "off"))
+                return err_set(EINVAL, "wipe %lld was not verified (--verify off): a certificate of sanitisation needs verification", (long long) wipe_id);
+        _cleanup_free_ char *outcome = xstrdup(outcome_raw), *vmode = xstrdup(verify), *vdetail = NULL;
+        for (char *p = outcome; *p; p++)
+                if (*p == '_') *p = ' ';
+        char *colon = strchr(vmode, ':');
+        if (colon) {
+                *colon = 0;
+                vdetail = xasprintf("%s%% of the 4 MiB chunks read back and compared with what was written", colon + 1);
+        } else if (streq(vmode, "last"))
+                vdetail = xstrdup("the last pass read back in full; its SHA-256 root compared with the root written");
+        else if (streq(vmode, "all"))
+                vdetail = xstrdup("every pass read back in full; each SHA-256 root compared with the root written");
         char started[21], ended[21], t[21];
-        if (norm_time(json_object_get(wipe, "started"), started) < 0 || norm_time(json_object_get(wipe, "ended"), ended) < 0)
-                return err_set(EINVAL, "the wipe record has no start or end time");
+        if (norm_time(json_object_get(wipe, "started_at"), started) < 0 || norm_time(json_object_get(wipe, "ended_at"), ended) < 0)
+                return err_set(EINVAL, "wipe %lld: the record has no start or end time (it did not finish)", (long long) wipe_id);
 
         json_set_str(d, "schema", CERT_SCHEMA);
         json_set_str(d, "certificate_id", c->cert_id);
         json_set_str(d, "issued", c->issued);
         json_object_set_new(d, "tool", json_pack("{ssss}", "name", "assetctl", "version", ASSETCTL_VERSION));
         json_object_set_new(d, "organisation", json_pack("{ss}", "name", c->school));
-        json_object_set_new(d, "operator", json_pack("{ss}", "name", c->operator_name));
-        json_t *host = json_object();
-        host_identity(host);
+        const char *op = json_str(wipe, "operator");
+        json_object_set_new(d, "operator", json_pack("{ss}", "name", op ? op : c->operator_name));
+        json_t *host = json_object(), *wh = json_object_get(wipe, "host");
+        if (json_str(wh, "hostname")) {
+                json_set_str(host, "hostname", json_str(wh, "hostname"));
+                json_set_str(host, "machine_id", json_str(wh, "machine_id"));
+        } else
+                host_identity(host);
         json_object_set_new(d, "host", host);
         json_t *asset = json_object();
-        for (const char *const *k = NAMES("tag", "make", "model", "serial"); *k; k++) json_set_str(asset, *k, json_str(c->asset, *k));
-        json_set_str(asset, "category", json_str(c->asset, "category"));
+        for (const char *const *k = NAMES("tag", "make", "model", "serial", "category"); *k; k++) json_set_str(asset, *k, json_str(c->asset, *k));
         json_object_set_new(d, "asset", asset);
-        json_t *medium = json_object();
-        json_set_str(medium, "make", get_str_any(wipe, NAMES("vendor", "make")));
+        json_t *medium = json_object(), *dev = json_object_get(wipe, "device");
+        const char *vendor = json_str(dev, "vendor");
+        json_set_str(medium, "make", vendor && *vendor ? vendor : NULL);
         json_set_str(medium, "model", json_str(c->medium, "model"));
         json_set_str(medium, "serial", json_str(c->medium, "serial"));
-        int64_t size = get_int_any(wipe, NAMES("size_bytes", "size"));
-        if (size < 0) size = json_integer_value(json_object_get(c->medium, "size_bytes"));
-        json_object_set_new(medium, "size_bytes", json_integer(size));
+        int64_t size = get_int(wipe, "size_bytes");
+        json_object_set_new(medium, "size_bytes", json_integer(size < 0 ? 0 : size));
         json_set_str(medium, "kind", json_str(c->medium, "kind"));
         json_set_str(medium, "wwn", json_str(c->medium, "wwn"));
         json_object_set_new(d, "medium", medium);
 
-        const char *desc = "overwrite";
+        const char *desc = "overwrite with the passes listed";
         for (size_t i = 0; i < ELEMENTSOF(method_descriptions); i++)
                 if (streq(method_descriptions[i].name, method)) desc = method_descriptions[i].description;
-        json_t *src_passes = json_object_get(wipe, "passes");
+        json_t *src_passes = json_object_get(wipe, "passes"), *plan = json_object_get(wipe, "pass_list");
         json_t *san = json_object();
         json_set_str(san, "nist_category", "clear");
         json_set_str(san, "technique", "overwrite");
         json_set_str(san, "method", method);
         json_set_str(san, "method_description", desc);
-        json_set_str(san, "verification", verify);
-        const char *vdetail = get_str_any(wipe, NAMES("verification_detail", "sample"));
+        json_set_str(san, "verification", vmode);
         json_set_str(san, "verification_detail", vdetail);
-        _cleanup_free_ char *tool = xasprintf("assetctl %s wipe engine", ASSETCTL_VERSION);
+        const char *tv = json_str(wipe, "tool_version");
+        _cleanup_free_ char *tool = xasprintf("assetctl %s wipe engine", tv ? tv : ASSETCTL_VERSION);
         json_set_str(san, "tool", tool);
-        int64_t planned = get_int_any(wipe, NAMES("passes_planned"));
-        json_object_set_new(san, "passes_planned", json_integer(planned >= 0 ? planned : (json_int_t) json_array_size(src_passes)));
+        json_object_set_new(san, "passes_planned", json_integer((json_int_t) (json_is_array(plan) ? json_array_size(plan)
+                                                                                                 : json_array_size(src_passes))));
         json_object_set_new(d, "sanitisation", san);
 
-        json_t *passes = json_array();
+        json_t *passes = json_array(), *errs = json_array();
         json_object_set_new(d, "passes", passes);
         size_t i;
         json_t *sp;
         json_array_foreach(src_passes, i, sp) {
                 json_t *p = json_object();
-                json_object_set_new(p, "number", json_integer((json_int_t) i + 1));
-                const char *pattern = get_str_any(sp, NAMES("pattern"));
+                json_object_set_new(p, "number", json_integer(get_int(sp, "index") > 0 ? get_int(sp, "index") : (json_int_t) i + 1));
+                const char *pattern = json_str(sp, "pattern");
                 json_set_str(p, "pattern", pattern ? pattern : "unknown");
-                int64_t w = get_int_any(sp, NAMES("bytes_written", "written"));
+                int64_t w = get_int(sp, "bytes_written");
                 json_object_set_new(p, "bytes_written", json_integer(w < 0 ? 0 : w));
-                json_set_str(p, "written_root", get_str_any(sp, NAMES("written_root", "root_written", "write_root", "root")));
-                const char *vroot = get_str_any(sp, NAMES("verified_root", "root_read", "read_root", "verify_root"));
-                json_t *vflag = json_object_get(sp, "verified");
-                bool verified = json_is_boolean(vflag) ? json_is_true(vflag) : vroot != NULL;
+                json_set_str(p, "written_root", json_str(sp, "root_written"));
+                const char *pv = json_str(sp, "verify");
+                bool verified = pv && !streq(pv, "off");
                 json_object_set_new(p, "verified", json_boolean(verified));
-                int64_t bv = get_int_any(sp, NAMES("bytes_verified", "verified_bytes", "bytes_read"));
+                int64_t bv = get_int(sp, "bytes_verified");
                 json_object_set_new(p, "bytes_verified", json_integer(verified && bv > 0 ? bv : 0));
-                json_set_str(p, "verified_root", verified ? vroot : NULL);
-                json_set_str(p, "seed", get_str_any(sp, NAMES("seed")));
-                json_set_str(p, "seed_sha256", get_str_any(sp, NAMES("seed_sha256", "seed_hash")));
-                if (norm_time(json_object_get(sp, "started"), t) < 0) snprintf(t, sizeof t, "%s", started);
+                json_set_str(p, "verified_root", verified ? json_str(sp, "root_read") : NULL);
+                json_set_str(p, "seed", json_str(sp, "seed"));
+                json_set_str(p, "seed_sha256", json_str(sp, "seed_sha256"));
+                if (norm_time(json_object_get(sp, "started_at"), t) < 0) snprintf(t, sizeof t, "%s", started);
                 json_set_str(p, "started", t);
-                if (norm_time(json_object_get(sp, "ended"), t) < 0) snprintf(t, sizeof t, "%s", ended);
+                if (norm_time(json_object_get(sp, "ended_at"), t) < 0) snprintf(t, sizeof t, "%s", ended);
                 json_set_str(p, "ended", t);
-                json_t *errs;
-                map_errors(json_object_get(sp, "errors"), &errs);
-                json_object_set_new(p, "errors", errs);
+                json_t *pe = json_array(), *eo = json_object_get(sp, "errors");
+                add_ranges(pe, json_object_get(eo, "write_errors"), "write error");
+                add_ranges(pe, json_object_get(eo, "read_errors"), "read error");
+                add_ranges(pe, json_object_get(eo, "mismatches"), "read back differently");
+                if (json_str(sp, "error")) {
+                        _cleanup_free_ char *m = xasprintf("pass %zu: %s", i + 1, json_str(sp, "error"));
+                        json_array_append_new(errs, json_string(m));
+                }
+                json_object_set_new(p, "errors", pe);
                 json_array_append_new(passes, p);
         }
-        json_t *errs = json_array();
-        json_t *e;
-        json_array_foreach(json_object_get(wipe, "errors"), i, e) {
-                if (json_is_string(e)) json_array_append(errs, e);
-                else {
-                        char *s = json_canonical(e);
-                        json_array_append_new(errs, json_string(s));
-                        free(s);
-                }
-        }
+        if (json_str(wipe, "error")) json_array_append_new(errs, json_string(json_str(wipe, "error")));
         json_object_set_new(d, "errors", errs);
         json_set_str(d, "outcome", outcome);
         json_set_str(d, "started", started);
         json_set_str(d, "ended", ended);
         json_object_set_new(d, "post_sanitisation",
-                            json_pack("{ssss}", "confidentiality", "no recoverable data (overwritten and verified)",
+                            json_pack("{ssss}", "confidentiality", "no recoverable data: overwritten and verified",
                                       "destination", "consigned to an authorised disposal firm for recycling"));
         json_object_set_new(d, "authorisation", json_deep_copy(c->authorisation));
         json_object_set_new(d, "signing_key", json_pack("{ssss}", "algorithm", "ed25519", "fingerprint", c->fingerprint));
-        json_object_set_new(d, "wipe_id", json_integer(get_int_any(wipe, NAMES("id", "wipe_id"))));
+        json_object_set_new(d, "wipe_id", json_integer(wipe_id < 0 ? 0 : wipe_id));
         const char *kind = json_str(c->medium, "kind");
         json_set_str(d, "notes", kind && !streq(kind, "hdd")
                                          ? "solid-state medium: overwriting does not reach spare or remapped blocks"

@@ -243,18 +243,20 @@ fail:
         return r;
 }
 
-/* The medium a wipe record is about: by "media_id" via its serial, or by
- * serial. */
+/* The medium a wipe record (issue 6's wipe_get()) is about: its medium_id,
+ * else the only medium of its asset. */
 static int wipe_medium(struct db *db, json_t *wipe, json_t **ret) {
-        const char *serial = NULL;
-        for (const char *const *k = (const char *const[]) {"media_serial", "medium_serial", "serial", NULL}; *k && !serial; k++)
-                serial = json_str(wipe, *k);
-        json_t *medium = json_object_get(wipe, "medium");
-        if (!serial && json_is_object(medium)) serial = json_str(medium, "serial");
-        if (!serial) return err_set(EINVAL, "the wipe record names no medium serial");
-        int r = db_media_by_serial(db, serial, ret);
-        if (r == -ENOENT) return err_set(ENOENT, "no certificate: the wiped medium '%s' is not registered in any asset", serial);
-        return r;
+        int64_t wid = json_integer_value(json_object_get(wipe, "id"));
+        json_t *mid = json_object_get(wipe, "medium_id");
+        if (json_is_integer(mid)) return db_media_by_id(db, json_integer_value(mid), ret);
+        const char *tag = json_str(wipe, "asset_tag");
+        _cleanup_json_ json_t *a = NULL, *media = NULL;
+        if (tag && db_asset_by_tag(db, tag, &a) == 0 && db_media_by_asset(db, id_of(a), &media) == 0 && json_array_size(media) == 1) {
+                *ret = json_incref(json_array_get(media, 0));
+                return 0;
+        }
+        return err_set(ENOENT, "no certificate for wipe %lld: it is not linked to a registered storage medium%s%s",
+                       (long long) wid, tag ? " of " : "", tag ? tag : "");
 }
 
 int disposal_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char **ret_cert_id) {
@@ -264,19 +266,32 @@ int disposal_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char
         size_t pdf_len = 0;
         const char *outcome = json_str(wipe, "outcome");
         if (!outcome) return err_set(EINVAL, "the wipe record has no outcome");
+        bool erased = streq(outcome, "erased");
+        bool to_destroy = streq(outcome, "failed") || streq(outcome, "erased_with_exceptions") || streq(outcome, "erased with exceptions");
+        if (!erased && !to_destroy) {
+                /* interrupted (or never finished): nothing is decided */
+                if (ret_cert_id) *ret_cert_id = NULL;
+                return 0;
+        }
         int r = db_begin(db);
         if (r < 0) return r;
         r = wipe_medium(db, wipe, &m);
         if (r >= 0) r = get_asset(db, json_str(m, "asset_tag"), &a);
         if (r < 0) goto fail;
         const char *tag = json_str(a, "tag"), *serial = json_str(m, "serial"), *st = json_str(a, "status");
+        if (!erased && !streq(st, ST_AUTHORISED)) {
+                /* the wipe engine has marked the medium; only an authorised asset changes state */
+                db_rollback(db);
+                if (ret_cert_id) *ret_cert_id = NULL;
+                return 0;
+        }
         if (!streq(st, ST_AUTHORISED) && !streq(st, ST_DESTROY_REQUIRED)) {
                 r = err_set(EPERM, "no certificate for the wipe of '%s': asset '%s' is %s, not authorised for disposal "
                                    "(request and authorise its disposal, then wipe again)", serial, tag, asset_status_label(st));
                 goto fail;
         }
         int64_t wipe_id = json_integer_value(json_object_get(wipe, "id"));
-        if (!streq(outcome, "erased")) {
+        if (!erased) {
                 /* erased with exceptions, failed: the medium goes to physical destruction */
                 d = json_pack("{sssssI}", "medium", serial, "outcome", outcome, "wipe", (json_int_t) wipe_id);
                 if ((r = db_media_set_status(db, id_of(m), "destroy_required")) < 0 ||

@@ -74,6 +74,9 @@ int db_receipt_insert(struct db *db, int64_t consignment_row, const char *number
  * YYYY-MM-DD, NULL for open). */
 int db_disposal_register(struct db *db, const char *from, const char *to, json_t **ret);
 
+/* One medium by id (with "asset_tag"); -ENOENT if none. */
+int db_media_by_id(struct db *db, int64_t id, json_t **ret);
+
 /* Audit checkpoints. */
 int db_checkpoint_insert(struct db *db, int64_t events, const char *head, const char *statement,
                          const uint8_t sig[64], const char *fingerprint, int64_t *ret_id);

@@ -410,3 +410,12 @@ int db_audit_event_hash(struct db *db, int64_t id, char **ret_hash, int64_t *ret
         sqlite3_reset(st);
         return 0;
 }
+
+int db_media_by_id(struct db *db, int64_t id, json_t **ret) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT m.id, a.tag AS asset_tag, m.model, m.serial, m.size_bytes, m.kind, m.wwn, m.status "
+                               "FROM media m JOIN assets a ON a.id = m.asset_id WHERE m.id = ?1", &st);
+        if (r < 0) return r;
+        db_bind_int(st, 1, id);
+        return one(db, st, ret);
+}
