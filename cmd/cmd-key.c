@@ -165,3 +165,73 @@ const struct command key_commands[] = {
          "  -o, --output FILE    write to FILE (default: standard output)\n"},
         {NULL},
 };
+
+/* FILE.json -> FILE.sig; anything else -> FILE.sig appended. */
+static char *sig_path_for(const char *path) {
+        size_t l = strlen(path);
+        return l > 5 && streq(path + l - 5, ".json") ? xasprintf("%.*s.sig", (int) (l - 5), path) : xasprintf("%s.sig", path);
+}
+
+int cmd_audit_checkpoint(struct ctx *ctx, int argc, char **argv) {
+        static const struct option opts[] = {
+                {"key", required_argument, NULL, 'k'}, {"passphrase-file", required_argument, NULL, 'p'},
+                {"key-dir", required_argument, NULL, 'd'}, {"output", required_argument, NULL, 'o'}, OPTS_HELP, {},
+        };
+        const char *key = NULL, *pass_file = NULL, *key_dir = NULL, *out = NULL;
+        int c;
+        while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) switch (c) {
+                case 'k': key = optarg; break;
+                case 'p': pass_file = optarg; break;
+                case 'd': key_dir = optarg; break;
+                case 'o': out = optarg; break;
+                default: return cmd_usage_error(ctx, "unknown option");
+                }
+        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        if (!key) return cmd_usage_error(ctx, "--key NAME is required");
+        _cleanup_signer_ struct signer *s = NULL;
+        _cleanup_free_ char *statement = NULL;
+        int r = cmd_open_signer(ctx, key, key_dir, pass_file, &s);
+        if (r < 0) return cmd_fail_err(r);
+        int64_t events;
+        char head[65];
+        uint8_t sig[SIG_LEN];
+        r = audit_checkpoint(ctx->db, s, &events, head, &statement, sig);
+        if (r < 0) return cmd_fail("cannot checkpoint the audit log: %s", err_msg());
+        printf("checkpoint signed with key '%s': %lld events, head %s\n", s->name, (long long) events, head);
+        if (out) {
+                _cleanup_free_ char *sp = sig_path_for(out);
+                if ((r = write_file_atomic(out, statement, strlen(statement), 0644)) < 0 ||
+                    (r = write_file_atomic(sp, sig, SIG_LEN, 0644)) < 0)
+                        return cmd_fail("the checkpoint is stored, but: %s", err_msg());
+                printf("wrote %s and %s: keep them away from this machine\n", out, sp);
+        }
+        return 0;
+}
+
+int cmd_audit_checkpoints(struct ctx *ctx, const char *pub_path, const char *file) {
+        _cleanup_pkey_ EVP_PKEY *pub = NULL;
+        if (pub_path) {
+                _cleanup_free_ char *pem = NULL;
+                size_t n = 0;
+                int r = read_file(pub_path, 65536, &pem, &n);
+                if (r < 0) return cmd_fail_err(r);
+                r = key_from_public_pem(pem, n, &pub);
+                if (r < 0) return cmd_fail("'%s': %s", pub_path, err_msg());
+        }
+        if (file) {
+                _cleanup_free_ char *doc = NULL, *sig = NULL, *sp = sig_path_for(file);
+                size_t n = 0, sl = 0;
+                int64_t events;
+                int r = read_file(file, 65536, &doc, &n);
+                if (r >= 0) r = read_file(sp, 4096, &sig, &sl);
+                if (r < 0) return cmd_fail_err(r);
+                if (!pub) return cmd_fail("--checkpoint needs --key PUB.pem to check it with");
+                r = audit_checkpoint_file_verify(ctx->db, doc, n, (const uint8_t *) sig, sl, pub, &events);
+                if (r < 0) return cmd_fail("audit log broken: %s", err_msg());
+                printf("the log reaches the signed checkpoint in %s (%lld events)\n", file, (long long) events);
+        }
+        int r = audit_checkpoints_verify(ctx->db, pub);
+        if (r < 0) return cmd_fail("audit log broken: %s", err_msg());
+        if (r > 0) printf("%d signed checkpoint%s reached\n", r, r == 1 ? "" : "s");
+        return 0;
+}

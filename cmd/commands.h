@@ -19,3 +19,7 @@ struct signer;
 int cmd_passphrase(const char *file, bool confirm, const char *key_name, char **ret);
 /* Unlock registered key NAME for signing (asks for its passphrase). */
 int cmd_open_signer(struct ctx *ctx, const char *name, const char *key_dir, const char *pass_file, struct signer **ret);
+/* audit checkpoint; and the checkpoint part of audit verify (prints a line,
+ * returns 0, or the exit status of a failure). */
+int cmd_audit_checkpoint(struct ctx *ctx, int argc, char **argv);
+int cmd_audit_checkpoints(struct ctx *ctx, const char *pub_path, const char *file);

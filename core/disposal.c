@@ -541,7 +541,8 @@ fail:
         return r;
 }
 
-int audit_checkpoint(struct db *db, struct signer *signer, int64_t *ret_events, char ret_head[65]) {
+int audit_checkpoint(struct db *db, struct signer *signer, int64_t *ret_events, char ret_head[65], char **ret_statement,
+                     uint8_t ret_sig[64]) {
         _cleanup_free_ char *school = NULL, *head = NULL, *text = NULL, *dummy = NULL;
         _cleanup_json_ json_t *doc = NULL, *d = NULL;
         int64_t count;
@@ -577,10 +578,26 @@ int audit_checkpoint(struct db *db, struct signer *signer, int64_t *ret_events, 
         if (r < 0) return r;
         *ret_events = count;
         memcpy(ret_head, head, 65);
+        if (ret_statement) *ret_statement = TAKE_PTR(text);
+        if (ret_sig) memcpy(ret_sig, sig, SIG_LEN);
         return 0;
 fail:
         db_rollback(db);
         return r;
+}
+
+/* The log must still have event `events` with the hash `head`. */
+static int check_reach(struct db *db, const char *label, int64_t events, const char *head) {
+        _cleanup_free_ char *have = NULL;
+        int64_t count;
+        int r = db_audit_event_hash(db, events, &have, &count);
+        if (r < 0) return r;
+        if (!have)
+                return err_set(EBADMSG, "%s signed %lld events but the log has only %lld: events were deleted from the tail",
+                               label, (long long) events, (long long) count);
+        if (!streq(have, head))
+                return err_set(EBADMSG, "%s: event %lld's hash is not the one signed: the log was rewritten", label, (long long) events);
+        return 0;
 }
 
 int audit_checkpoints_verify(struct db *db, EVP_PKEY *pub) {
@@ -620,16 +637,29 @@ int audit_checkpoints_verify(struct db *db, EVP_PKEY *pub) {
                 const char *head = json_str(s, "head");
                 if (!s || json_integer_value(json_object_get(s, "events")) != events || !streq_ptr(head, json_str(cp, "head")))
                         return err_set(EBADMSG, "checkpoint %lld (%s): its columns do not match what was signed", (long long) id, when);
-                _cleanup_free_ char *have = NULL;
-                int64_t count;
-                r = db_audit_event_hash(db, events, &have, &count);
+                _cleanup_free_ char *label = xasprintf("checkpoint %lld (%s)", (long long) id, when);
+                r = check_reach(db, label, events, head);
                 if (r < 0) return r;
-                if (!have)
-                        return err_set(EBADMSG, "checkpoint %lld (%s) signed %lld events but the log has only %lld: events were "
-                                                "deleted from the tail", (long long) id, when, (long long) events, (long long) count);
-                if (!streq(have, head))
-                        return err_set(EBADMSG, "checkpoint %lld (%s): event %lld's hash is not the one signed: the log was rewritten",
-                                       (long long) id, when, (long long) events);
         }
         return (int) json_array_size(cps);
+}
+
+int audit_checkpoint_file_verify(struct db *db, const char *doc, size_t n, const uint8_t *sig, size_t sig_len, EVP_PKEY *pub,
+                                 int64_t *ret_events) {
+        struct doc_check chk;
+        int r = doc_verify(doc, n, sig, sig_len, pub, &chk);
+        if (r >= 0 && !streq_ptr(chk.kind, "audit checkpoint")) r = err_set(EINVAL, "not an audit checkpoint but a %s", strempty(chk.kind));
+        if (r < 0) {
+                if (chk.problems) r = err_set(EBADMSG, "the checkpoint does not verify: %s", chk.problems);
+                doc_check_done(&chk);
+                return r;
+        }
+        int64_t events = json_integer_value(json_object_get(chk.doc, "events"));
+        _cleanup_free_ char *head = xstrdup(json_str(chk.doc, "head"));
+        _cleanup_free_ char *label = xasprintf("the checkpoint of %s", json_str(chk.doc, "created"));
+        doc_check_done(&chk);
+        r = check_reach(db, label, events, head);
+        if (r < 0) return r;
+        *ret_events = events;
+        return 0;
 }

@@ -71,8 +71,15 @@ int manifest_pdf(const char *doc, size_t doc_len, void **ret, size_t *ret_len);
 int register_pdf(const char *school, json_t *rows, const char *from, const char *to, void **ret, size_t *ret_len);
 
 /* Signed audit checkpoints: sign the head hash and event count. */
-int audit_checkpoint(struct db *db, struct signer *signer, int64_t *ret_events, char ret_head[65]);
+/* The signed statement (canonical JSON, malloc'd) and its signature are
+ * handed out when ret_statement/ret_sig are not NULL, to keep elsewhere. */
+int audit_checkpoint(struct db *db, struct signer *signer, int64_t *ret_events, char ret_head[65], char **ret_statement,
+                     uint8_t ret_sig[64]);
 /* Check every stored checkpoint: its signature (with pub, or else the
  * registered key it names) and that the log still reaches it with the same
  * hash. Returns the number checked; -EBADMSG naming the first failure. */
 int audit_checkpoints_verify(struct db *db, EVP_PKEY *pub);
+/* Check a checkpoint kept outside the register (its JSON and signature)
+ * with pub, and that the log still reaches it. */
+int audit_checkpoint_file_verify(struct db *db, const char *doc, size_t n, const uint8_t *sig, size_t sig_len, EVP_PKEY *pub,
+                                 int64_t *ret_events);

@@ -309,7 +309,7 @@ static void test_disposal_flow(void **state) {
         /* checkpoints: signed, reached; the audit log stays intact */
         int64_t events;
         char head[65];
-        assert_int_equal(audit_checkpoint(db, s, &events, head), 0);
+        assert_int_equal(audit_checkpoint(db, s, &events, head, NULL, NULL), 0);
         assert_int_equal(audit_checkpoints_verify(db, pub), 1);
         assert_int_equal(audit_checkpoints_verify(db, NULL), 1);
         struct audit_report rep;
