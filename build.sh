@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 PACKAGES=(
   build-essential meson ninja-build pkg-config scdoc
   libsqlite3-dev sqlite3 libssl-dev openssl libjansson-dev libcsv-dev
-  libqrencode-dev qrencode libcairo2-dev libudev-dev udev libusb-1.0-0-dev
+  libqrencode-dev qrencode libcairo2-dev libfontconfig-dev libudev-dev udev libusb-1.0-0-dev
   libcmocka-dev umockdev libumockdev-dev
   zbar-tools poppler-utils nwipe xxd util-linux tmux
   clang libclang-rt-14-dev

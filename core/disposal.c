@@ -102,6 +102,13 @@ int disposal_authorise(struct db *db, char **tags, size_t n, const char *by_ref,
                             pname, json_str(person, "ref"), json_str(person, "ref"));
                 goto fail;
         }
+        const char *left = json_str(person, "leaving_date");
+        char today_s[11];
+        today(today_s);
+        if (left && strcmp(left, today_s) <= 0) {
+                r = err_set(EPERM, "cannot authorise disposal: %s (%s) left on %s", pname, json_str(person, "ref"), left);
+                goto fail;
+        }
         if (signer && signer->person_id != id_of(person)) {
                 r = err_set(EPERM, "cannot sign the authorisation with key '%s': it is not %s's own key", signer->name, pname);
                 goto fail;

@@ -346,6 +346,13 @@ static void test_failed_wipe_and_destroy(void **state) {
         json_decref(p);
         char *tags[] = {tag};
         assert_int_equal(disposal_request(db, tags, 1, "dead"), 0);
+        /* an authoriser who has left cannot authorise */
+        json_t *left = json_pack("{sssssbss}", "ref", "OLD", "name", "Old Head", "authoriser", 1, "leaving_date", "2001-08-31");
+        assert_int_equal(person_add(db, left), 0);
+        json_decref(left);
+        char *tags1[] = {tag};
+        assert_int_equal(disposal_authorise(db, tags1, 1, "OLD", NULL, NULL), -EPERM);
+        assert_non_null(strstr(err_msg(), "Old Head (OLD) left on 2001-08-31"));
         assert_int_equal(disposal_authorise(db, tags, 1, "HT", NULL, NULL), 0);
         json_t *w = wipe_record(mid, "failed");
         char *cid = (char *) "x";
