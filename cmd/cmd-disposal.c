@@ -51,6 +51,24 @@ static int disposal_request_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+static int disposal_cancel_cmd(struct ctx *ctx, int argc, char **argv) {
+        static const struct option opts[] = {{"reason", required_argument, NULL, 'r'}, OPTS_HELP, {}};
+        const char *reason = NULL;
+        int c;
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
+                case 'r': reason = optarg; break;
+                default: return cmd_usage_error(ctx, "unknown option");
+                }
+        if (optind >= argc) return cmd_usage_error(ctx, "give at least one tag");
+        if (!reason) return cmd_usage_error(ctx, "--reason is required");
+        size_t n;
+        _cleanup_tags_ char **tags = tags_from(argc, argv, &n);
+        int r = disposal_cancel(ctx->db, tags, n, reason);
+        if (r < 0) return cmd_fail_err(r);
+        for (size_t i = 0; i < n; i++) printf("%s: disposal request withdrawn; in stock\n", tags[i]);
+        return 0;
+}
+
 static int disposal_authorise_cmd(struct ctx *ctx, int argc, char **argv) {
         static const struct option opts[] = {{"by", required_argument, NULL, 'b'}, {"sign", no_argument, NULL, 's'}, OPTS_SIGN, OPTS_HELP, {}};
         const char *by = NULL, *key = NULL, *pass_file = NULL, *key_dir = NULL;
@@ -152,6 +170,8 @@ static int disposal_list_cmd(struct ctx *ctx, int argc, char **argv) {
 const struct command disposal_commands[] = {
         {"request", disposal_request_cmd, CMD_DB | CMD_WRITE, "TAG... --reason TEXT", "ask for assets to be disposed of",
          "  --reason TEXT        why (broken beyond repair, obsolete, ...)\n"},
+        {"cancel", disposal_cancel_cmd, CMD_DB | CMD_WRITE, "TAG... --reason TEXT", "withdraw a request not yet authorised",
+         "  --reason TEXT        why\n"},
         {"authorise", disposal_authorise_cmd, CMD_DB | CMD_WRITE, "TAG... --by REF [--sign --key NAME --passphrase-file F]",
          "authorise disposal (the person must be an authoriser)",
          "  --by REF             the authoriser (a person marked --authoriser)\n"

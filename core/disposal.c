@@ -51,6 +51,29 @@ fail:
         return r;
 }
 
+int disposal_cancel(struct db *db, char **tags, size_t n, const char *reason) {
+        int r = check_text("--reason", reason, 1024);
+        if (r < 0) return r;
+        r = db_begin(db);
+        if (r < 0) return r;
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_json_ json_t *a = NULL, *d = json_pack("{ss}", "reason", reason);
+                r = get_asset(db, tags[i], &a);
+                if (r < 0) goto fail;
+                if (!streq(json_str(a, "status"), ST_DISPOSAL_REQUESTED)) {
+                        r = err_set(EPERM, "cannot cancel disposal of '%s': it is %s (only a request not yet authorised can be withdrawn)",
+                                    tags[i], asset_status_label(json_str(a, "status")));
+                        goto fail;
+                }
+                r = asset_move(db, tags[i], ST_IN_STOCK, "disposal.cancel", d);
+                if (r < 0) goto fail;
+        }
+        return db_commit(db);
+fail:
+        db_rollback(db);
+        return r;
+}
+
 int disposal_settle(struct db *db, int64_t asset_id, const char *tag) {
         _cleanup_json_ json_t *a = NULL, *media = NULL, *destr = NULL;
         int r = get_asset(db, tag, &a);

@@ -38,6 +38,8 @@ int key_public(struct db *db, const char *name, char **ret_pem, char ret_fp[65])
 /* Disposal. tags: n upper-case tags. Each function checks every asset first
  * and changes nothing unless all pass. */
 int disposal_request(struct db *db, char **tags, size_t n, const char *reason);
+/* Withdraw requests not yet authorised: back to in stock. */
+int disposal_cancel(struct db *db, char **tags, size_t n, const char *reason);
 /* signer: NULL, or the authoriser's own key (must belong to by_ref). */
 int disposal_authorise(struct db *db, char **tags, size_t n, const char *by_ref, struct signer *signer,
                        json_t **ret_results);

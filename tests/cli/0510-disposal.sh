@@ -35,6 +35,10 @@ TS-000003: disposal requested" "$A" disposal request ts-000001 TS-000002 TS-0000
 check_err "request twice refused" 1 "cannot request disposal: 'TS-000001' is already disposal requested" \
   "$A" disposal request TS-000001 --reason again
 unchanged "request with one bad tag" "$A" disposal request TS-000004 TS-000099 --reason x
+check_out "a request can be withdrawn before authorisation" "TS-000004: disposal request withdrawn; in stock" \
+  sh -c "\"$A\" disposal request TS-000004 --reason mistake >/dev/null && \"$A\" disposal cancel TS-000004 --reason 'still in use'"
+check_err "... but not a request never made" 1 "cannot cancel disposal of 'TS-000004': it is in stock" \
+  "$A" disposal cancel TS-000004 --reason x
 
 check_err "authorise by a non-authoriser" 1 "cannot authorise disposal: Jo Bloggs (JB) is not an authoriser" \
   "$A" disposal authorise TS-000001 --by JB
