@@ -17,13 +17,19 @@ say "Only an authoriser may authorise a disposal: the technician cannot."
 step_may_fail disposal authorise "$old" --by TECH
 step disposal authorise "$old" --by HT
 pause
-say "Now the wipe. The image file stands in for the PC's drive; a wipe of an authorised asset's drive that ends 'erased' issues a signed certificate."
-step wipe "$DEMO_IMG" --method nist-clear --asset "$old" --yes --serial "$DEMO_IMG" --progress none \
-  --key school --passphrase-file "$DEMO_DIR/school-key.pass"
-step cert list --asset "$old"
-cert=$("$A" cert list --asset "$old" --csv | tail -1 | cut -d, -f1)
-step cert show "$cert"
-step cert export "$cert" -o "$DEMO_DIR/certificates"
+cert=""
+if "$A" wipe --help >/dev/null 2>&1; then
+  say "Now the wipe. The image file stands in for the PC's drive; a wipe of an authorised asset's drive that ends 'erased' issues a signed certificate."
+  step wipe "$DEMO_IMG" --method nist-clear --asset "$old" --yes --serial "$DEMO_IMG" --progress none \
+    --key school --passphrase-file "$DEMO_DIR/school-key.pass"
+  step cert list --asset "$old"
+  cert=$("$A" cert list --asset "$old" --csv | tail -1 | cut -d, -f1)
+  step cert show "$cert"
+  step cert export "$cert" -o "$DEMO_DIR/certificates"
+else
+  say "(This build has no wipe command, so the drive is recorded as physically destroyed instead.)"
+  step disposal destroy "$old" --method shred --by "Shred-it Ltd" --firm-certificate SH-2026-118
+fi
 step asset show "$old"
 pause
 say "The firm collects it. Only sanitised assets can be consigned; the manifest lists each asset, its drive and its certificate, and is signed like a certificate."
@@ -36,15 +42,16 @@ say "At the firm, offline, with no assetctl register: stock OpenSSL checks each 
 show_openssl() { printf '\n$ openssl'; printf ' %q' "$@"; echo; openssl "$@"; }
 ( cd "$DEMO_DIR/for-the-firm" &&
   show_openssl pkeyutl -verify -pubin -inkey school.pub.pem -rawin -in "$cons.json" -sigfile "$cons.sig" &&
-  show_openssl pkeyutl -verify -pubin -inkey school.pub.pem -rawin -in "$cert.json" -sigfile "$cert.sig" )
+  if [ -n "$cert" ]; then show_openssl pkeyutl -verify -pubin -inkey school.pub.pem -rawin -in "$cert.json" -sigfile "$cert.sig"; fi )
 say "... and 'assetctl cert verify' also checks the schema, the key's fingerprint, and that the hashes and the outcome agree."
-step cert verify "$DEMO_DIR/for-the-firm/$cert.json" --key "$DEMO_DIR/for-the-firm/school.pub.pem"
+[ -z "$cert" ] || step cert verify "$DEMO_DIR/for-the-firm/$cert.json" --key "$DEMO_DIR/for-the-firm/school.pub.pem"
 step cert verify "$DEMO_DIR/for-the-firm/$cons.json" --key "$DEMO_DIR/for-the-firm/school.pub.pem"
-say "Change one byte of the certificate, and both refuse it."
-sed 's/"outcome":"erased"/"outcome":"erasec"/' "$DEMO_DIR/for-the-firm/$cert.json" >"$DEMO_DIR/tampered.json"
-( cd "$DEMO_DIR/for-the-firm" && show_openssl pkeyutl -verify -pubin -inkey school.pub.pem -rawin -in ../tampered.json -sigfile "$cert.sig" ) ||
+doc=${cert:-$cons}
+say "Change one byte of a signed document, and both refuse it."
+sed 's/"outcome":"erased"/"outcome":"erasec"/; s/GreenIT/GreenIS/' "$DEMO_DIR/for-the-firm/$doc.json" >"$DEMO_DIR/tampered.json"
+( cd "$DEMO_DIR/for-the-firm" && show_openssl pkeyutl -verify -pubin -inkey school.pub.pem -rawin -in ../tampered.json -sigfile "$doc.sig" ) ||
   echo "(exit status $?: refused, as it should be)"
-step_may_fail cert verify "$DEMO_DIR/tampered.json" --sig "$DEMO_DIR/for-the-firm/$cert.sig" --key "$DEMO_DIR/school.pub.pem"
+step_may_fail cert verify "$DEMO_DIR/tampered.json" --sig "$DEMO_DIR/for-the-firm/$doc.sig" --key "$DEMO_DIR/school.pub.pem"
 pause
 say "The firm's written receipt comes back; the asset is disposed, and the disposal register records it: date, who authorised it and when, how it was sanitised, the certificate, the firm and the receipt."
 step consignment receipt "$cons" --number GIT-2026-0457 --date "$(date -u +%Y-%m-%d)" --received-by "R. Green"
