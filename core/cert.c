@@ -276,7 +276,7 @@ static int64_t geti(json_t *o, const char *k) { return json_integer_value(json_o
 static const char *gets(json_t *o, const char *k) { return strempty(json_str(o, k)); }
 
 #define CHUNK (4u * 1024 * 1024)
-#define RANDOM_RECOMPUTE_MAX (1024ull * 1024 * 1024)
+#define RANDOM_RECOMPUTE_MAX (256ull * 1024 * 1024)
 
 /* The SHA-256 root a pass must have written over size bytes: SHA-256 over
  * the SHA-256 digests of consecutive 4 MiB chunks of the stream. Constant
