@@ -61,6 +61,17 @@ int disposal_settle(struct db *db, int64_t asset_id, const char *tag);
  * nothing changes. signer may be NULL only for a failed wipe. */
 int disposal_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char **ret_cert_id);
 
+/* The wipe command's side: the key it unlocked (borrowed, may be NULL);
+ * disposal_on_wipe_ended() runs once per ended wipe (its record as
+ * wipe_get() returns it) and leaves a note for the operator: the
+ * certificate issued, or why none was (returns 0 then: the wipe stands),
+ * or the medium sent to destruction. Notes live until
+ * disposal_wipe_notes_free(). */
+void disposal_set_wipe_signer(struct signer *s);
+int disposal_on_wipe_ended(struct db *db, json_t *wipe);
+const char *disposal_wipe_note(int64_t wipe_id, bool *ret_warning);
+void disposal_wipe_notes_free(void);
+
 /* Consignments. */
 int consignment_create(struct db *db, char **tags, size_t n, const char *firm, const char *carrier_reg,
                        const char *licence, struct signer *signer, char **ret_id);
