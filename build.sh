@@ -15,7 +15,8 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libssl-dev openssl libjansson-dev libcsv-dev
   libqrencode-dev qrencode libcairo2-dev libfontconfig-dev libudev-dev udev libusb-1.0-0-dev
   libcmocka-dev umockdev libumockdev-dev
-  zbar-tools poppler-utils nwipe xxd util-linux tmux
+  zbar-tools poppler-utils nwipe xxd util-linux tmux bc time
+  librsvg2-bin fonts-dejavu-core
   clang libclang-rt-14-dev
 )
 
@@ -77,8 +78,9 @@ case "$verb" in
     ;;
   bench)
     install_packages
-    build build --buildtype=release
-    exec "tests/bench/${2:?name a benchmark: register, scan, labels, wipe}"
+    # a separate release build: build/ keeps its debug-friendly setup
+    build build-release --buildtype=release
+    BENCH_BUILDDIR=$PWD/build-release exec "tests/bench/${2:?name a benchmark: register, scan, labels, wipe}"
     ;;
   *)
     echo "usage: ./build.sh [build|test|asan-test|demo|install [PREFIX]|bench NAME]" >&2

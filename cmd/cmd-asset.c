@@ -1,6 +1,7 @@
 /* assetctl asset ...: the asset register. */
 #include "commands.h"
 #include "core.h"
+#include "import.h"
 
 /* Options that set a field of an asset record, shared by add and edit. */
 static const struct field_opt {
@@ -199,15 +200,18 @@ static int asset_add_media_cmd(struct ctx *ctx, int argc, char **argv) {
                 {"size", required_argument, NULL, 'z'},
                 {"kind", required_argument, NULL, 'k'},
                 {"wwn", required_argument, NULL, 'w'},
+                {"from", required_argument, NULL, 'f'},
                 OPTS_HELP, {},
         };
         _cleanup_json_ json_t *m = json_object();
+        const char *from = NULL;
         int c;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
                 case 'm': json_object_set_new(m, "model", json_string(optarg)); break;
                 case 's': json_object_set_new(m, "serial", json_string(optarg)); break;
                 case 'k': json_object_set_new(m, "kind", json_string(optarg)); break;
                 case 'w': json_object_set_new(m, "wwn", json_string(optarg)); break;
+                case 'f': from = optarg; break;
                 case 'z': {
                         uint64_t v;
                         if (parse_uint64(optarg, &v) < 0 || v > INT64_MAX)
@@ -218,15 +222,19 @@ static int asset_add_media_cmd(struct ctx *ctx, int argc, char **argv) {
                 default: return cmd_usage_error(ctx, "unknown option");
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
-        for (const char *const *k = (const char *const[]) {"model", "serial", "kind", NULL}; *k; k++)
+        for (const char *const *k = (const char *const[]) {"model", "serial", "kind", NULL}; *k && !from; k++)
                 if (!json_str(m, *k)) return cmd_usage_error(ctx, "--%s is required", *k);
-        if (!json_object_get(m, "size_bytes")) return cmd_usage_error(ctx, "--size is required");
+        if (!from && !json_object_get(m, "size_bytes")) return cmd_usage_error(ctx, "--size is required");
         _cleanup_free_ char *tag = strupper(xstrdup(argv[optind]));
-        int r = asset_add_media(ctx->db, tag, m, NULL);
+        /* --from: the drive's identity from udev; options given override it */
+        int r = from ? asset_add_media_from(ctx->db, tag, from, m, NULL) : asset_add_media(ctx->db, tag, m, NULL);
         if (r < 0) return cmd_fail("cannot add storage to '%s': %s", tag, err_msg());
         printf("%s: added %s %s (%s)\n", tag, json_str(m, "kind"), json_str(m, "model"), json_str(m, "serial"));
         return 0;
 }
+
+static int asset_import_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_import_run(ctx, argc, argv, IMPORT_ASSETS); }
+static int asset_export_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_export_run(ctx, argc, argv, IMPORT_ASSETS); }
 
 const struct command asset_commands[] = {
         {"add", asset_add_cmd, CMD_DB | CMD_WRITE, "--make M --model M --serial S [OPTIONS]",
@@ -241,11 +249,26 @@ const struct command asset_commands[] = {
          "  --category C         only this category\n"
          "  --json, --csv        machine-readable output\n"},
         {"edit", asset_edit_cmd, CMD_DB | CMD_WRITE, "TAG --field VALUE...", "change an asset's details", FIELD_OPTIONS_HELP},
-        {"add-media", asset_add_media_cmd, CMD_DB | CMD_WRITE, "TAG --model M --serial S --size BYTES --kind hdd|ssd|nvme|flash",
+        {"add-media", asset_add_media_cmd, CMD_DB | CMD_WRITE, "TAG --from DEVICE | --model M --serial S --size BYTES --kind hdd|ssd|nvme|flash",
          "record a storage medium inside an asset",
+         "  --from DEVICE          read model, serial, size, kind and WWN from the drive (/dev/sdX)\n"
          "  --model M, --serial S  the drive's own model and serial\n"
          "  --size BYTES           capacity in bytes\n"
          "  --kind K               hdd, ssd, nvme or flash\n"
          "  --wwn W                the drive's world-wide name, if known\n"},
+        {"import", asset_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run]", "add assets from a CSV (ours or Snipe-IT's) or JSON file",
+         "  --dry-run            check everything and say what would be added; change nothing\n"
+         "  FILE is CSV with a header row: our own columns (as 'asset export' writes:\n"
+         "  tag, serial, make, model, name, category, location, status, personal_data,\n"
+         "  encrypted, purchased, cost (pounds) or cost_pence, supplier, order_number,\n"
+         "  warranty_until, notes, last_audited) or Snipe-IT's (Asset Tag, Name, Serial\n"
+         "  Number, Manufacturer, Model Name, Category, Location, Purchase Date, Purchase\n"
+         "  Cost, Supplier, Order Number, Warranty (months), Notes, Status); or the JSON\n"
+         "  that 'asset export --format json' writes. Other columns are listed as ignored.\n"
+         "  Any bad row rejects the whole file: every bad row is listed as\n"
+         "  FILE:LINE: column: reason and nothing is changed.\n"},
+        {"export", asset_export_cmd, CMD_DB, "[--format csv|json] [-o FILE]", "write every asset record as CSV or JSON (import reads it back)",
+         "  --format F           csv (default) or json (also --csv, --json)\n"
+         "  -o, --output FILE    write to FILE (mode 0600) instead of standard output\n"},
         {NULL},
 };

@@ -1,6 +1,7 @@
 /* assetctl person ...: people on the register. */
 #include "commands.h"
 #include "core.h"
+#include "import.h"
 
 static const struct column person_list_cols[] = {
         {"ref", "REF"}, {"name", "NAME"}, {"email", "EMAIL"}, {"role", "ROLE"}, {"aup_signed", "AUP SIGNED"},
@@ -110,6 +111,9 @@ static int person_list_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+static int person_import_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_import_run(ctx, argc, argv, IMPORT_PEOPLE); }
+static int person_export_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_export_run(ctx, argc, argv, IMPORT_PEOPLE); }
+
 const struct command person_commands[] = {
         {"add", person_add_cmd, CMD_DB | CMD_WRITE, "--ref REF --name NAME [OPTIONS]", "add a person",
          "  --ref REF            the school's reference (staff code, pupil number)\n" PERSON_OPTIONS_HELP},
@@ -117,5 +121,17 @@ const struct command person_commands[] = {
         {"list", person_list_cmd, CMD_DB, "[--role R] [--json|--csv]", "list people",
          "  --role R             only this role\n  --json, --csv        machine-readable output\n"},
         {"edit", person_edit_cmd, CMD_DB | CMD_WRITE, "REF --field VALUE...", "change a person's details", PERSON_OPTIONS_HELP},
+        {"import", person_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run]", "add people from a CSV (ours or Snipe-IT's) or JSON file",
+         "  --dry-run            check everything and say what would be added; change nothing\n"
+         "  FILE is CSV with a header row: our own columns (as 'person export' writes:\n"
+         "  ref, name, email, role, job_title, authoriser, aup_signed, aup_version,\n"
+         "  leaving_date) or Snipe-IT's user columns (First Name, Last Name, Email,\n"
+         "  Username, Employee Number, Job Title; the reference is the employee number,\n"
+         "  else the username); or the JSON that 'person export --format json' writes.\n"
+         "  Other columns are listed as ignored. Any bad row rejects the whole file:\n"
+         "  every bad row is listed as FILE:LINE: column: reason and nothing is changed.\n"},
+        {"export", person_export_cmd, CMD_DB, "[--format csv|json] [-o FILE]", "write every person record as CSV or JSON (import reads it back)",
+         "  --format F           csv (default) or json (also --csv, --json)\n"
+         "  -o, --output FILE    write to FILE (mode 0600) instead of standard output\n"},
         {NULL},
 };

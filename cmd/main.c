@@ -29,6 +29,41 @@ const struct command commands[] = {
         {"asset", NULL, 0, NULL, "the asset register", NULL, asset_commands},
         {"person", NULL, 0, NULL, "people: staff, pupils, governors, volunteers", NULL, person_commands},
         {"audit", NULL, 0, NULL, "the tamper-evident audit log", NULL, audit_commands},
+        {"label", cmd_label, CMD_DB,
+         "[TAG...] [--all] [--status S] [--location L] (--sheet NAME -o FILE.pdf | --png FILE | --svg FILE | --printer [usb|usb:SERIAL] | --raster FILE)",
+         "print QR labels: A4 sheets as PDF, one label as PNG/SVG, or on a Brother QL printer",
+         "  TAG...               the assets to label; or:\n"
+         "  --all                every asset in the register\n"
+         "  --status S           the assets with this status\n"
+         "  --location L         the assets at this location\n"
+         "  --sheet NAME -o FILE write a PDF for this label stock (L7160, L7163, L7651, ...)\n"
+         "  --skip N             start at label N+1 of the first sheet (a part-used sheet)\n"
+         "  --offset-x MM, --offset-y MM  shift everything for a printer that feeds off true\n"
+         "  --png FILE, --svg FILE  one label as an image\n"
+         "  --width MM, --height MM  its size (default 62 x 29)\n"
+         "  --dpi N              its resolution (default 300)\n"
+         "  --printer [usb|usb:SERIAL]  print on a Brother QL label printer over USB\n"
+         "  --media SIZE         refuse unless this media is loaded (29, 62, 62x29, 29x90, ...)\n"
+         "  --raster FILE --model QL-NNN --media SIZE  write the printer's raster job to a file\n"
+         "                       (for a printer on /dev/usb/lp0 or port 9100)\n"
+         "  --ecc L|M|Q|H        QR error correction (default M)\n"
+         "  --url-template T     put a URL in the code, {tag} filled in (https://assets.example/{tag})\n"
+         "  --list-sheets        list the label stocks known\n"},
+        {"printers", cmd_printers, 0, "[--json]", "list the Brother QL label printers connected over USB",
+         "  --json               machine-readable output\n"},
+        {"devices", cmd_devices, CMD_DB, "[DEVICE] [--all] [--json|--csv] | --watch [--json] | --register TAG",
+         "the drives this machine sees, matched to the register",
+         "  DEVICE               show one drive with every field\n"
+         "  --all                list partitions too\n"
+         "  --json, --csv        machine-readable output (every field)\n"
+         "  --watch              print each drive arriving or leaving until stopped (Ctrl-C)\n"
+         "  --count N            with --watch: stop after N events\n"
+         "  --timeout SECS       with --watch: stop after SECS seconds (an error if --count was not reached)\n"
+         "  --source S           with --watch: udev, kernel or auto (default: udev when udevd runs)\n"
+         "  --register TAG       record the drive just plugged in (removable or USB) as TAG's storage\n"},
+        {"usb", cmd_usb, CMD_DB, "[--unregistered] [--json|--csv]", "USB devices plugged in, and whether each is registered",
+         "  --unregistered       only the devices whose serial is not on the register (exit 1 if any)\n"
+         "  --json, --csv        machine-readable output\n"},
         {"key", NULL, 0, NULL, "signing keys for certificates, manifests and checkpoints", NULL, key_commands},
         {"disposal", NULL, 0, NULL, "disposal requests, authorisations and destruction records", NULL, disposal_commands},
         {"cert", NULL, 0, NULL, "signed wipe certificates; verify one offline", NULL, cert_commands},
@@ -115,6 +150,7 @@ int cmd_open_db(struct ctx *ctx, unsigned flags) {
         _cleanup_free_ char *path = db_default_path(ctx->db_opt);
         unsigned of = 0;
         if (flags & CMD_CREATE) of |= DB_CREATE;
+        if (!(flags & (CMD_WRITE | CMD_CREATE))) of |= DB_QUERY;
         return db_open(path, of, &ctx->db);
 }
 

@@ -133,6 +133,12 @@ void out_object(enum out_format f, const struct column *cols, json_t *obj) {
                 if (text_width(cols[c].header) > w) w = text_width(cols[c].header);
         for (size_t c = 0; c < n; c++) {
                 _cleanup_free_ char *t = out_text(json_object_get(obj, cols[c].key));
-                printf("%s:%*s%s\n", cols[c].header, (int) (w - text_width(cols[c].header) + 1), "", t);
+                printf("%s:%*s", cols[c].header, (int) (w - text_width(cols[c].header) + 1), "");
+                /* a value over several lines (notes) keeps to its column */
+                for (const char *p = t; *p; p++) {
+                        if (*p == '\n') printf("\n%*s", (int) w + 2, "");
+                        else if (*p != '\r') putchar(*p);
+                }
+                putchar('\n');
         }
 }

@@ -137,8 +137,9 @@ bool asset_tag_valid(const char *tag) {
         return true;
 }
 
-/* Text fields: valid UTF-8, no control characters, bounded; "" -> absent. */
-static int norm_text(json_t *o, const char *key, size_t max, bool required) {
+/* Text fields: valid UTF-8, no control characters (line breaks only where
+ * multiline), bounded; "" -> absent. */
+static int norm_text_ml(json_t *o, const char *key, size_t max, bool required, bool multiline) {
         json_t *v = json_object_get(o, key);
         if (v && json_is_null(v)) {
                 json_object_del(o, key);
@@ -148,7 +149,20 @@ static int norm_text(json_t *o, const char *key, size_t max, bool required) {
         if (v) {
                 _cleanup_free_ char *s = xstrdup(json_string_value(v));
                 strstrip(s);
-                if (!utf8_valid(s, strlen(s))) return err_set(EINVAL, "%s: not valid UTF-8 text (or has control characters)", key);
+                bool ok;
+                if (multiline) {
+                        /* line breaks are fine in notes; CRLF counts as LF */
+                        char *w = s;
+                        for (char *p = s; *p; p++)
+                                if (!(p[0] == '\r' && p[1] == '\n')) *w++ = *p;
+                        *w = 0;
+                        _cleanup_free_ char *flat = xstrdup(s);
+                        for (char *p = flat; *p; p++)
+                                if (*p == '\n') *p = ' ';
+                        ok = utf8_valid(flat, strlen(flat));
+                } else
+                        ok = utf8_valid(s, strlen(s));
+                if (!ok) return err_set(EINVAL, "%s: not valid UTF-8 text (or has control characters)", key);
                 if (strlen(s) > max) return err_set(EINVAL, "%s: longer than %zu bytes", key, max);
                 if (*s) json_object_set_new(o, key, json_string(s));
                 else {
@@ -158,6 +172,10 @@ static int norm_text(json_t *o, const char *key, size_t max, bool required) {
         }
         if (!v && required) return err_set(EINVAL, "%s: required", key);
         return 0;
+}
+
+static int norm_text(json_t *o, const char *key, size_t max, bool required) {
+        return norm_text_ml(o, key, max, required, false);
 }
 
 static int norm_date(json_t *o, const char *key) {
@@ -206,7 +224,8 @@ int asset_normalise(json_t *a) {
         if ((r = norm_text(a, "make", 128, true)) < 0) return r;
         if ((r = norm_text(a, "model", 128, true)) < 0) return r;
         for (size_t i = 0; i < ELEMENTSOF(texts); i++)
-                if ((r = norm_text(a, texts[i], streq(texts[i], "notes") ? 4096 : 256, false)) < 0) return r;
+                if ((r = norm_text_ml(a, texts[i], streq(texts[i], "notes") ? 4096 : 256, false, streq(texts[i], "notes"))) < 0)
+                        return r;
         const char *tag = json_str(a, "tag");
         if (tag) {
                 _cleanup_free_ char *t = strupper(xstrdup(tag));

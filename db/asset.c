@@ -2,10 +2,12 @@
 #include "json.h"
 
 /* Bind obj[key] to parameter i: strings as text, integers, booleans as 0/1,
- * absent or null as NULL. */
+ * absent or null as NULL. The text is not copied (SQLITE_STATIC): obj must
+ * outlive the statement's next step, as it does in every caller here (each
+ * binds, steps and resets at once). */
 static void bind_json(sqlite3_stmt *st, int i, json_t *obj, const char *key) {
         json_t *v = json_object_get(obj, key);
-        if (json_is_string(v)) sqlite3_bind_text(st, i, json_string_value(v), -1, SQLITE_TRANSIENT);
+        if (json_is_string(v)) sqlite3_bind_text(st, i, json_string_value(v), (int) json_string_length(v), SQLITE_STATIC);
         else if (json_is_integer(v)) sqlite3_bind_int64(st, i, json_integer_value(v));
         else if (json_is_boolean(v)) sqlite3_bind_int(st, i, json_is_true(v));
         else sqlite3_bind_null(st, i);
@@ -64,10 +66,14 @@ int db_asset_insert(struct db *db, json_t *a, int64_t *ret_id) {
         int r = db_prepare(db, "INSERT INTO assets(tag, serial, make, model, name, category, location, personal_data, "
                                "encrypted, purchased, cost_pence, supplier, order_number, warranty_until, notes, last_audited, "
                                "status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, 0), "
-                               "coalesce(?9, 0), ?10, ?11, ?12, ?13, ?14, ?15, ?16, coalesce(?17, 'in_stock'), ?18, ?18)", &st);
+                               "coalesce(?9, 0), ?10, ?11, ?12, ?13, ?14, ?15, ?16, coalesce(?17, 'in_stock'), coalesce(?19, ?18), "
+                               "coalesce(?20, ?19, ?18))", &st);
         if (r < 0) return r;
         for (size_t i = 0; i < ELEMENTSOF(keys); i++) bind_json(st, (int) i + 1, a, keys[i]);
         bind_json(st, 17, a, "status");
+        /* an import of our own export keeps the record's history */
+        bind_json(st, 19, a, "created_at");
+        bind_json(st, 20, a, "updated_at");
         char now[21];
         now_utc(now);
         db_bind_text(st, 18, now);
@@ -197,6 +203,15 @@ int db_media_by_serial(struct db *db, const char *serial, json_t **ret) {
         return one(db, st, NULL, ret);
 }
 
+int db_media_by_wwn(struct db *db, const char *wwn, json_t **ret) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT " MEDIA_COLS " FROM media m JOIN assets a ON a.id = m.asset_id "
+                               "WHERE m.wwn = ?1 COLLATE NOCASE ORDER BY m.id", &st);
+        if (r < 0) return r;
+        db_bind_text(st, 1, wwn);
+        return one(db, st, NULL, ret);
+}
+
 int db_media_set_status(struct db *db, int64_t id, const char *status) {
         sqlite3_stmt *st;
         int r = db_prepare(db, "UPDATE media SET status = ?1 WHERE id = ?2", &st);
@@ -214,9 +229,11 @@ int db_person_insert(struct db *db, json_t *p, int64_t *ret_id) {
         sqlite3_stmt *st;
         int r = db_prepare(db, "INSERT INTO people(ref, name, email, role, job_title, authoriser, aup_signed, aup_version, "
                                "leaving_date, created_at, updated_at) VALUES (?1, ?2, ?3, coalesce(?4, 'staff'), ?5, "
-                               "coalesce(?6, 0), ?7, ?8, ?9, ?10, ?10)", &st);
+                               "coalesce(?6, 0), ?7, ?8, ?9, coalesce(?11, ?10), coalesce(?12, ?11, ?10))", &st);
         if (r < 0) return r;
         for (size_t i = 0; i < ELEMENTSOF(keys); i++) bind_json(st, (int) i + 1, p, keys[i]);
+        bind_json(st, 11, p, "created_at");
+        bind_json(st, 12, p, "updated_at");
         char now[21];
         now_utc(now);
         db_bind_text(st, 10, now);
@@ -264,3 +281,16 @@ int db_person_list(struct db *db, const char *role, json_t **ret) {
         db_bind_text(st, 1, role);
         return collect(db, st, person_bools, ret);
 }
+
+static int count(struct db *db, const char *sql, int64_t *ret) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, sql, &st);
+        if (r < 0) return r;
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) *ret = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        return rc == SQLITE_ROW ? 0 : db_error(db, rc, "cannot read the register");
+}
+
+int db_asset_count(struct db *db, int64_t *ret) { return count(db, "SELECT count(*) FROM assets", ret); }
+int db_person_count(struct db *db, int64_t *ret) { return count(db, "SELECT count(*) FROM people", ret); }

@@ -35,17 +35,21 @@ static const struct covered_table *covered(const char *name) {
         return NULL;
 }
 
-/* Hash the columns of st from column `first` on, in order. */
-static void row_hash(sqlite3_stmt *st, int first, char out[65]) {
-        EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-        if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) abort();
+/* Hash the columns of st from column `first` on, in order: per column its
+ * name and NUL, the SQLite type as one byte, the value's length (8 bytes,
+ * native order) and its text. The encoding is built in one buffer and
+ * hashed in one go with a context the db keeps (row by row EVP calls cost
+ * more than the hashing). */
+static void row_hash(struct db *db, sqlite3_stmt *st, int first, char out[65]) {
+        struct strbuf *b = &db->row_buf;
+        b->len = 0;
         int n = sqlite3_column_count(st);
         for (int i = first; i < n; i++) {
                 const char *name = sqlite3_column_name(st, i);
-                EVP_DigestUpdate(ctx, name, strlen(name) + 1);
+                sb_add(b, name, strlen(name) + 1);
                 int type = sqlite3_column_type(st, i);
                 uint8_t t = (uint8_t) type;
-                EVP_DigestUpdate(ctx, &t, 1);
+                sb_add(b, (const char *) &t, 1);
                 const void *p = NULL;
                 uint64_t len = 0;
                 char num[32];
@@ -62,12 +66,15 @@ static void row_hash(sqlite3_stmt *st, int first, char out[65]) {
                         p = sqlite3_column_blob(st, i);
                         len = (uint64_t) sqlite3_column_bytes(st, i);
                 }
-                EVP_DigestUpdate(ctx, &len, sizeof len);
-                if (len) EVP_DigestUpdate(ctx, p, (size_t) len);
+                sb_add(b, (const char *) &len, sizeof len);
+                if (len) sb_add(b, p, (size_t) len);
         }
+        if (!db->sha256) db->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+        if (!db->row_ctx) db->row_ctx = EVP_MD_CTX_new();
         uint8_t d[32];
-        EVP_DigestFinal_ex(ctx, d, NULL);
-        EVP_MD_CTX_free(ctx);
+        if (!db->sha256 || !db->row_ctx || !EVP_DigestInit_ex2(db->row_ctx, db->sha256, NULL) ||
+            !EVP_DigestUpdate(db->row_ctx, b->buf ? b->buf : "", b->len) || !EVP_DigestFinal_ex(db->row_ctx, d, NULL))
+                abort();
         hex_encode(d, 32, out);
 }
 
@@ -115,6 +122,22 @@ int db_audit_begin(struct db *db, const char *action, const char *subject, json_
         return 0;
 }
 
+/* Write the audit_rows entry of the open event and add it to the event's
+ * digest. */
+static int record_row(struct db *db, const struct covered_table *t, int64_t rowid, const char *hash) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "INSERT INTO audit_rows(event_id, tbl, row_id, row_hash) VALUES (?1, ?2, ?3, ?4)", &st);
+        if (r < 0) return r;
+        db_bind_int(st, 1, db->ev_id);
+        sqlite3_bind_text(st, 2, t->name, -1, SQLITE_STATIC);
+        db_bind_int(st, 3, rowid);
+        sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
+        r = db_step_done(db, st, "cannot write the audit log");
+        if (r < 0) return r;
+        rows_digest_add(db->ev_rows, t->name, rowid, hash);
+        return 0;
+}
+
 int db_audit_row(struct db *db, const char *table, int64_t rowid) {
         const struct covered_table *t = covered(table);
         if (!t) return err_set(EINVAL, "table '%s' is not covered by the audit log", table);
@@ -125,20 +148,11 @@ int db_audit_row(struct db *db, const char *table, int64_t rowid) {
         db_bind_int(st, 1, rowid);
         int rc = sqlite3_step(st);
         char hash[65] = "";
-        if (rc == SQLITE_ROW) row_hash(st, 0, hash);
+        if (rc == SQLITE_ROW) row_hash(db, st, 0, hash);
         sqlite3_reset(st);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db, rc, "cannot read the changed row");
         if (!hash[0]) snprintf(hash, sizeof hash, "%s", "deleted");
-        r = db_prepare(db, "INSERT INTO audit_rows(event_id, tbl, row_id, row_hash) VALUES (?1, ?2, ?3, ?4)", &st);
-        if (r < 0) return r;
-        db_bind_int(st, 1, db->ev_id);
-        sqlite3_bind_text(st, 2, t->name, -1, SQLITE_STATIC);
-        db_bind_int(st, 3, rowid);
-        sqlite3_bind_text(st, 4, hash, 64, SQLITE_STATIC);
-        r = db_step_done(db, st, "cannot write the audit log");
-        if (r < 0) return r;
-        rows_digest_add(db->ev_rows, t->name, rowid, hash);
-        return 0;
+        return record_row(db, t, rowid, hash);
 }
 
 int db_audit_end(struct db *db) {
@@ -159,7 +173,7 @@ int db_audit_end(struct db *db) {
 
         char ts[21];
         now_utc(ts);
-        _cleanup_free_ char *input = event_hash_input(db->ev_id, ts, db->actor, db->ev_action, db->ev_subject,
+        _cleanup_free_ char *input = event_hash_input(db->ev_id, ts, db_actor(db), db->ev_action, db->ev_subject,
                                                       db->ev_details, rows, prev);
         char hash[65];
         sha256_hex(input, strlen(input), hash);
@@ -168,7 +182,7 @@ int db_audit_end(struct db *db) {
         if (r < 0) return r;
         db_bind_int(st, 1, db->ev_id);
         db_bind_text(st, 2, ts);
-        db_bind_text(st, 3, db->actor);
+        db_bind_text(st, 3, db_actor(db));
         db_bind_text(st, 4, db->ev_action);
         db_bind_text(st, 5, db->ev_subject);
         db_bind_text(st, 6, db->ev_details);
@@ -278,7 +292,7 @@ static int verify_rows(struct db *db, struct audit_report *rep) {
                 while (sqlite3_step(all) == SQLITE_ROW) {
                         int64_t rowid = sqlite3_column_int64(all, 0);
                         char hash[65];
-                        row_hash(all, 1, hash);
+                        row_hash(db, all, 1, hash);
                         sqlite3_bind_text(latest, 1, t->name, -1, SQLITE_STATIC);
                         db_bind_int(latest, 2, rowid);
                         if (sqlite3_step(latest) != SQLITE_ROW)
@@ -337,8 +351,13 @@ int db_audit_verify(struct db *db, struct audit_report *ret) {
 
 int db_audit_list(struct db *db, const char *subject, json_t **ret) {
         sqlite3_stmt *st;
+        /* an asset or person is also the subject of the events that wrote its
+         * row under another subject: an import names the file */
         int r = db_prepare(db, "SELECT id, time, actor, action, subject, details, hash FROM audit_events "
-                               "WHERE ?1 IS NULL OR subject = ?1 ORDER BY id", &st);
+                               "WHERE ?1 IS NULL OR subject = ?1 OR id IN ("
+                               "SELECT r.event_id FROM audit_rows r JOIN assets a ON r.tbl = 'assets' AND r.row_id = a.id WHERE a.tag = ?1 "
+                               "UNION SELECT r.event_id FROM audit_rows r JOIN people p ON r.tbl = 'people' AND r.row_id = p.id WHERE p.ref = ?1) "
+                               "ORDER BY id", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, subject);
         json_t *arr = json_array();

@@ -22,6 +22,10 @@ struct db {
         char *ev_action, *ev_subject, *ev_details;
         EVP_MD_CTX *ev_rows;          /* digest over the rows of the event */
         int64_t ev_id;
+        /* row hashing, reused for every row: an import hashes 100,000 */
+        EVP_MD *sha256;               /* fetched once */
+        EVP_MD_CTX *row_ctx;
+        struct strbuf row_buf;        /* a row's canonical encoding */
 };
 
 

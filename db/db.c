@@ -118,7 +118,7 @@ int db_open(const char *path, unsigned flags, struct db **ret) {
 
         struct db *db = xcalloc(1, sizeof *db);
         db->path = xstrdup(path);
-        db->actor = find_actor();
+
         int oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
         int rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
         int r;
@@ -128,9 +128,11 @@ int db_open(const char *path, unsigned flags, struct db **ret) {
         }
         sqlite3_extended_result_codes(db->h, 1);
         sqlite3_busy_timeout(db->h, 10000);
+        /* foreign keys always: a command that writes by mistake without
+         * CMD_WRITE must still be checked */
         r = exec(db, "PRAGMA foreign_keys = ON", path);
         if (r < 0) goto fail;
-        if (!(flags & DB_READONLY)) {
+        if (!(flags & (DB_READONLY | DB_QUERY))) {
                 r = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", path);
                 if (r < 0) goto fail;
         }
@@ -148,6 +150,9 @@ void db_close(struct db *db) {
         for (size_t i = 0; i < db->n_cache; i++) sqlite3_finalize(db->cache[i].st);
         free(db->cache);
         if (db->ev_rows) EVP_MD_CTX_free(db->ev_rows);
+        if (db->row_ctx) EVP_MD_CTX_free(db->row_ctx);
+        if (db->sha256) EVP_MD_free(db->sha256);
+        sb_free(&db->row_buf);
         free(db->ev_action);
         free(db->ev_subject);
         free(db->ev_details);
@@ -157,7 +162,16 @@ void db_close(struct db *db) {
         free(db);
 }
 
-const char *db_actor(struct db *db) { return db->actor; }
+/* Looked up on first use: a read-only command never needs it, and the
+ * passwd look-up (NSS) is a good part of a short command's start-up. */
+const char *db_actor(struct db *db) {
+        if (!db->actor) db->actor = find_actor();
+        return db->actor;
+}
+
+int db_tune_bulk(struct db *db) {
+        return exec(db, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY", "cannot tune the connection");
+}
 
 int db_prepare(struct db *db, const char *sql, sqlite3_stmt **ret) {
         for (size_t i = 0; i < db->n_cache; i++)

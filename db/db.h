@@ -15,6 +15,9 @@ struct db;
 enum db_open_flags {
         DB_CREATE = 1 << 0,   /* create the file (and its directories) if missing */
         DB_READONLY = 1 << 1, /* open read-only; no migrations are run */
+        DB_QUERY = 1 << 2,    /* the caller only reads: skip what only writers need
+                               * (the WAL pragma, which persists in the file
+                               * anyway, and synchronous = NORMAL) */
 };
 
 /* Where the database lives: explicit path, else $ASSETCTL_DB, else
@@ -42,6 +45,11 @@ const char *db_actor(struct db *db);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+
+/* Tune the connection for bulk writes (an import of thousands of rows):
+ * a page cache large enough (64 MiB) that the transaction's pages are not
+ * spilled to the WAL and read back, and temporary b-trees in memory. */
+int db_tune_bulk(struct db *db);
 
 /* A cached prepared statement for a constant SQL string (compared by pointer
  * first, then text). The statement is reset and its bindings cleared; the
@@ -90,6 +98,8 @@ struct audit_report {
 int db_audit_verify(struct db *db, struct audit_report *ret);
 void audit_report_done(struct audit_report *r);
 
-/* Events, oldest first, optionally only those whose subject is `subject`;
+/* Events, oldest first, optionally only those about `subject` (named as
+ * their subject, or, for an asset tag or person reference, that wrote its
+ * row, as an import does);
  * an array of JSON objects (id, time, actor, action, subject, details, hash). */
 int db_audit_list(struct db *db, const char *subject, json_t **ret);

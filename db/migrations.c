@@ -30,7 +30,7 @@ static const char m1_foundation[] =
         "  created_at    TEXT NOT NULL,\n"
         "  updated_at    TEXT NOT NULL\n"
         ");\n"
-        "CREATE INDEX assets_serial ON assets(serial);\n"
+        "CREATE INDEX assets_serial ON assets(serial COLLATE NOCASE);\n"
         "CREATE UNIQUE INDEX assets_make_serial ON assets(make COLLATE NOCASE, serial COLLATE NOCASE);\n"
         "CREATE INDEX assets_location ON assets(location COLLATE NOCASE);\n"
         "CREATE TABLE media (\n"

@@ -6,7 +6,8 @@
 #include "db.h"
 
 /* Assets. Insert/update take every column key present in a (missing keys
- * bind NULL or the column default). */
+ * bind NULL or the column default; insert keeps created_at/updated_at when
+ * given, as an import of an export does, else stamps the current time). */
 int db_asset_insert(struct db *db, json_t *a, int64_t *ret_id);
 int db_asset_update(struct db *db, int64_t id, json_t *a);
 /* One asset by tag (exact); -ENOENT if none. */
@@ -22,11 +23,18 @@ int db_asset_max_tag_number(struct db *db, const char *prefix, int64_t *ret);
 /* Set an asset's status (and updated_at) and audit nothing: callers audit. */
 int db_asset_set_status(struct db *db, int64_t id, const char *status);
 
+/* Number of assets, of people (an import into an empty table needs no
+ * look-ups against the register). */
+int db_asset_count(struct db *db, int64_t *ret);
+int db_person_count(struct db *db, int64_t *ret);
+
 /* Storage media inside an asset. */
 int db_media_insert(struct db *db, int64_t asset_id, json_t *m, int64_t *ret_id);
 int db_media_by_asset(struct db *db, int64_t asset_id, json_t **ret);
 /* The medium with this serial; -ENOENT if none. */
 int db_media_by_serial(struct db *db, const char *serial, json_t **ret);
+/* The medium with this world-wide name (case-insensitive); -ENOENT if none. */
+int db_media_by_wwn(struct db *db, const char *wwn, json_t **ret);
 int db_media_set_status(struct db *db, int64_t id, const char *status);
 
 /* People. */

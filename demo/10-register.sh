@@ -11,6 +11,22 @@ step asset add-media YA-000004 --model "Samsung SSD 860 EVO 250GB" --serial S3YJ
 pause
 step asset list
 step asset show YA-000004
+say "The staff list comes from the school's MIS as a CSV file (this one in Snipe-IT's user format: first and last names, the employee number as our reference). Columns the register does not use are listed, not refused; a bad row would reject the whole file, naming its line."
+cat >"$DEMO_DIR/staff.csv" <<'CSV'
+First Name,Last Name,Email,Username,Employee Number,Job Title,Phone
+Siân,Jones,sian.jones@ysgol-aber.example,sjones,S001,Headteacher,01970 000001
+Gareth,Pritchard,g.pritchard@ysgol-aber.example,gpritchard,S014,Business Manager,01970 000002
+Jo,Bloggs,jo.bloggs@ysgol-aber.example,jbloggs,S027,"Teacher of Maths, Year 9",
+Rhiannon,Évans,r.evans@ysgol-aber.example,revans,S031,Teaching Assistant,
+CSV
+printf '\n$ cat staff.csv\n'; cat "$DEMO_DIR/staff.csv"
+step person import --dry-run "$DEMO_DIR/staff.csv"
+step person import "$DEMO_DIR/staff.csv"
+step person list
+say "A second file from the office has mistakes. Nothing of it goes in: every bad row is named by line and column, and the register is left as it was."
+printf 'ref,name,email,role\nS040,Tom Hughes,t.hughes@ysgol-aber.example,staff\nS041,Ann Lloyd,ann.lloyd-at-ysgol-aber,staff\nS001,Siân Jones,,staff\nS042,Mair Owen,,janitor\n' >"$DEMO_DIR/more-staff.csv"
+step_may_fail person import "$DEMO_DIR/more-staff.csv"
+pause
 say "Every change is in the audit log, and the chain of hashes can be checked at any time."
 step audit log
 step audit verify

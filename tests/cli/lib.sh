@@ -24,6 +24,11 @@ export LC_ALL=C.UTF-8
 cleanup() {
   local l
   for l in "${_loops[@]}"; do losetup -d "$l" 2>/dev/null; done
+  # make_loop runs in a subshell when called as $(make_loop ...): it
+  # registers its devices in this file as well
+  if [ -f "$T/.loops" ]; then
+    while read -r l; do losetup -d "$l" 2>/dev/null; done <"$T/.loops"
+  fi
   rm -rf "$T"
 }
 trap cleanup EXIT
@@ -102,6 +107,7 @@ make_loop() {
   local dev
   dev=$(losetup --find --show --sector-size "$sector" "$img") || return 1
   _loops+=("$dev")
+  echo "$dev" >>"$T/.loops"
   echo "$dev"
 }
 

@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include "decode-helper.h"
+#include "label.h"
 #include "qr.h"
 #include "util.h"
 
@@ -102,5 +103,7 @@ int main(void) {
                 cmocka_unit_test(test_errors),
                 cmocka_unit_test(test_draw_decode),
         };
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        int failed = cmocka_run_group_tests(tests, NULL, NULL);
+        label_release_caches();
+        return failed;
 }

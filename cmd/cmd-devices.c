@@ -1,0 +1,330 @@
+/* assetctl devices: the drives this machine sees, matched to the register;
+ * --watch for drives arriving and leaving; --register for the one just
+ * plugged in. */
+#include "commands.h"
+#include "core.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <time.h>
+
+#include "blockdev.h"
+#include "blockwatch.h"
+
+static const struct column devices_cols[] = {
+        {"devnode", "DEVICE"}, {"size", "SIZE"}, {"sectors", "SECTORS"}, {"bus", "BUS"}, {"kind", "KIND"},
+        {"model_text", "MODEL"}, {"serial_text", "SERIAL"}, {"state", "STATE"}, {"asset_tag", "ASSET"}, {NULL},
+};
+
+/* Every field, for CSV (arrays joined with "; ") and for one device. */
+static const struct column device_all_cols[] = {
+        {"name", "name"}, {"devnode", "device"}, {"by_id", "by-id"}, {"vendor", "vendor"}, {"model", "model"},
+        {"serial", "serial"}, {"bridge_serial", "bridge serial"}, {"wwn", "wwn"}, {"size_bytes", "size bytes"},
+        {"size", "size"}, {"logical_sector", "logical sector"}, {"physical_sector", "physical sector"}, {"bus", "bus"},
+        {"kind", "kind"}, {"rotational", "rotational"}, {"removable", "removable"}, {"read_only", "read-only"},
+        {"partition", "partition"}, {"parent", "parent"}, {"mounts", "mounts"}, {"swap", "swap"}, {"holders", "holders"},
+        {"system", "system"}, {"system_use", "system use"}, {"backing_file", "backing file"}, {"refusal", "wipe refused"}, {"asset_tag", "asset"},
+        {"matched_by", "matched by"}, {"medium_serial", "medium serial"}, {NULL},
+};
+
+static char *join_array(json_t *a, const char *sep) {
+        struct strbuf sb = {0};
+        size_t i;
+        json_t *v;
+        json_array_foreach(a, i, v) sb_printf(&sb, "%s%s", i ? sep : "", json_string_value(v));
+        return sb_take(&sb);
+}
+
+/* "system", "mounted", "swap", "held by dm-0", "read-only", or "free". */
+static char *device_state(json_t *d) {
+        struct strbuf sb = {0};
+        if (json_is_true(json_object_get(d, "system"))) sb_puts(&sb, "system");
+        if (json_array_size(json_object_get(d, "mounts"))) sb_printf(&sb, "%smounted", sb.len ? ", " : "");
+        if (json_is_true(json_object_get(d, "swap"))) sb_printf(&sb, "%sswap", sb.len ? ", " : "");
+        if (json_array_size(json_object_get(d, "holders"))) {
+                _cleanup_free_ char *h = join_array(json_object_get(d, "holders"), " ");
+                sb_printf(&sb, "%sheld by %s", sb.len ? ", " : "", h);
+        }
+        if (json_is_true(json_object_get(d, "read_only"))) sb_printf(&sb, "%sread-only", sb.len ? ", " : "");
+        if (!sb.len) sb_puts(&sb, "free");
+        return sb_take(&sb);
+}
+
+/* Add the display keys the table and CSV use. */
+static void decorate(json_t *d, bool flat) {
+        _cleanup_free_ char *state = device_state(d);
+        json_set_str(d, "state", state);
+        _cleanup_free_ char *sectors = xasprintf("%lld/%lld", (long long) json_integer_value(json_object_get(d, "logical_sector")),
+                                                 (long long) json_integer_value(json_object_get(d, "physical_sector")));
+        json_set_str(d, "sectors", sectors);
+        const char *vendor = json_str(d, "vendor"), *model = json_str(d, "model"), *file = json_str(d, "backing_file");
+        _cleanup_free_ char *mt = file ? xasprintf("image %s", file)
+                                       : vendor && model && strncasecmp(model, vendor, strlen(vendor)) != 0 ? xasprintf("%s %s", vendor, model)
+                                                                                                           : xstrdup(model ? model : "");
+        json_set_str(d, "model_text", mt);
+        const char *serial = json_str(d, "serial"), *bridge = json_str(d, "bridge_serial");
+        _cleanup_free_ char *st = serial && bridge ? xasprintf("%s (bridge %s)", serial, bridge)
+                                  : bridge         ? xasprintf("unknown (bridge %s)", bridge)
+                                                   : xstrdup(serial ? serial : "");
+        json_set_str(d, "serial_text", st);
+        json_t *m = json_object_get(d, "match");
+        json_set_str(d, "matched_by", json_is_object(m) ? json_str(m, "matched_by") : NULL);
+        json_set_str(d, "medium_serial", json_is_object(m) ? json_str(m, "medium_serial") : NULL);
+        if (flat) {
+                _cleanup_free_ char *mounts = join_array(json_object_get(d, "mounts"), "; ");
+                _cleanup_free_ char *holders = join_array(json_object_get(d, "holders"), " ");
+                json_set_str(d, "mounts", mounts);
+                json_set_str(d, "holders", holders);
+        }
+}
+
+/* "-> YA-000005 (medium, by serial)" / "-> not registered". */
+static char *match_text(json_t *d) {
+        json_t *m = json_object_get(d, "match");
+        if (!json_is_object(m)) return xstrdup("not registered");
+        const char *by = json_str(m, "matched_by");
+        if (streq_ptr(by, "asset serial")) return xasprintf("asset %s (by its serial)", json_str(m, "asset_tag"));
+        return xasprintf("asset %s (medium, by %s)", json_str(m, "asset_tag"), by);
+}
+
+/* One line about a drive for --watch and --register. */
+static char *device_line(json_t *d) {
+        decorate(d, false);
+        _cleanup_free_ char *match = match_text(d);
+        const char *mt = json_str(d, "model_text"), *st = json_str(d, "serial_text");
+        _cleanup_free_ char *serial = json_str(d, "backing_file") ? xstrdup("") : xasprintf(", serial %s", *st ? st : "unknown");
+        return xasprintf("%s: %s, %s, %s %s%s -> %s", json_str(d, "devnode"), *mt ? mt : "unknown model", json_str(d, "size"),
+                         json_str(d, "bus"), json_str(d, "kind"), serial, match);
+}
+
+static const char *watch_source_why(enum blockwatch_source s, bool forced) {
+        if (forced) return "as asked";
+        return s == BLOCKWATCH_UDEV ? "udevd is running" : "udevd is not running";
+}
+
+static void watch_print(enum out_format fmt, const char *event, json_t *d) {
+        char now[21];
+        now_utc(now);
+        if (fmt == OUT_JSON) {
+                _cleanup_json_ json_t *o = json_pack("{s:s, s:s, s:O}", "event", event, "time", now, "device", d);
+                _cleanup_free_ char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                puts(s);
+        } else {
+                _cleanup_free_ char *l = device_line(d);
+                printf("%s %s\n", event, l);
+        }
+        fflush(stdout);
+}
+
+static int64_t mono_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sigmask_restore(sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }
+
+/* --watch: until a signal, --count events or --timeout seconds. */
+static int devices_watch(struct ctx *ctx, enum out_format fmt, bool partitions, enum blockwatch_source source, int64_t count,
+                         int64_t timeout) {
+        sigset_t mask;
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGTERM);
+        _cleanup_(sigmask_restore) sigset_t old;
+        sigprocmask(SIG_BLOCK, &mask, &old);
+        _cleanup_close_ int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (sfd < 0) return cmd_fail("cannot watch for signals: %s", strerror(errno));
+
+        _cleanup_blockwatch_ struct blockwatch *w = NULL;
+        int r = blockwatch_new(source, partitions, &w);
+        if (r < 0) return cmd_fail_err(r);
+        enum blockwatch_source used = blockwatch_source(w);
+        if (fmt == OUT_JSON)
+                printf("{\"event\":\"watching\",\"source\":\"%s\"}\n", blockwatch_source_name(used));
+        else
+                printf("watching for drives through %s (%s); stop with Ctrl-C\n",
+                       used == BLOCKWATCH_UDEV ? "the udev monitor" : "kernel uevents", watch_source_why(used, source != BLOCKWATCH_AUTO));
+        fflush(stdout);
+
+        int64_t seen = 0, deadline = timeout > 0 ? mono_ms() + timeout * 1000 : 0;
+        for (;;) {
+                struct blockwatch_event ev;
+                while (blockwatch_next(w, &ev) > 0) {
+                        _cleanup_json_ json_t *d = NULL;
+                        r = device_json(ctx->db, ev.dev, &d);
+                        bool arrived = ev.arrived;
+                        blockwatch_event_done(&ev);
+                        if (r < 0) return cmd_fail_err(r);
+                        watch_print(fmt, arrived ? "arrived" : "left", d);
+                        if (count > 0 && ++seen >= count) return 0;
+                }
+                int wait = -1;
+                if (deadline) {
+                        int64_t left = deadline - mono_ms();
+                        if (left <= 0) {
+                                if (count > 0)
+                                        return cmd_fail("timed out after %lld s with %lld of %lld events", (long long) timeout,
+                                                        (long long) seen, (long long) count);
+                                return 0;
+                        }
+                        wait = (int) left;
+                }
+                struct pollfd p[2] = {{.fd = blockwatch_fd(w), .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+                if (poll(p, 2, wait) < 0) {
+                        if (errno == EINTR) continue;
+                        return cmd_fail("cannot wait for events: %s", strerror(errno));
+                }
+                if (p[1].revents & POLLIN) {
+                        /* SIGINT or SIGTERM: a clean stop. Take the signal off the queue,
+                         * or unblocking it on the way out would kill us after all. */
+                        struct signalfd_siginfo si;
+                        while (read(sfd, &si, sizeof si) == (ssize_t) sizeof si) {}
+                        return 0;
+                }
+                if (p[0].revents & POLLIN) {
+                        r = blockwatch_process(w);
+                        if (r < 0) return cmd_fail_err(r);
+                }
+        }
+}
+
+static int devices_register(struct ctx *ctx, const char *tag_arg) {
+        _cleanup_free_ char *path = NULL, *why = NULL, *tag = strupper(xstrdup(tag_arg));
+        int r = device_pick_new(ctx->db, &path, &why);
+        if (r < 0) return cmd_fail("cannot register a drive in '%s': %s", tag, err_msg());
+        _cleanup_blockdev_ struct blockdev *b = NULL;
+        r = blockdev_get(path, &b);
+        if (r < 0) return cmd_fail_err(r);
+        _cleanup_json_ json_t *d = NULL, *m = json_object();
+        r = device_json(ctx->db, b, &d);
+        if (r < 0) return cmd_fail_err(r);
+        _cleanup_free_ char *line = device_line(d);
+        printf("taking %s (%s)\n", line, why);
+        r = asset_add_media_from(ctx->db, tag, path, m, NULL);
+        if (r < 0) return cmd_fail("cannot add storage to '%s': %s", tag, err_msg());
+        printf("%s: added %s %s (%s)\n", tag, json_str(m, "kind"), json_str(m, "model"), json_str(m, "serial"));
+        return 0;
+}
+
+int cmd_devices(struct ctx *ctx, int argc, char **argv) {
+        enum { OPT_ALL = 0x3000, OPT_WATCH, OPT_COUNT, OPT_TIMEOUT, OPT_REGISTER, OPT_SOURCE };
+        static const struct option opts[] = {
+                {"all", no_argument, NULL, OPT_ALL},
+                {"watch", no_argument, NULL, OPT_WATCH},
+                {"count", required_argument, NULL, OPT_COUNT},
+                {"timeout", required_argument, NULL, OPT_TIMEOUT},
+                {"register", required_argument, NULL, OPT_REGISTER},
+                {"source", required_argument, NULL, OPT_SOURCE},
+                OPTS_FORMAT, OPTS_HELP, {},
+        };
+        enum out_format fmt = OUT_TABLE;
+        bool all = false, watch = false;
+        int64_t count = 0, timeout = 0;
+        const char *reg = NULL;
+        enum blockwatch_source source = BLOCKWATCH_AUTO;
+        int c;
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
+                case OPT_ALL: all = true; break;
+                case OPT_WATCH: watch = true; break;
+                case OPT_COUNT:
+                        if (parse_int64(optarg, &count) < 0 || count < 1) return cmd_usage_error(ctx, "--count '%s' is not a positive number", optarg);
+                        break;
+                case OPT_TIMEOUT:
+                        if (parse_int64(optarg, &timeout) < 0 || timeout < 1 || timeout > 86400 * 365)
+                                return cmd_usage_error(ctx, "--timeout '%s' is not a number of seconds", optarg);
+                        break;
+                case OPT_REGISTER: reg = optarg; break;
+                case OPT_SOURCE:
+                        if (streq(optarg, "udev")) source = BLOCKWATCH_UDEV;
+                        else if (streq(optarg, "kernel")) source = BLOCKWATCH_KERNEL;
+                        else if (streq(optarg, "auto")) source = BLOCKWATCH_AUTO;
+                        else return cmd_usage_error(ctx, "--source '%s' is not udev, kernel or auto", optarg);
+                        break;
+                case OPT_JSON: fmt = OUT_JSON; break;
+                case OPT_CSV: fmt = OUT_CSV; break;
+                default: return cmd_usage_error(ctx, "unknown option");
+                }
+        if ((count || timeout || source != BLOCKWATCH_AUTO) && !watch)
+                return cmd_usage_error(ctx, "--count, --timeout and --source go with --watch");
+        if (watch && reg) return cmd_usage_error(ctx, "--watch and --register do not go together");
+        if (watch && fmt == OUT_CSV) return cmd_usage_error(ctx, "--watch prints lines or JSON objects, not CSV");
+        if (reg) {
+                if (optind != argc || all || fmt != OUT_TABLE) return cmd_usage_error(ctx, "--register takes only the asset tag");
+                return devices_register(ctx, reg);
+        }
+        if (watch) {
+                if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+                return devices_watch(ctx, fmt, all, source, count, timeout);
+        }
+        if (argc - optind > 1) return cmd_usage_error(ctx, "give at most one device");
+        if (optind < argc) { /* one device, every field */
+                _cleanup_blockdev_ struct blockdev *b = NULL;
+                int r = blockdev_get(argv[optind], &b);
+                if (r < 0) return cmd_fail_err(r);
+                _cleanup_json_ json_t *d = NULL;
+                r = device_json(ctx->db, b, &d);
+                if (r < 0) return cmd_fail_err(r);
+                if (fmt != OUT_JSON) decorate(d, true);
+                out_object(fmt, device_all_cols, d);
+                return 0;
+        }
+        _cleanup_json_ json_t *rows = NULL;
+        int r = devices_list(ctx->db, all, &rows);
+        if (r < 0) return cmd_fail_err(r);
+        if (fmt != OUT_JSON) {
+                size_t i;
+                json_t *d;
+                json_array_foreach(rows, i, d) decorate(d, fmt == OUT_CSV);
+        }
+        out_list(fmt, fmt == OUT_CSV ? device_all_cols : devices_cols, rows);
+        return 0;
+}
+
+static const struct column usb_cols[] = {
+        {"path", "PATH"}, {"id", "ID"}, {"manufacturer", "MANUFACTURER"}, {"product", "PRODUCT"}, {"serial", "SERIAL"},
+        {"class", "CLASS"}, {"registered_text", "REGISTERED"}, {NULL},
+};
+
+static const struct column usb_csv_cols[] = {
+        {"path", "path"}, {"bus", "bus"}, {"address", "address"}, {"vendor_id", "vendor_id"}, {"product_id", "product_id"},
+        {"manufacturer", "manufacturer"}, {"product", "product"}, {"names_from", "names_from"}, {"serial", "serial"},
+        {"class_code", "class_code"}, {"class", "class"}, {"root_hub", "root_hub"}, {"registered", "registered"},
+        {"asset_tag", "asset_tag"}, {"matched_by", "matched_by"}, {NULL},
+};
+
+int cmd_usb(struct ctx *ctx, int argc, char **argv) {
+        enum { OPT_UNREG = 0x3100 };
+        static const struct option opts[] = {{"unregistered", no_argument, NULL, OPT_UNREG}, OPTS_FORMAT, OPTS_HELP, {}};
+        enum out_format fmt = OUT_TABLE;
+        bool unreg = false;
+        int c;
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
+                case OPT_UNREG: unreg = true; break;
+                case OPT_JSON: fmt = OUT_JSON; break;
+                case OPT_CSV: fmt = OUT_CSV; break;
+                default: return cmd_usage_error(ctx, "unknown option");
+                }
+        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        _cleanup_json_ json_t *rows = NULL;
+        int r = usb_list(ctx->db, unreg, &rows);
+        if (r < 0) return cmd_fail_err(r);
+        size_t i;
+        json_t *u;
+        json_array_foreach(rows, i, u) {
+                const char *tag = json_str(u, "asset_tag");
+                _cleanup_free_ char *t = tag                                ? xstrdup(tag)
+                                         : json_is_true(json_object_get(u, "root_hub")) ? xstrdup("(root hub)")
+                                         : json_str(u, "serial")            ? xstrdup("no")
+                                                                            : xstrdup("no (no serial)");
+                if (fmt == OUT_TABLE) json_set_str(u, "registered_text", t);
+        }
+        out_list(fmt, fmt == OUT_CSV ? usb_csv_cols : usb_cols, rows);
+        if (unreg && json_array_size(rows) > 0) {
+                if (fmt == OUT_TABLE)
+                        fprintf(stderr, "%zu USB device%s not on the register\n", json_array_size(rows), json_array_size(rows) == 1 ? " is" : "s are");
+                return 1;
+        }
+        return 0;
+}

@@ -1,0 +1,1030 @@
+/* Import and export of assets and people: see import.h.
+ *
+ * CSV is parsed by Debian's libcsv in strict mode (a quote inside an unquoted
+ * field, text after a closing quote and an unterminated quote are errors).
+ * libcsv does not count lines, so the file is fed to it one physical line
+ * (up to and including '\n') at a time: the line number of the bytes being
+ * fed is then always known, and a record starts on the line being fed when
+ * the parser had no row begun before it. */
+#include "import.h"
+#include "json.h"
+
+#include <csv.h>
+#include <ctype.h>
+#include <strings.h>
+
+/* ---------------------------------------------------------------- tables */
+
+void import_table_free(struct import_table *t) {
+        if (!t) return;
+        for (size_t i = 0; i < t->n_cols; i++) free(t->cols[i].header);
+        free(t->cols);
+        for (size_t i = 0; i < t->n_rec; i++) {
+                struct import_record *r = &t->recs[i];
+                free(r->fields); /* packed: one allocation */
+                if (r->rec) json_decref(r->rec);
+        }
+        free(t->recs);
+        for (size_t i = 0; i < t->n_prob; i++) {
+                free(t->probs[i].column);
+                free(t->probs[i].reason);
+        }
+        free(t->probs);
+        free(t->file);
+        free(t);
+}
+
+int import_problem(struct import_table *t, int64_t line, const char *column, const char *fmt, ...) {
+        if (t->n_prob == t->cap_prob) {
+                t->cap_prob = t->cap_prob ? 2 * t->cap_prob : 16;
+                t->probs = xrealloc(t->probs, t->cap_prob * sizeof *t->probs);
+        }
+        va_list ap;
+        va_start(ap, fmt);
+        char *reason;
+        if (vasprintf(&reason, fmt, ap) < 0) abort();
+        va_end(ap);
+        t->probs[t->n_prob++] = (struct import_problem) {line, xstrdup(column), reason};
+        return -EINVAL;
+}
+
+void import_sort_problems(struct import_table *t) {
+        /* insertion sort: stable, and linear on the nearly sorted lists the
+         * passes produce */
+        struct import_problem *p = t->probs;
+        size_t n = t->n_prob;
+        for (size_t i = 1; i < n; i++) {
+                struct import_problem x = p[i];
+                size_t j = i;
+                while (j > 0 && p[j - 1].line > x.line) {
+                        p[j] = p[j - 1];
+                        j--;
+                }
+                p[j] = x;
+        }
+}
+
+static struct import_table *table_new(const char *file) {
+        struct import_table *t = xcalloc(1, sizeof *t);
+        t->file = xstrdup(file);
+        return t;
+}
+
+static struct import_record *add_record(struct import_table *t, int64_t line) {
+        if (t->n_rec == t->cap_rec) {
+                t->cap_rec = t->cap_rec ? 2 * t->cap_rec : 64;
+                t->recs = xrealloc(t->recs, t->cap_rec * sizeof *t->recs);
+        }
+        struct import_record *r = &t->recs[t->n_rec++];
+        *r = (struct import_record) {.line = line};
+        return r;
+}
+
+/* Name of column i for messages: its header, or "column N". */
+static const char *col_name(const struct import_table *t, size_t i, char buf[32]) {
+        if (i < t->n_cols && t->cols[i].header[0]) return t->cols[i].header;
+        snprintf(buf, 32, "column %zu", i + 1);
+        return buf;
+}
+
+/* ------------------------------------------------------------------- CSV */
+
+/* Valid UTF-8 (control characters allowed: the fields decide). */
+static bool utf8_ok(const unsigned char *s, size_t n) {
+        size_t i = 0;
+        while (i < n) {
+                unsigned c = s[i];
+                if (c < 0x80) {
+                        i++;
+                        continue;
+                }
+                int len;
+                unsigned cp;
+                if ((c & 0xe0) == 0xc0) len = 2, cp = c & 0x1f;
+                else if ((c & 0xf0) == 0xe0) len = 3, cp = c & 0x0f;
+                else if ((c & 0xf8) == 0xf0) len = 4, cp = c & 0x07;
+                else return false;
+                if (i + (size_t) len > n) return false;
+                for (int k = 1; k < len; k++) {
+                        if ((s[i + k] & 0xc0) != 0x80) return false;
+                        cp = cp << 6 | (s[i + k] & 0x3f);
+                }
+                if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+                    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+                        return false;
+                i += (size_t) len;
+        }
+        return true;
+}
+
+/* The parser's state between callbacks. The fields of the record being
+ * read are appended to one buffer (each NUL-terminated) and packed into one
+ * allocation when the record ends: a 100,000-row file costs 100,000
+ * allocations, not one per field. */
+struct csv_state {
+        struct import_table *t;
+        int64_t line;        /* physical line being fed */
+        int64_t rec_line;    /* line the current record started on, 0 if none */
+        struct strbuf data;  /* the current record's field bytes, NUL after each */
+        size_t *offs;        /* where each stored field starts in data */
+        size_t n;            /* fields seen (stored: up to IMPORT_MAX_COLUMNS) */
+        size_t cap;          /* allocated slots in offs */
+        char *bad_col;       /* first problem in the current record, if any */
+        char *bad_reason;
+        size_t cr_ends;      /* records ended by '\r' in the chunk being fed */
+        bool header_done;
+};
+
+/* One allocation holding n pointers followed by the strings they point to. */
+static char **pack_fields(const char *data, size_t len, const size_t *offs, size_t n) {
+        char **f = xmalloc(n * sizeof *f + len + 1);
+        char *d = (char *) (f + n);
+        memcpy(d, data, len);
+        d[len] = 0;
+        for (size_t i = 0; i < n; i++) f[i] = d + offs[i];
+        return f;
+}
+
+static void rec_problem(struct csv_state *s, const char *col, char *reason) {
+        if (s->bad_reason) {
+                free(reason);
+                return;
+        }
+        s->bad_col = xstrdup(col);
+        s->bad_reason = reason;
+}
+
+static void on_field(void *data, size_t len, void *priv) {
+        struct csv_state *s = priv;
+        const char *d = data ? data : "";
+        size_t i = s->n++;
+        char nb[32];
+        if (i >= IMPORT_MAX_COLUMNS) return; /* counted, not stored */
+        if (i >= s->cap) {
+                size_t want = s->cap ? 2 * s->cap : (s->t->n_cols ? s->t->n_cols : 16);
+                if (want > IMPORT_MAX_COLUMNS) want = IMPORT_MAX_COLUMNS;
+                if (want <= i) want = i + 1;
+                s->offs = xrealloc(s->offs, want * sizeof *s->offs);
+                s->cap = want;
+        }
+        s->offs[i] = s->data.len;
+        const char *reason = NULL;
+        if (memchr(d, 0, len)) reason = "contains a NUL byte (is this a text file?)";
+        else if (!utf8_ok((const unsigned char *) d, len)) reason = "not valid UTF-8 (save the file as UTF-8)";
+        if (reason || len > IMPORT_MAX_FIELD) {
+                const char *name = s->header_done ? col_name(s->t, i, nb) : (snprintf(nb, sizeof nb, "column %zu", i + 1), nb);
+                rec_problem(s, name, reason ? xstrdup(reason)
+                                            : xasprintf("field of %zu bytes is longer than the limit of %u", len, IMPORT_MAX_FIELD));
+                sb_add(&s->data, "", 1);
+                return;
+        }
+        /* CRLF inside a quoted field is a line break like LF */
+        const char *cr = memchr(d, '\r', len);
+        if (!cr)
+                sb_add(&s->data, d, len);
+        else
+                for (size_t k = 0; k < len; k++)
+                        if (!(d[k] == '\r' && k + 1 < len && d[k + 1] == '\n')) sb_add(&s->data, d + k, 1);
+        sb_add(&s->data, "", 1);
+}
+
+/* Forget the record being read. */
+static void drop_record(struct csv_state *s) {
+        s->data.len = 0;
+        free(s->bad_col);
+        free(s->bad_reason);
+        s->bad_col = s->bad_reason = NULL;
+        s->n = 0;
+        s->rec_line = 0;
+}
+
+/* Hand the record collected so far to the table. */
+static void finish_record(struct csv_state *s) {
+        struct import_table *t = s->t;
+        int64_t line = s->rec_line ? s->rec_line : s->line;
+        size_t stored = s->n < IMPORT_MAX_COLUMNS ? s->n : IMPORT_MAX_COLUMNS;
+        char nb[32];
+        if (!s->header_done) {
+                s->header_done = true;
+                t->header_line = line;
+                t->n_cols = stored;
+                t->cols = xcalloc(stored ? stored : 1, sizeof *t->cols);
+                for (size_t i = 0; i < stored; i++) t->cols[i].header = strstrip(xstrdup(s->data.buf + s->offs[i]));
+                if (s->bad_reason)
+                        import_problem(t, line, "header", "%s: %s", s->bad_col, s->bad_reason);
+                else if (s->n > IMPORT_MAX_COLUMNS)
+                        import_problem(t, line, "header", "%zu columns, more than the limit of %d", s->n, IMPORT_MAX_COLUMNS);
+        } else {
+                struct import_record *r = add_record(t, line);
+                r->n = s->n;
+                r->fields = pack_fields(s->data.buf ? s->data.buf : "", s->data.len, s->offs, stored);
+                if (s->bad_reason) {
+                        import_problem(t, line, s->bad_col, "%s", s->bad_reason);
+                        r->bad = true;
+                } else if (s->n != t->n_cols) {
+                        if (s->n > t->n_cols)
+                                import_problem(t, line, col_name(t, t->n_cols, nb), "extra field (the row has %zu fields, the header %zu)",
+                                               s->n, t->n_cols);
+                        else
+                                import_problem(t, line, col_name(t, s->n, nb), "missing (the row has %zu fields, the header %zu)",
+                                               s->n, t->n_cols);
+                        r->bad = true;
+                }
+        }
+        drop_record(s);
+}
+
+static void on_record(int c, void *priv) {
+        struct csv_state *s = priv;
+        if (c == '\r') s->cr_ends++;
+        finish_record(s);
+}
+
+static int is_space(unsigned char c) { return c == ' ' || c == '\t'; }
+
+static void parser_init(struct csv_parser *p) {
+        if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) abort();
+        csv_set_space_func(p, is_space);
+}
+
+struct import_table *import_parse_csv(const char *file, const char *data, size_t len) {
+        struct import_table *t = table_new(file);
+        if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) data += 3, len -= 3;
+        if (len >= 2 && (memcmp(data, "\xff\xfe", 2) == 0 || memcmp(data, "\xfe\xff", 2) == 0)) {
+                import_problem(t, 1, "header", "the file is UTF-16: save it as UTF-8 CSV");
+                return t;
+        }
+        if (len > IMPORT_MAX_BYTES) {
+                import_problem(t, 1, "header", "the file is larger than the limit of %u bytes", IMPORT_MAX_BYTES);
+                return t;
+        }
+        if (len && !memchr(data, '\n', len) && memchr(data, '\r', len)) {
+                import_problem(t, 1, "header", "line ends are bare carriage returns (CR): save the file with LF or CRLF line ends");
+                return t;
+        }
+        struct csv_parser p;
+        parser_init(&p);
+        struct csv_state s = {.t = t};
+        size_t off = 0;
+        int64_t line = 0;
+        while (off < len) {
+                const char *nl = memchr(data + off, '\n', len - off);
+                size_t chunk = nl ? (size_t) (nl - (data + off)) + 1 : len - off;
+                const char *c = data + off;
+                line++;
+                s.line = line;
+                /* a record starts here unless one is in progress or the line is blank */
+                bool blank = true;
+                for (size_t k = 0; k < chunk && blank; k++)
+                        if (!(c[k] == '\n' || c[k] == '\r' || c[k] == ' ' || c[k] == '\t')) blank = false;
+                if (!s.rec_line && p.pstate == 0 && !blank) s.rec_line = line;
+                s.cr_ends = 0;
+                size_t done = csv_parse(&p, c, chunk, on_field, on_record, &s);
+                if (done < chunk || csv_error(&p) != CSV_SUCCESS) {
+                        char nb[32];
+                        const char *name = s.header_done ? col_name(t, s.n, nb) : "header";
+                        int64_t at = s.rec_line ? s.rec_line : line;
+                        if (!s.header_done) import_problem(t, at, "header", "bad quoting: a quote inside an unquoted field or text after a closing quote");
+                        else {
+                                struct import_record *r = add_record(t, at);
+                                r->bad = true;
+                                if (at == line)
+                                        import_problem(t, at, name, "bad quoting: a quote inside an unquoted field or text after a closing quote");
+                                else
+                                        import_problem(t, at, name, "bad quoting: a quote inside an unquoted field or text after a closing quote (on line %lld)",
+                                                       (long long) line);
+                        }
+                        /* start again on the next line */
+                        drop_record(&s);
+                        csv_free(&p);
+                        parser_init(&p);
+                        if (!s.header_done) break;
+                } else if (s.cr_ends > (chunk >= 2 && c[chunk - 2] == '\r' && c[chunk - 1] == '\n')) {
+                        import_problem(t, line, "row", "a bare carriage return (CR) ends a record inside the line: save the file with LF or CRLF line ends");
+                        if (t->n_rec) t->recs[t->n_rec - 1].bad = true;
+                }
+                off += chunk;
+        }
+        if (!s.header_done || p.pstate != 0 || s.n) {
+                int64_t at = s.rec_line ? s.rec_line : line;
+                bool had_header = s.header_done;
+                if (csv_fini(&p, on_field, on_record, &s) != 0) {
+                        if (had_header) {
+                                struct import_record *r = add_record(t, at);
+                                r->bad = true;
+                                import_problem(t, at, col_name(t, s.n, (char[32]) {0}), "unterminated quoted field (the quote opened here is never closed)");
+                        } else
+                                import_problem(t, at ? at : 1, "header", "unterminated quoted field (the quote opened here is never closed)");
+                        drop_record(&s);
+                }
+        }
+        csv_free(&p);
+        drop_record(&s);
+        sb_free(&s.data);
+        free(s.offs);
+        if (!s.header_done && t->n_prob == 0) import_problem(t, 1, "header", "the file is empty");
+        else if (t->n_rec == 0 && t->n_prob == 0)
+                import_problem(t, t->header_line, "header", "no records after the header");
+        return t;
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+/* A JSON value as the text a CSV field would hold. */
+static char *json_field_text(json_t *v, bool *ok) {
+        *ok = true;
+        if (!v || json_is_null(v)) return xstrdup("");
+        if (json_is_string(v)) return xstrdup(json_string_value(v));
+        if (json_is_true(v)) return xstrdup("yes");
+        if (json_is_false(v)) return xstrdup("no");
+        if (json_is_integer(v)) return xasprintf("%lld", (long long) json_integer_value(v));
+        *ok = false;
+        return xstrdup("");
+}
+
+struct import_table *import_parse_json(const char *file, const char *data, size_t len) {
+        struct import_table *t = table_new(file);
+        t->json = true;
+        t->header_line = 1;
+        json_error_t e;
+        _cleanup_json_ json_t *arr = json_loadb(data, len, JSON_REJECT_DUPLICATES, &e);
+        if (!arr) {
+                import_problem(t, e.line > 0 ? e.line : 1, "json", "%s", e.text);
+                return t;
+        }
+        if (!json_is_array(arr)) {
+                import_problem(t, 1, "json", "not an array of records");
+                return t;
+        }
+        /* the header: every key, in first-seen order */
+        size_t i;
+        json_t *o;
+        json_array_foreach(arr, i, o) {
+                if (!json_is_object(o)) continue;
+                const char *k;
+                json_t *v;
+                json_object_foreach(o, k, v) {
+                        bool seen = false;
+                        for (size_t c = 0; c < t->n_cols && !seen; c++) seen = streq(t->cols[c].header, k);
+                        if (seen) continue;
+                        if (t->n_cols >= IMPORT_MAX_COLUMNS) {
+                                import_problem(t, 1, "json", "more than %d keys", IMPORT_MAX_COLUMNS);
+                                return t;
+                        }
+                        t->cols = xrealloc(t->cols, (t->n_cols + 1) * sizeof *t->cols);
+                        t->cols[t->n_cols++] = (struct import_column) {.header = xstrdup(k)};
+                }
+        }
+        _cleanup_free_ size_t *offs = xcalloc(t->n_cols ? t->n_cols : 1, sizeof *offs);
+        json_array_foreach(arr, i, o) {
+                struct import_record *r = add_record(t, (int64_t) i + 1);
+                r->n = t->n_cols;
+                struct strbuf sb = {0};
+                for (size_t c = 0; c < t->n_cols; c++) {
+                        bool ok = true;
+                        json_t *jv = json_is_object(o) ? json_object_get(o, t->cols[c].header) : NULL;
+                        _cleanup_free_ char *v = json_field_text(jv, &ok);
+                        offs[c] = sb.len;
+                        sb_puts(&sb, v);
+                        sb_add(&sb, "", 1);
+                        const char *why = !ok ? "must be text, a number, true, false or null"
+                                        : json_is_string(jv) && json_string_length(jv) != strlen(v) ? "contains a NUL byte"
+                                        : !utf8_ok((const unsigned char *) v, strlen(v)) ? "not valid UTF-8" : NULL;
+                        if (why && !r->bad) {
+                                import_problem(t, r->line, t->cols[c].header, "%s", why);
+                                r->bad = true;
+                        }
+                }
+                r->fields = pack_fields(sb.buf ? sb.buf : "", sb.len, offs, t->n_cols);
+                sb_free(&sb);
+                if (!json_is_object(o)) {
+                        import_problem(t, r->line, "record", "not an object");
+                        r->bad = true;
+                }
+        }
+        if (t->n_rec == 0 && t->n_prob == 0) import_problem(t, 1, "json", "no records");
+        return t;
+}
+
+int import_read(const char *file, struct import_table **ret) {
+        _cleanup_free_ char *data = NULL;
+        size_t len;
+        int r = read_file(file, IMPORT_MAX_BYTES, &data, &len);
+        if (r < 0) return r;
+        size_t k = 0;
+        if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) k = 3;
+        while (k < len && isspace((unsigned char) data[k])) k++;
+        if (k < len && data[k] == '[')
+                *ret = import_parse_json(file, data, len);
+        else
+                *ret = import_parse_csv(file, data, len);
+        return 0;
+}
+
+/* --------------------------------------------------------------- mapping */
+
+/* Which header feeds which field. Lower priority wins when several columns
+ * feed one field and both have a value. Headers are compared
+ * case-insensitively after trimming, with '_' equal to ' '. */
+struct alias {
+        const char *header;
+        const char *key;
+        int priority;
+};
+
+/* Keys with special handling in build_*(): "warranty_months" (months from
+ * the purchase date), "first_name"/"last_name" (joined into name),
+ * "snipe_status" (Snipe-IT's status labels). */
+static const struct alias asset_aliases[] = {
+        {"tag", "tag", 0}, {"asset tag", "tag", 0},
+        {"serial", "serial", 0}, {"serial number", "serial", 0}, {"serial no", "serial", 0},
+        {"make", "make", 0}, {"manufacturer", "make", 0},
+        {"model", "model", 0}, {"model name", "model", 0},
+        {"name", "name", 0}, {"asset name", "name", 0}, {"item name", "name", 0},
+        {"category", "category", 0},
+        {"location", "location", 0},
+        {"status", "status", 0},
+        {"personal data", "personal_data", 0},
+        {"encrypted", "encrypted", 0},
+        {"purchased", "purchased", 0}, {"purchase date", "purchased", 0},
+        {"cost", "cost", 0}, {"purchase cost", "cost", 0},
+        {"cost pence", "cost_pence", 0},
+        {"supplier", "supplier", 0},
+        {"order number", "order_number", 0},
+        {"warranty until", "warranty_until", 0}, {"warranty expires", "warranty_until", 0},
+        {"warranty", "warranty_months", 0}, {"warranty months", "warranty_months", 0},
+        {"notes", "notes", 0},
+        {"last audited", "last_audited", 0}, {"last audit", "last_audited", 0}, {"last audit date", "last_audited", 0},
+        {"created at", "created_at", 0},
+        {"updated at", "updated_at", 0},
+        {NULL},
+};
+
+static const struct alias person_aliases[] = {
+        {"ref", "ref", 0}, {"employee number", "ref", 1}, {"employee num", "ref", 1}, {"employee no", "ref", 1},
+        {"username", "ref", 2}, {"user name", "ref", 2},
+        {"name", "name", 0}, {"full name", "name", 0},
+        {"first name", "first_name", 0},
+        {"last name", "last_name", 0}, {"surname", "last_name", 0},
+        {"email", "email", 0}, {"e-mail", "email", 0}, {"email address", "email", 0},
+        {"role", "role", 0},
+        {"job title", "job_title", 0}, {"title", "job_title", 0},
+        {"authoriser", "authoriser", 0},
+        {"aup signed", "aup_signed", 0},
+        {"aup version", "aup_version", 0},
+        {"leaving date", "leaving_date", 0},
+        {"created at", "created_at", 0},
+        {"updated at", "updated_at", 0},
+        {NULL},
+};
+
+/* Compare a header with an alias: case-insensitive, '_' as ' '. */
+static bool header_is(const char *h, const char *alias) {
+        for (; *h && *alias; h++, alias++) {
+                char a = *h == '_' ? ' ' : (char) tolower((unsigned char) *h);
+                if (a != *alias) return false;
+        }
+        return !*h && !*alias;
+}
+
+static const struct alias *find_alias(enum import_kind kind, const char *h) {
+        for (const struct alias *a = kind == IMPORT_ASSETS ? asset_aliases : person_aliases; a->header; a++)
+                if (header_is(h, a->header)) return a;
+        return NULL;
+}
+
+/* The value of the best column feeding `key` in rec ("" if none); ret_col
+ * gets the column index used (or the first column feeding key), -1 if the
+ * header has none. */
+static const char *field(const struct import_table *t, const struct import_record *rec, const char *key, ssize_t *ret_col) {
+        ssize_t best = -1, any = -1;
+        for (size_t i = 0; i < t->n_cols; i++) {
+                if (!t->cols[i].key || !streq(t->cols[i].key, key)) continue;
+                if (any < 0) any = (ssize_t) i;
+                if (i < rec->n && rec->fields[i][0] && (best < 0 || t->cols[i].priority < t->cols[best].priority)) best = (ssize_t) i;
+        }
+        if (ret_col) *ret_col = best >= 0 ? best : any;
+        return best >= 0 ? rec->fields[best] : "";
+}
+
+const char *import_value(const struct import_table *t, const struct import_record *rec, const char *header) {
+        for (size_t i = 0; i < t->n_cols && i < rec->n && i < IMPORT_MAX_COLUMNS; i++)
+                if (strcasecmp(t->cols[i].header, header) == 0) return rec->fields[i];
+        return NULL;
+}
+
+char *import_ignored(const struct import_table *t) {
+        struct strbuf sb = {0};
+        for (size_t i = 0; i < t->n_cols; i++)
+                if (!t->cols[i].key && !t->cols[i].claimed) sb_printf(&sb, "%s%s", sb.len ? ", " : "", t->cols[i].header[0] ? t->cols[i].header : "(blank)");
+        return sb_take(&sb);
+}
+
+/* Snipe-IT's stock status labels, and ours written as words. */
+static const char *status_from_text(const char *s) {
+        static const char *const map[][2] = {
+                {"in stock", ST_IN_STOCK}, {"ready to deploy", ST_IN_STOCK}, {"deployable", ST_IN_STOCK},
+                {"pending", ST_IN_STOCK}, {"deployed", ST_IN_STOCK}, /* a loan, if any, is made by the checkout hook */
+                {"issued", ST_ISSUED}, {"in repair", ST_IN_REPAIR}, {"out for repair", ST_IN_REPAIR},
+                {"lost", ST_LOST}, {"stolen", ST_STOLEN}, {"lost/stolen", ST_LOST}, {"found", ST_FOUND},
+                {"disposal requested", ST_DISPOSAL_REQUESTED}, {"authorised", ST_AUTHORISED},
+                {"sanitised", ST_SANITISED}, {"destroy required", ST_DESTROY_REQUIRED}, {"destroyed", ST_DESTROYED},
+                {"consigned", ST_CONSIGNED}, {"disposed", ST_DISPOSED},
+        };
+        char w[64];
+        size_t n = 0;
+        for (const char *p = s; *p && n + 1 < sizeof w; p++)
+                w[n++] = (*p == '_' || *p == '-') ? ' ' : (char) tolower((unsigned char) *p);
+        w[n] = 0;
+        for (size_t i = 0; i < ELEMENTSOF(map); i++)
+                if (streq(map[i][0], w)) return map[i][1];
+        return NULL;
+}
+
+/* Timestamps we wrote: YYYY-MM-DDTHH:MM:SSZ. */
+static bool timestamp_ok(const char *s) {
+        char d[11];
+        if (strlen(s) != 20 || s[10] != 'T' || s[19] != 'Z') return false;
+        _cleanup_free_ char *day = xstrndup(s, 10);
+        if (parse_date(day, d) < 0 || !streq(d, day)) return false;
+        int h, m, sec, n = 0;
+        return sscanf(s + 11, "%2d:%2d:%2d%n", &h, &m, &sec, &n) == 3 && n == 8 && h < 24 && m < 60 && sec < 61;
+}
+
+/* Report a normalise error "key: reason" against the column that fed key. */
+static void norm_problem(struct import_table *t, struct import_record *rec, int r) {
+        const char *msg = err_msg();
+        const char *colon = strstr(msg, ": ");
+        char nb[32];
+        if (!colon) {
+                import_problem(t, rec->line, "row", "%s", *msg ? msg : strerror(-r));
+                return;
+        }
+        _cleanup_free_ char *key = xstrndup(msg, (size_t) (colon - msg));
+        ssize_t col = -1;
+        /* cost_pence errors may come from a pounds column */
+        field(t, rec, key, &col);
+        if (col < 0 && streq(key, "cost_pence")) field(t, rec, "cost", &col);
+        if (col < 0 && streq(key, "name")) field(t, rec, "first_name", &col);
+        if (col < 0 && streq(key, "warranty_until")) field(t, rec, "warranty_months", &col);
+        const char *name = col >= 0 ? col_name(t, (size_t) col, nb) : key;
+        import_problem(t, rec->line, name, "%s", colon + 2);
+}
+
+/* Report a hook's "COLUMN: reason": headers may themselves hold ": "
+ * (Snipe-IT's "Checked Out To: Username"), so try them first. */
+static void hook_problem(struct import_table *t, struct import_record *rec, int r) {
+        const char *msg = err_msg();
+        size_t best = 0;
+        const char *col = NULL;
+        for (size_t i = 0; i < t->n_cols; i++) {
+                size_t n = strlen(t->cols[i].header);
+                if (n > best && strncasecmp(msg, t->cols[i].header, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ') {
+                        best = n;
+                        col = t->cols[i].header;
+                }
+        }
+        if (col)
+                import_problem(t, rec->line, col, "%s", msg + best + 2);
+        else
+                norm_problem(t, rec, r);
+}
+
+static void set_if(json_t *o, const char *key, const char *v) {
+        if (v && *v) json_object_set_new(o, key, json_string(v));
+}
+
+/* Build the normalised asset record of one row; 0 or -EINVAL (problem recorded). */
+static int build_asset(struct import_table *t, struct import_record *rec) {
+        static const char *const plain[] = {"tag", "serial", "make", "model", "name", "category", "location",
+                                            "personal_data", "encrypted", "purchased", "cost", "cost_pence",
+                                            "supplier", "order_number", "warranty_until", "notes", "last_audited"};
+        _cleanup_json_ json_t *a = json_object();
+        for (size_t i = 0; i < ELEMENTSOF(plain); i++) set_if(a, plain[i], field(t, rec, plain[i], NULL));
+        ssize_t col;
+        char nb[32];
+        const char *st = field(t, rec, "status", &col);
+        if (*st) {
+                const char *s = status_from_text(st);
+                if (!s)
+                        return import_problem(t, rec->line, col_name(t, (size_t) col, nb),
+                                              "'%s' is not a status (in stock, in repair, lost, stolen, ... or Snipe-IT's Ready to Deploy, Deployed, Pending)", st);
+                json_object_set_new(a, "status", json_string(s));
+        }
+        for (const char *const *k = (const char *const[]) {"created_at", "updated_at", NULL}; *k; k++) {
+                const char *v = field(t, rec, *k, &col);
+                if (!*v) continue;
+                if (!timestamp_ok(v))
+                        return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", v);
+                json_object_set_new(a, *k, json_string(v));
+        }
+        int r = asset_normalise(a);
+        if (r < 0) {
+                norm_problem(t, rec, r);
+                return -EINVAL;
+        }
+        /* Snipe-IT's warranty is in months from the purchase date */
+        const char *wm = field(t, rec, "warranty_months", &col);
+        if (*wm && !json_object_get(a, "warranty_until")) {
+                char d[11];
+                uint64_t months;
+                const char *bought = json_str(a, "purchased");
+                if (parse_date(wm, d) == 0)
+                        json_object_set_new(a, "warranty_until", json_string(d));
+                else if (parse_uint64(wm, &months) < 0 || months > 1200)
+                        return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a number of months or a date", wm);
+                else if (!bought)
+                        return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "%s months from when? the row has no purchase date", wm);
+                else {
+                        int y, m, dd;
+                        sscanf(bought, "%d-%d-%d", &y, &m, &dd);
+                        int64_t mm = (int64_t) y * 12 + (m - 1) + (int64_t) months;
+                        y = (int) (mm / 12), m = (int) (mm % 12) + 1;
+                        static const int md[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+                        int last = md[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+                        snprintf(d, sizeof d, "%04d-%02d-%02d", y % 10000, m, dd > last ? last : dd);
+                        json_object_set_new(a, "warranty_until", json_string(d));
+                }
+        }
+        rec->rec = TAKE_PTR(a);
+        return 0;
+}
+
+static int build_person(struct import_table *t, struct import_record *rec) {
+        static const char *const plain[] = {"ref", "name", "email", "role", "job_title", "authoriser", "aup_signed",
+                                            "aup_version", "leaving_date"};
+        _cleanup_json_ json_t *p = json_object();
+        for (size_t i = 0; i < ELEMENTSOF(plain); i++) set_if(p, plain[i], field(t, rec, plain[i], NULL));
+        if (!json_str(p, "name")) {
+                _cleanup_free_ char *first = xstrdup(field(t, rec, "first_name", NULL)), *last = xstrdup(field(t, rec, "last_name", NULL));
+                strstrip(first);
+                strstrip(last);
+                if (*first || *last) {
+                        _cleanup_free_ char *n = xasprintf("%s%s%s", first, *first && *last ? " " : "", last);
+                        json_object_set_new(p, "name", json_string(n));
+                }
+        }
+        ssize_t col;
+        char nb[32];
+        for (const char *const *k = (const char *const[]) {"created_at", "updated_at", NULL}; *k; k++) {
+                const char *v = field(t, rec, *k, &col);
+                if (!*v) continue;
+                if (!timestamp_ok(v))
+                        return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", v);
+                json_object_set_new(p, *k, json_string(v));
+        }
+        int r = person_normalise(p);
+        if (r < 0) {
+                norm_problem(t, rec, r);
+                return -EINVAL;
+        }
+        rec->rec = TAKE_PTR(p);
+        return 0;
+}
+
+/* Match the header to fields; -EBADMSG when it cannot be used. */
+static int map_header(struct import_table *t, enum import_kind kind, const struct import_hook *hook) {
+        if (t->n_cols == 0 || t->n_rec == 0) return -EBADMSG; /* nothing to map */
+        bool header_bad = false;
+        for (size_t i = 0; i < t->n_cols; i++) {
+                struct import_column *c = &t->cols[i];
+                const struct alias *a = find_alias(kind, c->header);
+                c->key = a ? a->key : NULL;
+                c->priority = a ? a->priority : 0;
+                if (!a && hook && hook->columns)
+                        for (const char *const *h = hook->columns; *h; h++)
+                                if (strcasecmp(*h, c->header) == 0) c->claimed = true;
+                for (size_t j = 0; j < i && a; j++)
+                        if (t->cols[j].key && streq(t->cols[j].key, c->key) && t->cols[j].priority == c->priority) {
+                                import_problem(t, t->header_line, c->header, "duplicate column: '%s' (column %zu) already gives the %s",
+                                               t->cols[j].header, j + 1, c->key);
+                                header_bad = true;
+                                break;
+                        }
+        }
+        static const char *const asset_required[] = {"serial", "make", "model", NULL};
+        static const char *const person_required[] = {"ref", "name", NULL};
+        for (const char *const *k = kind == IMPORT_ASSETS ? asset_required : person_required; *k; k++) {
+                bool have = false;
+                for (size_t i = 0; i < t->n_cols && !have; i++)
+                        have = t->cols[i].key && (streq(t->cols[i].key, *k) || (streq(*k, "name") && kind == IMPORT_PEOPLE &&
+                                                                                 (streq(t->cols[i].key, "first_name") || streq(t->cols[i].key, "last_name"))));
+                if (!have) {
+                        import_problem(t, t->header_line, *k, "required column missing (the header has no %s column)", *k);
+                        header_bad = true;
+                }
+        }
+        return header_bad ? -EBADMSG : 0;
+}
+
+/* Build rec's normalised record unless it is already bad; false when bad. */
+static bool build_record(struct import_table *t, struct import_record *rec, enum import_kind kind) {
+        if (!rec->bad && (kind == IMPORT_ASSETS ? build_asset(t, rec) : build_person(t, rec)) < 0) rec->bad = true;
+        return !rec->bad;
+}
+
+int import_map(struct import_table *t, enum import_kind kind, const struct import_hook *hook) {
+        int r = map_header(t, kind, hook);
+        if (r < 0) return r;
+        for (size_t i = 0; i < t->n_rec; i++) build_record(t, &t->recs[i], kind);
+        return t->n_prob ? -EINVAL : 0;
+}
+
+/* --------------------------------------------------- duplicates, writing */
+
+/* A small open-addressing set of strings (ASCII case-folded) to line
+ * numbers; each slot keeps the key's hash so that probing compares strings
+ * only when the hashes agree. */
+struct seen {
+        size_t cap, n;
+        char **keys;
+        uint64_t *hashes;
+        int64_t *lines;
+};
+
+static uint64_t fold_hash(const char *s) {
+        uint64_t h = 1469598103934665603ull;
+        for (; *s; s++) h = (h ^ (uint64_t) (unsigned char) tolower((unsigned char) *s)) * 1099511628211ull;
+        return h ^ (h >> 29);
+}
+
+/* Insert key; returns the earlier line if it was there, else 0. */
+static int64_t seen_add(struct seen *s, const char *key, int64_t line) {
+        if (2 * (s->n + 1) > s->cap) {
+                struct seen big = {.cap = s->cap ? 2 * s->cap : 1024};
+                big.keys = xcalloc(big.cap, sizeof *big.keys);
+                big.hashes = xcalloc(big.cap, sizeof *big.hashes);
+                big.lines = xcalloc(big.cap, sizeof *big.lines);
+                for (size_t i = 0; i < s->cap; i++)
+                        if (s->keys[i]) {
+                                size_t j = s->hashes[i] & (big.cap - 1);
+                                while (big.keys[j]) j = (j + 1) & (big.cap - 1);
+                                big.keys[j] = s->keys[i];
+                                big.hashes[j] = s->hashes[i];
+                                big.lines[j] = s->lines[i];
+                        }
+                big.n = s->n;
+                free(s->keys);
+                free(s->hashes);
+                free(s->lines);
+                *s = big;
+        }
+        uint64_t h = fold_hash(key);
+        size_t j = h & (s->cap - 1);
+        while (s->keys[j]) {
+                if (s->hashes[j] == h && strcasecmp(s->keys[j], key) == 0) return s->lines[j];
+                j = (j + 1) & (s->cap - 1);
+        }
+        s->keys[j] = xstrdup(key);
+        s->hashes[j] = h;
+        s->lines[j] = line;
+        s->n++;
+        return 0;
+}
+
+static void seen_free(struct seen *s) {
+        for (size_t i = 0; i < s->cap; i++) free(s->keys[i]);
+        free(s->keys);
+        free(s->hashes);
+        free(s->lines);
+        *s = (struct seen) {0};
+}
+
+static const char *line_word(const struct import_table *t) { return t->json ? "record" : "line"; }
+
+/* Check one record for duplicates within the file (seen so far) and
+ * against the register; false (problem recorded) when it is one. */
+static bool check_duplicate(struct db *db, struct import_table *t, struct import_record *rec, enum import_kind kind,
+                            struct seen *tags, struct seen *serials) {
+        /* db is NULL when the register held none of these before the import:
+         * then only the file itself can hold duplicates */
+        char nb[32];
+        ssize_t col;
+        _cleanup_json_ json_t *dup = NULL;
+        if (kind == IMPORT_PEOPLE) {
+                const char *ref = json_str(rec->rec, "ref");
+                field(t, rec, "ref", &col);
+                const char *cn = col_name(t, (size_t) col, nb);
+                int64_t prev = seen_add(tags, ref, rec->line);
+                if (prev)
+                        import_problem(t, rec->line, cn, "duplicate reference '%s' (also on %s %lld)", ref, line_word(t), (long long) prev);
+                else if (db && db_person_by_ref(db, ref, &dup) == 0)
+                        import_problem(t, rec->line, cn, "reference '%s' is already in the register (%s)", ref, json_str(dup, "name"));
+                else
+                        return true;
+                return false;
+        }
+        const char *tag = json_str(rec->rec, "tag");
+        if (tag) {
+                field(t, rec, "tag", &col);
+                const char *cn = col_name(t, (size_t) col, nb);
+                int64_t prev = seen_add(tags, tag, rec->line);
+                if (prev) {
+                        import_problem(t, rec->line, cn, "duplicate tag '%s' (also on %s %lld)", tag, line_word(t), (long long) prev);
+                        return false;
+                }
+                if (db && db_asset_by_tag(db, tag, &dup) == 0) {
+                        import_problem(t, rec->line, cn, "tag '%s' is already in the register", tag);
+                        return false;
+                }
+        }
+        const char *make = json_str(rec->rec, "make"), *serial = json_str(rec->rec, "serial");
+        _cleanup_free_ char *k = xasprintf("%s\t%s", make, serial);
+        field(t, rec, "serial", &col);
+        const char *cn = col_name(t, (size_t) col, nb);
+        int64_t prev = seen_add(serials, k, rec->line);
+        if (prev)
+                import_problem(t, rec->line, cn, "duplicate serial '%s' (%s) (also on %s %lld)", serial, make, line_word(t), (long long) prev);
+        else if (db && db_asset_by_make_serial(db, make, serial, &dup) == 0)
+                import_problem(t, rec->line, cn, "serial '%s' (%s) is already registered as '%s'", serial, make, json_str(dup, "tag"));
+        else
+                return true;
+        return false;
+}
+
+/* Highest N among tags PREFIX-N given in the file (raw values). */
+static int64_t file_max_tag(const struct import_table *t, const char *prefix) {
+        int64_t max = 0;
+        size_t pl = strlen(prefix);
+        for (size_t i = 0; i < t->n_rec; i++) {
+                _cleanup_free_ char *tag = strupper(strstrip(xstrdup(field(t, &t->recs[i], "tag", NULL))));
+                uint64_t n;
+                if (strncmp(tag, prefix, pl) == 0 && tag[pl] == '-' && parse_uint64(tag + pl + 1, &n) == 0 &&
+                    n < INT64_MAX && (int64_t) n > max)
+                        max = (int64_t) n;
+        }
+        return max;
+}
+
+/* Insert one good record with its audit row and run the hook; false
+ * (problem recorded) on failure. */
+static bool write_record(struct db *db, struct import_table *t, struct import_record *rec, enum import_kind kind,
+                         const struct import_hook *hook, const char *prefix, int64_t *next) {
+        int64_t id;
+        int r;
+        const char *subject;
+        if (kind == IMPORT_ASSETS) {
+                if (!json_str(rec->rec, "tag")) {
+                        char tag[64];
+                        snprintf(tag, sizeof tag, "%s-%06lld", prefix, (long long) ++*next);
+                        json_object_set_new(rec->rec, "tag", json_string(tag));
+                }
+                subject = json_str(rec->rec, "tag");
+                r = db_asset_insert(db, rec->rec, &id);
+                if (r >= 0) r = db_audit_row(db, "assets", id);
+        } else {
+                subject = json_str(rec->rec, "ref");
+                r = db_person_insert(db, rec->rec, &id);
+                if (r >= 0) r = db_audit_row(db, "people", id);
+        }
+        if (r < 0) {
+                import_problem(t, rec->line, "row", "%s", err_msg());
+                return false;
+        }
+        if (hook && hook->row) {
+                err_clear();
+                r = hook->row(db, t, rec, subject, hook->userdata);
+                if (r < 0) {
+                        hook_problem(t, rec, r);
+                        return false;
+                }
+        }
+        return true;
+}
+
+/* One pass: each row is built, checked and (while the file has no problem
+ * yet) written at once, so memory holds the parsed text and not a JSON
+ * record per row. After the first problem the rest is still checked, to
+ * list every bad row, and the transaction is rolled back. */
+int import_run(struct db *db, struct import_table *t, enum import_kind kind, const struct import_hook *hook,
+               unsigned flags, size_t *ret_added) {
+        _cleanup_free_ char *prefix = NULL;
+        _cleanup_json_ json_t *details = NULL;
+        struct seen tags = {0}, serials = {0};
+        if (map_header(t, kind, hook) < 0) {
+                import_sort_problems(t);
+                return -EINVAL;
+        }
+        int r = db_begin(db);
+        if (r < 0) return r;
+        int64_t next = 0, existing = 0;
+        r = kind == IMPORT_ASSETS ? db_asset_count(db, &existing) : db_person_count(db, &existing);
+        if (r >= 0) r = db_tune_bulk(db);
+        if (r < 0) goto fail;
+        if (kind == IMPORT_ASSETS) {
+                r = school_get(db, NULL, &prefix);
+                if (r >= 0) r = db_asset_max_tag_number(db, prefix, &next);
+                if (r < 0) goto fail;
+                int64_t fm = file_max_tag(t, prefix);
+                if (fm > next) next = fm;
+        }
+        const char *base = strrchr(t->file, '/') ? strrchr(t->file, '/') + 1 : t->file;
+        details = json_pack("{ss,si}", "file", base, "records", (json_int_t) t->n_rec);
+        r = db_audit_begin(db, kind == IMPORT_ASSETS ? "asset.import" : "person.import", base, details);
+        if (r < 0) goto fail;
+        size_t added = 0;
+        for (size_t i = 0; i < t->n_rec; i++) {
+                struct import_record *rec = &t->recs[i];
+                if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials) && t->n_prob == 0 &&
+                    write_record(db, t, rec, kind, hook, prefix, &next))
+                        added++;
+                if (rec->rec) {
+                        json_decref(rec->rec);
+                        rec->rec = NULL;
+                }
+        }
+        seen_free(&tags);
+        seen_free(&serials);
+        if (t->n_prob) {
+                r = -EINVAL;
+                goto fail;
+        }
+        r = db_audit_end(db);
+        if (r < 0) goto fail;
+        if (flags & IMPORT_DRY_RUN)
+                db_rollback(db);
+        else {
+                r = db_commit(db);
+                if (r < 0) return r;
+        }
+        *ret_added = added;
+        return 0;
+fail:
+        seen_free(&tags);
+        seen_free(&serials);
+        db_rollback(db);
+        import_sort_problems(t);
+        return r;
+}
+
+/* ---------------------------------------------------------------- export */
+
+static const char *const asset_export_cols[] = {
+        "tag", "serial", "make", "model", "name", "category", "location", "status", "personal_data", "encrypted",
+        "purchased", "cost_pence", "supplier", "order_number", "warranty_until", "notes", "last_audited",
+        "created_at", "updated_at", NULL,
+};
+static const char *const person_export_cols[] = {
+        "ref", "name", "email", "role", "job_title", "authoriser", "aup_signed", "aup_version", "leaving_date",
+        "created_at", "updated_at", NULL,
+};
+
+static int export_rows(struct db *db, enum import_kind kind, json_t **ret) {
+        return kind == IMPORT_ASSETS ? db_asset_list(db, NULL, NULL, NULL, ret) : db_person_list(db, NULL, ret);
+}
+
+static void csv_field(FILE *f, const char *s) {
+        bool quote = strpbrk(s, ",\"\r\n") || (s[0] && (isspace((unsigned char) s[0]) || isspace((unsigned char) s[strlen(s) - 1])));
+        if (!quote) {
+                fputs(s, f);
+                return;
+        }
+        fputc('"', f);
+        for (const char *p = s; *p; p++) {
+                if (*p == '"') fputc('"', f);
+                fputc(*p, f);
+        }
+        fputc('"', f);
+}
+
+int export_csv(struct db *db, enum import_kind kind, FILE *f) {
+        _cleanup_json_ json_t *rows = NULL;
+        int r = export_rows(db, kind, &rows);
+        if (r < 0) return r;
+        const char *const *cols = kind == IMPORT_ASSETS ? asset_export_cols : person_export_cols;
+        for (size_t c = 0; cols[c]; c++) fprintf(f, "%s%s", c ? "," : "", cols[c]);
+        fputc('\n', f);
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row) {
+                for (size_t c = 0; cols[c]; c++) {
+                        if (c) fputc(',', f);
+                        bool ok;
+                        _cleanup_free_ char *s = json_field_text(json_object_get(row, cols[c]), &ok);
+                        csv_field(f, s);
+                }
+                fputc('\n', f);
+        }
+        return ferror(f) ? err_set(EIO, "cannot write the export: %s", strerror(errno)) : 0;
+}
+
+int export_json(struct db *db, enum import_kind kind, FILE *f) {
+        _cleanup_json_ json_t *rows = NULL;
+        int r = export_rows(db, kind, &rows);
+        if (r < 0) return r;
+        const char *const *cols = kind == IMPORT_ASSETS ? asset_export_cols : person_export_cols;
+        _cleanup_json_ json_t *out = json_array();
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row) {
+                json_t *o = json_object();
+                for (size_t c = 0; cols[c]; c++) {
+                        json_t *v = json_object_get(row, cols[c]);
+                        json_object_set(o, cols[c], v ? v : json_null());
+                }
+                json_array_append_new(out, o);
+        }
+        if (json_dumpf(out, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) return err_set(EIO, "cannot write the export");
+        fputc('\n', f);
+        return ferror(f) ? err_set(EIO, "cannot write the export: %s", strerror(errno)) : 0;
+}

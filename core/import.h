@@ -1,0 +1,137 @@
+/* Importing assets and people from CSV (ours, or Snipe-IT's export/import
+ * columns) or from the JSON that `assetctl asset|person export` writes.
+ *
+ * Three steps, each usable alone (the fuzz target and the unit tests use the
+ * first two without a register):
+ *
+ *   1. import_parse_csv() / import_parse_json(): bytes to an import_table, a
+ *      header and records, each record with the physical line it starts on.
+ *      Problems found here (bad quoting, bad encoding, wrong column count,
+ *      bare CR line ends, NUL bytes, limits) are kept in the table.
+ *   2. import_map(): match the header to the register's fields (case
+ *      insensitive, trimmed), note the columns it ignores, and build one
+ *      normalised JSON record per good row (import_record.rec).
+ *   3. import_run(): check duplicates (within the file and against the
+ *      register), then insert every record in ONE transaction with one audit
+ *      event covering every row written; any problem anywhere and nothing is
+ *      written. With IMPORT_DRY_RUN everything is done and rolled back.
+ *
+ * Problems are "FILE:LINE: column: reason" lines (import_problem), at most one
+ * per record, sorted by line; the caller prints them all.
+ *
+ * Extending an import (issue 3 turns Snipe-IT's "Checked Out To: ..."
+ * columns into loans): pass an import_hook to import_run(). Its `columns`
+ * claim headers (they are then used, not reported as ignored); its `row`
+ * function runs for each row inside the import transaction, just after the
+ * row's asset or person was inserted, and reads any column's raw value with
+ * import_value(). A hook that returns a negative errno with err_set("COLUMN:
+ * reason") rejects that row: the problem is listed with the others and the
+ * whole import is rolled back. */
+#pragma once
+
+#include "core.h"
+
+/* Hard limits: a strict format has bounds (STYLE.md 8). */
+#define IMPORT_MAX_BYTES (256u << 20)   /* whole file */
+#define IMPORT_MAX_COLUMNS 512          /* fields per record */
+#define IMPORT_MAX_FIELD (64u << 10)    /* bytes per field */
+
+enum import_kind {
+        IMPORT_ASSETS,
+        IMPORT_PEOPLE,
+};
+
+enum import_flags {
+        IMPORT_DRY_RUN = 1 << 0, /* do everything, then roll back */
+};
+
+/* One problem: printed as "FILE:LINE: column: reason". */
+struct import_problem {
+        int64_t line;  /* physical line the record starts on (JSON: record number) */
+        char *column;  /* the column as named in the file, or "header", "row", ... */
+        char *reason;
+};
+
+/* One record of the file. */
+struct import_record {
+        int64_t line;    /* physical line where the record starts (JSON: 1-based index) */
+        size_t n;        /* number of fields (may exceed what is stored: see fields) */
+        char **fields;   /* min(n, IMPORT_MAX_COLUMNS) NUL-terminated values, owned */
+        bool bad;        /* a problem is already recorded for this record */
+        json_t *rec;     /* after import_map(): the normalised record, or NULL */
+};
+
+/* One column of the header. */
+struct import_column {
+        char *header;       /* as in the file, trimmed */
+        const char *key;    /* register field it feeds, or NULL when ignored */
+        int priority;       /* among columns feeding the same key, lower wins */
+        bool claimed;       /* used by a hook */
+};
+
+struct import_table {
+        char *file;                   /* name for messages */
+        bool json;                    /* parsed from JSON (lines are record numbers) */
+        int64_t header_line;          /* line of the header (1 unless blank lines lead) */
+        size_t n_cols;
+        struct import_column *cols;
+        size_t n_rec, cap_rec;
+        struct import_record *recs;
+        size_t n_prob, cap_prob;
+        struct import_problem *probs;
+};
+
+/* Parse CSV bytes (UTF-8, optional BOM, LF or CRLF line ends, RFC 4180
+ * quoting, strict) into a new table; never fails: problems are recorded in
+ * the table. `file` names it in messages. The caller frees with
+ * import_table_free(). */
+struct import_table *import_parse_csv(const char *file, const char *data, size_t len);
+/* Parse the JSON array of objects written by export into a table (keys
+ * become the header, in first-seen order). Problems are recorded. */
+struct import_table *import_parse_json(const char *file, const char *data, size_t len);
+/* Read FILE (CSV, or JSON when it starts with '[') and parse it. -errno if
+ * it cannot be read. */
+int import_read(const char *file, struct import_table **ret);
+void import_table_free(struct import_table *t);
+static inline void import_table_freep(struct import_table **t) { if (*t) import_table_free(*t); }
+#define _cleanup_import_table_ __attribute__((cleanup(import_table_freep)))
+
+/* Record a problem (reason formatted). Returns -EINVAL. */
+int import_problem(struct import_table *t, int64_t line, const char *column, const char *fmt, ...) _printf_(4, 5);
+/* Sort problems by line (stable). */
+void import_sort_problems(struct import_table *t);
+
+struct import_hook {
+        /* Headers (case-insensitive, NULL-terminated) the hook reads: they are
+         * not reported as ignored. May be NULL. */
+        const char *const *columns;
+        /* Called per row, inside the import transaction, after the row's
+         * record was inserted; `subject` is the asset tag or person ref.
+         * Return 0, or -errno with err_set("COLUMN: reason"). */
+        int (*row)(struct db *db, const struct import_table *t, const struct import_record *rec,
+                   const char *subject, void *userdata);
+        void *userdata;
+};
+
+/* Map the header for `kind` and build every row's normalised record (no
+ * register needed). Returns 0 when there is no problem, -EBADMSG when the
+ * header is unusable (no records, a required column missing, a duplicate
+ * column), else -EINVAL for bad rows (the problems are in t). */
+int import_map(struct import_table *t, enum import_kind kind, const struct import_hook *hook);
+/* The raw value of column `header` (case-insensitive) in rec, or NULL when the
+ * file has no such column. Ignored columns are kept too. */
+const char *import_value(const struct import_table *t, const struct import_record *rec, const char *header);
+/* Headers that no field and no hook uses, comma separated ("" if none);
+ * malloc'd. */
+char *import_ignored(const struct import_table *t);
+
+/* Map, check and write. ret_added: records written (or that would be with
+ * IMPORT_DRY_RUN). -EINVAL when the file has problems (in t; nothing
+ * written), other -errno for store failures (message in err_msg()). */
+int import_run(struct db *db, struct import_table *t, enum import_kind kind, const struct import_hook *hook,
+               unsigned flags, size_t *ret_added);
+
+/* Export every record of `kind` as CSV or JSON to f, in a form import reads
+ * back to the same records. */
+int export_csv(struct db *db, enum import_kind kind, FILE *f);
+int export_json(struct db *db, enum import_kind kind, FILE *f);

@@ -1,0 +1,218 @@
+/* The importer: CSV parsing with physical line numbers, header mapping
+ * (ours and Snipe-IT's), per-row problems, the per-row hook, JSON. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "import.h"
+#include "json.h"
+
+static char dir[] = "/tmp/assetctl-test-import-XXXXXX";
+
+static struct import_table *csv(const char *s) { return import_parse_csv("t.csv", s, strlen(s)); }
+
+/* "LINE: column: reason" of problem i. */
+static char *prob(const struct import_table *t, size_t i) {
+        assert_true(i < t->n_prob);
+        return xasprintf("%lld: %s: %s", (long long) t->probs[i].line, t->probs[i].column, t->probs[i].reason);
+}
+
+static void assert_prob(const struct import_table *t, size_t i, const char *want) {
+        char *p = prob(t, i);
+        assert_string_equal(p, want);
+        free(p);
+}
+
+static void test_lines(void **state) {
+        /* BOM, CRLF, a blank line, a quoted field over three lines, "" quotes */
+        struct import_table *t = csv("\xef\xbb\xbf" "serial,make,model,notes\r\n"
+                                     "A1,Dell,L,\"one\r\ntwo\r\nthree\"\r\n"
+                                     "\r\n"
+                                     "A2,Dell,L,\"say \"\"hi\"\", ok\"\r\n"
+                                     "A3,Dell,L,last");
+        assert_int_equal(t->n_prob, 0);
+        assert_int_equal(t->n_cols, 4);
+        assert_string_equal(t->cols[0].header, "serial");
+        assert_int_equal(t->n_rec, 3);
+        assert_int_equal(t->recs[0].line, 2);
+        assert_string_equal(t->recs[0].fields[3], "one\ntwo\nthree");
+        assert_int_equal(t->recs[1].line, 6);
+        assert_string_equal(t->recs[1].fields[3], "say \"hi\", ok");
+        assert_int_equal(t->recs[2].line, 7);
+        assert_string_equal(t->recs[2].fields[3], "last");
+        assert_int_equal(import_map(t, IMPORT_ASSETS, NULL), 0);
+        assert_string_equal(json_str(t->recs[0].rec, "notes"), "one\ntwo\nthree");
+        import_table_free(t);
+}
+
+static void test_parse_problems(void **state) {
+        struct import_table *t = csv("serial,make,model\n"
+                                     "A1,Dell\n"             /* too few */
+                                     "A\"2,Dell,L\n"         /* quote in unquoted field */
+                                     "A3,Dell,L,x\n"         /* too many */
+                                     "A4,Dell,L\xff\n"       /* bad UTF-8 */
+                                     "A5,Dell,\"L\n");       /* never closed */
+        assert_int_equal(t->n_rec, 5);
+        assert_prob(t, 0, "2: model: missing (the row has 2 fields, the header 3)");
+        assert_prob(t, 1, "3: serial: bad quoting: a quote inside an unquoted field or text after a closing quote");
+        assert_prob(t, 2, "4: column 4: extra field (the row has 4 fields, the header 3)");
+        assert_prob(t, 3, "5: model: not valid UTF-8 (save the file as UTF-8)");
+        assert_prob(t, 4, "6: model: unterminated quoted field (the quote opened here is never closed)");
+        assert_int_equal(t->n_prob, 5);
+        import_table_free(t);
+
+        t = csv("");
+        assert_prob(t, 0, "1: header: the file is empty");
+        import_table_free(t);
+        t = csv("serial,make,model\r\n");
+        assert_prob(t, 0, "1: header: no records after the header");
+        import_table_free(t);
+        t = csv("serial,make\rA,B\r");
+        assert_prob(t, 0, "1: header: line ends are bare carriage returns (CR): save the file with LF or CRLF line ends");
+        import_table_free(t);
+}
+
+static void test_snipeit_assets(void **state) {
+        struct import_table *t = csv("Asset Tag,Name,Serial Number,Manufacturer,Model Name,Purchase Date,Purchase Cost,Warranty,Status,"
+                                     "Checked Out To: Username,Checkout Type\n"
+                                     "ya-1,Head's laptop,S1,HP,EliteBook,31/01/2024,\"1,049.50\",13,Deployed,jbloggs,user\n");
+        assert_int_equal(import_map(t, IMPORT_ASSETS, NULL), 0);
+        json_t *a = t->recs[0].rec;
+        assert_string_equal(json_str(a, "tag"), "YA-1");
+        assert_string_equal(json_str(a, "make"), "HP");
+        assert_string_equal(json_str(a, "purchased"), "2024-01-31");
+        assert_int_equal(json_integer_value(json_object_get(a, "cost_pence")), 104950);
+        /* 13 months from 31 January 2024: the end of February 2025 */
+        assert_string_equal(json_str(a, "warranty_until"), "2025-02-28");
+        assert_string_equal(json_str(a, "status"), "in_stock");
+        char *ig = import_ignored(t);
+        assert_string_equal(ig, "Checked Out To: Username, Checkout Type");
+        free(ig);
+        /* ignored columns stay readable for hooks */
+        assert_string_equal(import_value(t, &t->recs[0], "checked out to: username"), "jbloggs");
+        assert_null(import_value(t, &t->recs[0], "no such column"));
+        import_table_free(t);
+}
+
+static void test_mapping_problems(void **state) {
+        struct import_table *t = csv("Serial,Serial Number,Manufacturer,Model\nA,A,B,C\n");
+        assert_int_equal(import_map(t, IMPORT_ASSETS, NULL), -EBADMSG);
+        assert_prob(t, 0, "1: Serial Number: duplicate column: 'Serial' (column 1) already gives the serial");
+        import_table_free(t);
+        t = csv("Manufacturer,Model\nB,C\n");
+        assert_int_equal(import_map(t, IMPORT_ASSETS, NULL), -EBADMSG);
+        assert_prob(t, 0, "1: serial: required column missing (the header has no serial column)");
+        import_table_free(t);
+        t = csv("serial,make,model,Purchase Cost,purchased,warranty\n"
+                "A,B,C,12.345,,\n"
+                "A,B,C,,2024-02-30,\n"
+                "A,B,C,,,24\n"
+                "A,B,,,,\n");
+        assert_int_equal(import_map(t, IMPORT_ASSETS, NULL), -EINVAL);
+        assert_prob(t, 0, "2: Purchase Cost: '12.345' is not an amount in pounds");
+        assert_prob(t, 1, "3: purchased: '2024-02-30' is not a date (use YYYY-MM-DD)");
+        assert_prob(t, 2, "4: warranty: 24 months from when? the row has no purchase date");
+        assert_prob(t, 3, "5: model: required");
+        import_table_free(t);
+}
+
+static void test_snipeit_people(void **state) {
+        struct import_table *t = csv("First Name,Last Name,Email,Username,Employee Number,Job Title\n"
+                                     "Siân,Jones,sian@school.example,sjones,E7,Head\n"
+                                     "Dafydd,,d@school.example,dafydd,,\n");
+        assert_int_equal(import_map(t, IMPORT_PEOPLE, NULL), 0);
+        assert_string_equal(json_str(t->recs[0].rec, "name"), "Siân Jones");
+        assert_string_equal(json_str(t->recs[0].rec, "ref"), "E7");  /* employee number first */
+        assert_string_equal(json_str(t->recs[1].rec, "ref"), "dafydd"); /* else the username */
+        assert_string_equal(json_str(t->recs[1].rec, "name"), "Dafydd");
+        import_table_free(t);
+}
+
+static void test_json(void **state) {
+        const char *j = "[{\"ref\":\"A\",\"name\":\"Al\",\"authoriser\":true},{\"ref\":\"B\",\"name\":[1]}]";
+        struct import_table *t = import_parse_json("t.json", j, strlen(j));
+        assert_int_equal(t->n_rec, 2);
+        assert_string_equal(t->recs[0].fields[2], "yes");
+        assert_prob(t, 0, "2: name: must be text, a number, true, false or null");
+        import_table_free(t);
+}
+
+static struct db *fresh(void) {
+        static int n;
+        char *path = xasprintf("%s/t%d/assets.db", dir, n++);
+        struct db *db;
+        assert_int_equal(db_open(path, DB_CREATE, &db), 0);
+        free(path);
+        assert_int_equal(school_init(db, "Test School", "TS"), 0);
+        return db;
+}
+
+/* A hook as issue 3 will write one: reads an ignored column per row. */
+static int hook_row(struct db *db, const struct import_table *t, const struct import_record *rec, const char *subject, void *userdata) {
+        int *calls = userdata;
+        (*calls)++;
+        const char *who = import_value(t, rec, "Checked Out To: Username");
+        if (who && streq(who, "nobody")) return err_set(EINVAL, "Checked Out To: Username: no person 'nobody'");
+        return 0;
+}
+
+static void test_run_and_hook(void **state) {
+        struct db *db = fresh();
+        static const char *const cols[] = {"Checked Out To: Username", NULL};
+        int calls = 0;
+        struct import_hook hook = {cols, hook_row, &calls};
+        const char *good = "serial,make,model,Checked Out To: Username,Phone\nS1,Dell,L,jb,1\nS2,Dell,L,,2\n";
+        struct import_table *t = csv(good);
+        size_t added = 0;
+        assert_int_equal(import_run(db, t, IMPORT_ASSETS, &hook, 0, &added), 0);
+        assert_int_equal(added, 2);
+        assert_int_equal(calls, 2);
+        char *ig = import_ignored(t);
+        assert_string_equal(ig, "Phone"); /* the hook's column is used, not ignored */
+        free(ig);
+        import_table_free(t);
+        json_t *a;
+        assert_int_equal(db_asset_by_tag(db, "TS-000002", &a), 0);
+        assert_string_equal(json_str(a, "serial"), "S2");
+        json_decref(a);
+
+        /* a row the hook rejects: listed, and nothing is written */
+        t = csv("serial,make,model,Checked Out To: Username\nS3,Dell,L,nobody\nS4,Dell,L,\n");
+        assert_int_equal(import_run(db, t, IMPORT_ASSETS, &hook, 0, &added), -EINVAL);
+        assert_prob(t, 0, "2: Checked Out To: Username: no person 'nobody'");
+        import_table_free(t);
+        assert_int_equal(db_asset_by_tag(db, "TS-000004", &a), -ENOENT);
+
+        /* duplicates against the register, and a dry run writes nothing */
+        t = csv("serial,make,model\nS1,DELL,L\n");
+        assert_int_equal(import_run(db, t, IMPORT_ASSETS, NULL, 0, &added), -EINVAL);
+        assert_prob(t, 0, "2: serial: serial 'S1' (DELL) is already registered as 'TS-000001'");
+        import_table_free(t);
+        t = csv("serial,make,model\nS9,Dell,L\n");
+        assert_int_equal(import_run(db, t, IMPORT_ASSETS, NULL, IMPORT_DRY_RUN, &added), 0);
+        assert_int_equal(added, 1);
+        import_table_free(t);
+        assert_int_equal(db_asset_by_tag(db, "TS-000003", &a), -ENOENT);
+
+        struct audit_report rep;
+        assert_int_equal(db_audit_verify(db, &rep), 0);
+        assert_null(rep.problem);
+        assert_int_equal(rep.events, 3); /* two settings, one import */
+        audit_report_done(&rep);
+        db_close(db);
+}
+
+int main(void) {
+        if (!mkdtemp(dir)) return 1;
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_lines),
+                cmocka_unit_test(test_parse_problems),
+                cmocka_unit_test(test_snipeit_assets),
+                cmocka_unit_test(test_mapping_problems),
+                cmocka_unit_test(test_snipeit_people),
+                cmocka_unit_test(test_json),
+                cmocka_unit_test(test_run_and_hook),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
