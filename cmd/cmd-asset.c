@@ -257,7 +257,7 @@ const struct command asset_commands[] = {
          "  --kind K               hdd, ssd, nvme or flash\n"
          "  --wwn W                the drive's world-wide name, if known\n"},
         {"import", asset_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run]", "add assets from a CSV (ours or Snipe-IT's) or JSON file",
-         "  --dry-run            check everything and say what would be added; change nothing\n"
+         "  --dry-run            check everything and say what would be added; change nothing\n\n"
          "  FILE is CSV with a header row: our own columns (as 'asset export' writes:\n"
          "  tag, serial, make, model, name, category, location, status, personal_data,\n"
          "  encrypted, purchased, cost (pounds) or cost_pence, supplier, order_number,\n"

@@ -2,6 +2,7 @@
  * groups' commands. */
 #include "commands.h"
 #include "import.h"
+#include "loans.h"
 
 #include <sys/stat.h>
 
@@ -19,7 +20,8 @@ int cmd_import_run(struct ctx *ctx, int argc, char **argv, int kind) {
         int r = import_read(file, &t);
         if (r < 0) return cmd_fail_err(r);
         size_t added = 0;
-        r = import_run(ctx->db, t, kind, NULL, flags, &added);
+        /* asset rows checked out in Snipe-IT become loans (issue 3) */
+        r = import_run(ctx->db, t, kind, kind == IMPORT_ASSETS ? loan_import_hook() : NULL, flags, &added);
         const char *what = kind == IMPORT_ASSETS ? "asset" : "person";
         const char *whats = kind == IMPORT_ASSETS ? "assets" : "people";
         if (r == -EINVAL) {

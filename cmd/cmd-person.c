@@ -121,8 +121,14 @@ const struct command person_commands[] = {
         {"list", person_list_cmd, CMD_DB, "[--role R] [--json|--csv]", "list people",
          "  --role R             only this role\n  --json, --csv        machine-readable output\n"},
         {"edit", person_edit_cmd, CMD_DB | CMD_WRITE, "REF --field VALUE...", "change a person's details", PERSON_OPTIONS_HELP},
+        {"sign-aup", cmd_person_sign_aup, CMD_DB | CMD_WRITE, "REF [--date DATE] [--version V] | --clear",
+         "record the signed acceptable-use agreement", "  --date DATE          when it was signed (default today)\n  --version V          which version of the agreement\n"
+         "  --clear              take it off file (withdrawn, or recorded in error)\n"},
+        {"leaving", cmd_person_leaving, CMD_DB | CMD_WRITE, "REF --date DATE | --clear", "record a leaving date and list the kit they hold",
+         "  --date DATE          the last day at school\n  --clear              they are not leaving after all\n"},
+        {"badge", cmd_person_badge, CMD_DB | CMD_WRITE, "REF BADGE", "a badge number scan mode accepts for the person", NULL},
         {"import", person_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run]", "add people from a CSV (ours or Snipe-IT's) or JSON file",
-         "  --dry-run            check everything and say what would be added; change nothing\n"
+         "  --dry-run            check everything and say what would be added; change nothing\n\n"
          "  FILE is CSV with a header row: our own columns (as 'person export' writes:\n"
          "  ref, name, email, role, job_title, authoriser, aup_signed, aup_version,\n"
          "  leaving_date) or Snipe-IT's user columns (First Name, Last Name, Email,\n"

@@ -11,16 +11,6 @@ static int cmd_help_all(struct ctx *ctx, int argc, char **argv);
 static int cmd_version(struct ctx *ctx, int argc, char **argv);
 static int cmd_completion(struct ctx *ctx, int argc, char **argv);
 
-/* Temporary until issue 3's cmd-report.c lands: the lead merges the two. */
-static const struct command report_commands_issue7[] = {
-        {"disposals", cmd_report_disposals, CMD_DB, "[--from D] [--to D] [--json|--csv|--pdf FILE]",
-         "the disposal register: asset, serial, date, who authorised it, method, certificates, firm, receipt",
-         "  --from D, --to D     disposals in this period (YYYY-MM-DD, inclusive)\n"
-         "  --pdf FILE           write the register as a PDF\n"
-         "  --json, --csv        machine-readable output\n"},
-        {NULL},
-};
-
 const struct command commands[] = {
         {"init", cmd_init, CMD_DB | CMD_WRITE | CMD_CREATE, "--school NAME --tag-prefix PREFIX",
          "create the register (or change the school's name)",
@@ -29,6 +19,34 @@ const struct command commands[] = {
         {"asset", NULL, 0, NULL, "the asset register", NULL, asset_commands},
         {"person", NULL, 0, NULL, "people: staff, pupils, governors, volunteers", NULL, person_commands},
         {"audit", NULL, 0, NULL, "the tamper-evident audit log", NULL, audit_commands},
+        {"issue", cmd_issue, CMD_DB | CMD_WRITE, "TAG REF [--due DATE] [--condition TEXT] [--override REASON] [--receipt FILE.pdf]",
+         "lend an asset to a person (signed agreement, not a leaver, personal data encrypted)",
+         "  --due DATE           when it is due back (default: the person's leaving date, if set)\n"
+         "  --condition TEXT     its condition as it goes out\n"
+         "  --override REASON    issue a personal-data device that is not encrypted (the reason is logged)\n"
+         "  --receipt FILE.pdf   also print a loan receipt to sign\n"},
+        {"return", cmd_return, CMD_DB | CMD_WRITE, "TAG [--condition TEXT] [--damaged TEXT] | --all REF [--expect] [TAG...]",
+         "take an asset back, or everything a person holds",
+         "  --condition TEXT     its condition as it comes back\n"
+         "  --damaged TEXT       it came back damaged: what is wrong (logged as an incident)\n"
+         "  --all REF            everything REF holds (the leaver at the door); with TAGs or\n"
+         "  --expect             (tags read from standard input, one per line) only what is\n"
+         "                       presented is returned, and what is still out is listed (exit 1)\n"},
+        {"receipt", cmd_receipt, CMD_DB, "TAG [--output FILE.pdf]", "print the loan receipt of an asset's current (or last) loan",
+         "  --output FILE.pdf    where to write it (default receipt-TAG.pdf)\n"},
+        {"scan", cmd_scan, CMD_DB | CMD_WRITE, "[--mode issue|return|stocktake|lookup] [--stocktake ID] [--due DATE]",
+         "read a hand scanner: a person, then kit to issue; kit alone to return",
+         "  --mode M             fix the mode: issue, return, stocktake or lookup (default: by what is scanned)\n"
+         "  --stocktake ID       the stock-take to count into (default: the only open one)\n"
+         "  --due DATE           due date for kit issued in this session\n"
+         "  --bell WHEN          ring the bell on a refusal: auto (on a terminal), always, never\n"
+         "  --timing             print scans per second and time per scan (p50, p99) to stderr\n"},
+        {"stocktake", NULL, 0, NULL, "stock-takes: count a room against the register", NULL, stocktake_commands},
+        {"incident", NULL, 0, NULL, "loss, theft and damage", NULL, incident_commands},
+        {"found", cmd_found, CMD_DB | CMD_WRITE, "TAG [--notes TEXT]", "a lost or stolen asset is back: return it to stock", NULL},
+        {"lostprop", NULL, 0, NULL, "lost property held for its owner", NULL, lostprop_commands},
+        {"check", NULL, 0, NULL, "maintenance checks (PAT tests)", NULL, check_commands},
+        {"report", NULL, 0, NULL, "reports: overdue loans, leavers, compliance, disposals", NULL, report_commands},
         {"label", cmd_label, CMD_DB,
          "[TAG...] [--all] [--status S] [--location L] (--sheet NAME -o FILE.pdf | --png FILE | --svg FILE | --printer [usb|usb:SERIAL] | --raster FILE)",
          "print QR labels: A4 sheets as PDF, one label as PNG/SVG, or on a Brother QL printer",
@@ -68,7 +86,6 @@ const struct command commands[] = {
         {"disposal", NULL, 0, NULL, "disposal requests, authorisations and destruction records", NULL, disposal_commands},
         {"cert", NULL, 0, NULL, "signed wipe certificates; verify one offline", NULL, cert_commands},
         {"consignment", NULL, 0, NULL, "consignments to the disposal firm and its receipts", NULL, consignment_commands},
-        {"report", NULL, 0, NULL, "reports (temporary group: issue 3 owns 'report')", NULL, report_commands_issue7},
         {"demo", cmd_demo, 0, "[--keep] [--fast]", "a guided walk through the whole job on a throwaway register",
          "  --keep   keep the temporary directory and say where it is\n"
          "  --fast   no pauses between steps\n"},

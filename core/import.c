@@ -277,6 +277,7 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
                 bool blank = true;
                 for (size_t k = 0; k < chunk && blank; k++)
                         if (!(c[k] == '\n' || c[k] == '\r' || c[k] == ' ' || c[k] == '\t')) blank = false;
+                /* pstate 0 is libcsv's ROW_NOT_BEGUN: no field of a record read yet */
                 if (!s.rec_line && p.pstate == 0 && !blank) s.rec_line = line;
                 s.cr_ends = 0;
                 size_t done = csv_parse(&p, c, chunk, on_field, on_record, &s);
@@ -499,7 +500,9 @@ static const struct alias *find_alias(enum import_kind kind, const char *h) {
 static const char *field(const struct import_table *t, const struct import_record *rec, const char *key, ssize_t *ret_col) {
         ssize_t best = -1, any = -1;
         for (size_t i = 0; i < t->n_cols; i++) {
-                if (!t->cols[i].key || !streq(t->cols[i].key, key)) continue;
+                const char *k = t->cols[i].key;
+                /* hot: called for every field of every row */
+                if (!k || (k != key && (k[0] != key[0] || !streq(k, key)))) continue;
                 if (any < 0) any = (ssize_t) i;
                 if (i < rec->n && rec->fields[i][0] && (best < 0 || t->cols[i].priority < t->cols[best].priority)) best = (ssize_t) i;
         }

@@ -4,11 +4,11 @@
  * exact signed bytes so a printout can be matched to its JSON. */
 #include "cert.h"
 #include "disposal.h"
+#include "label.h"
 #include "qr.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 
 #define A4_W 595.28
 #define A4_H 841.89
@@ -26,18 +26,13 @@ static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigne
         return CAIRO_STATUS_SUCCESS;
 }
 
-/* cairo's toy font API loads fontconfig, whose caches live until exit: free
- * them then, so the leak checker sees only our own allocations. */
-static void fonts_cleanup(void) {
-        cairo_debug_reset_static_data();
-        FcFini();
-}
-
 static void page_begin(struct page *p, double w, double h) {
         static bool registered;
         if (!registered) {
                 registered = true;
-                atexit(fonts_cleanup);
+                /* cairo's toy font API loads fontconfig, whose caches live
+                 * until exit: labels/ frees them then, for the leak checker */
+                atexit(label_release_caches);
         }
         memset(p, 0, sizeof *p);
         p->w = w;

@@ -116,6 +116,16 @@ int db_open(const char *path, unsigned flags, struct db **ret) {
         } else if (!S_ISREG(stbuf.st_mode))
                 return err_set(EINVAL, "cannot open '%s': not a regular file", path);
 
+        /* SQLite's memory statistics (on by default) put a mutex and
+         * bookkeeping on every allocation; nothing here reads them. Only
+         * possible before the library is initialised, so it may fail
+         * harmlessly on a second open. */
+        static bool configured;
+        if (!configured) {
+                configured = true;
+                (void) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        }
+
         struct db *db = xcalloc(1, sizeof *db);
         db->path = xstrdup(path);
 

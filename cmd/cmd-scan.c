@@ -1,0 +1,184 @@
+/* assetctl scan: read a hand scanner (a keyboard that types a line and
+ * Enter) or a piped list, one scan per line, and say what each did.
+ *
+ * The bell: a refused or unreadable scan rings the terminal bell so the
+ * technician, eyes on the trolley, hears it. By default (--bell auto) the
+ * BEL goes to whichever of stdout or stderr is a terminal and nowhere
+ * otherwise, so a log or a pipe (a recorded session, a test) gets clean
+ * text lines only. --bell always / never override that. */
+#include "commands.h"
+#include "scan.h"
+#include "stocktake.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
+
+/* Lines from standard input, read with read(2) into our own buffer so that
+ * we know whether another scan is already waiting (stdio would hide it). */
+struct line_reader {
+        char buf[65536];
+        size_t start, end; /* unread bytes are buf[start..end) */
+        bool eof;
+};
+
+/* True if a whole line (or the last piece before EOF) is waiting, or more
+ * input is ready on the descriptor. */
+static bool input_waiting(struct line_reader *lr) {
+        if (memchr(lr->buf + lr->start, '\n', lr->end - lr->start)) return true;
+        struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+        return poll(&p, 1, 0) > 0;
+}
+
+/* The next line (without its LF, NUL-terminated, in lr->buf) or NULL at
+ * the end of input or on an interrupt. A line longer than the buffer is
+ * cut into pieces (each is then junk to the parser). */
+static char *next_line(struct line_reader *lr) {
+        for (;;) {
+                char *nl = memchr(lr->buf + lr->start, '\n', lr->end - lr->start);
+                if (nl || (lr->eof && lr->end > lr->start) || lr->end - lr->start == sizeof lr->buf - 1) {
+                        char *line = lr->buf + lr->start;
+                        char *stop = nl ? nl : lr->buf + lr->end;
+                        lr->start = (size_t) (stop - lr->buf) + (nl ? 1 : 0);
+                        *stop = 0;
+                        return line;
+                }
+                if (lr->eof) return NULL;
+                if (lr->start > 0) {
+                        memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
+                        lr->end -= lr->start;
+                        lr->start = 0;
+                }
+                ssize_t n = read(STDIN_FILENO, lr->buf + lr->end, sizeof lr->buf - 1 - lr->end);
+                if (n < 0 && errno == EINTR) return NULL;
+                if (n <= 0) lr->eof = true;
+                else lr->end += (size_t) n;
+        }
+}
+
+static volatile sig_atomic_t interrupted;
+static void on_sigint(int sig) { interrupted = 1; }
+
+static int cmp_double(const void *a, const void *b) {
+        double x = *(const double *) a, y = *(const double *) b;
+        return x < y ? -1 : x > y;
+}
+
+static double now_s(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+int cmd_scan(struct ctx *ctx, int argc, char **argv) {
+        static const struct option opts[] = {
+                {"mode", required_argument, NULL, 'm'},
+                {"stocktake", required_argument, NULL, 's'},
+                {"due", required_argument, NULL, 'd'},
+                {"bell", required_argument, NULL, 'b'},
+                {"timing", no_argument, NULL, 't'},
+                OPTS_HELP, {},
+        };
+        struct scan_session s = {.db = ctx->db};
+        const char *bell = "auto";
+        bool timing = false;
+        int c;
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
+                case 'm':
+                        if (scan_mode_parse(optarg, &s.mode) < 0) return cmd_usage_error(ctx, "%s", err_msg());
+                        break;
+                case 's': {
+                        int64_t v;
+                        if (parse_int64(optarg, &v) < 0 || v <= 0) return cmd_usage_error(ctx, "--stocktake '%s' is not a stock-take number", optarg);
+                        s.stocktake_id = v;
+                        break;
+                }
+                case 'd': {
+                        char d[11];
+                        if (parse_date(optarg, d) < 0) return cmd_usage_error(ctx, "--due '%s' is not a date (use YYYY-MM-DD)", optarg);
+                        s.due = optarg;
+                        break;
+                }
+                case 'b':
+                        if (!streq(optarg, "auto") && !streq(optarg, "always") && !streq(optarg, "never"))
+                                return cmd_usage_error(ctx, "--bell '%s' is not auto, always or never", optarg);
+                        bell = optarg;
+                        break;
+                case 't': timing = true; break;
+                default: return cmd_usage_error(ctx, "unknown option");
+                }
+        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s' (scans come on standard input)", argv[optind]);
+        if (s.stocktake_id && s.mode != SCAN_STOCKTAKE) {
+                if (s.mode != SCAN_AUTO) return cmd_usage_error(ctx, "--stocktake goes with --mode stocktake");
+                s.mode = SCAN_STOCKTAKE;
+        }
+        if (s.mode == SCAN_STOCKTAKE) {
+                _cleanup_json_ json_t *st = NULL;
+                int r = stocktake_resolve(ctx->db, s.stocktake_id, &st);
+                if (r < 0) return cmd_fail_err(r);
+                s.stocktake_id = json_integer_value(json_object_get(st, "id"));
+                if (isatty(STDIN_FILENO))
+                        fprintf(stderr, "stock-take %lld of %s: scan every item in the room; Ctrl-D to finish\n",
+                                (long long) s.stocktake_id, json_str(st, "room"));
+        } else if (isatty(STDIN_FILENO))
+                fprintf(stderr, "scan a person, then their kit to issue it; kit alone to return it; DONE to clear; Ctrl-D to finish\n");
+
+        bool out_tty = isatty(STDOUT_FILENO), err_tty = isatty(STDERR_FILENO);
+        bool bell_out = streq(bell, "always") ? true : streq(bell, "never") ? false : out_tty;
+        bool bell_err = streq(bell, "auto") && !out_tty && err_tty;
+
+        struct sigaction sa = {.sa_handler = on_sigint};
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: getline returns, the summary is printed */
+
+        double *times = NULL;
+        size_t ntimes = 0, captimes = 0;
+        double t_start = now_s();
+        struct line_reader *lr = xcalloc(1, sizeof *lr);
+        char *line;
+        scan_session_start(&s);
+        for (;;) {
+                /* WAL housekeeping between scans: at once when nobody is
+                 * waiting; with a scan already waiting only when the log is
+                 * long, and then its time counts against that scan */
+                double t0 = timing ? now_s() : 0;
+                bool idle = !input_waiting(lr);
+                if (scan_housekeeping(&s, idle) && idle && timing) t0 = now_s();
+                if (interrupted || !(line = next_line(lr))) break;
+                _cleanup_free_ char *text = NULL;
+                enum scan_result res = scan_one(&s, line, &text);
+                bool ring = res == SCAN_REFUSED || res == SCAN_IGNORED;
+                fputs(text, stdout);
+                if (ring && bell_out) fputc('\a', stdout);
+                fputc('\n', stdout);
+                fflush(stdout);
+                if (ring && bell_err) {
+                        fputc('\a', stderr);
+                        fflush(stderr);
+                }
+                if (timing) {
+                        if (ntimes == captimes) {
+                                captimes = captimes ? captimes * 2 : 1024;
+                                times = xrealloc(times, captimes * sizeof *times);
+                        }
+                        times[ntimes++] = now_s() - t0;
+                }
+        }
+        double elapsed = now_s() - t_start;
+        free(lr);
+        _cleanup_free_ char *sum = scan_summary(&s);
+        printf("%s\n", sum);
+        if (timing && ntimes) {
+                qsort(times, ntimes, sizeof *times, cmp_double);
+                double total = 0;
+                for (size_t i = 0; i < ntimes; i++) total += times[i];
+                size_t i99 = (size_t) ((double) ntimes * 0.99);
+                if (i99 >= ntimes) i99 = ntimes - 1;
+                fprintf(stderr, "timing: %zu scans in %.3f s, %.0f scans/s, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms, %u checkpoints\n",
+                        ntimes, elapsed, (double) ntimes / total, total / (double) ntimes * 1e3, times[ntimes / 2] * 1e3,
+                        times[i99] * 1e3, times[ntimes - 1] * 1e3, s.checkpoints);
+        }
+        free(times);
+        scan_session_done(&s);
+        return 0;
+}
