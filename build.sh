@@ -15,7 +15,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libssl-dev openssl libjansson-dev libcsv-dev
   libqrencode-dev qrencode libcairo2-dev libfontconfig-dev libudev-dev udev libusb-1.0-0-dev
   libcmocka-dev umockdev libumockdev-dev
-  zbar-tools poppler-utils nwipe xxd util-linux tmux bc time
+  zbar-tools poppler-utils nwipe xxd util-linux tmux bc time jq
   librsvg2-bin fonts-dejavu-core
   clang libclang-rt-14-dev
 )

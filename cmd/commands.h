@@ -7,6 +7,7 @@ int cmd_init(struct ctx *ctx, int argc, char **argv);
 int cmd_demo(struct ctx *ctx, int argc, char **argv);
 int cmd_label(struct ctx *ctx, int argc, char **argv);
 int cmd_printers(struct ctx *ctx, int argc, char **argv);
+int cmd_wipe(struct ctx *ctx, int argc, char **argv);
 int cmd_devices(struct ctx *ctx, int argc, char **argv);
 int cmd_usb(struct ctx *ctx, int argc, char **argv);
 extern const struct command asset_commands[];

@@ -69,6 +69,28 @@ const struct command commands[] = {
          "  --list-sheets        list the label stocks known\n"},
         {"printers", cmd_printers, 0, "[--json]", "list the Brother QL label printers connected over USB",
          "  --json               machine-readable output\n"},
+        {"wipe", cmd_wipe, CMD_DB | CMD_WRITE | CMD_DESTRUCTIVE,
+         "DEVICE... --method M [--verify V] [--asset TAG] [--yes --serial S]... | list | show ID | verify DEVICE ...",
+         "overwrite drives with a verified multi-pass method; list, show and re-check wipes",
+         "  DEVICE...             block devices (/dev/sdb, /dev/disk/by-id/...) or image files, wiped at once\n"
+         "  --method M            zero, one, random, nist-clear, is5-baseline, is5-enhanced, dod-short,\n"
+         "                        dod-7, gutmann\n"
+         "  --passes LIST         a custom pass list instead: 00,ff,random,924924,...\n"
+         "  --verify V            last, all, sample:PERCENT (default: the method's; off only with\n"
+         "                        --no-certificate and without --asset)\n"
+         "  --asset TAG           the asset the drive belongs to (else matched by the drive's serial)\n"
+         "  --yes --serial S      confirm without asking: one --serial per device, the drive's serial\n"
+         "                        (or its path when it has none, as loop devices and image files)\n"
+         "  --progress MODE       auto (a line per device on a terminal), json (JSON lines), none\n"
+         "  --no-certificate      record the wipe as not for certification\n"
+         "  --threads N           generator/hasher threads per device (default: one per core, at most 4)\n"
+         "\n"
+         "  wipe list [--asset TAG] [--json|--csv]      the wipes in the register\n"
+         "  wipe show ID [--json]                       one wipe with its passes, roots and seeds\n"
+         "  wipe verify DEVICE --pattern zero|one|HEX [--sample P] [--json]\n"
+         "  wipe verify DEVICE --record ID [--sample P] [--json]\n"
+         "                        read-only check against a pattern, or against a stored wipe's last\n"
+         "                        pass (a random stream is regenerated from its recorded seed)\n"},
         {"devices", cmd_devices, CMD_DB, "[DEVICE] [--all] [--json|--csv] | --watch [--json] | --register TAG",
          "the drives this machine sees, matched to the register",
          "  DEVICE               show one drive with every field\n"

@@ -1,0 +1,125 @@
+/* An LD_PRELOAD interposer for the wipe tests: fails pread/pwrite on one
+ * target at chosen byte ranges, so retries, recorded ranges and outcomes
+ * can be checked without a failing disk.
+ *
+ *   ASSETCTL_FAULT_PATH=FILE|DEV  the target (matched by device and inode,
+ *                                 or device number; other files untouched)
+ *   ASSETCTL_FAULT=RULE,...       RULE: w@OFFSET+LENGTH or r@OFFSET+LENGTH,
+ *                                 optionally *N: fail only the first N calls
+ *                                 that touch the range (then succeed)
+ *   ASSETCTL_FAULT_DELAY_US=N     sleep N µs before each write to the target
+ *
+ * A call that overlaps a rule's range fails with EIO and writes nothing.
+ * (Declared without <unistd.h>: the build uses _FILE_OFFSET_BITS=64, under
+ * which the header renames pwrite to pwrite64.) */
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+
+typedef ssize_t (*io_fn)(int, void *, size_t, long);
+
+struct rule {
+        char op;           /* 'r' or 'w' */
+        uint64_t off, len;
+        long left;         /* failures left; -1 for ever */
+};
+
+static struct rule rules[32];
+static int n_rules = -1;
+static struct stat target;
+static bool have_target;
+static long delay_us;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void load(void) {
+        if (n_rules >= 0) return;
+        n_rules = 0;
+        const char *p = getenv("ASSETCTL_FAULT_PATH");
+        if (p && stat(p, &target) == 0) have_target = true;
+        const char *d = getenv("ASSETCTL_FAULT_DELAY_US");
+        if (d) delay_us = strtol(d, NULL, 10);
+        const char *s = getenv("ASSETCTL_FAULT");
+        while (s && *s && n_rules < 32) {
+                struct rule r = {.op = *s, .left = -1};
+                char *e;
+                if ((r.op != 'r' && r.op != 'w') || s[1] != '@') break;
+                r.off = strtoull(s + 2, &e, 0);
+                if (*e != '+') break;
+                r.len = strtoull(e + 1, &e, 0);
+                if (*e == '*') r.left = strtol(e + 1, &e, 10);
+                rules[n_rules++] = r;
+                if (*e != ',') break;
+                s = e + 1;
+        }
+}
+
+static bool is_target(int fd) {
+        struct stat st;
+        if (!have_target || fstat(fd, &st) < 0) return false;
+        if (S_ISBLK(target.st_mode)) return S_ISBLK(st.st_mode) && st.st_rdev == target.st_rdev;
+        return st.st_dev == target.st_dev && st.st_ino == target.st_ino;
+}
+
+/* True if this call must fail. */
+static bool fault(char op, int fd, size_t n, long off) {
+        pthread_mutex_lock(&mu);
+        load();
+        bool hit = false;
+        if (n_rules > 0 || delay_us) {
+                if (is_target(fd)) {
+                        if (op == 'w' && delay_us) {
+                                struct timespec ts = {delay_us / 1000000, (delay_us % 1000000) * 1000};
+                                pthread_mutex_unlock(&mu);
+                                nanosleep(&ts, NULL);
+                                pthread_mutex_lock(&mu);
+                        }
+                        for (int i = 0; i < n_rules; i++) {
+                                struct rule *r = &rules[i];
+                                if (r->op != op || r->left == 0) continue;
+                                if ((uint64_t) off < r->off + r->len && r->off < (uint64_t) off + n) {
+                                        hit = true;
+                                        if (r->left > 0) r->left--;
+                                        break;
+                                }
+                        }
+                }
+        }
+        pthread_mutex_unlock(&mu);
+        return hit;
+}
+
+static io_fn real(const char *name) {
+        return (io_fn) dlsym(RTLD_NEXT, name);
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, long off);
+ssize_t pwrite64(int fd, const void *buf, size_t n, long off);
+ssize_t pread(int fd, void *buf, size_t n, long off);
+ssize_t pread64(int fd, void *buf, size_t n, long off);
+
+ssize_t pwrite(int fd, const void *buf, size_t n, long off) {
+        if (fault('w', fd, n, off)) return errno = EIO, -1;
+        return real("pwrite")(fd, (void *) buf, n, off);
+}
+
+ssize_t pwrite64(int fd, const void *buf, size_t n, long off) {
+        if (fault('w', fd, n, off)) return errno = EIO, -1;
+        return real("pwrite64")(fd, (void *) buf, n, off);
+}
+
+ssize_t pread(int fd, void *buf, size_t n, long off) {
+        if (fault('r', fd, n, off)) return errno = EIO, -1;
+        return real("pread")(fd, buf, n, off);
+}
+
+ssize_t pread64(int fd, void *buf, size_t n, long off) {
+        if (fault('r', fd, n, off)) return errno = EIO, -1;
+        return real("pread64")(fd, buf, n, off);
+}
