@@ -126,5 +126,11 @@ const struct command report_commands[] = {
          "  --json, --csv        machine-readable output\n"},
         {"lostprop", lostprop_cmd, CMD_DB, "[--json|--csv]", "unclaimed lost property due for disposal",
          "  --json, --csv        machine-readable output\n"},
+        /* issue 7: the handler is in cmd-disposal.c */
+        {"disposals", cmd_report_disposals, CMD_DB, "[--from D] [--to D] [--json|--csv|--pdf FILE]",
+         "the disposal register: asset, serial, date, who authorised it, method, certificates, firm, receipt",
+         "  --from D, --to D     disposals in this period (YYYY-MM-DD, inclusive)\n"
+         "  --pdf FILE           write the register as a PDF\n"
+         "  --json, --csv        machine-readable output\n"},
         {NULL},
 };

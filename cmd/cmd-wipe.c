@@ -10,6 +10,7 @@
  * asks and the record commands sit beside it. */
 #include "commands.h"
 #include "core/wipe.h"
+#include "disposal.h"
 #include "blockdev.h"
 
 #include <math.h>
@@ -348,7 +349,8 @@ static bool confirm_interactive(struct job *j) {
 }
 
 static int wipe_run_cmd(struct ctx *ctx, int argc, char **argv) {
-        enum { OPT_METHOD = 0x3000, OPT_VERIFY, OPT_PASSES, OPT_ASSET, OPT_YES, OPT_SERIAL, OPT_PROGRESS, OPT_NOCERT, OPT_THREADS };
+        enum { OPT_METHOD = 0x3000, OPT_VERIFY, OPT_PASSES, OPT_ASSET, OPT_YES, OPT_SERIAL, OPT_PROGRESS, OPT_NOCERT, OPT_THREADS,
+               OPT_KEY, OPT_PASSFILE, OPT_KEYDIR };
         static const struct option opts[] = {
                 {"method", required_argument, NULL, OPT_METHOD},
                 {"verify", required_argument, NULL, OPT_VERIFY},
@@ -359,10 +361,14 @@ static int wipe_run_cmd(struct ctx *ctx, int argc, char **argv) {
                 {"progress", required_argument, NULL, OPT_PROGRESS},
                 {"no-certificate", no_argument, NULL, OPT_NOCERT},
                 {"threads", required_argument, NULL, OPT_THREADS},
+                {"key", required_argument, NULL, OPT_KEY},
+                {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
+                {"key-dir", required_argument, NULL, OPT_KEYDIR},
                 OPTS_HELP, {},
         };
         const char *method_name = NULL, *verify = NULL, *passes = NULL, *asset = NULL, *progress = "auto";
         bool yes = false, nocert = false;
+        const char *key = NULL, *pass_file = NULL, *key_dir = NULL; /* issue 7: signs certificates */
         const char *serials[64];
         size_t n_serials = 0;
         unsigned threads = 0;
@@ -379,6 +385,9 @@ static int wipe_run_cmd(struct ctx *ctx, int argc, char **argv) {
                         break;
                 case OPT_PROGRESS: progress = optarg; break;
                 case OPT_NOCERT: nocert = true; break;
+                case OPT_KEY: key = optarg; break;
+                case OPT_PASSFILE: pass_file = optarg; break;
+                case OPT_KEYDIR: key_dir = optarg; break;
                 case OPT_THREADS: {
                         uint64_t v;
                         if (parse_uint64(optarg, &v) < 0 || v < 1 || v > 4) return cmd_usage_error(ctx, "--threads: 1 to 4");
@@ -419,6 +428,12 @@ static int wipe_run_cmd(struct ctx *ctx, int argc, char **argv) {
                 return cmd_fail("cannot wipe without verification: a wipe recorded against an asset is certified, and a certificate needs a verified wipe");
         if (sh.opts.verify == WIPE_VERIFY_OFF && !nocert)
                 return cmd_fail("cannot wipe without verification: a certified wipe must be verified (use --no-certificate to wipe unverified, with no certificate)");
+
+        /* issue 7: unlock the certificate key before anything is written */
+        _cleanup_signer_ struct signer *signer = NULL;
+        if (key && nocert) return cmd_usage_error(ctx, "--key signs certificates: it does not go with --no-certificate");
+        if (key && (r = cmd_open_signer(ctx, key, key_dir, pass_file, &signer)) < 0) return cmd_fail_err(r);
+        disposal_set_wipe_signer(signer);
 
         struct job *jobs = xcalloc(n, sizeof *jobs);
         sh.jobs = jobs;
@@ -535,8 +550,14 @@ static int wipe_run_cmd(struct ctx *ctx, int argc, char **argv) {
                                 cmd_warn("the medium of '%s' is marked for physical destruction", j->path);
                 }
                 if (j->record_err) status = cmd_fail("cannot record the outcome of wipe %lld: %s", (long long) j->rec.id, j->record_err_msg);
+                bool warning = false;
+                const char *note = j->recorded ? disposal_wipe_note(j->rec.id, &warning) : NULL;
+                if (note && warning) cmd_warn("%s", note);
+                else if (note) printf("%s\n", note);
         }
 out:
+        disposal_set_wipe_signer(NULL);
+        disposal_wipe_notes_free();
         for (size_t i = 0; i < n; i++) job_free(&jobs[i]);
         free(jobs);
         pthread_mutex_destroy(&sh.mu);

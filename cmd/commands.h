@@ -34,3 +34,18 @@ int cmd_export_run(struct ctx *ctx, int argc, char **argv, int kind);
 struct label_text;
 int label_print_cmd(struct ctx *ctx, const char *dev, const char *media, const struct label_text *items, size_t n, int ecc);
 int label_raster_cmd(struct ctx *ctx, const char *path, const char *model, const char *media, const struct label_text *items, size_t n, int ecc);
+/* issue 7: keys, disposal, consignments, certificates, the disposal register */
+extern const struct command key_commands[];
+extern const struct command disposal_commands[];
+extern const struct command consignment_commands[];
+extern const struct command cert_commands[];
+int cmd_report_disposals(struct ctx *ctx, int argc, char **argv);
+struct signer;
+/* A passphrase from FILE, else asked on the terminal (twice when confirm). */
+int cmd_passphrase(const char *file, bool confirm, const char *key_name, char **ret);
+/* Unlock registered key NAME for signing (asks for its passphrase). */
+int cmd_open_signer(struct ctx *ctx, const char *name, const char *key_dir, const char *pass_file, struct signer **ret);
+/* audit checkpoint; and the checkpoint part of audit verify (prints a line,
+ * returns 0, or the exit status of a failure). */
+int cmd_audit_checkpoint(struct ctx *ctx, int argc, char **argv);
+int cmd_audit_checkpoints(struct ctx *ctx, const char *pub_path, const char *file);

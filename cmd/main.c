@@ -46,7 +46,7 @@ const struct command commands[] = {
         {"found", cmd_found, CMD_DB | CMD_WRITE, "TAG [--notes TEXT]", "a lost or stolen asset is back: return it to stock", NULL},
         {"lostprop", NULL, 0, NULL, "lost property held for its owner", NULL, lostprop_commands},
         {"check", NULL, 0, NULL, "maintenance checks (PAT tests)", NULL, check_commands},
-        {"report", NULL, 0, NULL, "reports: overdue loans, leavers, compliance", NULL, report_commands},
+        {"report", NULL, 0, NULL, "reports: overdue loans, leavers, compliance, disposals", NULL, report_commands},
         {"label", cmd_label, CMD_DB,
          "[TAG...] [--all] [--status S] [--location L] (--sheet NAME -o FILE.pdf | --png FILE | --svg FILE | --printer [usb|usb:SERIAL] | --raster FILE)",
          "print QR labels: A4 sheets as PDF, one label as PNG/SVG, or on a Brother QL printer",
@@ -84,6 +84,9 @@ const struct command commands[] = {
          "  --progress MODE       auto (a line per device on a terminal), json (JSON lines), none\n"
          "  --no-certificate      record the wipe as not for certification\n"
          "  --threads N           generator/hasher threads per device (default: one per core, at most 4)\n"
+         "  --key NAME            sign the certificate of an authorised asset's erased drive with this key\n"
+         "  --passphrase-file F   its passphrase from the first line of F (else asked on the terminal)\n"
+         "  --key-dir D           where key files live (default: keys/ beside the register)\n"
          "\n"
          "  wipe list [--asset TAG] [--json|--csv]      the wipes in the register\n"
          "  wipe show ID [--json]                       one wipe with its passes, roots and seeds\n"
@@ -104,6 +107,10 @@ const struct command commands[] = {
         {"usb", cmd_usb, CMD_DB, "[--unregistered] [--json|--csv]", "USB devices plugged in, and whether each is registered",
          "  --unregistered       only the devices whose serial is not on the register (exit 1 if any)\n"
          "  --json, --csv        machine-readable output\n"},
+        {"key", NULL, 0, NULL, "signing keys for certificates, manifests and checkpoints", NULL, key_commands},
+        {"disposal", NULL, 0, NULL, "disposal requests, authorisations and destruction records", NULL, disposal_commands},
+        {"cert", NULL, 0, NULL, "signed wipe certificates; verify one offline", NULL, cert_commands},
+        {"consignment", NULL, 0, NULL, "consignments to the disposal firm and its receipts", NULL, consignment_commands},
         {"demo", cmd_demo, 0, "[--keep] [--fast]", "a guided walk through the whole job on a throwaway register",
          "  --keep   keep the temporary directory and say where it is\n"
          "  --fast   no pauses between steps\n"},

@@ -3,6 +3,7 @@
 #include "wipe.h"
 #include "wipe-store.h"
 #include "json.h"
+#include "disposal.h"
 
 #include <pthread.h>
 
@@ -173,10 +174,13 @@ fail:
  * outcome of "erased" on a wipe with certify true gets a signed certificate.
  * Returns 0 or -errno (the wipe's record stays as committed). */
 static int wipe_ended(struct db *db, int64_t wipe_id, const struct wipe_result *r) {
-        (void) db;
-        (void) wipe_id;
         (void) r;
-        return 0;
+        /* issue 7: certificate for an authorised asset's erased medium, or destruction */
+        _cleanup_json_ json_t *w = NULL;
+        int e = wipe_get(db, wipe_id, &w);
+        if (e < 0) return e;
+        LOCKED;
+        return disposal_on_wipe_ended(db, w);
 }
 
 int wipe_record_end(struct db *db, struct wipe_record *rec, const struct wipe_result *res) {

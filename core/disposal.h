@@ -1,0 +1,98 @@
+/* The end of an asset's life (issue 7): signing keys on the register,
+ * disposal requests and authorisations, destructions, wipe certificates,
+ * consignments to the disposal firm, receipts, the disposal register and
+ * signed audit checkpoints. Every change is one transaction with its audit
+ * event; functions return 0 or -errno with the reason in err_msg(). */
+#pragma once
+
+#include <openssl/evp.h>
+
+#include "core.h"
+#include "disposal-db.h"
+
+/* A private key unlocked for signing, with its registered name and
+ * fingerprint. */
+struct signer {
+        EVP_PKEY *key;
+        char *name;
+        char fingerprint[65];
+        int64_t person_id;  /* owner on the register, 0 for the school's key */
+};
+void signer_free(struct signer *s);
+static inline void signer_freep(struct signer **s) { signer_free(*s); }
+#define _cleanup_signer_ _cleanup_(signer_freep)
+
+/* The keys directory: key_dir when given, else <dirname of the db>/keys. */
+char *keys_dir(struct db *db, const char *key_dir);
+/* Generate an Ed25519 key NAME in dir (NAME.key mode 0600, encrypted with
+ * passphrase; NAME.pub.pem), register it (owner_ref may be NULL) with an
+ * audit event. Refuses to overwrite. Returns the fingerprint in ret_fp. */
+int key_generate(struct db *db, const char *dir, const char *name, const char *owner_ref,
+                 const char *passphrase, char ret_fp[65]);
+/* Unlock registered key NAME from dir; checks the file's public half is the
+ * registered one. */
+int signer_open(struct db *db, const char *dir, const char *name, const char *passphrase, struct signer **ret);
+/* A registered key's public PEM (malloc'd). */
+int key_public(struct db *db, const char *name, char **ret_pem, char ret_fp[65]);
+
+/* Disposal. tags: n upper-case tags. Each function checks every asset first
+ * and changes nothing unless all pass. */
+int disposal_request(struct db *db, char **tags, size_t n, const char *reason);
+/* Withdraw requests not yet authorised: back to in stock. */
+int disposal_cancel(struct db *db, char **tags, size_t n, const char *reason);
+/* signer: NULL, or the authoriser's own key (must belong to by_ref). */
+int disposal_authorise(struct db *db, char **tags, size_t n, const char *by_ref, struct signer *signer,
+                       json_t **ret_results);
+/* Record destruction of one medium (serial) or of every medium not yet
+ * sanitised (serial NULL). method: shred, crush, degauss, other. Returns the
+ * asset's new status in ret_status (static string). */
+int disposal_destroy(struct db *db, const char *tag, const char *serial, const char *method, const char *by,
+                     const char *firm_certificate, const char **ret_status);
+/* Move the asset to sanitised (or destroyed) once every medium has a passed
+ * certificate or a destruction record; a no-op otherwise. Inside the
+ * caller's transaction. */
+int disposal_settle(struct db *db, int64_t asset_id, const char *tag);
+
+/* Certificates. A wipe record (JSON, see cert.h) of a medium has ended:
+ * when its asset is authorised for disposal and the outcome is erased, build,
+ * sign and store a certificate (returned id in ret_cert_id, else NULL);
+ * when the outcome is anything else, mark the medium for destruction.
+ * An unauthorised asset gets no certificate: -EPERM with the reason, and
+ * nothing changes. signer may be NULL only for a failed wipe. */
+int disposal_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char **ret_cert_id);
+
+/* The wipe command's side: the key it unlocked (borrowed, may be NULL);
+ * disposal_on_wipe_ended() runs once per ended wipe (its record as
+ * wipe_get() returns it) and leaves a note for the operator: the
+ * certificate issued, or why none was (returns 0 then: the wipe stands),
+ * or the medium sent to destruction. Notes live until
+ * disposal_wipe_notes_free(). */
+void disposal_set_wipe_signer(struct signer *s);
+int disposal_on_wipe_ended(struct db *db, json_t *wipe);
+const char *disposal_wipe_note(int64_t wipe_id, bool *ret_warning);
+void disposal_wipe_notes_free(void);
+
+/* Consignments. */
+int consignment_create(struct db *db, char **tags, size_t n, const char *firm, const char *carrier_reg,
+                       const char *licence, struct signer *signer, char **ret_id);
+int consignment_receipt(struct db *db, const char *id, const char *number, const char *date, const char *received_by);
+
+/* PDFs (cairo) for people: a certificate, a manifest, the disposal register.
+ * Return a malloc'd PDF in memory. */
+int cert_pdf(const char *doc, size_t doc_len, void **ret, size_t *ret_len);
+int manifest_pdf(const char *doc, size_t doc_len, void **ret, size_t *ret_len);
+int register_pdf(const char *school, json_t *rows, const char *from, const char *to, void **ret, size_t *ret_len);
+
+/* Signed audit checkpoints: sign the head hash and event count. */
+/* The signed statement (canonical JSON, malloc'd) and its signature are
+ * handed out when ret_statement/ret_sig are not NULL, to keep elsewhere. */
+int audit_checkpoint(struct db *db, struct signer *signer, int64_t *ret_events, char ret_head[65], char **ret_statement,
+                     uint8_t ret_sig[64]);
+/* Check every stored checkpoint: its signature (with pub, or else the
+ * registered key it names) and that the log still reaches it with the same
+ * hash. Returns the number checked; -EBADMSG naming the first failure. */
+int audit_checkpoints_verify(struct db *db, EVP_PKEY *pub);
+/* Check a checkpoint kept outside the register (its JSON and signature)
+ * with pub, and that the log still reaches it. */
+int audit_checkpoint_file_verify(struct db *db, const char *doc, size_t n, const uint8_t *sig, size_t sig_len, EVP_PKEY *pub,
+                                 int64_t *ret_events);

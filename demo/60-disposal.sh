@@ -1,0 +1,62 @@
+# Part 7: disposal (issue 7): keys, authorisation, the wipe certificate, the
+# consignment to the disposal firm, its receipt, the disposal register, and
+# the firm's offline check with stock OpenSSL.
+say "The old office PC has reached the end of its life. School policy: disposal only with the head's authorisation, its drive overwritten (or destroyed), and a written receipt from an authorised firm."
+old=YA-000004
+"$A" asset show YA-000005 >/dev/null 2>&1 && old=YA-000005
+say "First the school's signing key: Ed25519, the private half encrypted with a passphrase and readable by no one else. (A script reads the passphrase from a file; at the keyboard it is asked twice, never typed on the command line.)"
+printf 'ysgol aber disposal key 2026\n' >"$DEMO_DIR/school-key.pass"
+chmod 600 "$DEMO_DIR/school-key.pass"
+step key generate --name school --passphrase-file "$DEMO_DIR/school-key.pass"
+step key export-public school -o "$DEMO_DIR/school.pub.pem"
+pause
+"$A" person show HT >/dev/null 2>&1 || step person add --ref HT --name "Ann Head" --job-title Headteacher --authoriser
+"$A" person show TECH >/dev/null 2>&1 || step person add --ref TECH --name "Sam Tech" --job-title "ICT Technician"
+step disposal request "$old" --reason "motherboard failed; beyond economic repair"
+say "Only an authoriser may authorise a disposal: the technician cannot."
+step_may_fail disposal authorise "$old" --by TECH
+step disposal authorise "$old" --by HT
+pause
+cert=""
+if "$A" wipe --help >/dev/null 2>&1; then
+  say "Now the wipe. The image file stands in for the PC's drive; a wipe of an authorised asset's drive that ends 'erased' issues a signed certificate."
+  step wipe "$DEMO_IMG" --method nist-clear --asset "$old" --yes --serial "$DEMO_IMG" --progress none \
+    --key school --passphrase-file "$DEMO_DIR/school-key.pass"
+  step cert list --asset "$old"
+  cert=$("$A" cert list --asset "$old" --csv | tail -1 | cut -d, -f1)
+  step cert show "$cert"
+  step cert export "$cert" -o "$DEMO_DIR/certificates"
+else
+  say "(This build has no wipe command, so the drive is recorded as physically destroyed instead.)"
+  step disposal destroy "$old" --method shred --by "Shred-it Ltd" --firm-certificate SH-2026-118
+fi
+step asset show "$old"
+pause
+say "The firm collects it. Only sanitised assets can be consigned; the manifest lists each asset, its drive and its certificate, and is signed like a certificate."
+step consignment create --firm "GreenIT Recycling Ltd" --carrier-registration CBDU123456 --licence "EPR/AB1234CD" \
+  "$old" --key school --passphrase-file "$DEMO_DIR/school-key.pass"
+cons=$("$A" consignment list --csv | tail -1 | cut -d, -f1)
+step consignment export "$cons" -o "$DEMO_DIR/for-the-firm"
+pause
+say "At the firm, offline, with no assetctl register: stock OpenSSL checks each signature over the exact bytes with the school's public key..."
+show_openssl() { printf '\n$ openssl'; printf ' %q' "$@"; echo; openssl "$@"; }
+( cd "$DEMO_DIR/for-the-firm" &&
+  show_openssl pkeyutl -verify -pubin -inkey school.pub.pem -rawin -in "$cons.json" -sigfile "$cons.sig" &&
+  if [ -n "$cert" ]; then show_openssl pkeyutl -verify -pubin -inkey school.pub.pem -rawin -in "$cert.json" -sigfile "$cert.sig"; fi )
+say "... and 'assetctl cert verify' also checks the schema, the key's fingerprint, and that the hashes and the outcome agree."
+[ -z "$cert" ] || step cert verify "$DEMO_DIR/for-the-firm/$cert.json" --key "$DEMO_DIR/for-the-firm/school.pub.pem"
+step cert verify "$DEMO_DIR/for-the-firm/$cons.json" --key "$DEMO_DIR/for-the-firm/school.pub.pem"
+doc=${cert:-$cons}
+say "Change one byte of a signed document, and both refuse it."
+sed 's/"outcome":"erased"/"outcome":"erasec"/; s/GreenIT/GreenIS/' "$DEMO_DIR/for-the-firm/$doc.json" >"$DEMO_DIR/tampered.json"
+( cd "$DEMO_DIR/for-the-firm" && show_openssl pkeyutl -verify -pubin -inkey school.pub.pem -rawin -in ../tampered.json -sigfile "$doc.sig" ) ||
+  echo "(exit status $?: refused, as it should be)"
+step_may_fail cert verify "$DEMO_DIR/tampered.json" --sig "$DEMO_DIR/for-the-firm/$doc.sig" --key "$DEMO_DIR/school.pub.pem"
+pause
+say "The firm's written receipt comes back; the asset is disposed, and the disposal register records it: date, who authorised it and when, how it was sanitised, the certificate, the firm and the receipt."
+step consignment receipt "$cons" --number GIT-2026-0457 --date "$(date -u +%Y-%m-%d)" --received-by "R. Green"
+step report disposals
+step report disposals --pdf "$DEMO_DIR/disposal-register.pdf"
+say "Finally a signed checkpoint of the audit log: deleting its tail would now be detected."
+step audit checkpoint --key school --passphrase-file "$DEMO_DIR/school-key.pass" -o "$DEMO_DIR/audit-checkpoint.json"
+step audit verify --key "$DEMO_DIR/school.pub.pem" --checkpoint "$DEMO_DIR/audit-checkpoint.json"
