@@ -233,8 +233,10 @@ wait_started "$id"; sleep 0.3
 kill -INT "$pid"; wait "$pid"; rc=$?
 id=$(last_id)
 check_out "SIGINT: exit 1, outcome interrupted" "1 wipe $id: '$img' interrupted" echo "$rc $(tail -1 "$T/int.out")"
-check_out "... recorded: the pass interrupted, no later pass" "interrupted 1 interrupted" \
-  field "$id" '"\(.outcome) \(.passes | length) \(.passes[-1].status)"'
+# (on a slow machine the first pass may finish before the signal lands: what
+# matters is that the last pass recorded is the interrupted one)
+check_out "... recorded: the pass interrupted, every earlier one done, no later pass" "interrupted interrupted 0" \
+  field "$id" '"\(.outcome) \(.passes[-1].status) \([.passes[:-1][] | select(.status != "done")] | length)"'
 
 run sqlite3 "$ASSETCTL_DB" "UPDATE wipes SET outcome = 'erased' WHERE id = $id"
 check "a final outcome cannot be changed behind the tool's back" grep -q "outcome is final once recorded" <<<"$err"
