@@ -10,6 +10,8 @@ if [ "$(id -u)" -eq 0 ] && command -v losetup >/dev/null 2>&1; then
   demo_watch=$!
   sleep 0.5
   DEMO_LOOP=$(losetup --find --show "$DEMO_IMG")
+  # the size can show as 0 for a moment after attaching on a busy machine
+  for _ in $(seq 50); do [ "$(cat "/sys/block/${DEMO_LOOP#/dev/}/size" 2>/dev/null || echo 0)" != 0 ] && break; sleep 0.1; done
   # Detach when the demo ends, after the later parts (the wipe part uses it),
   # and then do whatever the demo's own exit trap did.
   demo_prev_trap=$(trap -p EXIT | sed "s/^trap -- '//; s/' EXIT\$//")
