@@ -1,59 +1,12 @@
 #include "register.h"
 #include "json.h"
 
-/* Bind obj[key] to parameter i: strings as text, integers, booleans as 0/1,
- * absent or null as NULL. The text is not copied (SQLITE_STATIC): obj must
- * outlive the statement's next step, as it does in every caller here (each
- * binds, steps and resets at once). */
-static void bind_json(sqlite3_stmt *st, int i, json_t *obj, const char *key) {
-        json_t *v = json_object_get(obj, key);
-        if (json_is_string(v)) sqlite3_bind_text(st, i, json_string_value(v), (int) json_string_length(v), SQLITE_STATIC);
-        else if (json_is_integer(v)) sqlite3_bind_int64(st, i, json_integer_value(v));
-        else if (json_is_boolean(v)) sqlite3_bind_int(st, i, json_is_true(v));
-        else sqlite3_bind_null(st, i);
-}
 
-static void fix_bools(json_t *o, const char *const *keys) {
-        for (; *keys; keys++) {
-                json_t *v = json_object_get(o, *keys);
-                if (json_is_integer(v)) json_object_set_new(o, *keys, json_boolean(json_integer_value(v)));
-        }
-}
 
 static const char *const asset_bools[] = {"personal_data", "encrypted", NULL};
 static const char *const person_bools[] = {"authoriser", NULL};
 
-/* Collect every row of st into an array (resets st). */
-static int collect(struct db *db, sqlite3_stmt *st, const char *const *bools, json_t **ret) {
-        json_t *arr = json_array();
-        int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-                json_t *o = db_row_json(st);
-                if (bools) fix_bools(o, bools);
-                json_array_append_new(arr, o);
-        }
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-                json_decref(arr);
-                return db_error(db, rc, "cannot read the register");
-        }
-        *ret = arr;
-        return 0;
-}
 
-/* Exactly one row or -ENOENT. */
-static int one(struct db *db, sqlite3_stmt *st, const char *const *bools, json_t **ret) {
-        json_t *arr;
-        int r = collect(db, st, bools, &arr);
-        if (r < 0) return r;
-        if (json_array_size(arr) == 0) {
-                json_decref(arr);
-                return -ENOENT;
-        }
-        *ret = json_incref(json_array_get(arr, 0));
-        json_decref(arr);
-        return 0;
-}
 
 #define ASSET_COLS "id, tag, serial, make, model, name, category, location, status, personal_data, encrypted, " \
                    "purchased, cost_pence, supplier, order_number, warranty_until, notes, last_audited, created_at, updated_at"
@@ -69,11 +22,11 @@ int db_asset_insert(struct db *db, json_t *a, int64_t *ret_id) {
                                "coalesce(?9, 0), ?10, ?11, ?12, ?13, ?14, ?15, ?16, coalesce(?17, 'in_stock'), coalesce(?19, ?18), "
                                "coalesce(?20, ?19, ?18))", &st);
         if (r < 0) return r;
-        for (size_t i = 0; i < ELEMENTSOF(keys); i++) bind_json(st, (int) i + 1, a, keys[i]);
-        bind_json(st, 17, a, "status");
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) db_bind_json(st, (int) i + 1, a, keys[i]);
+        db_bind_json(st, 17, a, "status");
         /* an import of our own export keeps the record's history */
-        bind_json(st, 19, a, "created_at");
-        bind_json(st, 20, a, "updated_at");
+        db_bind_json(st, 19, a, "created_at");
+        db_bind_json(st, 20, a, "updated_at");
         char now[21];
         now_utc(now);
         db_bind_text(st, 18, now);
@@ -93,7 +46,7 @@ int db_asset_update(struct db *db, int64_t id, json_t *a) {
                                "supplier = ?11, order_number = ?12, warranty_until = ?13, notes = ?14, last_audited = ?15, "
                                "status = ?16, updated_at = ?17 WHERE id = ?18", &st);
         if (r < 0) return r;
-        for (size_t i = 0; i < ELEMENTSOF(keys); i++) bind_json(st, (int) i + 1, a, keys[i]);
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) db_bind_json(st, (int) i + 1, a, keys[i]);
         char now[21];
         now_utc(now);
         db_bind_text(st, 17, now);
@@ -118,7 +71,7 @@ int db_asset_by_tag(struct db *db, const char *tag, json_t **ret) {
         int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE tag = ?1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, tag);
-        return one(db, st, asset_bools, ret);
+        return db_one(db, st, asset_bools, ret);
 }
 
 int db_asset_by_serial(struct db *db, const char *serial, json_t **ret) {
@@ -126,7 +79,7 @@ int db_asset_by_serial(struct db *db, const char *serial, json_t **ret) {
         int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE serial = ?1 COLLATE NOCASE ORDER BY tag", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, serial);
-        return collect(db, st, asset_bools, ret);
+        return db_collect(db, st, asset_bools, ret);
 }
 
 int db_asset_by_make_serial(struct db *db, const char *make, const char *serial, json_t **ret) {
@@ -135,7 +88,7 @@ int db_asset_by_make_serial(struct db *db, const char *make, const char *serial,
         if (r < 0) return r;
         db_bind_text(st, 1, make);
         db_bind_text(st, 2, serial);
-        return one(db, st, asset_bools, ret);
+        return db_one(db, st, asset_bools, ret);
 }
 
 int db_asset_list(struct db *db, const char *status, const char *location, const char *category, json_t **ret) {
@@ -147,7 +100,7 @@ int db_asset_list(struct db *db, const char *status, const char *location, const
         db_bind_text(st, 1, status);
         db_bind_text(st, 2, location);
         db_bind_text(st, 3, category);
-        return collect(db, st, asset_bools, ret);
+        return db_collect(db, st, asset_bools, ret);
 }
 
 int db_asset_max_tag_number(struct db *db, const char *prefix, int64_t *ret) {
@@ -171,11 +124,11 @@ int db_media_insert(struct db *db, int64_t asset_id, json_t *m, int64_t *ret_id)
                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, asset_id);
-        bind_json(st, 2, m, "model");
-        bind_json(st, 3, m, "serial");
-        bind_json(st, 4, m, "size_bytes");
-        bind_json(st, 5, m, "kind");
-        bind_json(st, 6, m, "wwn");
+        db_bind_json(st, 2, m, "model");
+        db_bind_json(st, 3, m, "serial");
+        db_bind_json(st, 4, m, "size_bytes");
+        db_bind_json(st, 5, m, "kind");
+        db_bind_json(st, 6, m, "wwn");
         char now[21];
         now_utc(now);
         db_bind_text(st, 7, now);
@@ -191,7 +144,7 @@ int db_media_by_asset(struct db *db, int64_t asset_id, json_t **ret) {
                                "WHERE m.asset_id = ?1 ORDER BY m.id", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, asset_id);
-        return collect(db, st, NULL, ret);
+        return db_collect(db, st, NULL, ret);
 }
 
 int db_media_by_serial(struct db *db, const char *serial, json_t **ret) {
@@ -200,7 +153,7 @@ int db_media_by_serial(struct db *db, const char *serial, json_t **ret) {
                                "WHERE m.serial = ?1 COLLATE NOCASE ORDER BY m.id", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, serial);
-        return one(db, st, NULL, ret);
+        return db_one(db, st, NULL, ret);
 }
 
 int db_media_by_wwn(struct db *db, const char *wwn, json_t **ret) {
@@ -209,7 +162,7 @@ int db_media_by_wwn(struct db *db, const char *wwn, json_t **ret) {
                                "WHERE m.wwn = ?1 COLLATE NOCASE ORDER BY m.id", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, wwn);
-        return one(db, st, NULL, ret);
+        return db_one(db, st, NULL, ret);
 }
 
 int db_media_set_status(struct db *db, int64_t id, const char *status) {
@@ -231,9 +184,9 @@ int db_person_insert(struct db *db, json_t *p, int64_t *ret_id) {
                                "leaving_date, created_at, updated_at) VALUES (?1, ?2, ?3, coalesce(?4, 'staff'), ?5, "
                                "coalesce(?6, 0), ?7, ?8, ?9, coalesce(?11, ?10), coalesce(?12, ?11, ?10))", &st);
         if (r < 0) return r;
-        for (size_t i = 0; i < ELEMENTSOF(keys); i++) bind_json(st, (int) i + 1, p, keys[i]);
-        bind_json(st, 11, p, "created_at");
-        bind_json(st, 12, p, "updated_at");
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) db_bind_json(st, (int) i + 1, p, keys[i]);
+        db_bind_json(st, 11, p, "created_at");
+        db_bind_json(st, 12, p, "updated_at");
         char now[21];
         now_utc(now);
         db_bind_text(st, 10, now);
@@ -250,7 +203,7 @@ int db_person_update(struct db *db, int64_t id, json_t *p) {
         int r = db_prepare(db, "UPDATE people SET name = ?1, email = ?2, role = ?3, job_title = ?4, authoriser = ?5, "
                                "aup_signed = ?6, aup_version = ?7, leaving_date = ?8, updated_at = ?9 WHERE id = ?10", &st);
         if (r < 0) return r;
-        for (size_t i = 0; i < ELEMENTSOF(keys); i++) bind_json(st, (int) i + 1, p, keys[i]);
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) db_bind_json(st, (int) i + 1, p, keys[i]);
         char now[21];
         now_utc(now);
         db_bind_text(st, 9, now);
@@ -263,7 +216,7 @@ int db_person_by_ref(struct db *db, const char *ref, json_t **ret) {
         int r = db_prepare(db, "SELECT " PERSON_COLS " FROM people WHERE ref = ?1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, ref);
-        return one(db, st, person_bools, ret);
+        return db_one(db, st, person_bools, ret);
 }
 
 int db_person_by_email(struct db *db, const char *email, json_t **ret) {
@@ -271,7 +224,7 @@ int db_person_by_email(struct db *db, const char *email, json_t **ret) {
         int r = db_prepare(db, "SELECT " PERSON_COLS " FROM people WHERE email = ?1 COLLATE NOCASE ORDER BY id LIMIT 1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, email);
-        return one(db, st, person_bools, ret);
+        return db_one(db, st, person_bools, ret);
 }
 
 int db_person_list(struct db *db, const char *role, json_t **ret) {
@@ -279,7 +232,7 @@ int db_person_list(struct db *db, const char *role, json_t **ret) {
         int r = db_prepare(db, "SELECT " PERSON_COLS " FROM people WHERE ?1 IS NULL OR role = ?1 ORDER BY ref", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, role);
-        return collect(db, st, person_bools, ret);
+        return db_collect(db, st, person_bools, ret);
 }
 
 static int count(struct db *db, const char *sql, int64_t *ret) {

@@ -236,6 +236,53 @@ json_t *db_row_json(sqlite3_stmt *st) {
         return o;
 }
 
+void db_bind_json(sqlite3_stmt *st, int i, json_t *obj, const char *key) {
+        json_t *v = json_object_get(obj, key);
+        size_t kl = strlen(key);
+        bool is_ref = kl > 3 && streq(key + kl - 3, "_id");
+        if (json_is_string(v)) sqlite3_bind_text(st, i, json_string_value(v), (int) json_string_length(v), SQLITE_STATIC);
+        else if (json_is_integer(v) && !(is_ref && json_integer_value(v) == 0)) sqlite3_bind_int64(st, i, json_integer_value(v));
+        else if (json_is_boolean(v)) sqlite3_bind_int(st, i, json_is_true(v));
+        else sqlite3_bind_null(st, i);
+}
+
+static void fix_bools(json_t *o, const char *const *keys) {
+        for (; keys && *keys; keys++) {
+                json_t *v = json_object_get(o, *keys);
+                if (json_is_integer(v)) json_object_set_new(o, *keys, json_boolean(json_integer_value(v)));
+        }
+}
+
+int db_collect(struct db *db, sqlite3_stmt *st, const char *const *bools, json_t **ret) {
+        json_t *arr = json_array();
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+                json_t *o = db_row_json(st);
+                fix_bools(o, bools);
+                json_array_append_new(arr, o);
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+                json_decref(arr);
+                return db_error(db, rc, "cannot read the register");
+        }
+        *ret = arr;
+        return 0;
+}
+
+int db_one(struct db *db, sqlite3_stmt *st, const char *const *bools, json_t **ret) {
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+                json_t *o = db_row_json(st);
+                fix_bools(o, bools);
+                sqlite3_reset(st);
+                *ret = o;
+                return 0;
+        }
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? -ENOENT : db_error(db, rc, "cannot read the register");
+}
+
 int db_begin(struct db *db) {
         if (db->tx_depth++ > 0) return 0;
         int r = exec(db, "BEGIN IMMEDIATE", "cannot start a transaction");

@@ -68,6 +68,15 @@ char *db_column_strdup(sqlite3_stmt *st, int i);
 /* The row of st as a JSON object keyed by column name (integers as numbers,
  * NULL as null). */
 json_t *db_row_json(sqlite3_stmt *st);
+/* Bind obj[key] to parameter i: strings as text, integers, booleans as 0/1;
+ * absent, null, or 0 for a "*_id" key bind NULL. The text is not copied:
+ * obj must outlive the statement's next step (bind, step, reset at once). */
+void db_bind_json(sqlite3_stmt *st, int i, json_t *obj, const char *key);
+/* Every row of st as an array of objects (resets st); the integer columns
+ * named in the NULL-ended `bools` (may be NULL) become JSON booleans. */
+int db_collect(struct db *db, sqlite3_stmt *st, const char *const *bools, json_t **ret);
+/* The first row of st as in db_collect, or -ENOENT (no message). */
+int db_one(struct db *db, sqlite3_stmt *st, const char *const *bools, json_t **ret);
 
 /* Settings: small key/value facts about the school (name, tag prefix). */
 int db_setting_get(struct db *db, const char *key, char **ret);

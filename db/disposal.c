@@ -3,45 +3,8 @@
 #include "disposal-db.h"
 #include "json.h"
 
-/* Collect every row of st into an array (resets st). */
-static int collect(struct db *db, sqlite3_stmt *st, json_t **ret) {
-        json_t *arr = json_array();
-        int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) json_array_append_new(arr, db_row_json(st));
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-                json_decref(arr);
-                return db_error(db, rc, "cannot read the register");
-        }
-        *ret = arr;
-        return 0;
-}
 
-/* Exactly one row (the first) or -ENOENT. */
-static int one(struct db *db, sqlite3_stmt *st, json_t **ret) {
-        json_t *arr;
-        int r = collect(db, st, &arr);
-        if (r < 0) return r;
-        if (json_array_size(arr) == 0) {
-                json_decref(arr);
-                return -ENOENT;
-        }
-        *ret = json_incref(json_array_get(arr, 0));
-        json_decref(arr);
-        return 0;
-}
 
-/* Bind obj[key]: strings, integers, booleans; absent, null or 0 for *_id
- * keys bind NULL. */
-static void bind_json(sqlite3_stmt *st, int i, json_t *obj, const char *key) {
-        json_t *v = json_object_get(obj, key);
-        size_t kl = strlen(key);
-        bool is_ref = kl > 3 && streq(key + kl - 3, "_id");
-        if (json_is_string(v)) sqlite3_bind_text(st, i, json_string_value(v), -1, SQLITE_TRANSIENT);
-        else if (json_is_integer(v) && !(is_ref && json_integer_value(v) == 0)) sqlite3_bind_int64(st, i, json_integer_value(v));
-        else if (json_is_boolean(v)) sqlite3_bind_int(st, i, json_is_true(v));
-        else sqlite3_bind_null(st, i);
-}
 
 static int insert_done(struct db *db, sqlite3_stmt *st, const char *what, int64_t *ret_id) {
         int r = db_step_done(db, st, what);
@@ -101,14 +64,14 @@ int db_key_get(struct db *db, const char *name_or_fingerprint, json_t **ret) {
                                "WHERE k.name = ?1 OR k.fingerprint = lower(?1)", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, name_or_fingerprint);
-        return one(db, st, ret);
+        return db_one(db, st, NULL, ret);
 }
 
 int db_key_list(struct db *db, json_t **ret) {
         sqlite3_stmt *st;
         int r = db_prepare(db, "SELECT " KEY_COLS " FROM keys k LEFT JOIN people p ON p.id = k.person_id ORDER BY k.name", &st);
         if (r < 0) return r;
-        return collect(db, st, ret);
+        return db_collect(db, st, NULL, ret);
 }
 
 int db_disposal_request_insert(struct db *db, int64_t asset_id, const char *reason, const char *by, int64_t *ret_id) {
@@ -130,7 +93,7 @@ int db_disposal_request_latest(struct db *db, int64_t asset_id, json_t **ret) {
                                "WHERE asset_id = ?1 ORDER BY id DESC LIMIT 1", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, asset_id);
-        return one(db, st, ret);
+        return db_one(db, st, NULL, ret);
 }
 
 int db_authorisation_insert(struct db *db, json_t *a, const uint8_t *sig, int64_t *ret_id) {
@@ -139,9 +102,9 @@ int db_authorisation_insert(struct db *db, json_t *a, const uint8_t *sig, int64_
                                "statement, signature, key_fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &st);
         if (r < 0) return r;
         static const char *const keys[] = {"asset_id", "request_id", "person_id", "name", "role", "authorised_at", "statement"};
-        for (size_t i = 0; i < ELEMENTSOF(keys); i++) bind_json(st, (int) i + 1, a, keys[i]);
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) db_bind_json(st, (int) i + 1, a, keys[i]);
         if (sig) sqlite3_bind_blob(st, 8, sig, 64, SQLITE_TRANSIENT);
-        bind_json(st, 9, a, "key_fingerprint");
+        db_bind_json(st, 9, a, "key_fingerprint");
         return insert_done(db, st, "cannot record the authorisation", ret_id);
 }
 
@@ -153,7 +116,7 @@ int db_authorisation_latest(struct db *db, int64_t asset_id, json_t **ret) {
                                "WHERE au.asset_id = ?1 ORDER BY au.id DESC LIMIT 1", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, asset_id);
-        return one(db, st, ret);
+        return db_one(db, st, NULL, ret);
 }
 
 int db_destruction_insert(struct db *db, json_t *d, int64_t *ret_id) {
@@ -162,7 +125,7 @@ int db_destruction_insert(struct db *db, json_t *d, int64_t *ret_id) {
                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st);
         if (r < 0) return r;
         static const char *const keys[] = {"asset_id", "media_id", "method", "performed_by", "firm_certificate", "destroyed_at"};
-        for (size_t i = 0; i < ELEMENTSOF(keys); i++) bind_json(st, (int) i + 1, d, keys[i]);
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) db_bind_json(st, (int) i + 1, d, keys[i]);
         return insert_done(db, st, "cannot record the destruction", ret_id);
 }
 
@@ -173,7 +136,7 @@ int db_destructions_by_asset(struct db *db, int64_t asset_id, json_t **ret) {
                                "WHERE d.asset_id = ?1 ORDER BY d.id", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, asset_id);
-        return collect(db, st, ret);
+        return db_collect(db, st, NULL, ret);
 }
 
 int db_disposal_list(struct db *db, const char *status, json_t **ret) {
@@ -187,7 +150,7 @@ int db_disposal_list(struct db *db, const char *status, json_t **ret) {
                                "AND (?1 IS NULL OR a.status = ?1) ORDER BY dr.requested_at, a.tag", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, status);
-        return collect(db, st, ret);
+        return db_collect(db, st, NULL, ret);
 }
 
 int db_cert_insert(struct db *db, json_t *c, const char *doc, size_t doc_len, const uint8_t sig[64],
@@ -197,7 +160,7 @@ int db_cert_insert(struct db *db, json_t *c, const char *doc, size_t doc_len, co
                                "issued_at, json, json_sha256, signature, pdf) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", &st);
         if (r < 0) return r;
         static const char *const keys[] = {"cert_id", "asset_id", "media_id", "wipe_id", "method", "outcome", "key_fingerprint", "issued_at"};
-        for (size_t i = 0; i < ELEMENTSOF(keys); i++) bind_json(st, (int) i + 1, c, keys[i]);
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) db_bind_json(st, (int) i + 1, c, keys[i]);
         char h[65];
         sha256_hex(doc, doc_len, h);
         sqlite3_bind_blob(st, 9, doc, (int) doc_len, SQLITE_TRANSIENT);
@@ -228,7 +191,7 @@ int db_cert_list(struct db *db, const char *asset_tag, json_t **ret) {
                                "LEFT JOIN media m ON m.id = c.media_id WHERE ?1 IS NULL OR a.tag = ?1 ORDER BY c.id", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, asset_tag);
-        return collect(db, st, ret);
+        return db_collect(db, st, NULL, ret);
 }
 
 int db_cert_get(struct db *db, const char *cert_id, json_t **ret) {
@@ -238,7 +201,7 @@ int db_cert_get(struct db *db, const char *cert_id, json_t **ret) {
                                "LEFT JOIN media m ON m.id = c.media_id WHERE c.cert_id = ?1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, cert_id);
-        return one(db, st, ret);
+        return db_one(db, st, NULL, ret);
 }
 
 int db_cert_pdf(struct db *db, const char *cert_id, void **ret, size_t *ret_len) {
@@ -274,7 +237,7 @@ int db_consignment_insert(struct db *db, json_t *c, const char *doc, size_t doc_
         if (r < 0) return r;
         static const char *const keys[] = {"consignment_id", "firm", "carrier_registration", "licence", "created_by",
                                            "created_at", "key_fingerprint"};
-        for (size_t i = 0; i < ELEMENTSOF(keys); i++) bind_json(st, (int) i + 1, c, keys[i]);
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) db_bind_json(st, (int) i + 1, c, keys[i]);
         char h[65];
         sha256_hex(doc, doc_len, h);
         sqlite3_bind_blob(st, 8, doc, (int) doc_len, SQLITE_TRANSIENT);
@@ -304,7 +267,7 @@ int db_consignment_get(struct db *db, const char *consignment_id, json_t **ret) 
         if (r < 0) return r;
         db_bind_text(st, 1, consignment_id);
         json_t *c;
-        r = one(db, st, &c);
+        r = db_one(db, st, NULL, &c);
         if (r < 0) return r;
         sqlite3_stmt *items;
         r = db_prepare(db, "SELECT a.id, a.tag, a.status FROM consignment_items i JOIN assets a ON a.id = i.asset_id "
@@ -312,7 +275,7 @@ int db_consignment_get(struct db *db, const char *consignment_id, json_t **ret) 
         json_t *arr = NULL;
         if (r >= 0) {
                 db_bind_int(items, 1, json_integer_value(json_object_get(c, "id")));
-                r = collect(db, items, &arr);
+                r = db_collect(db, items, NULL, &arr);
         }
         if (r < 0) {
                 json_decref(c);
@@ -327,7 +290,7 @@ int db_consignment_list(struct db *db, json_t **ret) {
         sqlite3_stmt *st;
         int r = db_prepare(db, "SELECT " CONS_COLS " FROM consignments c LEFT JOIN receipts r ON r.consignment_id = c.id ORDER BY c.id", &st);
         if (r < 0) return r;
-        return collect(db, st, ret);
+        return db_collect(db, st, NULL, ret);
 }
 
 int db_receipt_insert(struct db *db, int64_t consignment_row, const char *number, const char *date,
@@ -367,7 +330,7 @@ int db_disposal_register(struct db *db, const char *from, const char *to, json_t
         if (r < 0) return r;
         db_bind_text(st, 1, from);
         db_bind_text(st, 2, to);
-        return collect(db, st, ret);
+        return db_collect(db, st, NULL, ret);
 }
 
 int db_checkpoint_insert(struct db *db, int64_t events, const char *head, const char *statement,
@@ -392,7 +355,7 @@ int db_checkpoint_list(struct db *db, json_t **ret) {
         int r = db_prepare(db, "SELECT id, events, head, CAST(statement AS TEXT) AS statement, lower(hex(signature)) AS signature, "
                                "key_fingerprint, created_at FROM audit_checkpoints ORDER BY id", &st);
         if (r < 0) return r;
-        return collect(db, st, ret);
+        return db_collect(db, st, NULL, ret);
 }
 
 int db_audit_event_hash(struct db *db, int64_t id, char **ret_hash, int64_t *ret_count) {
@@ -417,5 +380,5 @@ int db_media_by_id(struct db *db, int64_t id, json_t **ret) {
                                "FROM media m JOIN assets a ON a.id = m.asset_id WHERE m.id = ?1", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, id);
-        return one(db, st, ret);
+        return db_one(db, st, NULL, ret);
 }

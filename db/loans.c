@@ -26,16 +26,8 @@ static int rows(struct db *db, const char *sql, json_t **ret, const char *fmt, .
         va_start(ap, fmt);
         bindv(st, fmt, ap);
         va_end(ap);
-        json_t *arr = json_array();
-        int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) json_array_append_new(arr, db_row_json(st));
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-                json_decref(arr);
-                return db_error(db, rc, "cannot read the register");
-        }
-        *ret = arr;
-        return (int) json_array_size(arr);
+        r = db_collect(db, st, NULL, ret);
+        return r < 0 ? r : (int) json_array_size(*ret);
 }
 
 /* The first row of a query, or -ENOENT (no message). */
@@ -47,14 +39,7 @@ static int one(struct db *db, const char *sql, json_t **ret, const char *fmt, ..
         va_start(ap, fmt);
         bindv(st, fmt, ap);
         va_end(ap);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-                *ret = db_row_json(st);
-                sqlite3_reset(st);
-                return 0;
-        }
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? -ENOENT : db_error(db, rc, "cannot read the register");
+        return db_one(db, st, NULL, ret);
 }
 
 /* Run a write with bound arguments; the new rowid in *ret_id when asked. */

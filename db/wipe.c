@@ -115,19 +115,6 @@ int db_wipe_digests_get(struct db *db, int64_t wipe_id, int64_t *ret_pass_idx, u
         return 0;
 }
 
-/* Every row of st as JSON objects (resets st). */
-static int collect(struct db *db, sqlite3_stmt *st, json_t **ret) {
-        json_t *arr = json_array();
-        int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) json_array_append_new(arr, db_row_json(st));
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-                json_decref(arr);
-                return db_error(db, rc, "cannot read the wipes");
-        }
-        *ret = arr;
-        return 0;
-}
 
 #define WIPE_COLS "id, target, target_kind, medium_id, asset_tag, device, method, pass_list, verify, size_bytes, " \
                   "sector_size, direct_io, started_at, ended_at, outcome, error, operator, host, tool_version, certify"
@@ -148,7 +135,7 @@ int db_wipe_get(struct db *db, int64_t id, json_t **ret) {
         if (r < 0) return r;
         db_bind_int(st, 1, id);
         _cleanup_json_ json_t *arr = NULL;
-        r = collect(db, st, &arr);
+        r = db_collect(db, st, NULL, &arr);
         if (r < 0) return r;
         if (json_array_size(arr) == 0) return -ENOENT;
         json_t *w = json_incref(json_array_get(arr, 0));
@@ -165,7 +152,7 @@ int db_wipe_passes(struct db *db, int64_t wipe_id, json_t **ret) {
         if (r < 0) return r;
         db_bind_int(st, 1, wipe_id);
         json_t *arr;
-        r = collect(db, st, &arr);
+        r = db_collect(db, st, NULL, &arr);
         if (r < 0) return r;
         size_t i;
         json_t *p;
@@ -180,7 +167,7 @@ int db_wipe_list(struct db *db, const char *asset_tag, json_t **ret) {
         if (r < 0) return r;
         db_bind_text(st, 1, asset_tag);
         json_t *arr;
-        r = collect(db, st, &arr);
+        r = db_collect(db, st, NULL, &arr);
         if (r < 0) return r;
         size_t i;
         json_t *w;
