@@ -108,20 +108,10 @@ static void decorate_asset(json_t *a) {
                 json_object_set_new(a, "cost", json_null());
 }
 
-static int parse_format_only(struct ctx *ctx, int argc, char **argv, enum out_format *fmt) {
-        static const struct option opts[] = {OPTS_FORMAT, OPTS_HELP, {}};
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case OPT_JSON: *fmt = OUT_JSON; break;
-                case OPT_CSV: *fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
-                }
-        return -1;
-}
 
 static int asset_show_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = OUT_TABLE;
-        int u = parse_format_only(ctx, argc, argv, &fmt);
+        int u = cmd_parse_format(ctx, argc, argv, &fmt);
         if (u >= 0) return u;
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag or serial");
         _cleanup_json_ json_t *a = NULL;

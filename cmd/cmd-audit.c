@@ -6,14 +6,9 @@ static const struct column audit_cols[] = {
 };
 
 static int audit_log_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {OPTS_FORMAT, OPTS_HELP, {}};
         enum out_format fmt = OUT_TABLE;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
-                }
+        int u = cmd_parse_format(ctx, argc, argv, &fmt);
+        if (u >= 0) return u;
         if (argc - optind > 1) return cmd_usage_error(ctx, "give at most one tag or reference");
         _cleanup_json_ json_t *rows = NULL;
         int r = db_audit_list(ctx->db, optind < argc ? argv[optind] : NULL, &rows);

@@ -257,20 +257,10 @@ static const struct column cons_show_cols[] = {
         {"received_date", "received"}, {"received_by", "received by"}, {NULL},
 };
 
-static int parse_fmt(struct ctx *ctx, int argc, char **argv, enum out_format *fmt) {
-        static const struct option opts[] = {OPTS_FORMAT, OPTS_HELP, {}};
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case OPT_JSON: *fmt = OUT_JSON; break;
-                case OPT_CSV: *fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
-                }
-        return -1;
-}
 
 static int consignment_list_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = OUT_TABLE;
-        int u = parse_fmt(ctx, argc, argv, &fmt);
+        int u = cmd_parse_format(ctx, argc, argv, &fmt);
         if (u >= 0) return u;
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         _cleanup_json_ json_t *rows = NULL;
@@ -289,7 +279,7 @@ static int get_consignment(struct ctx *ctx, const char *arg, json_t **ret) {
 
 static int consignment_show_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = OUT_TABLE;
-        int u = parse_fmt(ctx, argc, argv, &fmt);
+        int u = cmd_parse_format(ctx, argc, argv, &fmt);
         if (u >= 0) return u;
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one consignment id");
         _cleanup_json_ json_t *c = NULL;

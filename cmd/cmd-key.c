@@ -106,14 +106,9 @@ static const struct column key_cols[] = {
 };
 
 static int key_list_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {OPTS_FORMAT, OPTS_HELP, {}};
         enum out_format fmt = OUT_TABLE;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
-                }
+        int u = cmd_parse_format(ctx, argc, argv, &fmt);
+        if (u >= 0) return u;
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         _cleanup_json_ json_t *rows = NULL;
         int r = db_key_list(ctx->db, &rows);

@@ -75,14 +75,9 @@ static int person_edit_cmd(struct ctx *ctx, int argc, char **argv) {
 }
 
 static int person_show_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {OPTS_FORMAT, OPTS_HELP, {}};
         enum out_format fmt = OUT_TABLE;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
-                }
+        int u = cmd_parse_format(ctx, argc, argv, &fmt);
+        if (u >= 0) return u;
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one reference");
         _cleanup_json_ json_t *p = NULL;
         int r = person_get(ctx->db, argv[optind], &p);

@@ -51,14 +51,9 @@ static const struct column printer_cols[] = {
 };
 
 int cmd_printers(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {OPTS_FORMAT, OPTS_HELP, {}};
         enum out_format fmt = OUT_TABLE;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
-                }
+        int u = cmd_parse_format(ctx, argc, argv, &fmt);
+        if (u >= 0) return u;
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         _cleanup_free_ struct ql_device *devs = NULL;
         int n = ql_usb_list(&devs);

@@ -84,5 +84,10 @@ char *out_text(json_t *v);
 #define OPTS_FORMAT {"json", no_argument, NULL, OPT_JSON}, {"csv", no_argument, NULL, OPT_CSV}
 #define OPTS_HELP {"help", no_argument, NULL, OPT_HELP}
 
+/* Parse a leaf whose only options are --json, --csv and --help into *fmt;
+ * returns -1 to go on (positional arguments from optind), else the usage
+ * exit status. */
+int cmd_parse_format(struct ctx *ctx, int argc, char **argv, enum out_format *fmt);
+
 /* Reset getopt for a leaf's own parse (the dispatcher used it first). */
 void cmd_getopt_reset(void);

@@ -130,3 +130,14 @@ void out_object(enum out_format f, const struct column *cols, json_t *obj) {
                 putchar('\n');
         }
 }
+
+int cmd_parse_format(struct ctx *ctx, int argc, char **argv, enum out_format *fmt) {
+        static const struct option opts[] = {OPTS_FORMAT, OPTS_HELP, {}};
+        int c;
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
+                case OPT_JSON: *fmt = OUT_JSON; break;
+                case OPT_CSV: *fmt = OUT_CSV; break;
+                default: return cmd_usage_error(ctx, "unknown option");
+                }
+        return -1;
+}
