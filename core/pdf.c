@@ -155,25 +155,39 @@ static char *size_text(int64_t b) {
         return xasprintf("%lld bytes (%.1f GB)", (long long) b, (double) b / 1e9);
 }
 
-int cert_pdf(const char *doc, size_t doc_len, void **ret, size_t *ret_len) {
-        _cleanup_json_ json_t *d = json_loadb(doc, doc_len, 0, NULL);
-        if (!d) return err_set(EINVAL, "cannot render a certificate that is not JSON");
-        char h[65];
+/* Start the page of a signed document: parse it (into *ret_doc), hash it
+ * (the hex SHA-256 into h), and draw the QR code of its id and hash, the
+ * title and the school's name. On failure nothing is left to free. */
+static int signed_page_begin(struct page *p, const char *doc, size_t doc_len, const char *what, const char *id_key,
+                             const char *title, json_t **ret_doc, char h[static 65]) {
+        json_t *d = json_loadb(doc, doc_len, 0, NULL);
+        if (!d) return err_set(EINVAL, "cannot render a %s that is not JSON", what);
         sha256_hex(doc, doc_len, h);
-        struct page p;
-        page_begin(&p, A4_W, A4_H);
-        _cleanup_free_ char *qrtext = xasprintf("%s SHA256:%s", strempty(json_str(d, "certificate_id")), h);
-        int r = draw_qr(&p, qrtext, A4_W - MARGIN - 110, MARGIN - 10, 110);
+        page_begin(p, A4_W, A4_H);
+        _cleanup_free_ char *qrtext = xasprintf("%s SHA256:%s", strempty(json_str(d, id_key)), h);
+        int r = draw_qr(p, qrtext, A4_W - MARGIN - 110, MARGIN - 10, 110);
         if (r < 0) {
                 void *junk;
                 size_t jl;
-                page_end(&p, &junk, &jl);
+                page_end(p, &junk, &jl);
                 free(junk);
+                json_decref(d);
                 return r;
         }
         double tw = A4_W - 2 * MARGIN - 120;
-        text_wrapped(&p, MARGIN, tw, 18, true, "Certificate of Sanitisation");
-        text_wrapped(&p, MARGIN, tw, 11, false, strempty(js(d, "organisation.name")));
+        text_wrapped(p, MARGIN, tw, 18, true, title);
+        text_wrapped(p, MARGIN, tw, 11, false, strempty(js(d, "organisation.name")));
+        *ret_doc = d;
+        return 0;
+}
+
+int cert_pdf(const char *doc, size_t doc_len, void **ret, size_t *ret_len) {
+        _cleanup_json_ json_t *d = NULL;
+        char h[65];
+        struct page p;
+        int r = signed_page_begin(&p, doc, doc_len, "certificate", "certificate_id", "Certificate of Sanitisation", &d, h);
+        if (r < 0) return r;
+        double tw = A4_W - 2 * MARGIN - 120;
         _cleanup_free_ char *idline = xasprintf("Certificate %s, issued %s", strempty(json_str(d, "certificate_id")),
                                                 strempty(json_str(d, "issued")));
         text_wrapped(&p, MARGIN, tw, 10, false, idline);
@@ -228,24 +242,12 @@ int cert_pdf(const char *doc, size_t doc_len, void **ret, size_t *ret_len) {
 }
 
 int manifest_pdf(const char *doc, size_t doc_len, void **ret, size_t *ret_len) {
-        _cleanup_json_ json_t *d = json_loadb(doc, doc_len, 0, NULL);
-        if (!d) return err_set(EINVAL, "cannot render a manifest that is not JSON");
+        _cleanup_json_ json_t *d = NULL;
         char h[65];
-        sha256_hex(doc, doc_len, h);
         struct page p;
-        page_begin(&p, A4_W, A4_H);
-        _cleanup_free_ char *qrtext = xasprintf("%s SHA256:%s", strempty(json_str(d, "consignment_id")), h);
-        int r = draw_qr(&p, qrtext, A4_W - MARGIN - 110, MARGIN - 10, 110);
-        if (r < 0) {
-                void *junk;
-                size_t jl;
-                page_end(&p, &junk, &jl);
-                free(junk);
-                return r;
-        }
+        int r = signed_page_begin(&p, doc, doc_len, "manifest", "consignment_id", "Consignment manifest", &d, h);
+        if (r < 0) return r;
         double tw = A4_W - 2 * MARGIN - 120;
-        text_wrapped(&p, MARGIN, tw, 18, true, "Consignment manifest");
-        text_wrapped(&p, MARGIN, tw, 11, false, strempty(js(d, "organisation.name")));
         _cleanup_free_ char *idline = xasprintf("Consignment %s, %s, prepared by %s", strempty(json_str(d, "consignment_id")),
                                                 strempty(json_str(d, "created")), strempty(json_str(d, "created_by")));
         text_wrapped(&p, MARGIN, tw, 10, false, idline);
