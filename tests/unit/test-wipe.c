@@ -193,8 +193,10 @@ static void test_verify_stream(void **state) {
         assert_memory_equal(v.root_read, res.passes[0].root_written, 32);
         wipe_pass_result_done(&v);
         /* flip one byte in the second chunk */
-        int fd = open(path, O_WRONLY);
-        uint8_t x = 0;
+        int fd = open(path, O_RDWR);
+        uint8_t x;
+        assert_int_equal(pread(fd, &x, 1, (off_t) WIPE_CHUNK + 1000), 1);
+        x ^= 0xff; /* a fixed value would already be there once in 256 runs */
         assert_int_equal(pwrite(fd, &x, 1, (off_t) WIPE_CHUNK + 1000), 1);
         close(fd);
         assert_int_equal(wipe_verify_stream(&t, &res.passes[0].spec, res.passes[0].seed, res.last_digests, res.n_chunks,
