@@ -8,6 +8,13 @@
  *                                 optionally *N: fail only the first N calls
  *                                 that touch the range (then succeed)
  *   ASSETCTL_FAULT_DELAY_US=N     sleep N µs before each write to the target
+ *   ASSETCTL_FAULT_HOLD=N:FILE    hold the Nth write to the target, and every
+ *                                 later one, until a SIGINT or SIGTERM handler
+ *                                 of the program has run: FILE is created when
+ *                                 the first is held, so a test knows the wipe
+ *                                 is mid-pass (to kill or interrupt it there,
+ *                                 whatever the machine's speed). A hold ends
+ *                                 by itself after 120 s.
  *
  * A call that overlaps a rule's range fails with EIO and writes nothing.
  * (Declared without <unistd.h>: the build uses _FILE_OFFSET_BITS=64, under
@@ -17,6 +24,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,6 +44,12 @@ static int n_rules = -1;
 static struct stat target;
 static bool have_target;
 static long delay_us;
+static long hold_at, writes;
+static const char *hold_file;
+static bool hold_marked;
+/* Set once a SIGINT/SIGTERM handler the program installed has returned
+ * (faultio-signal.c). */
+extern volatile int faultio_stop_handled;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void load(void) {
@@ -45,6 +59,13 @@ static void load(void) {
         if (p && stat(p, &target) == 0) have_target = true;
         const char *d = getenv("ASSETCTL_FAULT_DELAY_US");
         if (d) delay_us = strtol(d, NULL, 10);
+        const char *h = getenv("ASSETCTL_FAULT_HOLD");
+        if (h) {
+                char *e;
+                hold_at = strtol(h, &e, 10);
+                if (*e == ':' && e[1]) hold_file = e + 1;
+                else hold_at = 0;
+        }
         const char *s = getenv("ASSETCTL_FAULT");
         while (s && *s && n_rules < 32) {
                 struct rule r = {.op = *s, .left = -1};
@@ -72,8 +93,19 @@ static bool fault(char op, int fd, size_t n, long off) {
         pthread_mutex_lock(&mu);
         load();
         bool hit = false;
-        if (n_rules > 0 || delay_us) {
+        if (n_rules > 0 || delay_us || hold_at) {
                 if (is_target(fd)) {
+                        if (op == 'w' && hold_at && ++writes >= hold_at) {
+                                if (!hold_marked) {
+                                        FILE *m = fopen(hold_file, "we");
+                                        if (m) fclose(m);
+                                        hold_marked = true;
+                                }
+                                pthread_mutex_unlock(&mu);
+                                struct timespec ts = {0, 10 * 1000 * 1000};
+                                for (int i = 0; i < 12000 && !faultio_stop_handled; i++) nanosleep(&ts, NULL);
+                                pthread_mutex_lock(&mu);
+                        }
                         if (op == 'w' && delay_us) {
                                 struct timespec ts = {delay_us / 1000000, (delay_us % 1000000) * 1000};
                                 pthread_mutex_unlock(&mu);
@@ -123,3 +155,4 @@ ssize_t pread64(int fd, void *buf, size_t n, long off) {
         if (fault('r', fd, n, off)) return errno = EIO, -1;
         return real("pread64")(fd, buf, n, off);
 }
+
