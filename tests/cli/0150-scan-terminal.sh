@@ -16,10 +16,11 @@ export ASSETCTL_TODAY=2026-11-23
 sock="assetctl-test-$$"
 tm() { tmux -L "$sock" "$@"; }
 trap 'tm kill-server 2>/dev/null; cleanup' EXIT
-# wait until the pane shows TEXT (up to 10 s)
+# wait until the pane shows TEXT (up to 60 s: a loaded machine is slow, a
+# passing run does not wait that long)
 wait_for() {
   local i
-  for i in $(seq 100); do
+  for i in $(seq 600); do
     tm capture-pane -p -t scan | grep -qF -- "$1" && return 0
     sleep 0.1
   done
@@ -47,7 +48,7 @@ tm new-session -d -s scan2 -x 160 -y 40 \
   "env ASSETCTL_DB='$ASSETCTL_DB' ASSETCTL_TODAY=2026-11-23 ASSETCTL_ACTOR=tester '$A' scan --mode lookup; echo SCAN-EXIT=\$?; sleep 60"
 wait_for() {
   local i
-  for i in $(seq 100); do
+  for i in $(seq 600); do
     tm capture-pane -p -t scan2 | grep -qF -- "$1" && return 0
     sleep 0.1
   done

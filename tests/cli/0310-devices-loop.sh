@@ -37,7 +37,7 @@ if command -v mkfs.ext4 >/dev/null 2>&1; then
   pimg="$T/parted.img"
   truncate -s 64M "$pimg"
   lp=$(losetup --find --show --partscan "$pimg") && _loops+=("$lp")
-  if addpart "$lp" 1 2048 65536 2>/dev/null && for i in $(seq 50); do [ -b "${lp}p1" ] && break; sleep 0.1; done && [ -b "${lp}p1" ]; then
+  if addpart "$lp" 1 2048 65536 2>/dev/null && for i in $(seq 300); do [ -b "${lp}p1" ] && break; sleep 0.1; done && [ -b "${lp}p1" ]; then
     mkfs.ext4 -q -F "${lp}p1" >/dev/null 2>&1 && mount "${lp}p1" "$T/mnt2"
     check_out "a partition mounted: the disk refuses, naming it" \
       "${lp#/dev/},$lp,67108864,67.1 MB,512,512,loop,no,no,no,,${lp}p1 on $T/mnt2,no,,no,,$pimg,'$lp' has a mounted partition: ${lp}p1 on $T/mnt2" fields "$lp"
@@ -69,9 +69,9 @@ check_out "and it matches" "$l512,TS-000001,serial,file:$img512" \
 # deferred while anything still has the device open).
 losetup -d "$l512"
 bf=/sys/block/${l512#/dev/}/loop/backing_file
-for _ in $(seq 50); do [ -e "$bf" ] || break; sleep 0.1; done
+for _ in $(seq 300); do [ -e "$bf" ] || break; sleep 0.1; done
 if [ -e "$bf" ]; then
-  skip "a loop device without an image is not a drive" "$l512 still had a backing file ($(cat "$bf" 2>/dev/null)) after 5 s"
+  skip "a loop device without an image is not a drive" "$l512 still had a backing file ($(cat "$bf" 2>/dev/null)) after 30 s"
 else
   check_err "a loop device without an image is not a drive" 1 "cannot add storage to 'TS-000001': '$l512' has no medium" \
     "$A" asset add-media TS-000001 --from "$l512"

@@ -95,7 +95,7 @@ printf '\x00\x00\x00\x00\x83\x00\x00\x00\x00\x08\x00\x00\x20\x4e\x00\x00' | dd o
 printf '\x55\xaa' | dd of="$img" bs=1 seek=510 conv=notrunc status=none
 P=$(losetup --find --show --partscan "$img"); _loops+=("$P")
 [ -b "${P}p1" ] || partx -a "$P" 2>/dev/null   # the kernel's scan, else BLKPG
-for _ in 1 2 3 4 5 6 7 8 9 10; do [ -b "${P}p1" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -b "${P}p1" ] && break; sleep 0.1; done
 if [ -b "${P}p1" ]; then
   mkfs.ext4 -q -F "${P}p1" >/dev/null 2>&1
   mount -o ro,noload "${P}p1" "$mnt"

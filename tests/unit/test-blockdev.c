@@ -61,7 +61,7 @@ static void loop_attach(struct loop *l, const char *name, uint64_t size, unsigne
                 assert_true(n >= 0);
                 snprintf(l->dev, sizeof l->dev, "/dev/loop%d", n);
                 int fd = -1;
-                for (int i = 0; i < 100 && (fd = open(l->dev, O_RDWR | O_CLOEXEC)) < 0; i++) usleep(10000);
+                for (int i = 0; i < 1000 && (fd = open(l->dev, O_RDWR | O_CLOEXEC)) < 0; i++) usleep(10000);
                 assert_true(fd >= 0);
                 struct loop_config c = {.fd = (uint32_t) img, .block_size = block};
                 c.info.lo_flags = flags | LO_FLAGS_AUTOCLEAR;
@@ -195,7 +195,7 @@ static void test_partition_mounted(void **state) {
         add_partition(l.fd, 1 << 20, 32 << 20);
         _cleanup_free_ char *part = xasprintf("%sp1", l.dev);
         _cleanup_free_ char *mnt = xasprintf("%s/mnt", tmpdir);
-        for (int i = 0; i < 200 && access(part, F_OK) < 0; i++) usleep(10000);
+        for (int i = 0; i < 1000 && access(part, F_OK) < 0; i++) usleep(10000);
         assert_int_equal(access(part, F_OK), 0);
         assert_int_equal(run_cmd((char *const[]) {(char *) mkfs, "-q", "-F", part, NULL}), 0);
         assert_int_equal(mkdir(mnt, 0700), 0);

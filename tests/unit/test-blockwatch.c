@@ -49,7 +49,7 @@ static void watch_with(enum blockwatch_source source) {
 
         assert_true(umockdev_testbed_add_from_file(tb, DATA "usb-stick.umockdev", &error));
         umockdev_testbed_uevent(tb, STICK, "add");
-        assert_int_equal(wait_events(w, 30), 1);
+        assert_int_equal(wait_events(w, 300), 1);
         assert_int_equal(blockwatch_next(w, &ev), 1);
         assert_true(ev.arrived);
         assert_string_equal(ev.dev->devnode, "/dev/sdd");
@@ -61,7 +61,7 @@ static void watch_with(enum blockwatch_source source) {
 
         umockdev_testbed_uevent(tb, STICK, "remove");
         umockdev_testbed_remove_device(tb, STICK);
-        assert_int_equal(wait_events(w, 30), 1);
+        assert_int_equal(wait_events(w, 300), 1);
         assert_int_equal(blockwatch_next(w, &ev), 1);
         assert_false(ev.arrived);
         /* as last seen: the identity survives the device */
