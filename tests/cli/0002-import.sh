@@ -34,7 +34,7 @@ E1001|Rhiannon Évans|Teaching Assistant, Year 3" \
 check_out "one audit event per import file" "asset.import snipeit-assets.csv
 asset.import ours-assets.csv
 person.import snipeit-users.csv
-person.import staff.csv" sqlite3 "$ASSETCTL_DB" "SELECT action || ' ' || subject FROM audit_events WHERE action LIKE '%.import'"
+person.import staff.csv" sqlite3 "$ASSETCTL_DB" "SELECT action || ' ' || subject FROM audit_events WHERE action LIKE '%.import' ORDER BY id"
 check_out "audit log of an imported asset shows its import" "asset.import,snipeit-assets.csv" \
   sh -c "\"$A\" audit log YA-000100 --csv | tail -n +2 | cut -d, -f4,5"
 check_out "audit log of an imported person shows its import" "person.import,staff.csv" \

@@ -29,7 +29,7 @@ check_err "a second key of the same name is refused" 1 "key 'school' is already 
 check_err "a passphrase on the command line is a usage error" 2 "a passphrase is never given on the command line" \
   "$A" key generate --name other "correct horse battery"
 check_err "short passphrase refused" 1 "too short" sh -c "printf 'abc\n' >'$T/short'; \"$A\" key generate --name k2 --passphrase-file '$T/short'"
-check_err "no terminal and no file: says how" 1 "give --passphrase-file FILE" setsid "$A" key generate --name k3
+check_err "no terminal and no file: says how" 1 "give --passphrase-file FILE" setsid -w "$A" key generate --name k3
 check_err "empty passphrase file" 1 "is empty" sh -c ": >'$T/empty'; \"$A\" key generate --name k4 --passphrase-file '$T/empty'"
 check "refused keys left no files" [ ! -e "$D/keys/k2.key" ] && [ ! -e "$D/keys/k3.key" ]
 check_err "owner must exist" 1 "no person 'NOPE'" "$A" key generate --name k5 --owner NOPE --passphrase-file "$T/pass"
