@@ -58,4 +58,20 @@ check_out "kit held without an agreement" "FIX   people holding kit without a si
 check_out "an audited stock-take clears 'not audited'" "ok    assets not audited in the last 12 months: none" \
   sh -c "\"$A\" stocktake start Office >/dev/null; \"$A\" stocktake scan TS-000001 >/dev/null; \"$A\" stocktake finish >/dev/null; \"$A\" report compliance | grep 'not audited'"
 check_rc "audit verify" 0 "$A" audit verify
+
+# "the last 12 months" is a calendar year across 29 February too: an audit
+# falls due a year on (29 February: on 28 February, as a PAT check does)
+new_db 2
+for d in 2027-02-28 2027-03-01 2028-02-28 2028-02-29; do
+  tag=$("$A" asset add --make Dell --model "Latitude 3190" --serial "A$d" --location "Room $d")
+  ASSETCTL_TODAY=$d sh -c "\"$A\" stocktake start 'Room $d' >/dev/null && \"$A\" stocktake scan $tag >/dev/null && \"$A\" stocktake finish >/dev/null"
+done
+not_audited() { ASSETCTL_TODAY=$1 "$A" report compliance | sed -n '/not audited/,/^[^ ]/p' | sed -n 's/^ *\(TS-[0-9]*\).*last audited \(.*\)/\1 \2/p'; }
+check_out "on 2028-03-01 kit audited on 2027-03-01 is due, not overdue" "TS-000001 2027-02-28" not_audited 2028-03-01
+check_out "on 2029-02-28 kit audited on 2028-02-28 and 29 is due, not overdue" "TS-000001 2027-02-28
+TS-000002 2027-03-01" not_audited 2029-02-28
+check_out "on 2029-03-01 both are overdue" "TS-000001 2027-02-28
+TS-000002 2027-03-01
+TS-000003 2028-02-28
+TS-000004 2028-02-29" not_audited 2029-03-01
 done_testing
