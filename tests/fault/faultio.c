@@ -7,7 +7,10 @@
  *   ASSETCTL_FAULT=RULE,...       RULE: w@OFFSET+LENGTH or r@OFFSET+LENGTH,
  *                                 optionally *N: fail only the first N calls
  *                                 that touch the range (then succeed)
- *   ASSETCTL_FAULT_DELAY_US=N     sleep N µs before each write to the target
+ *   ASSETCTL_FAULT_DELAY_US=N     sleep N µs before each write to the target;
+ *                                 the writes wait in turn (a slow medium that
+ *                                 takes one request at a time), so a pass
+ *                                 takes as long however many are in flight
  *
  * A call that overlaps a rule's range fails with EIO and writes nothing.
  * (Declared without <unistd.h>: the build uses _FILE_OFFSET_BITS=64, under
@@ -37,6 +40,7 @@ static struct stat target;
 static bool have_target;
 static long delay_us;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t slow_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void load(void) {
         if (n_rules >= 0) return;
@@ -75,9 +79,12 @@ static bool fault(char op, int fd, size_t n, long off) {
         if (n_rules > 0 || delay_us) {
                 if (is_target(fd)) {
                         if (op == 'w' && delay_us) {
+                                /* under slow_mu: one delayed write at a time */
                                 struct timespec ts = {delay_us / 1000000, (delay_us % 1000000) * 1000};
                                 pthread_mutex_unlock(&mu);
+                                pthread_mutex_lock(&slow_mu);
                                 nanosleep(&ts, NULL);
+                                pthread_mutex_unlock(&slow_mu);
                                 pthread_mutex_lock(&mu);
                         }
                         for (int i = 0; i < n_rules; i++) {
