@@ -26,8 +26,8 @@ struct sha256x2 {
 };
 
 /* True when the CPU has SHA-NI (and SSE4.1), so the functions below may be
- * called. Cached after the first call. Setting ASSETCTL_NO_SHANI in the
- * environment makes it false (tests use it to run the OpenSSL path). */
+ * called (the CPU check is cached). ASSETCTL_NO_SHANI set and not empty in
+ * the environment makes it false: tests use it to run the OpenSSL path. */
 bool sha256x2_available(void);
 void sha256x2_init(struct sha256x2 *c);
 /* Hash the next n bytes of each message; n a multiple of 64. */
