@@ -203,10 +203,12 @@ check_out "wipe list --asset" "TS-000002 erased_with_exceptions" \
   sh -c "\"$A\" wipe list --asset ts-000002 --csv | tail -n +2 | cut -d, -f4,8 | tr , ' '"
 
 # --- a crash mid-pass leaves 'started', never 'erased'
+# (a slow medium: each write waits 0.2 s, one at a time, so a pass of 16
+# chunks takes over 3 s however many requests are in flight)
 img="$T/k.img"
 truncate -s 64M "$img"
 slow() {
-  exec env LD_PRELOAD="$(preload)" ASSETCTL_FAULT_PATH="$img" ASSETCTL_FAULT_DELAY_US=100000 \
+  exec env LD_PRELOAD="$(preload)" ASSETCTL_FAULT_PATH="$img" ASSETCTL_FAULT_DELAY_US=200000 \
     "$A" wipe "$img" --method dod-short --yes --serial "$img" --progress none
 }
 # Wait until a wipe newer than $1 has its first pass under way.

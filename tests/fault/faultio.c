@@ -8,9 +8,10 @@
  *                                 optionally *N: fail only the first N calls
  *                                 that touch the range (then succeed)
  *   ASSETCTL_FAULT_DELAY_US=N     sleep N µs before each write to the target;
- *                                 the writes wait in turn (a slow medium that
- *                                 takes one request at a time), so a pass
- *                                 takes as long however many are in flight
+ *                                 the delayed writes run one at a time (a slow
+ *                                 medium that takes one request at a time), so
+ *                                 a pass takes as long however many are in
+ *                                 flight
  *
  * A call that overlaps a rule's range fails with EIO and writes nothing.
  * (Declared without <unistd.h>: the build uses _FILE_OFFSET_BITS=64, under
@@ -41,6 +42,14 @@ static bool have_target;
 static long delay_us;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t slow_mu = PTHREAD_MUTEX_INITIALIZER;
+static __thread bool slow_held; /* this thread holds slow_mu for its write */
+
+/* After a write: let the next delayed write go. */
+static void slow_end(void) {
+        if (!slow_held) return;
+        slow_held = false;
+        pthread_mutex_unlock(&slow_mu);
+}
 
 static void load(void) {
         if (n_rules >= 0) return;
@@ -79,12 +88,13 @@ static bool fault(char op, int fd, size_t n, long off) {
         if (n_rules > 0 || delay_us) {
                 if (is_target(fd)) {
                         if (op == 'w' && delay_us) {
-                                /* under slow_mu: one delayed write at a time */
+                                /* slow_mu is held through the sleep and the write
+                                 * (released by slow_end): one delayed write at a time */
                                 struct timespec ts = {delay_us / 1000000, (delay_us % 1000000) * 1000};
                                 pthread_mutex_unlock(&mu);
                                 pthread_mutex_lock(&slow_mu);
+                                slow_held = true;
                                 nanosleep(&ts, NULL);
-                                pthread_mutex_unlock(&slow_mu);
                                 pthread_mutex_lock(&mu);
                         }
                         for (int i = 0; i < n_rules; i++) {
@@ -112,13 +122,27 @@ ssize_t pread(int fd, void *buf, size_t n, long off);
 ssize_t pread64(int fd, void *buf, size_t n, long off);
 
 ssize_t pwrite(int fd, const void *buf, size_t n, long off) {
-        if (fault('w', fd, n, off)) return errno = EIO, -1;
-        return real("pwrite")(fd, (void *) buf, n, off);
+        if (fault('w', fd, n, off)) {
+                slow_end();
+                return errno = EIO, -1;
+        }
+        ssize_t r = real("pwrite")(fd, (void *) buf, n, off);
+        int e = errno;
+        slow_end();
+        errno = e;
+        return r;
 }
 
 ssize_t pwrite64(int fd, const void *buf, size_t n, long off) {
-        if (fault('w', fd, n, off)) return errno = EIO, -1;
-        return real("pwrite64")(fd, (void *) buf, n, off);
+        if (fault('w', fd, n, off)) {
+                slow_end();
+                return errno = EIO, -1;
+        }
+        ssize_t r = real("pwrite64")(fd, (void *) buf, n, off);
+        int e = errno;
+        slow_end();
+        errno = e;
+        return r;
 }
 
 ssize_t pread(int fd, void *buf, size_t n, long off) {
