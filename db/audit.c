@@ -219,6 +219,15 @@ int db_audit_row(struct db *db, const char *table, int64_t rowid) {
         return record_row(db, t, rowid, hash);
 }
 
+int db_audit_row_returned(struct db *db, const char *table, int64_t rowid, sqlite3_stmt *st) {
+        const struct covered_table *t = covered(table);
+        if (!t) return err_set(EINVAL, "table '%s' is not covered by the audit log", table);
+        if (!db->ev_open) return err_set(EINVAL, "audit row outside an event");
+        char hash[65];
+        row_hash(db, st, 0, hash);
+        return record_row(db, t, rowid, hash);
+}
+
 int db_audit_end(struct db *db) {
         if (!db->ev_open) return err_set(EINVAL, "audit end outside an event");
         db->ev_open = false;
