@@ -910,10 +910,38 @@ static int64_t file_max_tag(const struct import_table *t, const char *prefix) {
         return max;
 }
 
-/* Insert one good record with its audit row and run the hook; false
- * (problem recorded) on failure. */
+/* The rows an import has written and not yet added to its audit event:
+ * rowids first..last, consecutive (as they are unless the table reached the
+ * largest rowid). They are hashed in one scan (db_audit_rows()) when the run
+ * breaks and at the end, after any hook changed them: each row's entry is
+ * then its state as the import leaves it. */
+struct written {
+        const char *table;
+        int64_t first, last;
+        bool any;
+};
+
+static int written_flush(struct db *db, struct written *w) {
+        if (!w->any) return 0;
+        w->any = false;
+        return db_audit_rows(db, w->table, w->first, w->last);
+}
+
+static int written_add(struct db *db, struct written *w, int64_t id) {
+        if (w->any && id == w->last + 1) {
+                w->last = id;
+                return 0;
+        }
+        int r = written_flush(db, w);
+        w->first = w->last = id;
+        w->any = true;
+        return r;
+}
+
+/* Insert one good record (its audit entry: see struct written) and run the
+ * hook; false (problem recorded) on failure. */
 static bool write_record(struct db *db, struct import_table *t, struct import_record *rec, enum import_kind kind,
-                         const struct import_hook *hook, const char *prefix, int64_t *next) {
+                         const struct import_hook *hook, const char *prefix, int64_t *next, struct written *w) {
         int64_t id;
         int r;
         const char *subject;
@@ -924,12 +952,12 @@ static bool write_record(struct db *db, struct import_table *t, struct import_re
                         json_object_set_new(rec->rec, "tag", json_string(tag));
                 }
                 subject = json_str(rec->rec, "tag");
-                r = db_asset_insert_audited(db, rec->rec, &id);
+                r = db_asset_insert(db, rec->rec, &id);
         } else {
                 subject = json_str(rec->rec, "ref");
                 r = db_person_insert(db, rec->rec, &id);
-                if (r >= 0) r = db_audit_row(db, "people", id);
         }
+        if (r >= 0) r = written_add(db, w, id);
         if (r < 0) {
                 import_problem(t, rec->line, "row", "%s", err_msg());
                 return false;
@@ -976,10 +1004,11 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
         r = db_audit_begin(db, kind == IMPORT_ASSETS ? "asset.import" : "person.import", base, details);
         if (r < 0) goto fail;
         size_t added = 0;
+        struct written w = {.table = kind == IMPORT_ASSETS ? "assets" : "people"};
         for (size_t i = 0; i < t->n_rec; i++) {
                 struct import_record *rec = &t->recs[i];
                 if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials) && t->n_prob == 0 &&
-                    write_record(db, t, rec, kind, hook, prefix, &next))
+                    write_record(db, t, rec, kind, hook, prefix, &next, &w))
                         added++;
                 if (rec->rec) {
                         json_decref(rec->rec);
@@ -992,7 +1021,8 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                 r = -EINVAL;
                 goto fail;
         }
-        r = db_audit_end(db);
+        r = written_flush(db, &w);
+        if (r >= 0) r = db_audit_end(db);
         if (r < 0) goto fail;
         if (flags & IMPORT_DRY_RUN)
                 db_rollback(db);
