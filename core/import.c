@@ -771,13 +771,25 @@ int import_map(struct import_table *t, enum import_kind kind, const struct impor
  * import of 100,000 rows does not allocate 200,000 keys. Each slot keeps the
  * key's hash: probing compares text only when the hashes agree. A slot is
  * free while its line is 0 (lines start at 1). */
+struct seen_slot {
+        uint64_t hash;
+        int64_t line;            /* 0: free */
+        size_t off;              /* where the key starts in text */
+};
+
 struct seen {
         size_t cap, n;
-        uint64_t *hashes;
-        int64_t *lines;
-        size_t *offs;            /* where the key starts in text */
+        struct seen_slot *slots; /* one cache line per probe, not three */
         struct strbuf text;      /* the keys, NUL-terminated */
 };
+
+/* Size s for n keys at most half full, so that it never grows (an import
+ * knows how many records it has). */
+static void seen_init(struct seen *s, size_t n) {
+        size_t cap = 1024;
+        while (cap < 2 * n) cap *= 2;
+        *s = (struct seen) {.cap = cap, .slots = xcalloc(cap, sizeof *s->slots)};
+}
 
 static uint64_t fold_add(uint64_t h, const char *s) {
         for (; *s; s++) {
@@ -806,31 +818,21 @@ static bool key_is(const char *stored, const char *k1, const char *k2) {
 static int64_t seen_add(struct seen *s, const char *k1, const char *k2, int64_t line) {
         if (2 * (s->n + 1) > s->cap) {
                 struct seen big = {.cap = s->cap ? 2 * s->cap : 1024, .n = s->n, .text = s->text};
-                big.hashes = xcalloc(big.cap, sizeof *big.hashes);
-                big.lines = xcalloc(big.cap, sizeof *big.lines);
-                big.offs = xcalloc(big.cap, sizeof *big.offs);
+                big.slots = xcalloc(big.cap, sizeof *big.slots);
                 for (size_t i = 0; i < s->cap; i++)
-                        if (s->lines[i]) {
-                                size_t j = s->hashes[i] & (big.cap - 1);
-                                while (big.lines[j]) j = (j + 1) & (big.cap - 1);
-                                big.hashes[j] = s->hashes[i];
-                                big.lines[j] = s->lines[i];
-                                big.offs[j] = s->offs[i];
+                        if (s->slots[i].line) {
+                                size_t j = s->slots[i].hash & (big.cap - 1);
+                                while (big.slots[j].line) j = (j + 1) & (big.cap - 1);
+                                big.slots[j] = s->slots[i];
                         }
-                free(s->hashes);
-                free(s->lines);
-                free(s->offs);
+                free(s->slots);
                 *s = big;
         }
         uint64_t h = fold_hash(k1, k2);
         size_t j = h & (s->cap - 1);
-        while (s->lines[j]) {
-                if (s->hashes[j] == h && key_is(s->text.buf + s->offs[j], k1, k2)) return s->lines[j];
-                j = (j + 1) & (s->cap - 1);
-        }
-        s->hashes[j] = h;
-        s->lines[j] = line;
-        s->offs[j] = s->text.len;
+        for (; s->slots[j].line; j = (j + 1) & (s->cap - 1))
+                if (s->slots[j].hash == h && key_is(s->text.buf + s->slots[j].off, k1, k2)) return s->slots[j].line;
+        s->slots[j] = (struct seen_slot) {h, line, s->text.len};
         sb_puts(&s->text, k1);
         if (k2) {
                 sb_add(&s->text, "\t", 1);
@@ -842,9 +844,7 @@ static int64_t seen_add(struct seen *s, const char *k1, const char *k2, int64_t 
 }
 
 static void seen_free(struct seen *s) {
-        free(s->hashes);
-        free(s->lines);
-        free(s->offs);
+        free(s->slots);
         sb_free(&s->text);
         *s = (struct seen) {0};
 }
@@ -990,8 +990,10 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                 import_sort_problems(t);
                 return -EINVAL;
         }
+        seen_init(&tags, t->n_rec);
+        seen_init(&serials, kind == IMPORT_ASSETS ? t->n_rec : 0);
         int r = db_begin(db);
-        if (r < 0) return r;
+        if (r < 0) goto fail;
         int64_t next = 0, existing = 0;
         r = kind == IMPORT_ASSETS ? db_asset_count(db, &existing) : db_person_count(db, &existing);
         if (r >= 0) r = db_tune_bulk(db);
