@@ -69,6 +69,9 @@ struct import_column {
         bool claimed;       /* used by a hook */
 };
 
+/* A block of the table's field storage (see import_table.blocks). */
+struct import_block;
+
 struct import_table {
         char *file;                   /* name for messages */
         bool json;                    /* parsed from JSON (lines are record numbers) */
@@ -79,6 +82,8 @@ struct import_table {
         struct import_record *recs;
         size_t n_prob, cap_prob;
         struct import_problem *probs;
+        struct import_block *blocks;  /* where the records' fields live: a few big
+                                         blocks, not one allocation per record */
 };
 
 /* Parse CSV bytes (UTF-8, optional BOM, LF or CRLF line ends, RFC 4180
