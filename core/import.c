@@ -31,6 +31,7 @@ void import_table_free(struct import_table *t) {
         }
         free(t->probs);
         free(t->file);
+        if (t->status_map) json_decref(t->status_map);
         free(t);
 }
 
@@ -315,6 +316,29 @@ static char *json_field_text(json_t *v, bool *ok) {
         return xstrdup("");
 }
 
+/* json_field_text(), and for the columns that hold lists (an asset's media,
+ * a person's badges): a list of words as the words separated by spaces,
+ * any other array as compact JSON text. */
+static char *json_list_text(json_t *v, bool *ok) {
+        if (!json_is_array(v)) return json_field_text(v, ok);
+        *ok = true;
+        size_t i;
+        json_t *x;
+        bool words = true;
+        json_array_foreach(v, i, x) words = words && json_is_string(x) && *json_string_value(x) &&
+                                            !strpbrk(json_string_value(x), " \t\n");
+        if (!words) {
+                char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                if (!s) abort();
+                return s;
+        }
+        struct strbuf sb = {0};
+        json_array_foreach(v, i, x) sb_printf(&sb, "%s%s", i ? " " : "", json_string_value(x));
+        return sb.buf ? sb_take(&sb) : xstrdup("");
+}
+
+static bool list_column(const char *key) { return streq(key, "media") || streq(key, "badges"); }
+
 struct import_table *import_parse_json(const char *file, const char *data, size_t len) {
         struct import_table *t = table_new(file);
         t->json = true;
@@ -356,7 +380,7 @@ struct import_table *import_parse_json(const char *file, const char *data, size_
                 for (size_t c = 0; c < t->n_cols; c++) {
                         bool ok = true;
                         json_t *jv = json_is_object(o) ? json_object_get(o, t->cols[c].header) : NULL;
-                        _cleanup_free_ char *v = json_field_text(jv, &ok);
+                        _cleanup_free_ char *v = list_column(t->cols[c].header) ? json_list_text(jv, &ok) : json_field_text(jv, &ok);
                         offs[c] = sb.len;
                         sb_puts(&sb, v);
                         sb_add(&sb, "", 1);
@@ -495,37 +519,6 @@ char *import_ignored(const struct import_table *t) {
         return sb_take(&sb);
 }
 
-/* Snipe-IT's stock status labels, and ours written as words. */
-static const char *status_from_text(const char *s) {
-        static const char *const map[][2] = {
-                {"in stock", ST_IN_STOCK}, {"ready to deploy", ST_IN_STOCK}, {"deployable", ST_IN_STOCK},
-                {"pending", ST_IN_STOCK}, {"deployed", ST_IN_STOCK}, /* a loan, if any, is made by the checkout hook */
-                {"issued", ST_ISSUED}, {"in repair", ST_IN_REPAIR}, {"out for repair", ST_IN_REPAIR},
-                {"lost", ST_LOST}, {"stolen", ST_STOLEN}, {"lost/stolen", ST_LOST}, {"found", ST_FOUND},
-                {"disposal requested", ST_DISPOSAL_REQUESTED}, {"authorised", ST_AUTHORISED},
-                {"sanitised", ST_SANITISED}, {"destroy required", ST_DESTROY_REQUIRED}, {"destroyed", ST_DESTROYED},
-                {"consigned", ST_CONSIGNED}, {"disposed", ST_DISPOSED},
-        };
-        char w[64];
-        size_t n = 0;
-        for (const char *p = s; *p && n + 1 < sizeof w; p++)
-                w[n++] = (*p == '_' || *p == '-') ? ' ' : (char) tolower((unsigned char) *p);
-        w[n] = 0;
-        for (size_t i = 0; i < ELEMENTSOF(map); i++)
-                if (streq(map[i][0], w)) return map[i][1];
-        return NULL;
-}
-
-/* Timestamps we wrote: YYYY-MM-DDTHH:MM:SSZ. */
-static bool timestamp_ok(const char *s) {
-        char d[11];
-        if (strlen(s) != 20 || s[10] != 'T' || s[19] != 'Z') return false;
-        _cleanup_free_ char *day = xstrndup(s, 10);
-        if (parse_date(day, d) < 0 || !streq(d, day)) return false;
-        int h, m, sec, n = 0;
-        return sscanf(s + 11, "%2d:%2d:%2d%n", &h, &m, &sec, &n) == 3 && n == 8 && h < 24 && m < 60 && sec < 61;
-}
-
 /* Report a normalise error "key: reason" against the column that fed key. */
 static void norm_problem(struct import_table *t, struct import_record *rec, int r) {
         const char *msg = err_msg();
@@ -577,27 +570,32 @@ static int build_asset(struct import_table *t, struct import_record *rec) {
         _cleanup_json_ json_t *a = json_object();
         for (size_t i = 0; i < ELEMENTSOF(plain); i++) set_if(a, plain[i], field(t, rec, plain[i], NULL));
         ssize_t col;
-        char nb[32];
+        char nb[32], audited[21];
+        /* Snipe-IT's "Last Audit" is a time: the register keeps the day */
+        if (json_str(a, "last_audited") && import_timestamp(json_str(a, "last_audited"), audited) == 0) {
+                audited[10] = 0;
+                json_object_set_new(a, "last_audited", json_string(audited));
+        }
         const char *st = field(t, rec, "status", &col);
         if (*st) {
-                const char *s = status_from_text(st);
-                if (!s)
-                        return import_problem(t, rec->line, col_name(t, (size_t) col, nb),
-                                              "'%s' is not a status (in stock, in repair, lost, stolen, ... or Snipe-IT's Ready to Deploy, Deployed, Pending)", st);
+                const char *s;
+                if (import_asset_status(t, rec, st, col_name(t, (size_t) col, nb), &s) < 0) return -EINVAL;
                 json_object_set_new(a, "status", json_string(s));
         }
         for (const char *const *k = (const char *const[]) {"created_at", "updated_at", NULL}; *k; k++) {
                 const char *v = field(t, rec, *k, &col);
+                char ts[21];
                 if (!*v) continue;
-                if (!timestamp_ok(v))
+                if (import_timestamp(v, ts) < 0)
                         return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", v);
-                json_object_set_new(a, *k, json_string(v));
+                json_object_set_new(a, *k, json_string(ts));
         }
         int r = asset_normalise(a);
         if (r < 0) {
                 norm_problem(t, rec, r);
                 return -EINVAL;
         }
+        if (import_record_extras(t, rec, IMPORT_ASSETS, a) < 0) return -EINVAL;
         /* Snipe-IT's warranty is in months from the purchase date */
         const char *wm = field(t, rec, "warranty_months", &col);
         if (*wm && !json_object_get(a, "warranty_until")) {
@@ -643,16 +641,18 @@ static int build_person(struct import_table *t, struct import_record *rec) {
         char nb[32];
         for (const char *const *k = (const char *const[]) {"created_at", "updated_at", NULL}; *k; k++) {
                 const char *v = field(t, rec, *k, &col);
+                char ts[21];
                 if (!*v) continue;
-                if (!timestamp_ok(v))
+                if (import_timestamp(v, ts) < 0)
                         return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", v);
-                json_object_set_new(p, *k, json_string(v));
+                json_object_set_new(p, *k, json_string(ts));
         }
         int r = person_normalise(p);
         if (r < 0) {
                 norm_problem(t, rec, r);
                 return -EINVAL;
         }
+        if (import_record_extras(t, rec, IMPORT_PEOPLE, p) < 0) return -EINVAL;
         rec->rec = TAKE_PTR(p);
         return 0;
 }
@@ -935,17 +935,22 @@ fail:
 /* ---------------------------------------------------------------- export */
 
 static const char *const asset_export_cols[] = {
-        "tag", "serial", "make", "model", "name", "category", "location", "status", "personal_data", "encrypted",
-        "purchased", "cost_pence", "supplier", "order_number", "warranty_until", "notes", "last_audited",
-        "created_at", "updated_at", NULL,
+        "tag", "serial", "make", "model", "name", "category", "location", "status", "issued_to", "issued_at", "due",
+        "condition_out", "override_reason", "personal_data", "encrypted", "purchased", "cost_pence", "supplier",
+        "order_number", "warranty_until", "notes", "last_audited", "created_at", "updated_at", "media", NULL,
 };
 static const char *const person_export_cols[] = {
         "ref", "name", "email", "role", "job_title", "authoriser", "aup_signed", "aup_version", "leaving_date",
-        "created_at", "updated_at", NULL,
+        "created_at", "updated_at", "badges", NULL,
 };
 
 static int export_rows(struct db *db, enum import_kind kind, json_t **ret) {
-        return kind == IMPORT_ASSETS ? db_asset_list(db, NULL, NULL, NULL, ret) : db_person_list(db, NULL, ret);
+        _cleanup_json_ json_t *rows = NULL;
+        int r = kind == IMPORT_ASSETS ? db_asset_list(db, NULL, NULL, NULL, &rows) : db_person_list(db, NULL, &rows);
+        if (r >= 0) r = export_extras(db, kind, rows);
+        if (r < 0) return r;
+        *ret = TAKE_PTR(rows);
+        return 0;
 }
 
 
@@ -962,7 +967,7 @@ int export_csv(struct db *db, enum import_kind kind, FILE *f) {
                 for (size_t c = 0; cols[c]; c++) {
                         if (c) fputc(',', f);
                         bool ok;
-                        _cleanup_free_ char *s = json_field_text(json_object_get(row, cols[c]), &ok);
+                        _cleanup_free_ char *s = json_list_text(json_object_get(row, cols[c]), &ok);
                         csv_write_field(f, s);
                 }
                 fputc('\n', f);
