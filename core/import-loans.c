@@ -124,6 +124,10 @@ static int checkout_row(struct db *db, const struct import_table *t, const struc
         } else
                 today(issued);
         if (due && (r = loan_date(due_col, due, due_day)) < 0) return r;
+        if (cond && !utf8_valid(cond, strlen(cond)))
+                return err_set(EINVAL, "condition_out: not valid UTF-8 text (or has control characters)");
+        if (override && !utf8_valid(override, strlen(override)))
+                return err_set(EINVAL, "override_reason: not valid UTF-8 text (or has control characters)");
         int64_t aid = json_integer_value(json_object_get(a, "id")), lid;
         l = json_pack("{sI,sI,ss,ss}", "asset_id", (json_int_t) aid, "person_id",
                       (json_int_t) json_integer_value(json_object_get(p, "id")), "issued_at", issued, "source", "import");
