@@ -60,6 +60,9 @@ int cmd_import_run(struct ctx *ctx, int argc, char **argv, int kind) {
         else
                 printf("%s: %zu %s added\n", file, added, added == 1 ? what : whats);
         if (*ignored) printf("columns ignored: %s\n", ignored);
+        if (!t->json && t->delim != ',')
+                printf("columns were separated by %s\n", t->delim == ';' ? "semicolons (as Excel saves CSV where the decimal point is a comma)"
+                                                         : t->delim == '\t' ? "tabs" : "the 'sep=' line's character");
         return 0;
 }
 

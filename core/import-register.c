@@ -443,3 +443,35 @@ int import_timestamp(const char *s, char ret[static 21]) {
         snprintf(ret, 21, "%sT%.8sZ", d, s + 11);
         return 0;
 }
+
+/* ------------------------------------------------------------ CSV dialect */
+
+size_t import_csv_dialect(const char *data, size_t len, char *ret_delim) {
+        *ret_delim = ',';
+        /* Excel's hint line: "sep=;" (any one character), alone on line 1 */
+        if (len >= 5 && strncasecmp(data, "sep=", 4) == 0 && data[4] != '\n' && data[4] != '\r') {
+                size_t n = 5;
+                if (n < len && data[n] == '\r') n++;
+                if (n == len || data[n] == '\n') {
+                        *ret_delim = data[4];
+                        return n < len ? n + 1 : n;
+                }
+        }
+        /* the header: the first line with text, counted outside quotes */
+        size_t commas = 0, semis = 0, tabs = 0;
+        bool quoted = false, text = false;
+        for (size_t i = 0; i < len; i++) {
+                char c = data[i];
+                if (c == '"') quoted = !quoted;
+                else if (quoted) continue;
+                else if (c == '\n') {
+                        if (text) break;
+                } else if (c == ',') commas++;
+                else if (c == ';') semis++;
+                else if (c == '\t') tabs++;
+                if (c != '\n' && c != '\r' && c != ' ') text = true;
+        }
+        if (!commas && semis) *ret_delim = ';';
+        else if (!commas && tabs) *ret_delim = '\t';
+        return 0;
+}

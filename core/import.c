@@ -171,6 +171,16 @@ static void drop_record(struct csv_state *s) {
         s->rec_line = 0;
 }
 
+/* True when every field of the record being read is empty or spaces. */
+static bool blank_record(const struct csv_state *s) {
+        size_t stored = s->n < IMPORT_MAX_COLUMNS ? s->n : IMPORT_MAX_COLUMNS;
+        for (size_t i = 0; i < stored; i++) {
+                const char *f = s->data.buf + s->offs[i];
+                if (f[strspn(f, " \t\r\n")]) return false;
+        }
+        return stored > 0;
+}
+
 /* Hand the record collected so far to the table. */
 static void finish_record(struct csv_state *s) {
         struct import_table *t = s->t;
@@ -188,6 +198,11 @@ static void finish_record(struct csv_state *s) {
                 else if (s->n > IMPORT_MAX_COLUMNS)
                         import_problem(t, line, "header", "%zu columns, more than the limit of %d", s->n, IMPORT_MAX_COLUMNS);
         } else {
+                if (!s->bad_reason && blank_record(s)) {
+                        /* a spreadsheet's empty row (",,,,"): no data, not a record */
+                        drop_record(s);
+                        return;
+                }
                 struct import_record *r = add_record(t, line);
                 r->n = s->n;
                 r->fields = pack_fields(s->data.buf ? s->data.buf : "", s->data.len, s->offs, stored);
@@ -214,10 +229,12 @@ static void on_record(int c, void *priv) {
 }
 
 static int is_space(unsigned char c) { return c == ' ' || c == '\t'; }
+static int is_blank(unsigned char c) { return c == ' '; }
 
-static void parser_init(struct csv_parser *p) {
+static void parser_init(struct csv_parser *p, char delim) {
         if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) abort();
-        csv_set_space_func(p, is_space);
+        csv_set_delim(p, (unsigned char) delim);
+        csv_set_space_func(p, delim == '\t' ? is_blank : is_space);
 }
 
 struct import_table *import_parse_csv(const char *file, const char *data, size_t len) {
@@ -225,6 +242,11 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
         if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) data += 3, len -= 3;
         if (len >= 2 && (memcmp(data, "\xff\xfe", 2) == 0 || memcmp(data, "\xfe\xff", 2) == 0)) {
                 import_problem(t, 1, "header", "the file is UTF-16: save it as UTF-8 CSV");
+                return t;
+        }
+        if ((len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0) || (len >= 4 && memcmp(data, "\xd0\xcf\x11\xe0", 4) == 0)) {
+                import_problem(t, 1, "header", "this is a spreadsheet workbook (.xlsx, .xls or .ods), not CSV: save it as "
+                               "\"CSV UTF-8 (comma delimited)\"");
                 return t;
         }
         if (len > IMPORT_MAX_BYTES) {
@@ -236,10 +258,11 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
                 return t;
         }
         struct csv_parser p;
-        parser_init(&p);
+        /* a "sep=;" line counts as line 1: the header is then line 2 */
+        size_t off = import_csv_dialect(data, len, &t->delim);
+        int64_t line = off ? 1 : 0;
+        parser_init(&p, t->delim);
         struct csv_state s = {.t = t};
-        size_t off = 0;
-        int64_t line = 0;
         while (off < len) {
                 const char *nl = memchr(data + off, '\n', len - off);
                 size_t chunk = nl ? (size_t) (nl - (data + off)) + 1 : len - off;
@@ -271,7 +294,7 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
                         /* start again on the next line */
                         drop_record(&s);
                         csv_free(&p);
-                        parser_init(&p);
+                        parser_init(&p, t->delim);
                         if (!s.header_done) break;
                 } else if (s.cr_ends > (chunk >= 2 && c[chunk - 2] == '\r' && c[chunk - 1] == '\n')) {
                         import_problem(t, line, "row", "a bare carriage return (CR) ends a record inside the line: save the file with LF or CRLF line ends");
@@ -570,12 +593,13 @@ static int build_asset(struct import_table *t, struct import_record *rec) {
         _cleanup_json_ json_t *a = json_object();
         for (size_t i = 0; i < ELEMENTSOF(plain); i++) set_if(a, plain[i], field(t, rec, plain[i], NULL));
         ssize_t col;
-        char nb[32], audited[21];
-        /* Snipe-IT's "Last Audit" is a time: the register keeps the day */
-        if (json_str(a, "last_audited") && import_timestamp(json_str(a, "last_audited"), audited) == 0) {
-                audited[10] = 0;
-                json_object_set_new(a, "last_audited", json_string(audited));
-        }
+        char nb[32], ts[21];
+        /* Snipe-IT writes some dates as times ("Last Audit"): the register keeps the day */
+        for (const char *const *k = (const char *const[]) {"purchased", "warranty_until", "last_audited", NULL}; *k; k++)
+                if (json_str(a, *k) && import_timestamp(json_str(a, *k), ts) == 0) {
+                        ts[10] = 0;
+                        json_object_set_new(a, *k, json_string(ts));
+                }
         const char *st = field(t, rec, "status", &col);
         if (*st) {
                 const char *s;
@@ -584,7 +608,6 @@ static int build_asset(struct import_table *t, struct import_record *rec) {
         }
         for (const char *const *k = (const char *const[]) {"created_at", "updated_at", NULL}; *k; k++) {
                 const char *v = field(t, rec, *k, &col);
-                char ts[21];
                 if (!*v) continue;
                 if (import_timestamp(v, ts) < 0)
                         return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", v);

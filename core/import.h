@@ -80,6 +80,7 @@ struct import_table {
         size_t n_prob, cap_prob;
         struct import_problem *probs;
         json_t *status_map;           /* --status-map: folded label -> state, or NULL */
+        char delim;                   /* CSV: the column separator read (',', ';' or tab) */
 };
 
 /* Parse CSV bytes (UTF-8, optional BOM, LF or CRLF line ends, RFC 4180
@@ -164,6 +165,11 @@ int import_record_extras(struct import_table *t, struct import_record *rec, enum
 int import_media_parse(const char *text, json_t **ret);
 /* A badges field: badge numbers separated by spaces, or a JSON array. */
 int import_badges_parse(const char *text, json_t **ret);
+/* How a CSV file separates columns: Excel's "sep=X" first line, else what
+ * the header line uses outside quotes (commas; else semicolons, as Excel
+ * saves "CSV" where the decimal point is a comma; else tabs). *ret_delim
+ * gets it; returns the length of a "sep=" line to skip, else 0. */
+size_t import_csv_dialect(const char *data, size_t len, char *ret_delim);
 /* A time as we write it (YYYY-MM-DDTHH:MM:SSZ) or as Snipe-IT does
  * (YYYY-MM-DD HH:MM:SS, taken as UTC), normalised to ours. 0 or -EINVAL. */
 int import_timestamp(const char *s, char ret[static 21]);
