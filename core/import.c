@@ -890,10 +890,11 @@ static bool write_record(struct db *db, struct import_table *t, struct import_re
         return true;
 }
 
-/* One pass: each row is built, checked and (while the file has no problem
- * yet) written at once, so memory holds the parsed text and not a JSON
- * record per row. After the first problem the rest is still checked, to
- * list every bad row, and the transaction is rolled back. */
+/* One pass: each row is built, checked and written at once, so memory
+ * holds the parsed text and not a JSON record per row. After the first
+ * problem the rest is still checked and its good rows written (so the
+ * hook's checks run on them), to list every bad row; then the transaction
+ * is rolled back. */
 int import_run(struct db *db, struct import_table *t, enum import_kind kind, const struct import_hook *hook,
                unsigned flags, size_t *ret_added) {
         _cleanup_free_ char *prefix = NULL;
@@ -923,7 +924,10 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
         size_t added = 0;
         for (size_t i = 0; i < t->n_rec; i++) {
                 struct import_record *rec = &t->recs[i];
-                if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials) && t->n_prob == 0 &&
+                /* good rows are written even after a problem (all is rolled
+                 * back then): the hook's checks, which need the rows before,
+                 * then report every bad row too */
+                if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials) &&
                     write_record(db, t, rec, kind, hook, prefix, &next))
                         added++;
                 if (rec->rec) {
