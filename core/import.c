@@ -613,6 +613,13 @@ static int build_asset(struct import_table *t, struct import_record *rec) {
                         return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", v);
                 json_object_set_new(a, *k, json_string(ts));
         }
+        /* Excel writes semicolons where the decimal point is a comma: "1.049,99" */
+        const char *cost = json_str(a, "cost");
+        if (!t->json && t->delim == ';' && cost && strchr(cost, ',')) {
+                _cleanup_free_ char *c = xstrdup(cost);
+                for (char *q = c; *q; q++) *q = *q == ',' ? '.' : *q == '.' ? ',' : *q;
+                json_object_set_new(a, "cost", json_string(c));
+        }
         int r = asset_normalise(a);
         if (r < 0) {
                 norm_problem(t, rec, r);

@@ -110,7 +110,7 @@ static void test_mapping_problems(void **state) {
                 "A,B,C,,,24\n"
                 "A,B,,,,\n");
         assert_int_equal(import_map(t, IMPORT_ASSETS, NULL), -EINVAL);
-        assert_prob(t, 0, "2: Purchase Cost: '12.345' is not an amount in pounds");
+        assert_prob(t, 0, "2: Purchase Cost: '12.345' is not an amount in pounds (1049.99 or 1,049.99)");
         assert_prob(t, 1, "3: purchased: '2024-02-30' is not a date (use YYYY-MM-DD)");
         assert_prob(t, 2, "4: warranty: 24 months from when? the row has no purchase date");
         assert_prob(t, 3, "5: model: required");
