@@ -186,7 +186,7 @@ static int medium_text(json_t *m, const char *key, size_t max, bool required, si
         }
         if (!json_is_string(v)) return err_set(EINVAL, "media: medium %zu: %s must be text", i, key);
         _cleanup_free_ char *s = strstrip(xstrdup(json_string_value(v)));
-        if (!*s || strlen(s) > max || !utf8_valid(s, strlen(s)) || strlen(s) != json_string_length(v))
+        if (!*s || strlen(s) > max || !utf8_valid(s, strlen(s)) || strlen(json_string_value(v)) != json_string_length(v))
                 return err_set(EINVAL, "media: medium %zu: %s '%s' is not 1 to %zu bytes of text", i, key, json_string_value(v), max);
         json_object_set_new(m, key, json_string(s));
         return 0;
