@@ -11,9 +11,18 @@
 
 #include <csv.h>
 #include <ctype.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 /* ---------------------------------------------------------------- tables */
+
+struct import_block {
+        struct import_block *next;
+        size_t used, cap;             /* bytes of data */
+        max_align_t data[];
+};
 
 void import_table_free(struct import_table *t) {
         if (!t) return;
@@ -21,8 +30,12 @@ void import_table_free(struct import_table *t) {
         free(t->cols);
         for (size_t i = 0; i < t->n_rec; i++) {
                 struct import_record *r = &t->recs[i];
-                free(r->fields); /* packed: one allocation */
                 if (r->rec) json_decref(r->rec);
+        }
+        while (t->blocks) {
+                struct import_block *b = t->blocks;
+                t->blocks = b->next;
+                free(b);
         }
         free(t->recs);
         for (size_t i = 0; i < t->n_prob; i++) {
@@ -108,9 +121,19 @@ struct csv_state {
         bool header_done;
 };
 
-/* One allocation holding n pointers followed by the strings they point to. */
-static char **pack_fields(const char *data, size_t len, const size_t *offs, size_t n) {
-        char **f = xmalloc(n * sizeof *f + len + 1);
+/* n pointers followed by the strings they point to, in the table's blocks
+ * (freed with the table). */
+static char **pack_fields(struct import_table *t, const char *data, size_t len, const size_t *offs, size_t n) {
+        size_t need = (n * sizeof(char *) + len + 1 + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+        struct import_block *b = t->blocks;
+        if (!b || b->cap - b->used < need) {
+                size_t cap = need > (1u << 20) ? need : (1u << 20);
+                b = xmalloc(sizeof *b + cap);
+                *b = (struct import_block) {.next = t->blocks, .cap = cap};
+                t->blocks = b;
+        }
+        char **f = (char **) ((char *) b->data + b->used);
+        b->used += need;
         char *d = (char *) (f + n);
         memcpy(d, data, len);
         d[len] = 0;
@@ -205,7 +228,7 @@ static void finish_record(struct csv_state *s) {
                 }
                 struct import_record *r = add_record(t, line);
                 r->n = s->n;
-                r->fields = pack_fields(s->data.buf ? s->data.buf : "", s->data.len, s->offs, stored);
+                r->fields = pack_fields(t, s->data.buf ? s->data.buf : "", s->data.len, s->offs, stored);
                 if (s->bad_reason) {
                         import_problem(t, line, s->bad_col, "%s", s->bad_reason);
                         r->bad = true;
@@ -415,7 +438,7 @@ struct import_table *import_parse_json(const char *file, const char *data, size_
                                 r->bad = true;
                         }
                 }
-                r->fields = pack_fields(sb.buf ? sb.buf : "", sb.len, offs, t->n_cols);
+                r->fields = pack_fields(t, sb.buf ? sb.buf : "", sb.len, offs, t->n_cols);
                 sb_free(&sb);
                 if (!json_is_object(o)) {
                         import_problem(t, r->line, "record", "not an object");
@@ -426,10 +449,41 @@ struct import_table *import_parse_json(const char *file, const char *data, size_
         return t;
 }
 
+/* Read a whole file into one buffer sized from fstat (read_file() grows
+ * its buffer as it goes: for a 16 MB file that is twice the copying and the
+ * memory). Same messages as read_file(). */
+static int slurp(const char *file, char **ret, size_t *ret_len) {
+        _cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return err_set(errno, "cannot open '%s': %s", file, strerror(errno));
+        struct stat st;
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) return read_file(file, IMPORT_MAX_BYTES, ret, ret_len);
+        size_t cap = (size_t) st.st_size < IMPORT_MAX_BYTES ? (size_t) st.st_size + 1 : IMPORT_MAX_BYTES + 1;
+        _cleanup_free_ char *buf = xmalloc(cap + 1);
+        size_t len = 0;
+        for (;;) {
+                if (len == cap) {
+                        if (cap > IMPORT_MAX_BYTES)
+                                return err_set(EFBIG, "cannot read '%s': larger than %u bytes", file, IMPORT_MAX_BYTES);
+                        cap = 2 * cap < IMPORT_MAX_BYTES + 1 ? 2 * cap : IMPORT_MAX_BYTES + 1;
+                        buf = xrealloc(buf, cap + 1);
+                }
+                ssize_t n = read(fd, buf + len, cap - len);
+                if (n < 0 && errno == EINTR) continue;
+                if (n < 0) return err_set(errno, "cannot read '%s': %s", file, strerror(errno));
+                if (n == 0) break;
+                len += (size_t) n;
+        }
+        if (len > IMPORT_MAX_BYTES) return err_set(EFBIG, "cannot read '%s': larger than %u bytes", file, IMPORT_MAX_BYTES);
+        buf[len] = 0;
+        *ret_len = len;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
 int import_read(const char *file, struct import_table **ret) {
         _cleanup_free_ char *data = NULL;
         size_t len;
-        int r = read_file(file, IMPORT_MAX_BYTES, &data, &len);
+        int r = slurp(file, &data, &len);
         if (r < 0) return r;
         size_t k = 0;
         if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) k = 3;
@@ -737,61 +791,87 @@ int import_map(struct import_table *t, enum import_kind kind, const struct impor
 
 /* --------------------------------------------------- duplicates, writing */
 
-/* A small open-addressing set of strings (ASCII case-folded) to line
- * numbers; each slot keeps the key's hash so that probing compares strings
- * only when the hashes agree. */
+/* An open-addressing set of keys (ASCII case-folded) to the line that
+ * first gave them. A key is one string or two joined by a tab (make and
+ * serial); the keys' text is kept in one buffer (slots hold offsets), so an
+ * import of 100,000 rows does not allocate 200,000 keys. Each slot keeps the
+ * key's hash: probing compares text only when the hashes agree. A slot is
+ * free while its line is 0 (lines start at 1). */
 struct seen {
         size_t cap, n;
-        char **keys;
         uint64_t *hashes;
         int64_t *lines;
+        size_t *offs;            /* where the key starts in text */
+        struct strbuf text;      /* the keys, NUL-terminated */
 };
 
-static uint64_t fold_hash(const char *s) {
-        uint64_t h = 1469598103934665603ull;
-        for (; *s; s++) h = (h ^ (uint64_t) (unsigned char) tolower((unsigned char) *s)) * 1099511628211ull;
+static uint64_t fold_add(uint64_t h, const char *s) {
+        for (; *s; s++) {
+                unsigned char c = (unsigned char) *s;
+                if (c >= 'A' && c <= 'Z') c = (unsigned char) (c + 32);
+                h = (h ^ c) * 1099511628211ull;
+        }
+        return h;
+}
+
+static uint64_t fold_hash(const char *k1, const char *k2) {
+        uint64_t h = fold_add(1469598103934665603ull, k1);
+        if (k2) h = fold_add((h ^ '\t') * 1099511628211ull, k2);
         return h ^ (h >> 29);
 }
 
-/* Insert key; returns the earlier line if it was there, else 0. */
-static int64_t seen_add(struct seen *s, const char *key, int64_t line) {
+/* Is the stored key `stored` equal to k1 (TAB k2), ignoring ASCII case? */
+static bool key_is(const char *stored, const char *k1, const char *k2) {
+        if (!k2) return strcasecmp(stored, k1) == 0;
+        size_t l1 = strlen(k1);
+        return strncasecmp(stored, k1, l1) == 0 && stored[l1] == '\t' && strcasecmp(stored + l1 + 1, k2) == 0;
+}
+
+/* Insert the key k1 (TAB k2 when k2 is not NULL); returns the earlier line
+ * if it was there, else 0. */
+static int64_t seen_add(struct seen *s, const char *k1, const char *k2, int64_t line) {
         if (2 * (s->n + 1) > s->cap) {
-                struct seen big = {.cap = s->cap ? 2 * s->cap : 1024};
-                big.keys = xcalloc(big.cap, sizeof *big.keys);
+                struct seen big = {.cap = s->cap ? 2 * s->cap : 1024, .n = s->n, .text = s->text};
                 big.hashes = xcalloc(big.cap, sizeof *big.hashes);
                 big.lines = xcalloc(big.cap, sizeof *big.lines);
+                big.offs = xcalloc(big.cap, sizeof *big.offs);
                 for (size_t i = 0; i < s->cap; i++)
-                        if (s->keys[i]) {
+                        if (s->lines[i]) {
                                 size_t j = s->hashes[i] & (big.cap - 1);
-                                while (big.keys[j]) j = (j + 1) & (big.cap - 1);
-                                big.keys[j] = s->keys[i];
+                                while (big.lines[j]) j = (j + 1) & (big.cap - 1);
                                 big.hashes[j] = s->hashes[i];
                                 big.lines[j] = s->lines[i];
+                                big.offs[j] = s->offs[i];
                         }
-                big.n = s->n;
-                free(s->keys);
                 free(s->hashes);
                 free(s->lines);
+                free(s->offs);
                 *s = big;
         }
-        uint64_t h = fold_hash(key);
+        uint64_t h = fold_hash(k1, k2);
         size_t j = h & (s->cap - 1);
-        while (s->keys[j]) {
-                if (s->hashes[j] == h && strcasecmp(s->keys[j], key) == 0) return s->lines[j];
+        while (s->lines[j]) {
+                if (s->hashes[j] == h && key_is(s->text.buf + s->offs[j], k1, k2)) return s->lines[j];
                 j = (j + 1) & (s->cap - 1);
         }
-        s->keys[j] = xstrdup(key);
         s->hashes[j] = h;
         s->lines[j] = line;
+        s->offs[j] = s->text.len;
+        sb_puts(&s->text, k1);
+        if (k2) {
+                sb_add(&s->text, "\t", 1);
+                sb_puts(&s->text, k2);
+        }
+        sb_add(&s->text, "", 1);
         s->n++;
         return 0;
 }
 
 static void seen_free(struct seen *s) {
-        for (size_t i = 0; i < s->cap; i++) free(s->keys[i]);
-        free(s->keys);
         free(s->hashes);
         free(s->lines);
+        free(s->offs);
+        sb_free(&s->text);
         *s = (struct seen) {0};
 }
 
@@ -810,7 +890,7 @@ static bool check_duplicate(struct db *db, struct import_table *t, struct import
                 const char *ref = json_str(rec->rec, "ref");
                 field(t, rec, "ref", &col);
                 const char *cn = col_name(t, (size_t) col, nb);
-                int64_t prev = seen_add(tags, ref, rec->line);
+                int64_t prev = seen_add(tags, ref, NULL, rec->line);
                 if (prev)
                         import_problem(t, rec->line, cn, "duplicate reference '%s' (also on %s %lld)", ref, line_word(t), (long long) prev);
                 else if (db && db_person_by_ref(db, ref, &dup) == 0)
@@ -823,7 +903,7 @@ static bool check_duplicate(struct db *db, struct import_table *t, struct import
         if (tag) {
                 field(t, rec, "tag", &col);
                 const char *cn = col_name(t, (size_t) col, nb);
-                int64_t prev = seen_add(tags, tag, rec->line);
+                int64_t prev = seen_add(tags, tag, NULL, rec->line);
                 if (prev) {
                         import_problem(t, rec->line, cn, "duplicate tag '%s' (also on %s %lld)", tag, line_word(t), (long long) prev);
                         return false;
@@ -834,10 +914,9 @@ static bool check_duplicate(struct db *db, struct import_table *t, struct import
                 }
         }
         const char *make = json_str(rec->rec, "make"), *serial = json_str(rec->rec, "serial");
-        _cleanup_free_ char *k = xasprintf("%s\t%s", make, serial);
         field(t, rec, "serial", &col);
         const char *cn = col_name(t, (size_t) col, nb);
-        int64_t prev = seen_add(serials, k, rec->line);
+        int64_t prev = seen_add(serials, make, serial, rec->line);
         if (prev)
                 import_problem(t, rec->line, cn, "duplicate serial '%s' (%s) (also on %s %lld)", serial, make, line_word(t), (long long) prev);
         else if (db && db_asset_by_make_serial(db, make, serial, &dup) == 0)
@@ -875,8 +954,7 @@ static bool write_record(struct db *db, struct import_table *t, struct import_re
                         json_object_set_new(rec->rec, "tag", json_string(tag));
                 }
                 subject = json_str(rec->rec, "tag");
-                r = db_asset_insert(db, rec->rec, &id);
-                if (r >= 0) r = db_audit_row(db, "assets", id);
+                r = db_asset_insert_audited(db, rec->rec, &id);
         } else {
                 subject = json_str(rec->rec, "ref");
                 r = db_person_insert(db, rec->rec, &id);

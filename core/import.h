@@ -69,6 +69,9 @@ struct import_column {
         bool claimed;       /* used by a hook */
 };
 
+/* A block of the table's field storage (see import_table.blocks). */
+struct import_block;
+
 struct import_table {
         char *file;                   /* name for messages */
         bool json;                    /* parsed from JSON (lines are record numbers) */
@@ -81,6 +84,8 @@ struct import_table {
         struct import_problem *probs;
         json_t *status_map;           /* --status-map: folded label -> state, or NULL */
         char delim;                   /* CSV: the column separator read (',', ';' or tab) */
+        struct import_block *blocks;  /* where the records' fields live: a few big
+                                         blocks, not one allocation per record */
 };
 
 /* Parse CSV bytes (UTF-8, optional BOM, LF or CRLF line ends, RFC 4180

@@ -10,6 +10,15 @@ struct cached_stmt {
         sqlite3_stmt *st;
 };
 
+/* Rows of one table that the open audit event wrote at consecutive rowids
+ * and that are not yet in audit_rows (see schema-audit-runs.c). */
+struct audit_run {
+        const struct covered_table *t;
+        int64_t first;                /* rowid of the first row */
+        size_t n;                     /* rows: first .. first + n - 1 */
+        struct strbuf hex;            /* their hashes, 64 hex digits each */
+};
+
 struct db {
         sqlite3 *h;
         char *path;
@@ -22,6 +31,8 @@ struct db {
         char *ev_action, *ev_subject, *ev_details;
         EVP_MD_CTX *ev_rows;          /* digest over the rows of the event */
         int64_t ev_id;
+        struct audit_run *runs;       /* pending runs, at most one per table */
+        size_t n_runs, cap_runs;
         /* row hashing, reused for every row: an import hashes 100,000 */
         EVP_MD *sha256;               /* fetched once */
         EVP_MD_CTX *row_ctx;
@@ -53,3 +64,4 @@ extern const struct covered_table db_cover_disposal[];
 extern const char db_schema_loans[];
 extern const char db_schema_wipe[];
 extern const char db_schema_disposal[];
+extern const char db_schema_audit_runs[];
