@@ -14,9 +14,13 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 /* ---------------------------------------------------------------- tables */
+
+static void *big_alloc(size_t n);
+static void big_free(void *p, size_t n);
 
 struct import_block {
         struct import_block *next;
@@ -35,7 +39,7 @@ void import_table_free(struct import_table *t) {
         while (t->blocks) {
                 struct import_block *b = t->blocks;
                 t->blocks = b->next;
-                free(b);
+                big_free(b, sizeof *b + b->cap);
         }
         free(t->recs);
         for (size_t i = 0; i < t->n_prob; i++) {
@@ -127,8 +131,8 @@ static char **pack_fields(struct import_table *t, const char *data, size_t len, 
         size_t need = (n * sizeof(char *) + len + 1 + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
         struct import_block *b = t->blocks;
         if (!b || b->cap - b->used < need) {
-                size_t cap = need > (1u << 20) ? need : (1u << 20);
-                b = xmalloc(sizeof *b + cap);
+                size_t cap = need > (4u << 20) ? need : (4u << 20);
+                b = big_alloc(sizeof *b + cap);
                 *b = (struct import_block) {.next = t->blocks, .cap = cap};
                 t->blocks = b;
         }
@@ -449,42 +453,66 @@ struct import_table *import_parse_json(const char *file, const char *data, size_
         return t;
 }
 
-/* Read a whole file into one buffer sized from fstat (read_file() grows
- * its buffer as it goes: for a 16 MB file that is twice the copying and the
- * memory). Same messages as read_file(). */
-static int slurp(const char *file, char **ret, size_t *ret_len) {
+/* Big buffers (the file, the records' fields) are mapped with every page in
+ * place (MAP_POPULATE): one system call instead of a page fault per 4 KiB,
+ * which on a virtual machine costs more than filling the page. Aborts when
+ * out of memory, like xmalloc(). Freed with big_free(p, n). */
+static void *big_alloc(size_t n) {
+        void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+        if (p == MAP_FAILED) abort();
+        return p;
+}
+
+static void big_free(void *p, size_t n) {
+        if (p) munmap(p, n);
+}
+
+/* Read a regular file whole into a big_alloc() buffer of *ret_cap bytes
+ * sized from fstat (read_file() grows its buffer as it goes: twice the
+ * copying and the memory). 0 and *ret NULL when the file is not a regular
+ * file or grew while being read: the caller falls back to read_file().
+ * Same messages as read_file(). */
+static int slurp(const char *file, char **ret, size_t *ret_len, size_t *ret_cap) {
         _cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC);
         if (fd < 0) return err_set(errno, "cannot open '%s': %s", file, strerror(errno));
         struct stat st;
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) return read_file(file, IMPORT_MAX_BYTES, ret, ret_len);
-        size_t cap = (size_t) st.st_size < IMPORT_MAX_BYTES ? (size_t) st.st_size + 1 : IMPORT_MAX_BYTES + 1;
-        _cleanup_free_ char *buf = xmalloc(cap + 1);
-        size_t len = 0;
+        *ret = NULL;
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) return 0;
+        if ((uint64_t) st.st_size > IMPORT_MAX_BYTES)
+                return err_set(EFBIG, "cannot read '%s': larger than %u bytes", file, IMPORT_MAX_BYTES);
+        size_t cap = (size_t) st.st_size + 1, len = 0;
+        char *buf = big_alloc(cap);
         for (;;) {
-                if (len == cap) {
-                        if (cap > IMPORT_MAX_BYTES)
-                                return err_set(EFBIG, "cannot read '%s': larger than %u bytes", file, IMPORT_MAX_BYTES);
-                        cap = 2 * cap < IMPORT_MAX_BYTES + 1 ? 2 * cap : IMPORT_MAX_BYTES + 1;
-                        buf = xrealloc(buf, cap + 1);
-                }
                 ssize_t n = read(fd, buf + len, cap - len);
                 if (n < 0 && errno == EINTR) continue;
-                if (n < 0) return err_set(errno, "cannot read '%s': %s", file, strerror(errno));
+                if (n < 0) {
+                        int e = errno;
+                        big_free(buf, cap);
+                        return err_set(e, "cannot read '%s': %s", file, strerror(e));
+                }
                 if (n == 0) break;
                 len += (size_t) n;
+                if (len == cap) { /* it grew */
+                        big_free(buf, cap);
+                        return 0;
+                }
         }
-        if (len > IMPORT_MAX_BYTES) return err_set(EFBIG, "cannot read '%s': larger than %u bytes", file, IMPORT_MAX_BYTES);
         buf[len] = 0;
+        *ret = buf;
         *ret_len = len;
-        *ret = TAKE_PTR(buf);
+        *ret_cap = cap;
         return 0;
 }
 
 int import_read(const char *file, struct import_table **ret) {
-        _cleanup_free_ char *data = NULL;
-        size_t len;
-        int r = slurp(file, &data, &len);
+        char *data = NULL;
+        size_t len = 0, cap = 0;
+        int r = slurp(file, &data, &len, &cap);
         if (r < 0) return r;
+        if (!data) {
+                r = read_file(file, IMPORT_MAX_BYTES, &data, &len);
+                if (r < 0) return r;
+        }
         size_t k = 0;
         if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) k = 3;
         while (k < len && isspace((unsigned char) data[k])) k++;
@@ -492,6 +520,10 @@ int import_read(const char *file, struct import_table **ret) {
                 *ret = import_parse_json(file, data, len);
         else
                 *ret = import_parse_csv(file, data, len);
+        if (cap)
+                big_free(data, cap);
+        else
+                free(data);
         return 0;
 }
 
@@ -635,8 +667,12 @@ static void hook_problem(struct import_table *t, struct import_record *rec, int 
                 norm_problem(t, rec, r);
 }
 
+/* Set key to v unless v is empty. Keys are our own ASCII names and every
+ * field was checked to be UTF-8 when it was read (a record that is not is
+ * bad and never built), so jansson's checks of both are skipped: an import
+ * sets 1.7 million of them. */
 static void set_if(json_t *o, const char *key, const char *v) {
-        if (v && *v) json_object_set_new(o, key, json_string(v));
+        if (v && *v) json_object_set_new_nocheck(o, key, json_stringn_nocheck(v, strlen(v)));
 }
 
 /* Build the normalised asset record of one row; 0 or -EINVAL (problem recorded). */
@@ -797,13 +833,25 @@ int import_map(struct import_table *t, enum import_kind kind, const struct impor
  * import of 100,000 rows does not allocate 200,000 keys. Each slot keeps the
  * key's hash: probing compares text only when the hashes agree. A slot is
  * free while its line is 0 (lines start at 1). */
+struct seen_slot {
+        uint64_t hash;
+        int64_t line;            /* 0: free */
+        size_t off;              /* where the key starts in text */
+};
+
 struct seen {
         size_t cap, n;
-        uint64_t *hashes;
-        int64_t *lines;
-        size_t *offs;            /* where the key starts in text */
+        struct seen_slot *slots; /* one cache line per probe, not three */
         struct strbuf text;      /* the keys, NUL-terminated */
 };
+
+/* Size s for n keys at most half full, so that it never grows (an import
+ * knows how many records it has). */
+static void seen_init(struct seen *s, size_t n) {
+        size_t cap = 1024;
+        while (cap < 2 * n) cap *= 2;
+        *s = (struct seen) {.cap = cap, .slots = big_alloc(cap * sizeof *s->slots)}; /* zero-filled */
+}
 
 static uint64_t fold_add(uint64_t h, const char *s) {
         for (; *s; s++) {
@@ -832,31 +880,21 @@ static bool key_is(const char *stored, const char *k1, const char *k2) {
 static int64_t seen_add(struct seen *s, const char *k1, const char *k2, int64_t line) {
         if (2 * (s->n + 1) > s->cap) {
                 struct seen big = {.cap = s->cap ? 2 * s->cap : 1024, .n = s->n, .text = s->text};
-                big.hashes = xcalloc(big.cap, sizeof *big.hashes);
-                big.lines = xcalloc(big.cap, sizeof *big.lines);
-                big.offs = xcalloc(big.cap, sizeof *big.offs);
+                big.slots = big_alloc(big.cap * sizeof *big.slots);
                 for (size_t i = 0; i < s->cap; i++)
-                        if (s->lines[i]) {
-                                size_t j = s->hashes[i] & (big.cap - 1);
-                                while (big.lines[j]) j = (j + 1) & (big.cap - 1);
-                                big.hashes[j] = s->hashes[i];
-                                big.lines[j] = s->lines[i];
-                                big.offs[j] = s->offs[i];
+                        if (s->slots[i].line) {
+                                size_t j = s->slots[i].hash & (big.cap - 1);
+                                while (big.slots[j].line) j = (j + 1) & (big.cap - 1);
+                                big.slots[j] = s->slots[i];
                         }
-                free(s->hashes);
-                free(s->lines);
-                free(s->offs);
+                big_free(s->slots, s->cap * sizeof *s->slots);
                 *s = big;
         }
         uint64_t h = fold_hash(k1, k2);
         size_t j = h & (s->cap - 1);
-        while (s->lines[j]) {
-                if (s->hashes[j] == h && key_is(s->text.buf + s->offs[j], k1, k2)) return s->lines[j];
-                j = (j + 1) & (s->cap - 1);
-        }
-        s->hashes[j] = h;
-        s->lines[j] = line;
-        s->offs[j] = s->text.len;
+        for (; s->slots[j].line; j = (j + 1) & (s->cap - 1))
+                if (s->slots[j].hash == h && key_is(s->text.buf + s->slots[j].off, k1, k2)) return s->slots[j].line;
+        s->slots[j] = (struct seen_slot) {h, line, s->text.len};
         sb_puts(&s->text, k1);
         if (k2) {
                 sb_add(&s->text, "\t", 1);
@@ -868,9 +906,7 @@ static int64_t seen_add(struct seen *s, const char *k1, const char *k2, int64_t 
 }
 
 static void seen_free(struct seen *s) {
-        free(s->hashes);
-        free(s->lines);
-        free(s->offs);
+        big_free(s->slots, s->cap * sizeof *s->slots);
         sb_free(&s->text);
         *s = (struct seen) {0};
 }
@@ -940,10 +976,38 @@ static int64_t file_max_tag(const struct import_table *t, const char *prefix) {
         return max;
 }
 
-/* Insert one good record with its audit row and run the hook; false
- * (problem recorded) on failure. */
+/* The rows an import has written and not yet added to its audit event:
+ * rowids first..last, consecutive (as they are unless the table reached the
+ * largest rowid). They are hashed in one scan (db_audit_rows()) when the run
+ * breaks and at the end, after any hook changed them: each row's entry is
+ * then its state as the import leaves it. */
+struct written {
+        const char *table;
+        int64_t first, last;
+        bool any;
+};
+
+static int written_flush(struct db *db, struct written *w) {
+        if (!w->any) return 0;
+        w->any = false;
+        return db_audit_rows(db, w->table, w->first, w->last);
+}
+
+static int written_add(struct db *db, struct written *w, int64_t id) {
+        if (w->any && id == w->last + 1) {
+                w->last = id;
+                return 0;
+        }
+        int r = written_flush(db, w);
+        w->first = w->last = id;
+        w->any = true;
+        return r;
+}
+
+/* Insert one good record (its audit entry: see struct written) and run the
+ * hook; false (problem recorded) on failure. */
 static bool write_record(struct db *db, struct import_table *t, struct import_record *rec, enum import_kind kind,
-                         const struct import_hook *hook, const char *prefix, int64_t *next) {
+                         const struct import_hook *hook, const char *prefix, int64_t *next, struct written *w) {
         int64_t id;
         int r;
         const char *subject;
@@ -954,12 +1018,12 @@ static bool write_record(struct db *db, struct import_table *t, struct import_re
                         json_object_set_new(rec->rec, "tag", json_string(tag));
                 }
                 subject = json_str(rec->rec, "tag");
-                r = db_asset_insert_audited(db, rec->rec, &id);
+                r = db_asset_insert(db, rec->rec, &id);
         } else {
                 subject = json_str(rec->rec, "ref");
                 r = db_person_insert(db, rec->rec, &id);
-                if (r >= 0) r = db_audit_row(db, "people", id);
         }
+        if (r >= 0) r = written_add(db, w, id);
         if (r < 0) {
                 import_problem(t, rec->line, "row", "%s", err_msg());
                 return false;
@@ -989,8 +1053,10 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                 import_sort_problems(t);
                 return -EINVAL;
         }
+        seen_init(&tags, t->n_rec);
+        seen_init(&serials, kind == IMPORT_ASSETS ? t->n_rec : 0);
         int r = db_begin(db);
-        if (r < 0) return r;
+        if (r < 0) goto fail;
         int64_t next = 0, existing = 0;
         r = kind == IMPORT_ASSETS ? db_asset_count(db, &existing) : db_person_count(db, &existing);
         if (r >= 0) r = db_tune_bulk(db);
@@ -1007,13 +1073,14 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
         r = db_audit_begin(db, kind == IMPORT_ASSETS ? "asset.import" : "person.import", base, details);
         if (r < 0) goto fail;
         size_t added = 0;
+        struct written w = {.table = kind == IMPORT_ASSETS ? "assets" : "people"};
         for (size_t i = 0; i < t->n_rec; i++) {
                 struct import_record *rec = &t->recs[i];
                 /* good rows are written even after a problem (all is rolled
                  * back then): the hook's checks, which need the rows before,
                  * then report every bad row too */
                 if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials) &&
-                    write_record(db, t, rec, kind, hook, prefix, &next))
+                    write_record(db, t, rec, kind, hook, prefix, &next, &w))
                         added++;
                 if (rec->rec) {
                         json_decref(rec->rec);
@@ -1026,7 +1093,8 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                 r = -EINVAL;
                 goto fail;
         }
-        r = db_audit_end(db);
+        r = written_flush(db, &w);
+        if (r >= 0) r = db_audit_end(db);
         if (r < 0) goto fail;
         if (flags & IMPORT_DRY_RUN)
                 db_rollback(db);

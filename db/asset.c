@@ -11,16 +11,17 @@ static const char *const person_bools[] = {"authoriser", NULL};
 #define ASSET_COLS "id, tag, serial, make, model, name, category, location, status, personal_data, encrypted, " \
                    "purchased, cost_pence, supplier, order_number, warranty_until, notes, last_audited, created_at, updated_at"
 
-#define ASSET_INSERT "INSERT INTO assets(tag, serial, make, model, name, category, location, personal_data, " \
-        "encrypted, purchased, cost_pence, supplier, order_number, warranty_until, notes, last_audited, " \
-        "status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, 0), " \
-        "coalesce(?9, 0), ?10, ?11, ?12, ?13, ?14, ?15, ?16, coalesce(?17, 'in_stock'), coalesce(?19, ?18), " \
-        "coalesce(?20, ?19, ?18))"
-
-static void asset_insert_bind(sqlite3_stmt *st, json_t *a) {
+int db_asset_insert(struct db *db, json_t *a, int64_t *ret_id) {
         static const char *const keys[] = {"tag", "serial", "make", "model", "name", "category", "location",
                                            "personal_data", "encrypted", "purchased", "cost_pence", "supplier",
                                            "order_number", "warranty_until", "notes", "last_audited"};
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "INSERT INTO assets(tag, serial, make, model, name, category, location, personal_data, "
+                               "encrypted, purchased, cost_pence, supplier, order_number, warranty_until, notes, last_audited, "
+                               "status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, 0), "
+                               "coalesce(?9, 0), ?10, ?11, ?12, ?13, ?14, ?15, ?16, coalesce(?17, 'in_stock'), coalesce(?19, ?18), "
+                               "coalesce(?20, ?19, ?18))", &st);
+        if (r < 0) return r;
         for (size_t i = 0; i < ELEMENTSOF(keys); i++) db_bind_json(st, (int) i + 1, a, keys[i]);
         db_bind_json(st, 17, a, "status");
         /* an import of our own export keeps the record's history */
@@ -29,34 +30,9 @@ static void asset_insert_bind(sqlite3_stmt *st, json_t *a) {
         char now[21];
         now_utc(now);
         db_bind_text(st, 18, now);
-}
-
-int db_asset_insert(struct db *db, json_t *a, int64_t *ret_id) {
-        sqlite3_stmt *st;
-        int r = db_prepare(db, ASSET_INSERT, &st);
-        if (r < 0) return r;
-        asset_insert_bind(st, a);
         r = db_step_done(db, st, "cannot add the asset");
         if (r < 0) return r;
         *ret_id = sqlite3_last_insert_rowid(db_handle(db));
-        return 0;
-}
-
-int db_asset_insert_audited(struct db *db, json_t *a, int64_t *ret_id) {
-        sqlite3_stmt *st;
-        int r = db_prepare(db, ASSET_INSERT " RETURNING *", &st);
-        if (r < 0) return r;
-        asset_insert_bind(st, a);
-        int rc = sqlite3_step(st);
-        if (rc != SQLITE_ROW) {
-                sqlite3_reset(st);
-                return db_error(db, rc, "cannot add the asset");
-        }
-        int64_t id = sqlite3_column_int64(st, 0);
-        r = db_audit_row_returned(db, "assets", id, st);
-        sqlite3_reset(st);
-        if (r < 0) return r;
-        *ret_id = id;
         return 0;
 }
 

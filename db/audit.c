@@ -219,13 +219,29 @@ int db_audit_row(struct db *db, const char *table, int64_t rowid) {
         return record_row(db, t, rowid, hash);
 }
 
-int db_audit_row_returned(struct db *db, const char *table, int64_t rowid, sqlite3_stmt *st) {
+int db_audit_rows(struct db *db, const char *table, int64_t first, int64_t last) {
         const struct covered_table *t = covered(table);
         if (!t) return err_set(EINVAL, "table '%s' is not covered by the audit log", table);
         if (!db->ev_open) return err_set(EINVAL, "audit row outside an event");
-        char hash[65];
-        row_hash(db, st, 0, hash);
-        return record_row(db, t, rowid, hash);
+        sqlite3_stmt *st;
+        int r = db_prepare(db, t->select_range, &st);
+        if (r < 0) return r;
+        db_bind_int(st, 1, first);
+        db_bind_int(st, 2, last);
+        int64_t next = first;
+        int rc;
+        while (r >= 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+                int64_t rowid = sqlite3_column_int64(st, 0);
+                char hash[65];
+                row_hash(db, st, 1, hash);
+                for (; next < rowid && r >= 0; next++) r = record_row(db, t, next, "deleted");
+                if (r >= 0) r = record_row(db, t, rowid, hash);
+                next = rowid + 1;
+        }
+        if (r >= 0 && rc != SQLITE_DONE) r = db_error(db, rc, "cannot read the changed rows");
+        sqlite3_reset(st);
+        for (; next <= last && r >= 0; next++) r = record_row(db, t, next, "deleted");
+        return r;
 }
 
 int db_audit_end(struct db *db) {

@@ -53,9 +53,11 @@ struct covered_table {
         const char *name;
         const char *select_one; /* SELECT * FROM t WHERE rowid = ?1 */
         const char *select_all; /* SELECT rowid, * FROM t ORDER BY rowid */
+        const char *select_range; /* ... WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid */
 };
 /* Each schema part lists its covered tables, ended by {NULL}. */
-#define COVER(t) {t, "SELECT * FROM " t " WHERE rowid = ?1", "SELECT rowid, * FROM " t " ORDER BY rowid"}
+#define COVER(t) {t, "SELECT * FROM " t " WHERE rowid = ?1", "SELECT rowid, * FROM " t " ORDER BY rowid", \
+                  "SELECT rowid, * FROM " t " WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid"}
 extern const struct covered_table db_cover_foundation[];
 extern const struct covered_table db_cover_loans[];
 extern const struct covered_table db_cover_wipe[];

@@ -10,9 +10,6 @@
  * given, as an import of an export does, else stamps the current time). */
 int db_asset_insert(struct db *db, json_t *a, int64_t *ret_id);
 int db_asset_update(struct db *db, int64_t id, json_t *a);
-/* Insert and add the new row to the open audit event (db_audit_begin()),
- * hashed from what the insert stored. */
-int db_asset_insert_audited(struct db *db, json_t *a, int64_t *ret_id);
 /* One asset by tag (exact); -ENOENT if none. */
 int db_asset_by_tag(struct db *db, const char *tag, json_t **ret);
 /* Assets whose serial is `serial` (case-insensitive); an array. */
