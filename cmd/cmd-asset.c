@@ -246,18 +246,24 @@ const struct command asset_commands[] = {
          "  --size BYTES           capacity in bytes\n"
          "  --kind K               hdd, ssd, nvme or flash\n"
          "  --wwn W                the drive's world-wide name, if known\n"},
-        {"import", asset_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run]", "add assets from a CSV (ours or Snipe-IT's) or JSON file",
-         "  --dry-run            check everything and say what would be added; change nothing\n\n"
+        {"import", asset_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run] [--status-map 'LABEL=STATE']...",
+         "add assets from a CSV (ours or Snipe-IT's) or JSON file",
+         "  --dry-run            check everything and say what would be added; change nothing\n"
+         "  --status-map L=S     read status label L as state S (repeatable), e.g.\n"
+         "                       --status-map 'Broken - Not Fixable=disposed'\n\n"
          "  FILE is CSV with a header row: our own columns (as 'asset export' writes:\n"
-         "  tag, serial, make, model, name, category, location, status, personal_data,\n"
-         "  encrypted, purchased, cost (pounds) or cost_pence, supplier, order_number,\n"
-         "  warranty_until, notes, last_audited) or Snipe-IT's (Asset Tag, Name, Serial\n"
-         "  Number, Manufacturer, Model Name, Category, Location, Purchase Date, Purchase\n"
-         "  Cost, Supplier, Order Number, Warranty (months), Notes, Status); or the JSON\n"
-         "  that 'asset export --format json' writes. Other columns are listed as ignored.\n"
-         "  Any bad row rejects the whole file: every bad row is listed as\n"
-         "  FILE:LINE: column: reason and nothing is changed.\n"},
-        {"export", asset_export_cmd, CMD_DB, "[--format csv|json] [-o FILE]", "write every asset record as CSV or JSON (import reads it back)",
+         "  tag, serial, make, model, name, category, location, status, issued_to,\n"
+         "  issued_at, due, condition_out, override_reason, personal_data, encrypted,\n"
+         "  purchased, cost (pounds) or cost_pence, supplier, order_number,\n"
+         "  warranty_until, notes, last_audited, created_at, updated_at, media) or\n"
+         "  Snipe-IT's (Asset Tag, Name, Serial Number, Manufacturer, Model Name,\n"
+         "  Category, Location, Purchase Date, Purchase Cost, Supplier, Order Number,\n"
+         "  Warranty (months), Notes, Status, and the checkout columns); or the JSON\n"
+         "  that 'asset export --format json' writes. Semicolon-separated files (Excel)\n"
+         "  are read too. Other columns are listed as ignored. Import the people first:\n"
+         "  an issued asset names its holder. Any bad row rejects the whole file: every\n"
+         "  bad row is listed as FILE:LINE: column: reason and nothing is changed.\n"},
+        {"export", asset_export_cmd, CMD_DB, "[--format csv|json] [-o FILE]", "write every asset with its media and open loan as CSV or JSON (import reads it back)",
          "  --format F           csv (default) or json (also --csv, --json)\n"
          "  -o, --output FILE    write to FILE (mode 0600) instead of standard output\n"},
         {NULL},

@@ -249,7 +249,7 @@ int asset_normalise(json_t *a) {
         const char *c = json_str(a, "cost");
         if (c) {
                 int64_t p;
-                if (*c && parse_money_pence(c, &p) < 0) return err_set(EINVAL, "cost: '%s' is not an amount in pounds", c);
+                if (*c && parse_money_pence(c, &p) < 0) return err_set(EINVAL, "cost: '%s' is not an amount in pounds (1049.99 or 1,049.99)", c);
                 if (*c) json_object_set_new(a, "cost_pence", json_integer(p));
                 json_object_del(a, "cost");
         }

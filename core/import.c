@@ -48,6 +48,7 @@ void import_table_free(struct import_table *t) {
         }
         free(t->probs);
         free(t->file);
+        if (t->status_map) json_decref(t->status_map);
         free(t);
 }
 
@@ -197,6 +198,16 @@ static void drop_record(struct csv_state *s) {
         s->rec_line = 0;
 }
 
+/* True when every field of the record being read is empty or spaces. */
+static bool blank_record(const struct csv_state *s) {
+        size_t stored = s->n < IMPORT_MAX_COLUMNS ? s->n : IMPORT_MAX_COLUMNS;
+        for (size_t i = 0; i < stored; i++) {
+                const char *f = s->data.buf + s->offs[i];
+                if (f[strspn(f, " \t\r\n")]) return false;
+        }
+        return stored > 0;
+}
+
 /* Hand the record collected so far to the table. */
 static void finish_record(struct csv_state *s) {
         struct import_table *t = s->t;
@@ -214,6 +225,11 @@ static void finish_record(struct csv_state *s) {
                 else if (s->n > IMPORT_MAX_COLUMNS)
                         import_problem(t, line, "header", "%zu columns, more than the limit of %d", s->n, IMPORT_MAX_COLUMNS);
         } else {
+                if (!s->bad_reason && blank_record(s)) {
+                        /* a spreadsheet's empty row (",,,,"): no data, not a record */
+                        drop_record(s);
+                        return;
+                }
                 struct import_record *r = add_record(t, line);
                 r->n = s->n;
                 r->fields = pack_fields(t, s->data.buf ? s->data.buf : "", s->data.len, s->offs, stored);
@@ -240,10 +256,12 @@ static void on_record(int c, void *priv) {
 }
 
 static int is_space(unsigned char c) { return c == ' ' || c == '\t'; }
+static int is_blank(unsigned char c) { return c == ' '; }
 
-static void parser_init(struct csv_parser *p) {
+static void parser_init(struct csv_parser *p, char delim) {
         if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) abort();
-        csv_set_space_func(p, is_space);
+        csv_set_delim(p, (unsigned char) delim);
+        csv_set_space_func(p, delim == '\t' ? is_blank : is_space);
 }
 
 struct import_table *import_parse_csv(const char *file, const char *data, size_t len) {
@@ -251,6 +269,11 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
         if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) data += 3, len -= 3;
         if (len >= 2 && (memcmp(data, "\xff\xfe", 2) == 0 || memcmp(data, "\xfe\xff", 2) == 0)) {
                 import_problem(t, 1, "header", "the file is UTF-16: save it as UTF-8 CSV");
+                return t;
+        }
+        if ((len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0) || (len >= 4 && memcmp(data, "\xd0\xcf\x11\xe0", 4) == 0)) {
+                import_problem(t, 1, "header", "this is a spreadsheet workbook (.xlsx, .xls or .ods), not CSV: save it as "
+                               "\"CSV UTF-8 (comma delimited)\"");
                 return t;
         }
         if (len > IMPORT_MAX_BYTES) {
@@ -262,10 +285,11 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
                 return t;
         }
         struct csv_parser p;
-        parser_init(&p);
+        /* a "sep=;" line counts as line 1: the header is then line 2 */
+        size_t off = import_csv_dialect(data, len, &t->delim);
+        int64_t line = off ? 1 : 0;
+        parser_init(&p, t->delim);
         struct csv_state s = {.t = t};
-        size_t off = 0;
-        int64_t line = 0;
         while (off < len) {
                 const char *nl = memchr(data + off, '\n', len - off);
                 size_t chunk = nl ? (size_t) (nl - (data + off)) + 1 : len - off;
@@ -297,7 +321,7 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
                         /* start again on the next line */
                         drop_record(&s);
                         csv_free(&p);
-                        parser_init(&p);
+                        parser_init(&p, t->delim);
                         if (!s.header_done) break;
                 } else if (s.cr_ends > (chunk >= 2 && c[chunk - 2] == '\r' && c[chunk - 1] == '\n')) {
                         import_problem(t, line, "row", "a bare carriage return (CR) ends a record inside the line: save the file with LF or CRLF line ends");
@@ -342,6 +366,29 @@ static char *json_field_text(json_t *v, bool *ok) {
         return xstrdup("");
 }
 
+/* json_field_text(), and for the columns that hold lists (an asset's media,
+ * a person's badges): a list of words as the words separated by spaces,
+ * any other array as compact JSON text. */
+static char *json_list_text(json_t *v, bool *ok) {
+        if (!json_is_array(v)) return json_field_text(v, ok);
+        *ok = true;
+        size_t i;
+        json_t *x;
+        bool words = true;
+        json_array_foreach(v, i, x) words = words && json_is_string(x) && *json_string_value(x) &&
+                                            !strpbrk(json_string_value(x), " \t\n");
+        if (!words) {
+                char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                if (!s) abort();
+                return s;
+        }
+        struct strbuf sb = {0};
+        json_array_foreach(v, i, x) sb_printf(&sb, "%s%s", i ? " " : "", json_string_value(x));
+        return sb.buf ? sb_take(&sb) : xstrdup("");
+}
+
+static bool list_column(const char *key) { return streq(key, "media") || streq(key, "badges"); }
+
 struct import_table *import_parse_json(const char *file, const char *data, size_t len) {
         struct import_table *t = table_new(file);
         t->json = true;
@@ -383,7 +430,7 @@ struct import_table *import_parse_json(const char *file, const char *data, size_
                 for (size_t c = 0; c < t->n_cols; c++) {
                         bool ok = true;
                         json_t *jv = json_is_object(o) ? json_object_get(o, t->cols[c].header) : NULL;
-                        _cleanup_free_ char *v = json_field_text(jv, &ok);
+                        _cleanup_free_ char *v = list_column(t->cols[c].header) ? json_list_text(jv, &ok) : json_field_text(jv, &ok);
                         offs[c] = sb.len;
                         sb_puts(&sb, v);
                         sb_add(&sb, "", 1);
@@ -581,37 +628,6 @@ char *import_ignored(const struct import_table *t) {
         return sb_take(&sb);
 }
 
-/* Snipe-IT's stock status labels, and ours written as words. */
-static const char *status_from_text(const char *s) {
-        static const char *const map[][2] = {
-                {"in stock", ST_IN_STOCK}, {"ready to deploy", ST_IN_STOCK}, {"deployable", ST_IN_STOCK},
-                {"pending", ST_IN_STOCK}, {"deployed", ST_IN_STOCK}, /* a loan, if any, is made by the checkout hook */
-                {"issued", ST_ISSUED}, {"in repair", ST_IN_REPAIR}, {"out for repair", ST_IN_REPAIR},
-                {"lost", ST_LOST}, {"stolen", ST_STOLEN}, {"lost/stolen", ST_LOST}, {"found", ST_FOUND},
-                {"disposal requested", ST_DISPOSAL_REQUESTED}, {"authorised", ST_AUTHORISED},
-                {"sanitised", ST_SANITISED}, {"destroy required", ST_DESTROY_REQUIRED}, {"destroyed", ST_DESTROYED},
-                {"consigned", ST_CONSIGNED}, {"disposed", ST_DISPOSED},
-        };
-        char w[64];
-        size_t n = 0;
-        for (const char *p = s; *p && n + 1 < sizeof w; p++)
-                w[n++] = (*p == '_' || *p == '-') ? ' ' : (char) tolower((unsigned char) *p);
-        w[n] = 0;
-        for (size_t i = 0; i < ELEMENTSOF(map); i++)
-                if (streq(map[i][0], w)) return map[i][1];
-        return NULL;
-}
-
-/* Timestamps we wrote: YYYY-MM-DDTHH:MM:SSZ. */
-static bool timestamp_ok(const char *s) {
-        char d[11];
-        if (strlen(s) != 20 || s[10] != 'T' || s[19] != 'Z') return false;
-        _cleanup_free_ char *day = xstrndup(s, 10);
-        if (parse_date(day, d) < 0 || !streq(d, day)) return false;
-        int h, m, sec, n = 0;
-        return sscanf(s + 11, "%2d:%2d:%2d%n", &h, &m, &sec, &n) == 3 && n == 8 && h < 24 && m < 60 && sec < 61;
-}
-
 /* Report a normalise error "key: reason" against the column that fed key. */
 static void norm_problem(struct import_table *t, struct import_record *rec, int r) {
         const char *msg = err_msg();
@@ -667,27 +683,39 @@ static int build_asset(struct import_table *t, struct import_record *rec) {
         _cleanup_json_ json_t *a = json_object();
         for (size_t i = 0; i < ELEMENTSOF(plain); i++) set_if(a, plain[i], field(t, rec, plain[i], NULL));
         ssize_t col;
-        char nb[32];
+        char nb[32], ts[21];
+        /* Snipe-IT writes some dates as times ("Last Audit"): the register keeps the day */
+        for (const char *const *k = (const char *const[]) {"purchased", "warranty_until", "last_audited", NULL}; *k; k++)
+                if (json_str(a, *k) && import_timestamp(json_str(a, *k), ts) == 0) {
+                        ts[10] = 0;
+                        json_object_set_new(a, *k, json_string(ts));
+                }
         const char *st = field(t, rec, "status", &col);
         if (*st) {
-                const char *s = status_from_text(st);
-                if (!s)
-                        return import_problem(t, rec->line, col_name(t, (size_t) col, nb),
-                                              "'%s' is not a status (in stock, in repair, lost, stolen, ... or Snipe-IT's Ready to Deploy, Deployed, Pending)", st);
+                const char *s;
+                if (import_asset_status(t, rec, st, col_name(t, (size_t) col, nb), &s) < 0) return -EINVAL;
                 json_object_set_new(a, "status", json_string(s));
         }
         for (const char *const *k = (const char *const[]) {"created_at", "updated_at", NULL}; *k; k++) {
                 const char *v = field(t, rec, *k, &col);
                 if (!*v) continue;
-                if (!timestamp_ok(v))
+                if (import_timestamp(v, ts) < 0)
                         return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", v);
-                json_object_set_new(a, *k, json_string(v));
+                json_object_set_new(a, *k, json_string(ts));
+        }
+        /* Excel writes semicolons where the decimal point is a comma: "1.049,99" */
+        const char *cost = json_str(a, "cost");
+        if (!t->json && t->delim == ';' && cost && strchr(cost, ',')) {
+                _cleanup_free_ char *c = xstrdup(cost);
+                for (char *q = c; *q; q++) *q = *q == ',' ? '.' : *q == '.' ? ',' : *q;
+                json_object_set_new(a, "cost", json_string(c));
         }
         int r = asset_normalise(a);
         if (r < 0) {
                 norm_problem(t, rec, r);
                 return -EINVAL;
         }
+        if (import_record_extras(t, rec, IMPORT_ASSETS, a) < 0) return -EINVAL;
         /* Snipe-IT's warranty is in months from the purchase date */
         const char *wm = field(t, rec, "warranty_months", &col);
         if (*wm && !json_object_get(a, "warranty_until")) {
@@ -733,16 +761,18 @@ static int build_person(struct import_table *t, struct import_record *rec) {
         char nb[32];
         for (const char *const *k = (const char *const[]) {"created_at", "updated_at", NULL}; *k; k++) {
                 const char *v = field(t, rec, *k, &col);
+                char ts[21];
                 if (!*v) continue;
-                if (!timestamp_ok(v))
+                if (import_timestamp(v, ts) < 0)
                         return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", v);
-                json_object_set_new(p, *k, json_string(v));
+                json_object_set_new(p, *k, json_string(ts));
         }
         int r = person_normalise(p);
         if (r < 0) {
                 norm_problem(t, rec, r);
                 return -EINVAL;
         }
+        if (import_record_extras(t, rec, IMPORT_PEOPLE, p) < 0) return -EINVAL;
         rec->rec = TAKE_PTR(p);
         return 0;
 }
@@ -1009,10 +1039,11 @@ static bool write_record(struct db *db, struct import_table *t, struct import_re
         return true;
 }
 
-/* One pass: each row is built, checked and (while the file has no problem
- * yet) written at once, so memory holds the parsed text and not a JSON
- * record per row. After the first problem the rest is still checked, to
- * list every bad row, and the transaction is rolled back. */
+/* One pass: each row is built, checked and written at once, so memory
+ * holds the parsed text and not a JSON record per row. After the first
+ * problem the rest is still checked and its good rows written (so the
+ * hook's checks run on them), to list every bad row; then the transaction
+ * is rolled back. */
 int import_run(struct db *db, struct import_table *t, enum import_kind kind, const struct import_hook *hook,
                unsigned flags, size_t *ret_added) {
         _cleanup_free_ char *prefix = NULL;
@@ -1045,7 +1076,10 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
         struct written w = {.table = kind == IMPORT_ASSETS ? "assets" : "people"};
         for (size_t i = 0; i < t->n_rec; i++) {
                 struct import_record *rec = &t->recs[i];
-                if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials) && t->n_prob == 0 &&
+                /* good rows are written even after a problem (all is rolled
+                 * back then): the hook's checks, which need the rows before,
+                 * then report every bad row too */
+                if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials) &&
                     write_record(db, t, rec, kind, hook, prefix, &next, &w))
                         added++;
                 if (rec->rec) {
@@ -1081,17 +1115,22 @@ fail:
 /* ---------------------------------------------------------------- export */
 
 static const char *const asset_export_cols[] = {
-        "tag", "serial", "make", "model", "name", "category", "location", "status", "personal_data", "encrypted",
-        "purchased", "cost_pence", "supplier", "order_number", "warranty_until", "notes", "last_audited",
-        "created_at", "updated_at", NULL,
+        "tag", "serial", "make", "model", "name", "category", "location", "status", "issued_to", "issued_at", "due",
+        "condition_out", "override_reason", "personal_data", "encrypted", "purchased", "cost_pence", "supplier",
+        "order_number", "warranty_until", "notes", "last_audited", "created_at", "updated_at", "media", NULL,
 };
 static const char *const person_export_cols[] = {
         "ref", "name", "email", "role", "job_title", "authoriser", "aup_signed", "aup_version", "leaving_date",
-        "created_at", "updated_at", NULL,
+        "created_at", "updated_at", "badges", NULL,
 };
 
 static int export_rows(struct db *db, enum import_kind kind, json_t **ret) {
-        return kind == IMPORT_ASSETS ? db_asset_list(db, NULL, NULL, NULL, ret) : db_person_list(db, NULL, ret);
+        _cleanup_json_ json_t *rows = NULL;
+        int r = kind == IMPORT_ASSETS ? db_asset_list(db, NULL, NULL, NULL, &rows) : db_person_list(db, NULL, &rows);
+        if (r >= 0) r = export_extras(db, kind, rows);
+        if (r < 0) return r;
+        *ret = TAKE_PTR(rows);
+        return 0;
 }
 
 
@@ -1108,7 +1147,7 @@ int export_csv(struct db *db, enum import_kind kind, FILE *f) {
                 for (size_t c = 0; cols[c]; c++) {
                         if (c) fputc(',', f);
                         bool ok;
-                        _cleanup_free_ char *s = json_field_text(json_object_get(row, cols[c]), &ok);
+                        _cleanup_free_ char *s = json_list_text(json_object_get(row, cols[c]), &ok);
                         csv_write_field(f, s);
                 }
                 fputc('\n', f);
