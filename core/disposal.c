@@ -427,7 +427,7 @@ int disposal_cert_issue(struct db *db, int64_t wipe_id, struct signer *signer, c
         r = wipe_medium(db, w, &m);
         if (r < 0) return r;
         int64_t latest = 0;
-        r = db_wipe_latest_of_medium(db, id_of(m), &latest);
+        r = db_wipe_latest_of_medium(db, id_of(m), json_str(m, "asset_tag"), &latest);
         if (r < 0) return r;
         if (latest > wipe_id)
                 return err_set(EPERM, "no certificate for wipe %lld: medium '%s' was wiped again since (wipe %lld); certify that one", id,

@@ -239,11 +239,12 @@ int db_cert_for_wipe(struct db *db, int64_t wipe_id, char **ret_cert_id) {
         return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : db_error(db, rc, "cannot read the certificates");
 }
 
-int db_wipe_latest_of_medium(struct db *db, int64_t media_id, int64_t *ret_wipe_id) {
+int db_wipe_latest_of_medium(struct db *db, int64_t media_id, const char *asset_tag, int64_t *ret_wipe_id) {
         sqlite3_stmt *st;
-        int r = db_prepare(db, "SELECT coalesce(max(id), 0) FROM wipes WHERE medium_id = ?1", &st);
+        int r = db_prepare(db, "SELECT coalesce(max(id), 0) FROM wipes WHERE medium_id = ?1 OR (medium_id IS NULL AND asset_tag = ?2)", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, media_id);
+        db_bind_text(st, 2, asset_tag);
         return one_int(db, st, ret_wipe_id);
 }
 
