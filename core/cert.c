@@ -783,7 +783,11 @@ int cert_from_wipe(json_t *wipe, const struct cert_context *c, json_t **ret) {
         json_object_set_new(d, "post_sanitisation",
                             json_pack("{ssss}", "confidentiality", "no recoverable data: overwritten and verified",
                                       "destination", "consigned to an authorised disposal firm for recycling"));
-        json_object_set_new(d, "authorisation", json_deep_copy(c->authorisation));
+        json_t *auth = json_deep_copy(c->authorisation);
+        /* an unsigned authorisation may come without these: they are null */
+        for (const char *const *k = NAMES("statement", "signature", "key_fingerprint"); *k; k++)
+                if (!json_object_get(auth, *k)) json_object_set_new(auth, *k, json_null());
+        json_object_set_new(d, "authorisation", auth);
         json_object_set_new(d, "signing_key", json_pack("{ssss}", "algorithm", "ed25519", "fingerprint", c->fingerprint));
         json_object_set_new(d, "wipe_id", json_integer(wipe_id < 0 ? 0 : wipe_id));
         const char *kind = json_str(c->medium, "kind");
