@@ -325,7 +325,7 @@ static int media_row(struct db *db, const struct import_record *rec, const char 
                 if (wwn && db_media_by_wwn(db, wwn, &dup) == 0)
                         return err_set(EEXIST, "media: medium with WWN '%s' is already registered in '%s'", wwn, json_str(dup, "asset_tag"));
                 int64_t id;
-                r = db_media_insert_as(db, aid, m, &id);
+                r = db_media_insert(db, aid, m, &id);
                 if (r >= 0) r = db_audit_row(db, "media", id);
                 if (r < 0) return r;
         }

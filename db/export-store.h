@@ -13,7 +13,3 @@ int db_export_media(struct db *db, json_t **ret);
 int db_export_loans(struct db *db, json_t **ret);
 /* Every badge, by person reference then badge id: ref, badge. */
 int db_export_badges(struct db *db, json_t **ret);
-/* Insert a medium of asset_id from m: model, serial, size_bytes, kind, wwn,
- * and (unlike db_media_insert) status and created_at when m has them
- * (else 'fitted' and now), as an import of an export does. */
-int db_media_insert_as(struct db *db, int64_t asset_id, json_t *m, int64_t *ret_id);

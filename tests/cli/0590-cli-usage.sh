@@ -6,19 +6,6 @@
 # sub-command (wipe's list/show/verify too) and option.
 . "$(dirname "$0")/lib.sh"
 new_db
-# exact: TITLE RC STDOUT STDERR CMD...
-exact() {
-  local title=$1 want_rc=$2 want_out=$3 want_err=$4; shift 4
-  run "$@"
-  if [ "$rc" -eq "$want_rc" ] && [ "$out" = "$want_out" ] && [ "$err" = "$want_err" ]; then _ok "$title"
-  else _not_ok "$title" "exit $rc (wanted $want_rc)
---- stdout
-$out
---- stderr
-$err
---- wanted stderr
-$want_err"; fi
-}
 run "$A"
 check "no arguments: exit 2, the command list on stderr" [ "$rc" -eq 2 ] && [ -z "$out" ] && [[ "$err" == "usage: assetctl [--db PATH] COMMAND"* ]]
 check_out "help lists every command the table has" "$(printf '%s\n' "$err")" "$A" help

@@ -9,18 +9,6 @@ mkdir -p "$T/cwd" && cd "$T/cwd" || exit 1
 for f in list show verify; do head -c 65536 /dev/urandom >"$f"; done
 sha() { sha256sum list show verify; }
 sha >"$T/sums"
-exact() { # TITLE RC STDOUT STDERR CMD...
-  local title=$1 want_rc=$2 want_out=$3 want_err=$4; shift 4
-  run "$@"
-  if [ "$rc" -eq "$want_rc" ] && [ "$out" = "$want_out" ] && [ "$err" = "$want_err" ]; then _ok "$title"
-  else _not_ok "$title" "exit $rc (wanted $want_rc)
---- stdout
-$out
---- stderr
-$err
---- wanted stderr
-$want_err"; fi
-}
 usage="usage: assetctl wipe DEVICE... --method M [--verify V] [--asset TAG] [--yes --serial S]... | list | show ID | verify DEVICE ...
 Run 'assetctl wipe --help' for the options."
 for f in list show verify; do

@@ -6,19 +6,6 @@
 . "$(dirname "$0")/lib.sh"
 new_db
 dump() { sqlite3 "$ASSETCTL_DB" .dump; }
-# exact: TITLE RC STDOUT STDERR CMD... (exit status, stdout and stderr exactly)
-exact() {
-  local title=$1 want_rc=$2 want_out=$3 want_err=$4; shift 4
-  run "$@"
-  if [ "$rc" -eq "$want_rc" ] && [ "$out" = "$want_out" ] && [ "$err" = "$want_err" ]; then _ok "$title"
-  else _not_ok "$title" "exit $rc (wanted $want_rc)
---- stdout
-$out
---- stderr
-$err
---- wanted stderr
-$want_err"; fi
-}
 # refused: TITLE STDERR CMD...: exit 1, that stderr, nothing printed, register unchanged
 refused() {
   local title=$1 want_err=$2; shift 2

@@ -121,4 +121,19 @@ make_loop() {
   echo "$dev"
 }
 
+# exact TITLE RC STDOUT STDERR CMD...: CMD exits RC and prints exactly
+# STDOUT and STDERR.
+exact() {
+  local title=$1 want_rc=$2 want_out=$3 want_err=$4; shift 4
+  run "$@"
+  if [ "$rc" -eq "$want_rc" ] && [ "$out" = "$want_out" ] && [ "$err" = "$want_err" ]; then _ok "$title"
+  else _not_ok "$title" "exit $rc (wanted $want_rc)
+--- stdout
+$out
+--- stderr
+$err
+--- wanted stderr
+$want_err"; fi
+}
+
 need_root() { [ "$(id -u)" -eq 0 ]; }
