@@ -9,18 +9,7 @@
 new_db
 export LC_ALL=C
 
-FAULT_SO="$ASSETCTL_BUILDDIR/tests/libfaultio.so"
-# Under ASan the sanitizer runtime must come first in LD_PRELOAD.
-preload() {
-  local rt
-  rt=$(ldd "$A" | awk '/libasan|libubsan/ {print $3}' | tr '\n' ':')
-  echo "${rt}$FAULT_SO"
-}
-root_of() { split -b 4194304 --filter 'sha256sum | cut -c1-64' "$1" | xxd -r -p | sha256sum | cut -c1-64; }
-# The random stream of seed $1, $2 bytes.
-stream() { openssl enc -aes-256-ctr -K "$1" -iv 00000000000000000000000000000000 </dev/zero 2>/dev/null | head -c "$2"; }
-field() { "$A" wipe show "$1" --json | jq -r "$2"; }
-last_id() { "$A" wipe list --json | jq -r '.[0].id'; }
+. "$(dirname "$0")/wipe-lib.sh"
 chunk_sum() { dd if="$1" bs=4194304 skip="$2" count=1 status=none | sha256sum | cut -c1-64; }
 
 # --- faults in the middle of chunks of a random pass (10 chunks)
@@ -39,7 +28,7 @@ check_out "... retries and ranges recorded at exactly the faulty bytes, nothing 
   '5 [{"error":"Input/output error","length":4096,"offset":9437184}] 3 [{"error":"Input/output error","length":8192,"offset":30408704}] 0' \
   field "$id" '.passes[0] | "\(.errors.write_retries) \(.errors.write_errors | tojson) \(.errors.read_retries) \(.errors.read_errors | tojson) \(.mismatch_bytes)"'
 seed=$(field "$id" '.passes[0].seed')
-stream "$seed" "$size" >"$T/f.want"
+stream random "$size" "$seed" >"$T/f.want"
 check_out "... the root written is the stock-tool root of the stream" "$(root_of "$T/f.want")" field "$id" '.passes[0].root_written'
 # the sector that never took a write keeps its old bytes; every other byte is the stream
 dd if="$T/f.orig" of="$T/f.want" bs=4096 skip=2304 seek=2304 count=1 conv=notrunc status=none
@@ -65,7 +54,7 @@ id=$(last_id)
 check_out "SIGINT with chunks in flight: exit 1, interrupted" "1 interrupted" echo "$rc $(field "$id" .outcome)"
 written=$(field "$id" '.passes[0].bytes_written')
 seed=$(field "$id" '.passes[0].seed')
-stream "$seed" "$size" >"$T/k.want"
+stream random "$size" "$seed" >"$T/k.want"
 streamed=0 torn=""
 for c in $(seq 0 15); do
   s=$(chunk_sum "$img" "$c")

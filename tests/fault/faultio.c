@@ -12,15 +12,17 @@
  *                                 medium that takes one request at a time), so
  *                                 a pass takes as long however many are in
  *                                 flight
- *   ASSETCTL_FAULT_HOLD=N:FILE    hold the Nth write to the target until a
- *                                 SIGINT or SIGTERM handler of the program has
- *                                 run, and create FILE when it starts: a test
- *                                 knows the wipe is mid-pass (its pass cannot
- *                                 end while one chunk is held) and kills or
- *                                 interrupts it there, whatever the machine's
- *                                 speed. The hold ends by itself after 120 s
- *                                 (a program that takes signals another way
- *                                 is slowed, never hung).
+ *   ASSETCTL_FAULT_HOLD=N:FILE    hold the Nth write to the target, and every
+ *                                 later one, until a SIGINT or SIGTERM handler
+ *                                 of the program has run: FILE is created when
+ *                                 the first is held, so a test knows the wipe
+ *                                 is mid-pass and kills or interrupts it there,
+ *                                 whatever the machine's speed. Holding every
+ *                                 later write too keeps a pipelined engine's
+ *                                 other requests from finishing the pass
+ *                                 meanwhile. Each hold ends by itself after
+ *                                 120 s (a program that takes signals another
+ *                                 way is slowed, not hung for ever).
  *
  * A call that overlaps a rule's range fails with EIO and writes nothing.
  * (Declared without <unistd.h>: the build uses _FILE_OFFSET_BITS=64, under
@@ -52,6 +54,7 @@ static bool have_target;
 static long delay_us;
 static long hold_at, writes;
 static const char *hold_file;
+static bool hold_marked;
 /* Set once a SIGINT/SIGTERM handler the program installed has returned
  * (faultio-signal.c). */
 extern volatile int faultio_stop_handled;
@@ -109,9 +112,12 @@ static bool fault(char op, int fd, size_t n, long off) {
         bool hit = false;
         if (n_rules > 0 || delay_us || hold_at) {
                 if (is_target(fd)) {
-                        if (op == 'w' && hold_at && ++writes == hold_at) {
-                                FILE *m = fopen(hold_file, "we");
-                                if (m) fclose(m);
+                        if (op == 'w' && hold_at && ++writes >= hold_at) {
+                                if (!hold_marked) {
+                                        FILE *m = fopen(hold_file, "we");
+                                        if (m) fclose(m);
+                                        hold_marked = true;
+                                }
                                 pthread_mutex_unlock(&mu);
                                 struct timespec ts = {0, 10 * 1000 * 1000};
                                 for (int i = 0; i < 12000 && !faultio_stop_handled; i++) nanosleep(&ts, NULL);
