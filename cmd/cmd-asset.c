@@ -223,6 +223,24 @@ static int asset_add_media_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+static int asset_repair_cmd(struct ctx *ctx, int argc, char **argv) {
+        static const struct option opts[] = {{"done", no_argument, NULL, 'd'}, {"notes", required_argument, NULL, 'n'}, OPTS_HELP, {}};
+        const char *notes = NULL;
+        bool done = false;
+        int c;
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
+                case 'd': done = true; break;
+                case 'n': notes = optarg; break;
+                default: return cmd_usage_error(ctx, "unknown option");
+                }
+        if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
+        _cleanup_free_ char *tag = strupper(xstrdup(argv[optind]));
+        int r = asset_repair(ctx->db, tag, done, notes);
+        if (r < 0) return cmd_fail("cannot %s '%s': %s", done ? "bring back from repair" : "send for repair", tag, err_msg());
+        printf(done ? "%s is back from repair and in stock\n" : "%s is in repair\n", tag);
+        return 0;
+}
+
 static int asset_import_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_import_run(ctx, argc, argv, IMPORT_ASSETS); }
 static int asset_export_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_export_run(ctx, argc, argv, IMPORT_ASSETS); }
 
@@ -246,6 +264,10 @@ const struct command asset_commands[] = {
          "  --size BYTES           capacity in bytes\n"
          "  --kind K               hdd, ssd, nvme or flash\n"
          "  --wwn W                the drive's world-wide name, if known\n"},
+        {"repair", asset_repair_cmd, CMD_DB | CMD_WRITE, "TAG [--done] [--notes TEXT]",
+         "send an in-stock asset for repair, or (--done) take it back into stock",
+         "  --done               the repair is done: the asset goes back into stock\n"
+         "  --notes TEXT         what is wrong, or what was done (kept in the audit log)\n"},
         {"import", asset_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run] [--status-map 'LABEL=STATE']...",
          "add assets from a CSV (ours or Snipe-IT's) or JSON file",
          "  --dry-run            check everything and say what would be added; change nothing\n"
