@@ -223,6 +223,24 @@ static int asset_add_media_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+static int asset_repair_cmd(struct ctx *ctx, int argc, char **argv) {
+        static const struct option opts[] = {{"done", no_argument, NULL, 'd'}, {"notes", required_argument, NULL, 'n'}, OPTS_HELP, {}};
+        const char *notes = NULL;
+        bool done = false;
+        int c;
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
+                case 'd': done = true; break;
+                case 'n': notes = optarg; break;
+                default: return cmd_usage_error(ctx, "unknown option");
+                }
+        if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
+        _cleanup_free_ char *tag = strupper(xstrdup(argv[optind]));
+        int r = asset_repair(ctx->db, tag, done, notes);
+        if (r < 0) return cmd_fail("cannot %s '%s': %s", done ? "bring back from repair" : "send for repair", tag, err_msg());
+        printf(done ? "%s is back from repair and in stock\n" : "%s is in repair\n", tag);
+        return 0;
+}
+
 static int asset_import_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_import_run(ctx, argc, argv, IMPORT_ASSETS); }
 static int asset_export_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_export_run(ctx, argc, argv, IMPORT_ASSETS); }
 
@@ -246,18 +264,28 @@ const struct command asset_commands[] = {
          "  --size BYTES           capacity in bytes\n"
          "  --kind K               hdd, ssd, nvme or flash\n"
          "  --wwn W                the drive's world-wide name, if known\n"},
-        {"import", asset_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run]", "add assets from a CSV (ours or Snipe-IT's) or JSON file",
-         "  --dry-run            check everything and say what would be added; change nothing\n\n"
+        {"repair", asset_repair_cmd, CMD_DB | CMD_WRITE, "TAG [--done] [--notes TEXT]",
+         "send an in-stock asset for repair, or (--done) take it back into stock",
+         "  --done               the repair is done: the asset goes back into stock\n"
+         "  --notes TEXT         what is wrong, or what was done (kept in the audit log)\n"},
+        {"import", asset_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run] [--status-map 'LABEL=STATE']...",
+         "add assets from a CSV (ours or Snipe-IT's) or JSON file",
+         "  --dry-run            check everything and say what would be added; change nothing\n"
+         "  --status-map L=S     read status label L as state S (repeatable), e.g.\n"
+         "                       --status-map 'Broken - Not Fixable=disposed'\n\n"
          "  FILE is CSV with a header row: our own columns (as 'asset export' writes:\n"
-         "  tag, serial, make, model, name, category, location, status, personal_data,\n"
-         "  encrypted, purchased, cost (pounds) or cost_pence, supplier, order_number,\n"
-         "  warranty_until, notes, last_audited) or Snipe-IT's (Asset Tag, Name, Serial\n"
-         "  Number, Manufacturer, Model Name, Category, Location, Purchase Date, Purchase\n"
-         "  Cost, Supplier, Order Number, Warranty (months), Notes, Status); or the JSON\n"
-         "  that 'asset export --format json' writes. Other columns are listed as ignored.\n"
-         "  Any bad row rejects the whole file: every bad row is listed as\n"
-         "  FILE:LINE: column: reason and nothing is changed.\n"},
-        {"export", asset_export_cmd, CMD_DB, "[--format csv|json] [-o FILE]", "write every asset record as CSV or JSON (import reads it back)",
+         "  tag, serial, make, model, name, category, location, status, issued_to,\n"
+         "  issued_at, due, condition_out, override_reason, personal_data, encrypted,\n"
+         "  purchased, cost (pounds) or cost_pence, supplier, order_number,\n"
+         "  warranty_until, notes, last_audited, created_at, updated_at, media) or\n"
+         "  Snipe-IT's (Asset Tag, Name, Serial Number, Manufacturer, Model Name,\n"
+         "  Category, Location, Purchase Date, Purchase Cost, Supplier, Order Number,\n"
+         "  Warranty (months), Notes, Status, and the checkout columns); or the JSON\n"
+         "  that 'asset export --format json' writes. Semicolon-separated files (Excel)\n"
+         "  are read too. Other columns are listed as ignored. Import the people first:\n"
+         "  an issued asset names its holder. Any bad row rejects the whole file: every\n"
+         "  bad row is listed as FILE:LINE: column: reason and nothing is changed.\n"},
+        {"export", asset_export_cmd, CMD_DB, "[--format csv|json] [-o FILE]", "write every asset with its media and open loan as CSV or JSON (import reads it back)",
          "  --format F           csv (default) or json (also --csv, --json)\n"
          "  -o, --output FILE    write to FILE (mode 0600) instead of standard output\n"},
         {NULL},

@@ -60,8 +60,10 @@ static int cert_show_cmd(struct ctx *ctx, int argc, char **argv) {
         if (fmt == OUT_TABLE) {
                 json_t *d = json_loads(json_str(cert, "json"), 0, NULL);
                 json_t *a = json_object_get(d, "authorisation");
-                printf("authorised by: %s (%s), %s\n", strempty(json_str(a, "name")), strempty(json_str(a, "role")),
-                       strempty(json_str(a, "authorised_at")));
+                printf("authorised by: %s (%s), %s, %s%s\n", strempty(json_str(a, "name")), strempty(json_str(a, "role")),
+                       strempty(json_str(a, "authorised_at")),
+                       json_is_true(json_object_get(a, "signed")) ? "signed with their key " : "not signed by the authoriser",
+                       json_is_true(json_object_get(a, "signed")) ? strempty(json_str(a, "key_fingerprint")) : "");
                 size_t i;
                 json_t *p;
                 json_array_foreach(json_object_get(d, "passes"), i, p)
@@ -115,21 +117,39 @@ static int cert_export_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+/* Read an Ed25519 public key PEM file. */
+static int read_public_key(const char *path, EVP_PKEY **ret) {
+        _cleanup_free_ char *pem = NULL;
+        size_t n = 0;
+        int r = read_file(path, 65536, &pem, &n);
+        if (r < 0) return r;
+        r = key_from_public_pem(pem, n, ret);
+        if (r < 0) {
+                _cleanup_free_ char *why = xstrdup(err_msg()); /* err_set() overwrites it */
+                return err_set(-r, "'%s': %s", path, why);
+        }
+        return 0;
+}
+
 static int cert_verify_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"sig", required_argument, NULL, 's'}, {"key", required_argument, NULL, 'k'}, OPTS_HELP, {}};
-        const char *sig_path = NULL, *key_path = NULL;
+        static const struct option opts[] = {
+                {"sig", required_argument, NULL, 's'}, {"key", required_argument, NULL, 'k'},
+                {"authoriser-key", required_argument, NULL, 'a'}, OPTS_HELP, {},
+        };
+        const char *sig_path = NULL, *key_path = NULL, *auth_key_path = NULL;
         int c;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
                 case 's': sig_path = optarg; break;
                 case 'k': key_path = optarg; break;
+                case 'a': auth_key_path = optarg; break;
                 default: return cmd_usage_error(ctx, "unknown option");
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one certificate or manifest (.json)");
         if (!key_path) return cmd_usage_error(ctx, "--key PUBKEY.pem is required (the school's public key)");
         const char *path = argv[optind];
-        _cleanup_free_ char *def_sig = NULL, *doc = NULL, *pem = NULL;
+        _cleanup_free_ char *def_sig = NULL, *doc = NULL;
         _cleanup_free_ uint8_t *sig = NULL;
-        size_t n = 0, sig_len = 0, pem_len = 0;
+        size_t n = 0, sig_len = 0;
         if (!sig_path) {
                 size_t l = strlen(path);
                 def_sig = l > 5 && streq(path + l - 5, ".json") ? xasprintf("%.*s.sig", (int) (l - 5), path) : xasprintf("%s.sig", path);
@@ -141,13 +161,22 @@ static int cert_verify_cmd(struct ctx *ctx, int argc, char **argv) {
         r = read_file(sig_path, 4096, &s, &sig_len);
         if (r < 0) return cmd_fail_err(r);
         sig = (uint8_t *) s;
-        r = read_file(key_path, 65536, &pem, &pem_len);
-        if (r < 0) return cmd_fail_err(r);
         _cleanup_pkey_ EVP_PKEY *pub = NULL;
-        r = key_from_public_pem(pem, pem_len, &pub);
-        if (r < 0) return cmd_fail("'%s': %s", key_path, err_msg());
+        r = read_public_key(key_path, &pub);
+        if (r < 0) return cmd_fail_err(r);
+        _cleanup_pkey_ EVP_PKEY *auth_pub = NULL;
+        if (auth_key_path && (r = read_public_key(auth_key_path, &auth_pub)) < 0) return cmd_fail_err(r);
         struct doc_check chk;
         r = doc_verify(doc, n, sig, sig_len, pub, &chk);
+        /* the authoriser's signature is checked too when their key is given */
+        if (auth_pub && (r == 0 || r == -EBADMSG) && chk.doc) {
+                int ra = doc_check_authorisation(&chk, auth_pub);
+                if (ra < 0 && ra != -EBADMSG) {
+                        doc_check_done(&chk);
+                        return cmd_fail_err(ra);
+                }
+                if (ra == -EBADMSG) r = -EBADMSG;
+        }
         if (r == -EBADMSG) {
                 fprintf(stderr, "error: '%s' does not verify (%d problem%s):\n", path, chk.n_problems, chk.n_problems == 1 ? "" : "s");
                 for (char *line = chk.problems, *next; line && *line; line = next) {
@@ -176,7 +205,52 @@ static int cert_verify_cmd(struct ctx *ctx, int argc, char **argv) {
         else
                 printf("good: %s\n", chk.kind);
         printf("signed by key %s\n", chk.fingerprint);
+        if (streq(chk.kind, "certificate")) {
+                json_t *au = json_object_get(d, "authorisation");
+                const char *who = json_str(au, "name"), *role = json_str(au, "role"), *when = json_str(au, "authorised_at");
+                if (!json_is_true(json_object_get(au, "signed")))
+                        printf("authorised by %s (%s) at %s, as recorded by the school (not signed by the authoriser)\n", who, role, when);
+                else if (auth_pub)
+                        printf("authorised by %s (%s) at %s, signed with their key %s: good\n", who, role, when, json_str(au, "key_fingerprint"));
+                else
+                        printf("authorised by %s (%s) at %s, signed with their key %s: not checked (give --authoriser-key PUBKEY.pem)\n",
+                               who, role, when, json_str(au, "key_fingerprint"));
+        }
         doc_check_done(&chk);
+        return 0;
+}
+
+static int cert_issue_cmd(struct ctx *ctx, int argc, char **argv) {
+        static const struct option opts[] = {
+                {"key", required_argument, NULL, 'k'}, {"passphrase-file", required_argument, NULL, 'p'},
+                {"key-dir", required_argument, NULL, 'd'}, OPTS_HELP, {},
+        };
+        const char *key = NULL, *pass_file = NULL, *key_dir = NULL;
+        int c;
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
+                case 'k': key = optarg; break;
+                case 'p': pass_file = optarg; break;
+                case 'd': key_dir = optarg; break;
+                default: return cmd_usage_error(ctx, "unknown option");
+                }
+        if (argc - optind != 1) return cmd_usage_error(ctx, "give one wipe number (see 'assetctl wipe list')");
+        if (!key) return cmd_usage_error(ctx, "--key NAME is required (the key that signs certificates)");
+        int64_t id;
+        if (parse_int64(argv[optind], &id) < 0 || id < 1) return cmd_usage_error(ctx, "'%s' is not a wipe number", argv[optind]);
+        /* refuse before asking for the passphrase */
+        int r = disposal_cert_issue(ctx->db, id, NULL, NULL);
+        if (r < 0) return cmd_fail_err(r);
+        _cleanup_signer_ struct signer *signer = NULL;
+        _cleanup_free_ char *cert_id = NULL;
+        r = cmd_open_signer(ctx, key, key_dir, pass_file, &signer);
+        if (r < 0) return cmd_fail_err(r);
+        r = disposal_cert_issue(ctx->db, id, signer, &cert_id);
+        if (r < 0) return cmd_fail_err(r);
+        _cleanup_json_ json_t *cert = NULL, *a = NULL;
+        if ((r = get_cert(ctx, cert_id, &cert)) < 0 || (r = db_asset_by_tag(ctx->db, json_str(cert, "asset_tag"), &a)) < 0)
+                return cmd_fail_err(r);
+        printf("certificate %s issued for %s (medium %s) from wipe %lld; %s is %s\n", cert_id, json_str(cert, "asset_tag"),
+               json_str(cert, "media_serial"), (long long) id, json_str(cert, "asset_tag"), asset_status_label(json_str(a, "status")));
         return 0;
 }
 
@@ -188,9 +262,18 @@ const struct command cert_commands[] = {
          "  --json               the signed JSON document, byte for byte\n"},
         {"export", cert_export_cmd, CMD_DB, "ID -o DIR", "write ID.json, ID.sig (raw Ed25519) and ID.pdf into DIR",
          "  -o, --output DIR     the directory (created if missing)\n"},
-        {"verify", cert_verify_cmd, 0, "CERT.json [--sig CERT.sig] --key PUBKEY.pem",
+        {"verify", cert_verify_cmd, 0, "CERT.json [--sig CERT.sig] --key PUBKEY.pem [--authoriser-key PUBKEY.pem]",
          "check a certificate or manifest offline: signature, schema, key, hashes and outcome",
          "  --sig FILE           the detached signature (default: CERT.sig beside CERT.json)\n"
-         "  --key PUBKEY.pem     the school's public key\n"},
+         "  --key PUBKEY.pem     the school's public key\n"
+         "  --authoriser-key PUBKEY.pem  also check the authoriser's own signature on the disposal\n"
+         "                       authorisation the certificate carries (made with 'disposal authorise --sign')\n"},
+        {"issue", cert_issue_cmd, CMD_DB | CMD_WRITE, "WIPE-ID --key NAME [--passphrase-file F] [--key-dir D]",
+         "sign the certificate of an earlier erased wipe that got none (it ran without --key)",
+         "  --key NAME           the key that signs certificates\n"
+         "  --passphrase-file F  its passphrase from the first line of F (else asked on the terminal)\n"
+         "  --key-dir D          where key files live (default: keys/ beside the register)\n"
+         "  The wipe must have ended erased, after the asset's disposal was authorised, be its medium's\n"
+         "  newest wipe and have no certificate yet.\n"},
         {NULL},
 };

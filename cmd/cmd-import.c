@@ -7,11 +7,22 @@
 #include <sys/stat.h>
 
 int cmd_import_run(struct ctx *ctx, int argc, char **argv, int kind) {
-        static const struct option opts[] = {{"dry-run", no_argument, NULL, 'n'}, OPTS_HELP, {}};
+        static const struct option opts[] = {
+                {"dry-run", no_argument, NULL, 'n'},
+                {"status-map", required_argument, NULL, 's'},
+                OPTS_HELP, {},
+        };
         unsigned flags = 0;
+        const char *maps[64]; /* point into argv */
+        size_t n_maps = 0;
         int c;
         while ((c = getopt_long(argc, argv, "hn", opts, NULL)) != -1) switch (c) {
                 case 'n': flags |= IMPORT_DRY_RUN; break;
+                case 's':
+                        if (kind != IMPORT_ASSETS) return cmd_usage_error(ctx, "--status-map is for asset imports");
+                        if (n_maps == ELEMENTSOF(maps)) return cmd_usage_error(ctx, "more than %zu --status-map options", ELEMENTSOF(maps));
+                        maps[n_maps++] = optarg;
+                        break;
                 default: return cmd_usage_error(ctx, "unknown option");
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one file");
@@ -19,9 +30,12 @@ int cmd_import_run(struct ctx *ctx, int argc, char **argv, int kind) {
         _cleanup_import_table_ struct import_table *t = NULL;
         int r = import_read(file, &t);
         if (r < 0) return cmd_fail_err(r);
+        for (size_t i = 0; i < n_maps; i++)
+                if (import_status_map_add(t, maps[i]) < 0) return cmd_usage_error(ctx, "%s", err_msg());
         size_t added = 0;
-        /* asset rows checked out in Snipe-IT become loans (issue 3) */
-        r = import_run(ctx->db, t, kind, kind == IMPORT_ASSETS ? loan_import_hook() : NULL, flags, &added);
+        /* media, and loans from our issued_to or Snipe-IT's checkout columns;
+         * people's badges */
+        r = import_run(ctx->db, t, kind, kind == IMPORT_ASSETS ? asset_import_hook() : person_import_hook(), flags, &added);
         const char *what = kind == IMPORT_ASSETS ? "asset" : "person";
         const char *whats = kind == IMPORT_ASSETS ? "assets" : "people";
         if (r == -EINVAL) {
@@ -46,6 +60,9 @@ int cmd_import_run(struct ctx *ctx, int argc, char **argv, int kind) {
         else
                 printf("%s: %zu %s added\n", file, added, added == 1 ? what : whats);
         if (*ignored) printf("columns ignored: %s\n", ignored);
+        if (!t->json && t->delim != ',')
+                printf("columns were separated by %s\n", t->delim == ';' ? "semicolons (as Excel saves CSV where the decimal point is a comma)"
+                                                         : t->delim == '\t' ? "tabs" : "the 'sep=' line's character");
         return 0;
 }
 

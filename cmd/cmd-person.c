@@ -126,12 +126,12 @@ const struct command person_commands[] = {
          "  --dry-run            check everything and say what would be added; change nothing\n\n"
          "  FILE is CSV with a header row: our own columns (as 'person export' writes:\n"
          "  ref, name, email, role, job_title, authoriser, aup_signed, aup_version,\n"
-         "  leaving_date) or Snipe-IT's user columns (First Name, Last Name, Email,\n"
+         "  leaving_date, created_at, updated_at, badges) or Snipe-IT's user columns (First Name, Last Name, Email,\n"
          "  Username, Employee Number, Job Title; the reference is the employee number,\n"
          "  else the username); or the JSON that 'person export --format json' writes.\n"
          "  Other columns are listed as ignored. Any bad row rejects the whole file:\n"
          "  every bad row is listed as FILE:LINE: column: reason and nothing is changed.\n"},
-        {"export", person_export_cmd, CMD_DB, "[--format csv|json] [-o FILE]", "write every person record as CSV or JSON (import reads it back)",
+        {"export", person_export_cmd, CMD_DB, "[--format csv|json] [-o FILE]", "write every person with their badges as CSV or JSON (import reads it back)",
          "  --format F           csv (default) or json (also --csv, --json)\n"
          "  -o, --output FILE    write to FILE (mode 0600) instead of standard output\n"},
         {NULL},

@@ -398,6 +398,13 @@ static int wipe_run_cmd(struct ctx *ctx, int argc, char **argv) {
                 }
         size_t n = (size_t) (argc - optind);
         if (n == 0) return cmd_usage_error(ctx, "give the device(s) or image file(s) to wipe");
+        /* a bare sub-command word is never taken as a file to wipe: a wipe must
+         * not start on what the user meant as 'wipe list' (or its options) */
+        for (int i = optind; i < argc; i++)
+                for (size_t k = 0; wipe_subverbs[k]; k++)
+                        if (streq(argv[i], wipe_subverbs[k]))
+                                return cmd_usage_error(ctx, "'%s' is not taken as a device: it is the sub-command 'wipe %s' when it comes "
+                                                            "right after 'wipe'; to wipe a file named '%s', write ./%s", argv[i], argv[i], argv[i], argv[i]);
         if (n > 64) return cmd_usage_error(ctx, "at most 64 devices at once");
         if (!method_name && !passes) return cmd_usage_error(ctx, "--method is required (or --passes LIST)");
         if (method_name && passes) return cmd_usage_error(ctx, "give --method or --passes, not both");
@@ -793,20 +800,38 @@ static int wipe_verify_cmd(struct ctx *ctx, int argc, char **argv) {
         return status;
 }
 
-/* `assetctl wipe ...`: list/show/verify, or wipe the devices named. */
+const char *const wipe_subverbs[] = {"list", "show", "verify", NULL};
+
+/* `assetctl wipe ...`: list/show/verify, or wipe the devices named. The
+ * rule that keeps the two apart: a sub-command is the word right after
+ * `wipe`, exactly; anywhere else the bare word is refused (wipe_run_cmd), so
+ * a file of that name is always written with a '/' (./list). The sub-commands
+ * only read. */
 int cmd_wipe(struct ctx *ctx, int argc, char **argv) {
         if (argc >= 2) {
                 static const struct {
                         const char *name;
                         int (*fn)(struct ctx *, int, char **);
-                } subs[] = {{"list", wipe_list_cmd}, {"show", wipe_show_cmd}, {"verify", wipe_verify_cmd}};
+                        const char *synopsis; /* for usage errors */
+                } subs[] = {
+                        {"list", wipe_list_cmd, "[--asset TAG] [--json|--csv]"},
+                        {"show", wipe_show_cmd, "ID [--json]"},
+                        {"verify", wipe_verify_cmd, "DEVICE (--pattern zero|one|HEX | --record ID) [--sample P] [--json]"},
+                };
                 for (size_t i = 0; i < ELEMENTSOF(subs); i++)
                         if (streq(argv[1], subs[i].name)) {
                                 _cleanup_free_ char *path = xasprintf("wipe %s", subs[i].name);
                                 const char *old = ctx->path;
+                                const struct command *old_cmd = ctx->cmd;
+                                struct command sub = *ctx->cmd;
+                                sub.synopsis = subs[i].synopsis;
+                                _cleanup_free_ char *argv0 = xasprintf("assetctl %s", path);
                                 ctx->path = path;
+                                ctx->cmd = &sub;
+                                argv[1] = argv0; /* for getopt's messages */
                                 int s = subs[i].fn(ctx, argc - 1, argv + 1);
                                 ctx->path = old;
+                                ctx->cmd = old_cmd;
                                 return s;
                         }
         }

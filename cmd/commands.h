@@ -8,6 +8,9 @@ int cmd_demo(struct ctx *ctx, int argc, char **argv);
 int cmd_label(struct ctx *ctx, int argc, char **argv);
 int cmd_printers(struct ctx *ctx, int argc, char **argv);
 int cmd_wipe(struct ctx *ctx, int argc, char **argv);
+/* The words after `wipe` that name its read-only sub-commands (list, show,
+ * verify), NULL-terminated; also offered by the shell completion. */
+extern const char *const wipe_subverbs[];
 int cmd_devices(struct ctx *ctx, int argc, char **argv);
 int cmd_usb(struct ctx *ctx, int argc, char **argv);
 extern const struct command asset_commands[];

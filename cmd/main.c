@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "commands.h"
 
+#include <ctype.h>
 #include <locale.h>
 
 static int cmd_help_all(struct ctx *ctx, int argc, char **argv);
@@ -93,7 +94,9 @@ const struct command commands[] = {
          "  wipe verify DEVICE --pattern zero|one|HEX [--sample P] [--json]\n"
          "  wipe verify DEVICE --record ID [--sample P] [--json]\n"
          "                        read-only check against a pattern, or against a stored wipe's last\n"
-         "                        pass (a random stream is regenerated from its recorded seed)\n"},
+         "                        pass (a random stream is regenerated from its recorded seed)\n"
+         "  list, show and verify are sub-commands only right after 'wipe'; a file of that name\n"
+         "  is wiped as ./list (the bare word is refused anywhere else)\n"},
         {"devices", cmd_devices, CMD_DB, "[DEVICE] [--all] [--json|--csv] | --watch [--json] | --register TAG",
          "the drives this machine sees, matched to the register",
          "  DEVICE               show one drive with every field\n"
@@ -149,9 +152,13 @@ int cmd_help(const struct ctx *ctx) {
 int cmd_usage_error(const struct ctx *ctx, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        fputs("error: ", stderr);
-        vfprintf(stderr, fmt, ap);
-        fputc('\n', stderr);
+        /* getopt has already named the option and what is wrong with it
+         * ("assetctl init: option '--school' requires an argument") */
+        if (!streq(fmt, "unknown option")) {
+                fputs("error: ", stderr);
+                vfprintf(stderr, fmt, ap);
+                fputc('\n', stderr);
+        }
         va_end(ap);
         print_usage_line(stderr, ctx->path, ctx->cmd);
         fprintf(stderr, "Run '%s %s --help' for the options.\n", prog, ctx->path);
@@ -208,10 +215,16 @@ static int cmd_help_all(struct ctx *ctx, int argc, char **argv) {
                 return 0;
         }
         const struct command *c = find(commands, argv[1]);
-        if (!c) return cmd_fail("'%s' is not an assetctl command: see 'assetctl help'", argv[1]);
+        if (!c) {
+                fprintf(stderr, "error: '%s' is not an assetctl command: see 'assetctl help'\n", argv[1]);
+                return 2;
+        }
         if (c->sub && argc >= 3) {
                 const struct command *s = find(c->sub, argv[2]);
-                if (!s) return cmd_fail("'%s %s' is not an assetctl command: see 'assetctl help %s'", argv[1], argv[2], argv[1]);
+                if (!s) {
+                        fprintf(stderr, "error: '%s %s' is not an assetctl command: see 'assetctl help %s'\n", argv[1], argv[2], argv[1]);
+                        return 2;
+                }
                 _cleanup_free_ char *path = xasprintf("%s %s", c->name, s->name);
                 struct ctx sub = {.cmd = s, .path = path};
                 return cmd_help(&sub);
@@ -229,24 +242,103 @@ static int cmd_version(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+/* Print the long options in text[0..n) not printed yet (seen/lens/n_seen
+ * remember them). */
+static void print_new_options(const char *text, size_t n, const char **seen, size_t *lens, size_t *n_seen, size_t max) {
+        for (const char *p = text, *end = text + n; p < end && (p = memmem(p, (size_t) (end - p), "--", 2)); ) {
+                size_t l = 2;
+                while (p + l < end && (isalnum((unsigned char) p[l]) || (p[l] == '-' && p + l + 1 < end && isalnum((unsigned char) p[l + 1])))) l++;
+                bool dup = l == 2;
+                for (size_t k = 0; k < *n_seen && !dup; k++) dup = lens[k] == l && strncmp(seen[k], p, l) == 0;
+                if (!dup && *n_seen < max) {
+                        seen[*n_seen] = p;
+                        lens[(*n_seen)++] = l;
+                        printf(" %.*s", (int) l, p);
+                }
+                p += l;
+        }
+}
+
+/* Print the long options a command takes, each once, space-separated (for
+ * the completion script): those in its synopsis, and those an option help
+ * line (indented by two spaces) starts with, up to the two spaces before its
+ * description; not ones its prose mentions. */
+static void print_options(const struct command *c) {
+        const char *seen[128] = {"--help"};
+        size_t lens[128] = {6}, n_seen = 1;
+        printf("--help");
+        if (c->synopsis) print_new_options(c->synopsis, strlen(c->synopsis), seen, lens, &n_seen, ELEMENTSOF(seen));
+        for (const char *line = c->options; line && *line; ) {
+                const char *nl = strchrnul(line, '\n'), *term = line;
+                while (*term == ' ') term++;
+                if (term - line > 2) term = nl; /* a continuation line: prose */
+                const char *gap = strstr(term, "  ");
+                if (!gap || gap > nl) gap = nl;
+                print_new_options(term, (size_t) (gap - term), seen, lens, &n_seen, ELEMENTSOF(seen));
+                line = *nl ? nl + 1 : nl;
+        }
+}
+
+/* The bash completion script: commands, sub-commands (and wipe's list, show
+ * and verify), `help COMMAND [SUBCOMMAND]`, and each command's options, all
+ * from the command table. */
 static int cmd_completion(struct ctx *ctx, int argc, char **argv) {
         if (argc != 2 || !streq(argv[1], "bash")) return cmd_usage_error(ctx, "only 'bash' is supported");
         printf("# bash completion for assetctl, generated from its command table\n"
-               "_assetctl() {\n"
-               "    local cur=${COMP_WORDS[COMP_CWORD]} words\n"
-               "    if [ $COMP_CWORD -eq 1 ]; then\n"
-               "        words=\"");
-        for (const struct command *c = commands; c->name; c++) printf("%s%s", c == commands ? "" : " ", c->name);
-        printf("\"\n    elif [ $COMP_CWORD -eq 2 ]; then\n        case ${COMP_WORDS[1]} in\n");
+               "_assetctl_subs() {\n"
+               "    case $1 in\n");
         for (const struct command *c = commands; c->name; c++) {
                 if (!c->sub) continue;
-                printf("        %s) words=\"", c->name);
+                printf("    %s) echo \"", c->name);
                 for (const struct command *s = c->sub; s->name; s++) printf("%s%s", s == c->sub ? "" : " ", s->name);
                 printf("\" ;;\n");
         }
-        printf("        esac\n    fi\n"
-               "    [ -n \"$words\" ] && COMPREPLY=($(compgen -W \"$words\" -- \"$cur\")) || COMPREPLY=($(compgen -f -- \"$cur\"))\n"
-               "}\ncomplete -F _assetctl assetctl\n");
+        printf("    help) echo \"");
+        for (const struct command *c = commands; c->name; c++) printf("%s%s", c == commands ? "" : " ", c->name);
+        printf("\" ;;\n");
+        printf("    wipe) echo \"");
+        for (size_t i = 0; wipe_subverbs[i]; i++) printf("%s%s", i ? " " : "", wipe_subverbs[i]);
+        printf("\" ;;\n    esac\n}\n"
+               "_assetctl_opts() {\n"
+               "    case $1 in\n");
+        for (const struct command *c = commands; c->name; c++) {
+                if (c->sub) {
+                        for (const struct command *s = c->sub; s->name; s++) {
+                                printf("    \"%s %s\") echo \"", c->name, s->name);
+                                print_options(s);
+                                printf("\" ;;\n");
+                        }
+                        continue;
+                }
+                printf("    \"%s\") echo \"", c->name);
+                print_options(c);
+                printf("\" ;;\n");
+        }
+        printf("    esac\n}\n"
+               "_assetctl() {\n"
+               "    local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]} words= files=1 key\n"
+               "    if [ $COMP_CWORD -eq 1 ]; then\n"
+               "        words=\"");
+        for (const struct command *c = commands; c->name; c++) printf("%s%s", c == commands ? "" : " ", c->name);
+        printf(" --db --help --version\"; files=\n"
+               "    elif [ \"$cmd\" = help ]; then\n"
+               "        files=\n"
+               "        [ $COMP_CWORD -eq 2 ] && words=$(_assetctl_subs help)\n"
+               "        [ $COMP_CWORD -eq 3 ] && [ \"${COMP_WORDS[2]}\" != wipe ] && words=$(_assetctl_subs \"${COMP_WORDS[2]}\")\n"
+               "    elif [ \"$cmd\" = completion ]; then\n"
+               "        words=bash; files=\n"
+               "    elif [ $COMP_CWORD -eq 2 ] && [ \"${cur#-}\" = \"$cur\" ] && [ -n \"$(_assetctl_subs \"$cmd\")\" ]; then\n"
+               "        words=$(_assetctl_subs \"$cmd\"); [ \"$cmd\" = wipe ] || files=\n"
+               "    elif [ \"${cur#-}\" != \"$cur\" ]; then\n"
+               "        key=$cmd\n"
+               "        [ \"$cmd\" != wipe ] && [ -n \"$(_assetctl_subs \"$cmd\")\" ] && key=\"$cmd ${COMP_WORDS[2]}\"\n"
+               "        words=$(_assetctl_opts \"$key\"); files=\n"
+               "    fi\n"
+               "    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+               "    [ -n \"$files\" ] && COMPREPLY+=($(compgen -f -- \"$cur\"))\n"
+               "    return 0\n"
+               "}\n"
+               "complete -F _assetctl assetctl\n");
         return 0;
 }
 
@@ -314,6 +406,8 @@ static int run(int argc, char **argv) {
         if (c->sub) {
                 if (argc < 2 || argv[1][0] == '-') {
                         bool help = argc >= 2 && (streq(argv[1], "--help") || streq(argv[1], "-h"));
+                        if (!help && argc < 2) fprintf(stderr, "error: '%s' needs a command: one of those below\n\n", c->name);
+                        else if (!help) fprintf(stderr, "error: '%s' comes after the command: '%s COMMAND %s'\n\n", argv[1], c->name, argv[1]);
                         print_group(help ? stdout : stderr, c->name, c->sub);
                         return help ? 0 : 2;
                 }
@@ -337,6 +431,9 @@ static int run(int argc, char **argv) {
                 if (r < 0) return cmd_fail_err(r);
         }
         cmd_getopt_reset();
+        /* getopt names the command in its messages: "assetctl asset add: ..." */
+        _cleanup_free_ char *argv0 = xasprintf("%s %s", prog, path);
+        argv[0] = argv0;
         int status = c->run(&ctx, argc, argv);
         db_close(ctx.db);
         return status;

@@ -90,6 +90,21 @@ fail:
         return r;
 }
 
+int asset_repair(struct db *db, const char *tag_in, bool done, const char *notes) {
+        _cleanup_free_ char *tag = strupper(xstrdup(tag_in));
+        _cleanup_json_ json_t *a = NULL, *d = json_object();
+        int r = db_asset_by_tag(db, tag, &a);
+        if (r == -ENOENT) return err_set(ENOENT, "no asset '%s' in the register", tag);
+        if (r < 0) return r;
+        const char *st = json_str(a, "status");
+        if (!done && streq(st, ST_ISSUED))
+                return err_set(EPERM, "'%s' is issued: return it first ('assetctl return %s')", tag, tag);
+        if (done && !streq(st, ST_IN_REPAIR))
+                return err_set(EPERM, "'%s' is %s, not in repair", tag, asset_status_label(st));
+        if (notes) json_object_set_new(d, "notes", json_string(notes));
+        return asset_move(db, tag, done ? ST_IN_STOCK : ST_IN_REPAIR, done ? "asset.repaired" : "asset.repair", d);
+}
+
 int school_init(struct db *db, const char *school, const char *tag_prefix) {
         if (isempty(school) || !utf8_valid(school, strlen(school)))
                 return err_set(EINVAL, "--school: give the school's name");
@@ -249,7 +264,7 @@ int asset_normalise(json_t *a) {
         const char *c = json_str(a, "cost");
         if (c) {
                 int64_t p;
-                if (*c && parse_money_pence(c, &p) < 0) return err_set(EINVAL, "cost: '%s' is not an amount in pounds", c);
+                if (*c && parse_money_pence(c, &p) < 0) return err_set(EINVAL, "cost: '%s' is not an amount in pounds (1049.99 or 1,049.99)", c);
                 if (*c) json_object_set_new(a, "cost_pence", json_integer(p));
                 json_object_del(a, "cost");
         }

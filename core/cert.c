@@ -79,9 +79,15 @@ static const struct field f_pass[] = {
         {NULL},
 };
 static const struct field f_post[] = {{"confidentiality", T_STR, 0, 256}, {"destination", T_STR, 0, 256}, {NULL}};
+/* A signed authorisation carries the authoriser's statement (canonical JSON,
+ * schema assetctl.authorisation.v1), their raw Ed25519 signature over it in
+ * hex and their key's fingerprint, so the firm can check it with the
+ * authoriser's public key; all three are null when it was not signed. */
 static const struct field f_auth[] = {
         {"name", T_STR, 0, 256}, {"role", T_STR, 0, 256}, {"person_ref", T_STR, 0, 64},
-        {"authorised_at", T_TIME}, {"signed", T_BOOL}, {NULL},
+        {"authorised_at", T_TIME}, {"signed", T_BOOL},
+        {"statement", T_STR, NULLABLE, 4096}, {"signature", T_STR, NULLABLE, 128}, {"key_fingerprint", T_HASH, NULLABLE},
+        {NULL},
 };
 static const struct field f_key[] = {{"algorithm", T_STR, 0, 16, NULL, algorithms}, {"fingerprint", T_HASH}, {NULL}};
 static const struct field f_cert[] = {
@@ -168,6 +174,14 @@ void doc_check_done(struct doc_check *c) {
         free(c->kind);
         free(c->problems);
         memset(c, 0, sizeof *c);
+}
+
+/* n lower-case hex digits and nothing else. */
+static bool is_hash_len(const char *s, size_t n) {
+        if (strlen(s) != n) return false;
+        for (const char *p = s; *p; p++)
+                if (!isdigit((unsigned char) *p) && !(*p >= 'a' && *p <= 'f')) return false;
+        return true;
 }
 
 static bool is_hash(const char *s) {
@@ -331,9 +345,62 @@ static int expected_root(const char *pattern, const char *seed_hex, uint64_t siz
         return 1;
 }
 
+/* The statement a certificate's signed authorisation carries, parsed, or NULL
+ * (a problem is added) when it is not canonical JSON of the right schema. */
+static json_t *auth_statement(struct doc_check *c, const char *text) {
+        json_error_t e;
+        json_t *st = json_loads(text, JSON_REJECT_DUPLICATES, &e);
+        if (!json_is_object(st)) {
+                add_problem(c, "authorisation: the signed statement is not a JSON object");
+                if (st) json_decref(st);
+                return NULL;
+        }
+        _cleanup_free_ char *canon = json_canonical(st);
+        if (!streq(canon, text)) add_problem(c, "authorisation: the signed statement is not in canonical form");
+        if (!streq_ptr(json_str(st, "schema"), AUTHORISATION_SCHEMA))
+                add_problem(c, "authorisation: the signed statement's schema is not %s", AUTHORISATION_SCHEMA);
+        return st;
+}
+
+/* A signed authorisation must say what the certificate says it does: the
+ * same asset, authoriser, role and time, and name the same key. */
+static void check_authorisation(struct doc_check *c, json_t *au, json_t *asset) {
+        bool is_signed = json_is_true(json_object_get(au, "signed"));
+        const char *text = json_str(au, "statement"), *sig = json_str(au, "signature"), *fp = json_str(au, "key_fingerprint");
+        if (!is_signed) {
+                if (text || sig || fp) add_problem(c, "consistency: authorisation.signed is false but it carries a statement, signature or key");
+                return;
+        }
+        if (!text || !sig || !fp) {
+                add_problem(c, "consistency: authorisation.signed is true but its statement, signature or key_fingerprint is missing");
+                return;
+        }
+        if (strlen(sig) != 2 * SIG_LEN || !is_hash_len(sig, 2 * SIG_LEN))
+                add_problem(c, "schema: authorisation.signature: not %d bytes in lower-case hex", SIG_LEN);
+        _cleanup_json_ json_t *st = auth_statement(c, text);
+        if (!st) return;
+        json_t *sa = json_object_get(st, "asset"), *by = json_object_get(st, "authorised_by");
+        const struct {
+                const char *what, *signed_v, *cert_v;
+        } same[] = {
+                {"asset tag", json_str(sa, "tag"), gets(asset, "tag")},
+                {"asset serial", json_str(sa, "serial"), gets(asset, "serial")},
+                {"authoriser", json_str(by, "name"), gets(au, "name")},
+                {"authoriser's reference", json_str(by, "ref"), gets(au, "person_ref")},
+                {"role", json_str(by, "role"), gets(au, "role")},
+                {"time", json_str(st, "authorised_at"), gets(au, "authorised_at")},
+                {"key", json_str(json_object_get(st, "signing_key"), "fingerprint"), fp},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(same); i++)
+                if (!streq_ptr(same[i].signed_v, same[i].cert_v))
+                        add_problem(c, "authorisation: the signed statement names %s '%s' but the certificate says '%s'", same[i].what,
+                                    strempty(same[i].signed_v), same[i].cert_v);
+}
+
 /* The rules that tie a certificate's numbers together. Only run on a
  * document whose schema checked clean. */
 static void check_cert_consistency(struct doc_check *c, json_t *d) {
+        check_authorisation(c, json_object_get(d, "authorisation"), json_object_get(d, "asset"));
         json_t *passes = json_object_get(d, "passes"), *medium = json_object_get(d, "medium");
         json_t *san = json_object_get(d, "sanitisation");
         int64_t size = geti(medium, "size_bytes");
@@ -507,6 +574,27 @@ int doc_verify(const char *doc, size_t n, const uint8_t *sig, size_t sig_len, EV
         ret->n_problems += n_rest - (rest ? 1 : 0);
         if (ret->n_problems) return err_set(EBADMSG, "%s", ret->problems);
         return 0;
+}
+
+int doc_check_authorisation(struct doc_check *c, EVP_PKEY *pub) {
+        char fp[65];
+        int r = key_fingerprint(pub, fp);
+        if (r < 0) return r;
+        int before = c->n_problems;
+        json_t *au = json_object_get(c->doc, "authorisation");
+        const char *text = json_str(au, "statement"), *sighex = json_str(au, "signature"), *named = json_str(au, "key_fingerprint");
+        uint8_t sig[SIG_LEN];
+        if (!streq_ptr(c->kind, "certificate"))
+                add_problem(c, "authorisation: only a certificate carries a signed authorisation");
+        else if (!json_is_true(json_object_get(au, "signed")) || !text || !sighex || !named)
+                add_problem(c, "authorisation: not signed by the authoriser (recorded by the school only), so key %s cannot check it", fp);
+        else if (!streq(named, fp))
+                add_problem(c, "authorisation: signed with key %s, not the authoriser's key given (%s)", named, fp);
+        else if (strlen(sighex) != 2 * SIG_LEN || hex_decode(sighex, sig, SIG_LEN) < 0 ||
+                 key_verify(pub, text, strlen(text), sig, SIG_LEN) < 0)
+                add_problem(c, "authorisation: the authoriser's signature does not match the statement (it was changed, or signed with another key)");
+        err_clear();
+        return c->n_problems > before ? -EBADMSG : 0;
 }
 
 /* --- building --- */
@@ -695,7 +783,11 @@ int cert_from_wipe(json_t *wipe, const struct cert_context *c, json_t **ret) {
         json_object_set_new(d, "post_sanitisation",
                             json_pack("{ssss}", "confidentiality", "no recoverable data: overwritten and verified",
                                       "destination", "consigned to an authorised disposal firm for recycling"));
-        json_object_set_new(d, "authorisation", json_deep_copy(c->authorisation));
+        json_t *auth = json_deep_copy(c->authorisation);
+        /* an unsigned authorisation may come without these: they are null */
+        for (const char *const *k = NAMES("statement", "signature", "key_fingerprint"); *k; k++)
+                if (!json_object_get(auth, *k)) json_object_set_new(auth, *k, json_null());
+        json_object_set_new(d, "authorisation", auth);
         json_object_set_new(d, "signing_key", json_pack("{ssss}", "algorithm", "ed25519", "fingerprint", c->fingerprint));
         json_object_set_new(d, "wipe_id", json_integer(wipe_id < 0 ? 0 : wipe_id));
         const char *kind = json_str(c->medium, "kind");

@@ -20,6 +20,7 @@
 #define CERT_SCHEMA "assetctl.certificate.v1"
 #define MANIFEST_SCHEMA "assetctl.manifest.v1"
 #define CHECKPOINT_SCHEMA "assetctl.audit-checkpoint.v1"
+#define AUTHORISATION_SCHEMA "assetctl.authorisation.v1"
 #define DOC_MAX (1024 * 1024)
 
 /* Context for a certificate beyond the wipe record: the school, operator,
@@ -55,5 +56,11 @@ void doc_check_done(struct doc_check *c);
  * outcome. Returns 0 when good, -EBADMSG when any check failed (all listed in
  * ret->problems), other -errno for errors. */
 int doc_verify(const char *doc, size_t n, const uint8_t *sig, size_t sig_len, EVP_PKEY *pub, struct doc_check *ret);
+/* After doc_verify() or doc_check_schema(): check the authoriser's signature
+ * that a certificate's signed authorisation carries with pub, the
+ * authoriser's public key (its fingerprint must be the one named). Adds a
+ * problem and returns -EBADMSG when it does not verify or the document
+ * carries no signed authorisation; 0 when it verifies. */
+int doc_check_authorisation(struct doc_check *c, EVP_PKEY *pub);
 /* Only the schema and consistency checks (no signature); the same result. */
 int doc_check_schema(const char *doc, size_t n, struct doc_check *ret);

@@ -32,6 +32,10 @@ int asset_check_move(const char *tag, const char *from, const char *to);
 /* Move an asset to a new status (checked), auditing `action` with details,
  * inside the caller's transaction or its own. */
 int asset_move(struct db *db, const char *tag, const char *to, const char *action, json_t *details);
+/* Send an in-stock asset for repair, or (done) bring it back to stock from
+ * repair; notes go in the audit event. Refuses, saying why, from any other
+ * state (an issued asset must be returned first). */
+int asset_repair(struct db *db, const char *tag, bool done, const char *notes);
 
 /* --- school settings --- */
 int school_init(struct db *db, const char *school, const char *tag_prefix);

@@ -4,6 +4,7 @@
 #include "cert.h"
 #include "disposal.h"
 #include "sign.h"
+#include "wipe.h"
 
 static int64_t id_of(json_t *o) { return json_integer_value(json_object_get(o, "id")); }
 
@@ -102,7 +103,7 @@ int disposal_settle(struct db *db, int64_t asset_id, const char *tag) {
 /* The statement an authoriser signs: what, who, when. */
 static json_t *authorisation_statement(const char *school, json_t *a, json_t *req, json_t *person, const char *role,
                                        const char *when, const char *fp) {
-        return json_pack("{ss ss s{ssssssss} s{ssss} s{ssssss} ss s{ssss}}", "schema", "assetctl.authorisation.v1",
+        return json_pack("{ss ss s{ssssssss} s{ssss} s{ssssss} ss s{ssss}}", "schema", AUTHORISATION_SCHEMA,
                          "organisation", school, "asset", "tag", json_str(a, "tag"), "make", json_str(a, "make"), "model",
                          json_str(a, "model"), "serial", json_str(a, "serial"), "request", "reason",
                          strempty(json_str(req, "reason")), "requested_at", strempty(json_str(req, "requested_at")),
@@ -337,8 +338,15 @@ int disposal_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char
                 return r;
         }
         if (!signer) {
-                r = err_set(EINVAL, "no certificate for the wipe of '%s': give --key NAME and --passphrase-file to sign it", serial);
+                r = err_set(EINVAL, "no certificate for the wipe of '%s': give --key NAME and --passphrase-file to sign it "
+                                    "(or later: 'assetctl cert issue %lld --key NAME')", serial, (long long) wipe_id);
                 goto fail;
+        }
+        {
+                _cleanup_free_ char *had = NULL;
+                r = db_cert_for_wipe(db, wipe_id, &had);
+                if (r == 0) r = err_set(EEXIST, "wipe %lld already has certificate %s (see 'assetctl cert show %s')", (long long) wipe_id, had, had);
+                if (r != -ENOENT) goto fail;
         }
         r = db_authorisation_latest(db, id_of(a), &au);
         if (r == -ENOENT) r = err_set(EPERM, "no certificate for '%s': its disposal has no authorisation on record", tag);
@@ -354,6 +362,12 @@ int disposal_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char
         auth = json_pack("{sssssssssb}", "name", json_str(au, "name"), "role", json_str(au, "role"),
                                                 "person_ref", json_str(au, "person_ref"), "authorised_at",
                                                 json_str(au, "authorised_at"), "signed", json_str(au, "signature") != NULL);
+        /* a signed authorisation travels with its statement and signature, so
+         * the firm can check it with the authoriser's public key */
+        bool au_signed = json_str(au, "signature") != NULL;
+        json_set_str(auth, "statement", au_signed ? json_str(au, "statement") : NULL);
+        json_set_str(auth, "signature", au_signed ? json_str(au, "signature") : NULL);
+        json_set_str(auth, "key_fingerprint", au_signed ? json_str(au, "key_fingerprint") : NULL);
         struct cert_context c = {
                 .cert_id = cert_id, .issued = now, .school = school, .operator_name = db_actor(db), .asset = a,
                 .medium = m, .authorisation = auth, .fingerprint = signer->fingerprint,
@@ -389,6 +403,51 @@ int disposal_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char
 fail:
         db_rollback(db);
         return r;
+}
+
+int disposal_cert_issue(struct db *db, int64_t wipe_id, struct signer *signer, char **ret_cert_id) {
+        _cleanup_json_ json_t *w = NULL, *m = NULL, *a = NULL, *au = NULL;
+        _cleanup_free_ char *had = NULL;
+        long long id = (long long) wipe_id;
+        int r = wipe_get(db, wipe_id, &w);
+        if (r < 0) return r;
+        if (json_is_false(json_object_get(w, "certify")))
+                return err_set(EPERM, "no certificate for wipe %lld: it was recorded as not for certification (--no-certificate)", id);
+        const char *outcome = json_str(w, "outcome");
+        if (!outcome || streq(outcome, "interrupted"))
+                return err_set(EPERM, "no certificate for wipe %lld: it did not finish; wipe the medium again", id);
+        if (!streq(outcome, "erased"))
+                return err_set(EPERM, "no certificate for wipe %lld: it ended %s, not erased; its medium goes to physical destruction "
+                                      "('assetctl disposal destroy')", id, outcome);
+        r = db_cert_for_wipe(db, wipe_id, &had);
+        if (r == 0) return err_set(EEXIST, "wipe %lld already has certificate %s (see 'assetctl cert show %s')", id, had, had);
+        if (r != -ENOENT) return r;
+        if (!json_is_integer(json_object_get(w, "medium_id")) && !json_str(w, "asset_tag"))
+                return err_set(ENOENT, "no certificate for wipe %lld: it is not linked to a registered storage medium", id);
+        r = wipe_medium(db, w, &m);
+        if (r < 0) return r;
+        int64_t latest = 0;
+        r = db_wipe_latest_of_medium(db, id_of(m), json_str(m, "asset_tag"), &latest);
+        if (r < 0) return r;
+        if (latest > wipe_id)
+                return err_set(EPERM, "no certificate for wipe %lld: medium '%s' was wiped again since (wipe %lld); certify that one", id,
+                               json_str(m, "serial"), (long long) latest);
+        r = get_asset(db, json_str(m, "asset_tag"), &a);
+        if (r < 0) return r;
+        const char *tag = json_str(a, "tag"), *st = json_str(a, "status");
+        if (!streq(st, ST_AUTHORISED) && !streq(st, ST_DESTROY_REQUIRED))
+                return err_set(EPERM, "no certificate for wipe %lld: asset '%s' is %s, not authorised for disposal", id, tag,
+                               asset_status_label(st));
+        r = db_authorisation_latest(db, id_of(a), &au);
+        if (r == -ENOENT) return err_set(EPERM, "no certificate for '%s': its disposal has no authorisation on record", tag);
+        if (r < 0) return r;
+        /* the same rule as at the end of a wipe: it must end under the authorisation */
+        const char *ended = strempty(json_str(w, "ended_at")), *authorised = strempty(json_str(au, "authorised_at"));
+        if (strncmp(ended, authorised, 19) < 0)
+                return err_set(EPERM, "no certificate for wipe %lld: it ended %.19s, before the disposal of '%s' was authorised (%.19s); "
+                                      "wipe the medium again", id, ended, tag, authorised);
+        if (!signer) return 0; /* only checking, before the passphrase is asked */
+        return disposal_wipe_ended(db, w, signer, ret_cert_id);
 }
 
 /* One asset's entry in a manifest: its authorisation and every medium with

@@ -60,6 +60,12 @@ int disposal_settle(struct db *db, int64_t asset_id, const char *tag);
  * An unauthorised asset gets no certificate: -EPERM with the reason, and
  * nothing changes. signer may be NULL only for a failed wipe. */
 int disposal_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char **ret_cert_id);
+/* Issue the certificate of an earlier wipe that ended erased on an
+ * authorised asset's medium but got none (no --key was given): the wipe must
+ * be the medium's newest, have ended after the authorisation, and have no
+ * certificate yet. -EPERM/-EEXIST/-ENOENT with the reason; nothing changes.
+ * With signer NULL it only runs those checks (0: it could be issued). */
+int disposal_cert_issue(struct db *db, int64_t wipe_id, struct signer *signer, char **ret_cert_id);
 
 /* The wipe command's side: the key it unlocked (borrowed, may be NULL);
  * disposal_on_wipe_ended() runs once per ended wipe (its record as

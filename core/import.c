@@ -11,9 +11,22 @@
 
 #include <csv.h>
 #include <ctype.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 /* ---------------------------------------------------------------- tables */
+
+static void *big_alloc(size_t n);
+static void big_free(void *p, size_t n);
+
+struct import_block {
+        struct import_block *next;
+        size_t used, cap;             /* bytes of data */
+        max_align_t data[];
+};
 
 void import_table_free(struct import_table *t) {
         if (!t) return;
@@ -21,8 +34,12 @@ void import_table_free(struct import_table *t) {
         free(t->cols);
         for (size_t i = 0; i < t->n_rec; i++) {
                 struct import_record *r = &t->recs[i];
-                free(r->fields); /* packed: one allocation */
                 if (r->rec) json_decref(r->rec);
+        }
+        while (t->blocks) {
+                struct import_block *b = t->blocks;
+                t->blocks = b->next;
+                big_free(b, sizeof *b + b->cap);
         }
         free(t->recs);
         for (size_t i = 0; i < t->n_prob; i++) {
@@ -31,6 +48,7 @@ void import_table_free(struct import_table *t) {
         }
         free(t->probs);
         free(t->file);
+        if (t->status_map) json_decref(t->status_map);
         free(t);
 }
 
@@ -107,9 +125,19 @@ struct csv_state {
         bool header_done;
 };
 
-/* One allocation holding n pointers followed by the strings they point to. */
-static char **pack_fields(const char *data, size_t len, const size_t *offs, size_t n) {
-        char **f = xmalloc(n * sizeof *f + len + 1);
+/* n pointers followed by the strings they point to, in the table's blocks
+ * (freed with the table). */
+static char **pack_fields(struct import_table *t, const char *data, size_t len, const size_t *offs, size_t n) {
+        size_t need = (n * sizeof(char *) + len + 1 + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+        struct import_block *b = t->blocks;
+        if (!b || b->cap - b->used < need) {
+                size_t cap = need > (4u << 20) ? need : (4u << 20);
+                b = big_alloc(sizeof *b + cap);
+                *b = (struct import_block) {.next = t->blocks, .cap = cap};
+                t->blocks = b;
+        }
+        char **f = (char **) ((char *) b->data + b->used);
+        b->used += need;
         char *d = (char *) (f + n);
         memcpy(d, data, len);
         d[len] = 0;
@@ -170,6 +198,16 @@ static void drop_record(struct csv_state *s) {
         s->rec_line = 0;
 }
 
+/* True when every field of the record being read is empty or spaces. */
+static bool blank_record(const struct csv_state *s) {
+        size_t stored = s->n < IMPORT_MAX_COLUMNS ? s->n : IMPORT_MAX_COLUMNS;
+        for (size_t i = 0; i < stored; i++) {
+                const char *f = s->data.buf + s->offs[i];
+                if (f[strspn(f, " \t\r\n")]) return false;
+        }
+        return stored > 0;
+}
+
 /* Hand the record collected so far to the table. */
 static void finish_record(struct csv_state *s) {
         struct import_table *t = s->t;
@@ -187,9 +225,14 @@ static void finish_record(struct csv_state *s) {
                 else if (s->n > IMPORT_MAX_COLUMNS)
                         import_problem(t, line, "header", "%zu columns, more than the limit of %d", s->n, IMPORT_MAX_COLUMNS);
         } else {
+                if (!s->bad_reason && blank_record(s)) {
+                        /* a spreadsheet's empty row (",,,,"): no data, not a record */
+                        drop_record(s);
+                        return;
+                }
                 struct import_record *r = add_record(t, line);
                 r->n = s->n;
-                r->fields = pack_fields(s->data.buf ? s->data.buf : "", s->data.len, s->offs, stored);
+                r->fields = pack_fields(t, s->data.buf ? s->data.buf : "", s->data.len, s->offs, stored);
                 if (s->bad_reason) {
                         import_problem(t, line, s->bad_col, "%s", s->bad_reason);
                         r->bad = true;
@@ -213,10 +256,12 @@ static void on_record(int c, void *priv) {
 }
 
 static int is_space(unsigned char c) { return c == ' ' || c == '\t'; }
+static int is_blank(unsigned char c) { return c == ' '; }
 
-static void parser_init(struct csv_parser *p) {
+static void parser_init(struct csv_parser *p, char delim) {
         if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) abort();
-        csv_set_space_func(p, is_space);
+        csv_set_delim(p, (unsigned char) delim);
+        csv_set_space_func(p, delim == '\t' ? is_blank : is_space);
 }
 
 struct import_table *import_parse_csv(const char *file, const char *data, size_t len) {
@@ -224,6 +269,11 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
         if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) data += 3, len -= 3;
         if (len >= 2 && (memcmp(data, "\xff\xfe", 2) == 0 || memcmp(data, "\xfe\xff", 2) == 0)) {
                 import_problem(t, 1, "header", "the file is UTF-16: save it as UTF-8 CSV");
+                return t;
+        }
+        if ((len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0) || (len >= 4 && memcmp(data, "\xd0\xcf\x11\xe0", 4) == 0)) {
+                import_problem(t, 1, "header", "this is a spreadsheet workbook (.xlsx, .xls or .ods), not CSV: save it as "
+                               "\"CSV UTF-8 (comma delimited)\"");
                 return t;
         }
         if (len > IMPORT_MAX_BYTES) {
@@ -235,10 +285,11 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
                 return t;
         }
         struct csv_parser p;
-        parser_init(&p);
+        /* a "sep=;" line counts as line 1: the header is then line 2 */
+        size_t off = import_csv_dialect(data, len, &t->delim);
+        int64_t line = off ? 1 : 0;
+        parser_init(&p, t->delim);
         struct csv_state s = {.t = t};
-        size_t off = 0;
-        int64_t line = 0;
         while (off < len) {
                 const char *nl = memchr(data + off, '\n', len - off);
                 size_t chunk = nl ? (size_t) (nl - (data + off)) + 1 : len - off;
@@ -270,7 +321,7 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
                         /* start again on the next line */
                         drop_record(&s);
                         csv_free(&p);
-                        parser_init(&p);
+                        parser_init(&p, t->delim);
                         if (!s.header_done) break;
                 } else if (s.cr_ends > (chunk >= 2 && c[chunk - 2] == '\r' && c[chunk - 1] == '\n')) {
                         import_problem(t, line, "row", "a bare carriage return (CR) ends a record inside the line: save the file with LF or CRLF line ends");
@@ -315,6 +366,29 @@ static char *json_field_text(json_t *v, bool *ok) {
         return xstrdup("");
 }
 
+/* json_field_text(), and for the columns that hold lists (an asset's media,
+ * a person's badges): a list of words as the words separated by spaces,
+ * any other array as compact JSON text. */
+static char *json_list_text(json_t *v, bool *ok) {
+        if (!json_is_array(v)) return json_field_text(v, ok);
+        *ok = true;
+        size_t i;
+        json_t *x;
+        bool words = true;
+        json_array_foreach(v, i, x) words = words && json_is_string(x) && *json_string_value(x) &&
+                                            !strpbrk(json_string_value(x), " \t\n");
+        if (!words) {
+                char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                if (!s) abort();
+                return s;
+        }
+        struct strbuf sb = {0};
+        json_array_foreach(v, i, x) sb_printf(&sb, "%s%s", i ? " " : "", json_string_value(x));
+        return sb.buf ? sb_take(&sb) : xstrdup("");
+}
+
+static bool list_column(const char *key) { return streq(key, "media") || streq(key, "badges"); }
+
 struct import_table *import_parse_json(const char *file, const char *data, size_t len) {
         struct import_table *t = table_new(file);
         t->json = true;
@@ -356,7 +430,7 @@ struct import_table *import_parse_json(const char *file, const char *data, size_
                 for (size_t c = 0; c < t->n_cols; c++) {
                         bool ok = true;
                         json_t *jv = json_is_object(o) ? json_object_get(o, t->cols[c].header) : NULL;
-                        _cleanup_free_ char *v = json_field_text(jv, &ok);
+                        _cleanup_free_ char *v = list_column(t->cols[c].header) ? json_list_text(jv, &ok) : json_field_text(jv, &ok);
                         offs[c] = sb.len;
                         sb_puts(&sb, v);
                         sb_add(&sb, "", 1);
@@ -368,7 +442,7 @@ struct import_table *import_parse_json(const char *file, const char *data, size_
                                 r->bad = true;
                         }
                 }
-                r->fields = pack_fields(sb.buf ? sb.buf : "", sb.len, offs, t->n_cols);
+                r->fields = pack_fields(t, sb.buf ? sb.buf : "", sb.len, offs, t->n_cols);
                 sb_free(&sb);
                 if (!json_is_object(o)) {
                         import_problem(t, r->line, "record", "not an object");
@@ -379,11 +453,66 @@ struct import_table *import_parse_json(const char *file, const char *data, size_
         return t;
 }
 
+/* Big buffers (the file, the records' fields) are mapped with every page in
+ * place (MAP_POPULATE): one system call instead of a page fault per 4 KiB,
+ * which on a virtual machine costs more than filling the page. Aborts when
+ * out of memory, like xmalloc(). Freed with big_free(p, n). */
+static void *big_alloc(size_t n) {
+        void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+        if (p == MAP_FAILED) abort();
+        return p;
+}
+
+static void big_free(void *p, size_t n) {
+        if (p) munmap(p, n);
+}
+
+/* Read a regular file whole into a big_alloc() buffer of *ret_cap bytes
+ * sized from fstat (read_file() grows its buffer as it goes: twice the
+ * copying and the memory). 0 and *ret NULL when the file is not a regular
+ * file or grew while being read: the caller falls back to read_file().
+ * Same messages as read_file(). */
+static int slurp(const char *file, char **ret, size_t *ret_len, size_t *ret_cap) {
+        _cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return err_set(errno, "cannot open '%s': %s", file, strerror(errno));
+        struct stat st;
+        *ret = NULL;
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) return 0;
+        if ((uint64_t) st.st_size > IMPORT_MAX_BYTES)
+                return err_set(EFBIG, "cannot read '%s': larger than %u bytes", file, IMPORT_MAX_BYTES);
+        size_t cap = (size_t) st.st_size + 1, len = 0;
+        char *buf = big_alloc(cap);
+        for (;;) {
+                ssize_t n = read(fd, buf + len, cap - len);
+                if (n < 0 && errno == EINTR) continue;
+                if (n < 0) {
+                        int e = errno;
+                        big_free(buf, cap);
+                        return err_set(e, "cannot read '%s': %s", file, strerror(e));
+                }
+                if (n == 0) break;
+                len += (size_t) n;
+                if (len == cap) { /* it grew */
+                        big_free(buf, cap);
+                        return 0;
+                }
+        }
+        buf[len] = 0;
+        *ret = buf;
+        *ret_len = len;
+        *ret_cap = cap;
+        return 0;
+}
+
 int import_read(const char *file, struct import_table **ret) {
-        _cleanup_free_ char *data = NULL;
-        size_t len;
-        int r = read_file(file, IMPORT_MAX_BYTES, &data, &len);
+        char *data = NULL;
+        size_t len = 0, cap = 0;
+        int r = slurp(file, &data, &len, &cap);
         if (r < 0) return r;
+        if (!data) {
+                r = read_file(file, IMPORT_MAX_BYTES, &data, &len);
+                if (r < 0) return r;
+        }
         size_t k = 0;
         if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) k = 3;
         while (k < len && isspace((unsigned char) data[k])) k++;
@@ -391,6 +520,10 @@ int import_read(const char *file, struct import_table **ret) {
                 *ret = import_parse_json(file, data, len);
         else
                 *ret = import_parse_csv(file, data, len);
+        if (cap)
+                big_free(data, cap);
+        else
+                free(data);
         return 0;
 }
 
@@ -495,37 +628,6 @@ char *import_ignored(const struct import_table *t) {
         return sb_take(&sb);
 }
 
-/* Snipe-IT's stock status labels, and ours written as words. */
-static const char *status_from_text(const char *s) {
-        static const char *const map[][2] = {
-                {"in stock", ST_IN_STOCK}, {"ready to deploy", ST_IN_STOCK}, {"deployable", ST_IN_STOCK},
-                {"pending", ST_IN_STOCK}, {"deployed", ST_IN_STOCK}, /* a loan, if any, is made by the checkout hook */
-                {"issued", ST_ISSUED}, {"in repair", ST_IN_REPAIR}, {"out for repair", ST_IN_REPAIR},
-                {"lost", ST_LOST}, {"stolen", ST_STOLEN}, {"lost/stolen", ST_LOST}, {"found", ST_FOUND},
-                {"disposal requested", ST_DISPOSAL_REQUESTED}, {"authorised", ST_AUTHORISED},
-                {"sanitised", ST_SANITISED}, {"destroy required", ST_DESTROY_REQUIRED}, {"destroyed", ST_DESTROYED},
-                {"consigned", ST_CONSIGNED}, {"disposed", ST_DISPOSED},
-        };
-        char w[64];
-        size_t n = 0;
-        for (const char *p = s; *p && n + 1 < sizeof w; p++)
-                w[n++] = (*p == '_' || *p == '-') ? ' ' : (char) tolower((unsigned char) *p);
-        w[n] = 0;
-        for (size_t i = 0; i < ELEMENTSOF(map); i++)
-                if (streq(map[i][0], w)) return map[i][1];
-        return NULL;
-}
-
-/* Timestamps we wrote: YYYY-MM-DDTHH:MM:SSZ. */
-static bool timestamp_ok(const char *s) {
-        char d[11];
-        if (strlen(s) != 20 || s[10] != 'T' || s[19] != 'Z') return false;
-        _cleanup_free_ char *day = xstrndup(s, 10);
-        if (parse_date(day, d) < 0 || !streq(d, day)) return false;
-        int h, m, sec, n = 0;
-        return sscanf(s + 11, "%2d:%2d:%2d%n", &h, &m, &sec, &n) == 3 && n == 8 && h < 24 && m < 60 && sec < 61;
-}
-
 /* Report a normalise error "key: reason" against the column that fed key. */
 static void norm_problem(struct import_table *t, struct import_record *rec, int r) {
         const char *msg = err_msg();
@@ -565,8 +667,12 @@ static void hook_problem(struct import_table *t, struct import_record *rec, int 
                 norm_problem(t, rec, r);
 }
 
+/* Set key to v unless v is empty. Keys are our own ASCII names and every
+ * field was checked to be UTF-8 when it was read (a record that is not is
+ * bad and never built), so jansson's checks of both are skipped: an import
+ * sets 1.7 million of them. */
 static void set_if(json_t *o, const char *key, const char *v) {
-        if (v && *v) json_object_set_new(o, key, json_string(v));
+        if (v && *v) json_object_set_new_nocheck(o, key, json_stringn_nocheck(v, strlen(v)));
 }
 
 /* Build the normalised asset record of one row; 0 or -EINVAL (problem recorded). */
@@ -577,27 +683,39 @@ static int build_asset(struct import_table *t, struct import_record *rec) {
         _cleanup_json_ json_t *a = json_object();
         for (size_t i = 0; i < ELEMENTSOF(plain); i++) set_if(a, plain[i], field(t, rec, plain[i], NULL));
         ssize_t col;
-        char nb[32];
+        char nb[32], ts[21];
+        /* Snipe-IT writes some dates as times ("Last Audit"): the register keeps the day */
+        for (const char *const *k = (const char *const[]) {"purchased", "warranty_until", "last_audited", NULL}; *k; k++)
+                if (json_str(a, *k) && import_timestamp(json_str(a, *k), ts) == 0) {
+                        ts[10] = 0;
+                        json_object_set_new(a, *k, json_string(ts));
+                }
         const char *st = field(t, rec, "status", &col);
         if (*st) {
-                const char *s = status_from_text(st);
-                if (!s)
-                        return import_problem(t, rec->line, col_name(t, (size_t) col, nb),
-                                              "'%s' is not a status (in stock, in repair, lost, stolen, ... or Snipe-IT's Ready to Deploy, Deployed, Pending)", st);
+                const char *s;
+                if (import_asset_status(t, rec, st, col_name(t, (size_t) col, nb), &s) < 0) return -EINVAL;
                 json_object_set_new(a, "status", json_string(s));
         }
         for (const char *const *k = (const char *const[]) {"created_at", "updated_at", NULL}; *k; k++) {
                 const char *v = field(t, rec, *k, &col);
                 if (!*v) continue;
-                if (!timestamp_ok(v))
+                if (import_timestamp(v, ts) < 0)
                         return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", v);
-                json_object_set_new(a, *k, json_string(v));
+                json_object_set_new(a, *k, json_string(ts));
+        }
+        /* Excel writes semicolons where the decimal point is a comma: "1.049,99" */
+        const char *cost = json_str(a, "cost");
+        if (!t->json && t->delim == ';' && cost && strchr(cost, ',')) {
+                _cleanup_free_ char *c = xstrdup(cost);
+                for (char *q = c; *q; q++) *q = *q == ',' ? '.' : *q == '.' ? ',' : *q;
+                json_object_set_new(a, "cost", json_string(c));
         }
         int r = asset_normalise(a);
         if (r < 0) {
                 norm_problem(t, rec, r);
                 return -EINVAL;
         }
+        if (import_record_extras(t, rec, IMPORT_ASSETS, a) < 0) return -EINVAL;
         /* Snipe-IT's warranty is in months from the purchase date */
         const char *wm = field(t, rec, "warranty_months", &col);
         if (*wm && !json_object_get(a, "warranty_until")) {
@@ -643,16 +761,18 @@ static int build_person(struct import_table *t, struct import_record *rec) {
         char nb[32];
         for (const char *const *k = (const char *const[]) {"created_at", "updated_at", NULL}; *k; k++) {
                 const char *v = field(t, rec, *k, &col);
+                char ts[21];
                 if (!*v) continue;
-                if (!timestamp_ok(v))
+                if (import_timestamp(v, ts) < 0)
                         return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", v);
-                json_object_set_new(p, *k, json_string(v));
+                json_object_set_new(p, *k, json_string(ts));
         }
         int r = person_normalise(p);
         if (r < 0) {
                 norm_problem(t, rec, r);
                 return -EINVAL;
         }
+        if (import_record_extras(t, rec, IMPORT_PEOPLE, p) < 0) return -EINVAL;
         rec->rec = TAKE_PTR(p);
         return 0;
 }
@@ -707,61 +827,87 @@ int import_map(struct import_table *t, enum import_kind kind, const struct impor
 
 /* --------------------------------------------------- duplicates, writing */
 
-/* A small open-addressing set of strings (ASCII case-folded) to line
- * numbers; each slot keeps the key's hash so that probing compares strings
- * only when the hashes agree. */
-struct seen {
-        size_t cap, n;
-        char **keys;
-        uint64_t *hashes;
-        int64_t *lines;
+/* An open-addressing set of keys (ASCII case-folded) to the line that
+ * first gave them. A key is one string or two joined by a tab (make and
+ * serial); the keys' text is kept in one buffer (slots hold offsets), so an
+ * import of 100,000 rows does not allocate 200,000 keys. Each slot keeps the
+ * key's hash: probing compares text only when the hashes agree. A slot is
+ * free while its line is 0 (lines start at 1). */
+struct seen_slot {
+        uint64_t hash;
+        int64_t line;            /* 0: free */
+        size_t off;              /* where the key starts in text */
 };
 
-static uint64_t fold_hash(const char *s) {
-        uint64_t h = 1469598103934665603ull;
-        for (; *s; s++) h = (h ^ (uint64_t) (unsigned char) tolower((unsigned char) *s)) * 1099511628211ull;
+struct seen {
+        size_t cap, n;
+        struct seen_slot *slots; /* one cache line per probe, not three */
+        struct strbuf text;      /* the keys, NUL-terminated */
+};
+
+/* Size s for n keys at most half full, so that it never grows (an import
+ * knows how many records it has). */
+static void seen_init(struct seen *s, size_t n) {
+        size_t cap = 1024;
+        while (cap < 2 * n) cap *= 2;
+        *s = (struct seen) {.cap = cap, .slots = big_alloc(cap * sizeof *s->slots)}; /* zero-filled */
+}
+
+static uint64_t fold_add(uint64_t h, const char *s) {
+        for (; *s; s++) {
+                unsigned char c = (unsigned char) *s;
+                if (c >= 'A' && c <= 'Z') c = (unsigned char) (c + 32);
+                h = (h ^ c) * 1099511628211ull;
+        }
+        return h;
+}
+
+static uint64_t fold_hash(const char *k1, const char *k2) {
+        uint64_t h = fold_add(1469598103934665603ull, k1);
+        if (k2) h = fold_add((h ^ '\t') * 1099511628211ull, k2);
         return h ^ (h >> 29);
 }
 
-/* Insert key; returns the earlier line if it was there, else 0. */
-static int64_t seen_add(struct seen *s, const char *key, int64_t line) {
+/* Is the stored key `stored` equal to k1 (TAB k2), ignoring ASCII case? */
+static bool key_is(const char *stored, const char *k1, const char *k2) {
+        if (!k2) return strcasecmp(stored, k1) == 0;
+        size_t l1 = strlen(k1);
+        return strncasecmp(stored, k1, l1) == 0 && stored[l1] == '\t' && strcasecmp(stored + l1 + 1, k2) == 0;
+}
+
+/* Insert the key k1 (TAB k2 when k2 is not NULL); returns the earlier line
+ * if it was there, else 0. */
+static int64_t seen_add(struct seen *s, const char *k1, const char *k2, int64_t line) {
         if (2 * (s->n + 1) > s->cap) {
-                struct seen big = {.cap = s->cap ? 2 * s->cap : 1024};
-                big.keys = xcalloc(big.cap, sizeof *big.keys);
-                big.hashes = xcalloc(big.cap, sizeof *big.hashes);
-                big.lines = xcalloc(big.cap, sizeof *big.lines);
+                struct seen big = {.cap = s->cap ? 2 * s->cap : 1024, .n = s->n, .text = s->text};
+                big.slots = big_alloc(big.cap * sizeof *big.slots);
                 for (size_t i = 0; i < s->cap; i++)
-                        if (s->keys[i]) {
-                                size_t j = s->hashes[i] & (big.cap - 1);
-                                while (big.keys[j]) j = (j + 1) & (big.cap - 1);
-                                big.keys[j] = s->keys[i];
-                                big.hashes[j] = s->hashes[i];
-                                big.lines[j] = s->lines[i];
+                        if (s->slots[i].line) {
+                                size_t j = s->slots[i].hash & (big.cap - 1);
+                                while (big.slots[j].line) j = (j + 1) & (big.cap - 1);
+                                big.slots[j] = s->slots[i];
                         }
-                big.n = s->n;
-                free(s->keys);
-                free(s->hashes);
-                free(s->lines);
+                big_free(s->slots, s->cap * sizeof *s->slots);
                 *s = big;
         }
-        uint64_t h = fold_hash(key);
+        uint64_t h = fold_hash(k1, k2);
         size_t j = h & (s->cap - 1);
-        while (s->keys[j]) {
-                if (s->hashes[j] == h && strcasecmp(s->keys[j], key) == 0) return s->lines[j];
-                j = (j + 1) & (s->cap - 1);
+        for (; s->slots[j].line; j = (j + 1) & (s->cap - 1))
+                if (s->slots[j].hash == h && key_is(s->text.buf + s->slots[j].off, k1, k2)) return s->slots[j].line;
+        s->slots[j] = (struct seen_slot) {h, line, s->text.len};
+        sb_puts(&s->text, k1);
+        if (k2) {
+                sb_add(&s->text, "\t", 1);
+                sb_puts(&s->text, k2);
         }
-        s->keys[j] = xstrdup(key);
-        s->hashes[j] = h;
-        s->lines[j] = line;
+        sb_add(&s->text, "", 1);
         s->n++;
         return 0;
 }
 
 static void seen_free(struct seen *s) {
-        for (size_t i = 0; i < s->cap; i++) free(s->keys[i]);
-        free(s->keys);
-        free(s->hashes);
-        free(s->lines);
+        big_free(s->slots, s->cap * sizeof *s->slots);
+        sb_free(&s->text);
         *s = (struct seen) {0};
 }
 
@@ -780,7 +926,7 @@ static bool check_duplicate(struct db *db, struct import_table *t, struct import
                 const char *ref = json_str(rec->rec, "ref");
                 field(t, rec, "ref", &col);
                 const char *cn = col_name(t, (size_t) col, nb);
-                int64_t prev = seen_add(tags, ref, rec->line);
+                int64_t prev = seen_add(tags, ref, NULL, rec->line);
                 if (prev)
                         import_problem(t, rec->line, cn, "duplicate reference '%s' (also on %s %lld)", ref, line_word(t), (long long) prev);
                 else if (db && db_person_by_ref(db, ref, &dup) == 0)
@@ -793,7 +939,7 @@ static bool check_duplicate(struct db *db, struct import_table *t, struct import
         if (tag) {
                 field(t, rec, "tag", &col);
                 const char *cn = col_name(t, (size_t) col, nb);
-                int64_t prev = seen_add(tags, tag, rec->line);
+                int64_t prev = seen_add(tags, tag, NULL, rec->line);
                 if (prev) {
                         import_problem(t, rec->line, cn, "duplicate tag '%s' (also on %s %lld)", tag, line_word(t), (long long) prev);
                         return false;
@@ -804,10 +950,9 @@ static bool check_duplicate(struct db *db, struct import_table *t, struct import
                 }
         }
         const char *make = json_str(rec->rec, "make"), *serial = json_str(rec->rec, "serial");
-        _cleanup_free_ char *k = xasprintf("%s\t%s", make, serial);
         field(t, rec, "serial", &col);
         const char *cn = col_name(t, (size_t) col, nb);
-        int64_t prev = seen_add(serials, k, rec->line);
+        int64_t prev = seen_add(serials, make, serial, rec->line);
         if (prev)
                 import_problem(t, rec->line, cn, "duplicate serial '%s' (%s) (also on %s %lld)", serial, make, line_word(t), (long long) prev);
         else if (db && db_asset_by_make_serial(db, make, serial, &dup) == 0)
@@ -831,10 +976,38 @@ static int64_t file_max_tag(const struct import_table *t, const char *prefix) {
         return max;
 }
 
-/* Insert one good record with its audit row and run the hook; false
- * (problem recorded) on failure. */
+/* The rows an import has written and not yet added to its audit event:
+ * rowids first..last, consecutive (as they are unless the table reached the
+ * largest rowid). They are hashed in one scan (db_audit_rows()) when the run
+ * breaks and at the end, after any hook changed them: each row's entry is
+ * then its state as the import leaves it. */
+struct written {
+        const char *table;
+        int64_t first, last;
+        bool any;
+};
+
+static int written_flush(struct db *db, struct written *w) {
+        if (!w->any) return 0;
+        w->any = false;
+        return db_audit_rows(db, w->table, w->first, w->last);
+}
+
+static int written_add(struct db *db, struct written *w, int64_t id) {
+        if (w->any && id == w->last + 1) {
+                w->last = id;
+                return 0;
+        }
+        int r = written_flush(db, w);
+        w->first = w->last = id;
+        w->any = true;
+        return r;
+}
+
+/* Insert one good record (its audit entry: see struct written) and run the
+ * hook; false (problem recorded) on failure. */
 static bool write_record(struct db *db, struct import_table *t, struct import_record *rec, enum import_kind kind,
-                         const struct import_hook *hook, const char *prefix, int64_t *next) {
+                         const struct import_hook *hook, const char *prefix, int64_t *next, struct written *w) {
         int64_t id;
         int r;
         const char *subject;
@@ -846,12 +1019,11 @@ static bool write_record(struct db *db, struct import_table *t, struct import_re
                 }
                 subject = json_str(rec->rec, "tag");
                 r = db_asset_insert(db, rec->rec, &id);
-                if (r >= 0) r = db_audit_row(db, "assets", id);
         } else {
                 subject = json_str(rec->rec, "ref");
                 r = db_person_insert(db, rec->rec, &id);
-                if (r >= 0) r = db_audit_row(db, "people", id);
         }
+        if (r >= 0) r = written_add(db, w, id);
         if (r < 0) {
                 import_problem(t, rec->line, "row", "%s", err_msg());
                 return false;
@@ -867,10 +1039,11 @@ static bool write_record(struct db *db, struct import_table *t, struct import_re
         return true;
 }
 
-/* One pass: each row is built, checked and (while the file has no problem
- * yet) written at once, so memory holds the parsed text and not a JSON
- * record per row. After the first problem the rest is still checked, to
- * list every bad row, and the transaction is rolled back. */
+/* One pass: each row is built, checked and written at once, so memory
+ * holds the parsed text and not a JSON record per row. After the first
+ * problem the rest is still checked and its good rows written (so the
+ * hook's checks run on them), to list every bad row; then the transaction
+ * is rolled back. */
 int import_run(struct db *db, struct import_table *t, enum import_kind kind, const struct import_hook *hook,
                unsigned flags, size_t *ret_added) {
         _cleanup_free_ char *prefix = NULL;
@@ -880,8 +1053,10 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                 import_sort_problems(t);
                 return -EINVAL;
         }
+        seen_init(&tags, t->n_rec);
+        seen_init(&serials, kind == IMPORT_ASSETS ? t->n_rec : 0);
         int r = db_begin(db);
-        if (r < 0) return r;
+        if (r < 0) goto fail;
         int64_t next = 0, existing = 0;
         r = kind == IMPORT_ASSETS ? db_asset_count(db, &existing) : db_person_count(db, &existing);
         if (r >= 0) r = db_tune_bulk(db);
@@ -898,10 +1073,14 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
         r = db_audit_begin(db, kind == IMPORT_ASSETS ? "asset.import" : "person.import", base, details);
         if (r < 0) goto fail;
         size_t added = 0;
+        struct written w = {.table = kind == IMPORT_ASSETS ? "assets" : "people"};
         for (size_t i = 0; i < t->n_rec; i++) {
                 struct import_record *rec = &t->recs[i];
-                if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials) && t->n_prob == 0 &&
-                    write_record(db, t, rec, kind, hook, prefix, &next))
+                /* good rows are written even after a problem (all is rolled
+                 * back then): the hook's checks, which need the rows before,
+                 * then report every bad row too */
+                if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials) &&
+                    write_record(db, t, rec, kind, hook, prefix, &next, &w))
                         added++;
                 if (rec->rec) {
                         json_decref(rec->rec);
@@ -914,7 +1093,8 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                 r = -EINVAL;
                 goto fail;
         }
-        r = db_audit_end(db);
+        r = written_flush(db, &w);
+        if (r >= 0) r = db_audit_end(db);
         if (r < 0) goto fail;
         if (flags & IMPORT_DRY_RUN)
                 db_rollback(db);
@@ -935,17 +1115,22 @@ fail:
 /* ---------------------------------------------------------------- export */
 
 static const char *const asset_export_cols[] = {
-        "tag", "serial", "make", "model", "name", "category", "location", "status", "personal_data", "encrypted",
-        "purchased", "cost_pence", "supplier", "order_number", "warranty_until", "notes", "last_audited",
-        "created_at", "updated_at", NULL,
+        "tag", "serial", "make", "model", "name", "category", "location", "status", "issued_to", "issued_at", "due",
+        "condition_out", "override_reason", "personal_data", "encrypted", "purchased", "cost_pence", "supplier",
+        "order_number", "warranty_until", "notes", "last_audited", "created_at", "updated_at", "media", NULL,
 };
 static const char *const person_export_cols[] = {
         "ref", "name", "email", "role", "job_title", "authoriser", "aup_signed", "aup_version", "leaving_date",
-        "created_at", "updated_at", NULL,
+        "created_at", "updated_at", "badges", NULL,
 };
 
 static int export_rows(struct db *db, enum import_kind kind, json_t **ret) {
-        return kind == IMPORT_ASSETS ? db_asset_list(db, NULL, NULL, NULL, ret) : db_person_list(db, NULL, ret);
+        _cleanup_json_ json_t *rows = NULL;
+        int r = kind == IMPORT_ASSETS ? db_asset_list(db, NULL, NULL, NULL, &rows) : db_person_list(db, NULL, &rows);
+        if (r >= 0) r = export_extras(db, kind, rows);
+        if (r < 0) return r;
+        *ret = TAKE_PTR(rows);
+        return 0;
 }
 
 
@@ -962,7 +1147,7 @@ int export_csv(struct db *db, enum import_kind kind, FILE *f) {
                 for (size_t c = 0; cols[c]; c++) {
                         if (c) fputc(',', f);
                         bool ok;
-                        _cleanup_free_ char *s = json_field_text(json_object_get(row, cols[c]), &ok);
+                        _cleanup_free_ char *s = json_list_text(json_object_get(row, cols[c]), &ok);
                         csv_write_field(f, s);
                 }
                 fputc('\n', f);

@@ -69,6 +69,9 @@ struct import_column {
         bool claimed;       /* used by a hook */
 };
 
+/* A block of the table's field storage (see import_table.blocks). */
+struct import_block;
+
 struct import_table {
         char *file;                   /* name for messages */
         bool json;                    /* parsed from JSON (lines are record numbers) */
@@ -79,6 +82,10 @@ struct import_table {
         struct import_record *recs;
         size_t n_prob, cap_prob;
         struct import_problem *probs;
+        json_t *status_map;           /* --status-map: folded label -> state, or NULL */
+        char delim;                   /* CSV: the column separator read (',', ';' or tab) */
+        struct import_block *blocks;  /* where the records' fields live: a few big
+                                         blocks, not one allocation per record */
 };
 
 /* Parse CSV bytes (UTF-8, optional BOM, LF or CRLF line ends, RFC 4180
@@ -132,6 +139,51 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                unsigned flags, size_t *ret_added);
 
 /* Export every record of `kind` as CSV or JSON to f, in a form import reads
- * back to the same records. */
+ * back to the same records: assets with their storage media and open loan,
+ * people with their badges (import-register.c). */
 int export_csv(struct db *db, enum import_kind kind, FILE *f);
 int export_json(struct db *db, enum import_kind kind, FILE *f);
+
+/* --- beyond one row (import-register.c) --- */
+
+/* Add one --status-map 'LABEL=STATE' to t (labels compare case-insensitively,
+ * '-', '_' and runs of spaces as one space). -EINVAL naming the problem. */
+int import_status_map_add(struct import_table *t, const char *spec);
+/* The state a row's status text stands for: the --status-map, our states,
+ * Snipe-IT's default labels, or the status type its custom report appends
+ * ("Ready to Deploy (deployable)"). Refuses, with a problem recorded against
+ * `column`, a label with no clear meaning (saying how to map it), a state
+ * part-way through disposal (its records are not in the file), and issued
+ * without who holds it. 0 with *ret_state (static), or -EINVAL. */
+int import_asset_status(struct import_table *t, struct import_record *rec, const char *text, const char *column,
+                        const char **ret_state);
+/* True when the row names who holds the asset (issued_to, or Snipe-IT's
+ * checkout columns). */
+bool import_row_has_holder(const struct import_table *t, const struct import_record *rec);
+/* Parse the row's "media" (assets) or "badges" (people) column, when the
+ * file has one, into obj (a JSON array). 0, or -EINVAL with the problem
+ * recorded. */
+int import_record_extras(struct import_table *t, struct import_record *rec, enum import_kind kind, json_t *obj);
+/* A media field: "" or a JSON array of {model, serial, size_bytes, kind[,
+ * wwn, status, created_at]}; checked and normalised into *ret (caller owns).
+ * -EINVAL with err_msg() "media: reason". */
+int import_media_parse(const char *text, json_t **ret);
+/* A badges field: badge numbers separated by spaces, or a JSON array. */
+int import_badges_parse(const char *text, json_t **ret);
+/* How a CSV file separates columns: Excel's "sep=X" first line, else what
+ * the header line uses outside quotes (commas; else semicolons, as Excel
+ * saves "CSV" where the decimal point is a comma; else tabs). *ret_delim
+ * gets it; returns the length of a "sep=" line to skip, else 0. */
+size_t import_csv_dialect(const char *data, size_t len, char *ret_delim);
+/* A time as we write it (YYYY-MM-DDTHH:MM:SSZ) or as Snipe-IT does
+ * (YYYY-MM-DD HH:MM:SS, taken as UTC), normalised to ours. 0 or -EINVAL. */
+int import_timestamp(const char *s, char ret[static 21]);
+/* The import row hooks: assets (media, then the open loan from our issued_to
+ * columns or Snipe-IT's checkout columns), people (badges). */
+const struct import_hook *asset_import_hook(void);
+const struct import_hook *person_import_hook(void);
+/* Add to each exported row (as db_asset_list / db_person_list return them)
+ * what travels with it: assets get "media" (array) and the open loan's
+ * issued_to, issued_at, due, condition_out, override_reason (null when not
+ * out); people get "badges" (array). */
+int export_extras(struct db *db, enum import_kind kind, json_t *rows);

@@ -120,8 +120,8 @@ int db_asset_max_tag_number(struct db *db, const char *prefix, int64_t *ret) {
 
 int db_media_insert(struct db *db, int64_t asset_id, json_t *m, int64_t *ret_id) {
         sqlite3_stmt *st;
-        int r = db_prepare(db, "INSERT INTO media(asset_id, model, serial, size_bytes, kind, wwn, created_at) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st);
+        int r = db_prepare(db, "INSERT INTO media(asset_id, model, serial, size_bytes, kind, wwn, status, created_at) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, 'fitted'), coalesce(?8, ?9))", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, asset_id);
         db_bind_json(st, 2, m, "model");
@@ -129,9 +129,11 @@ int db_media_insert(struct db *db, int64_t asset_id, json_t *m, int64_t *ret_id)
         db_bind_json(st, 4, m, "size_bytes");
         db_bind_json(st, 5, m, "kind");
         db_bind_json(st, 6, m, "wwn");
+        db_bind_json(st, 7, m, "status");
+        db_bind_json(st, 8, m, "created_at");
         char now[21];
         now_utc(now);
-        db_bind_text(st, 7, now);
+        db_bind_text(st, 9, now);
         r = db_step_done(db, st, "cannot add the medium");
         if (r < 0) return r;
         *ret_id = sqlite3_last_insert_rowid(db_handle(db));

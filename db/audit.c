@@ -7,7 +7,13 @@
  * `audit verify` recomputes the chain and then compares every covered row
  * with the hash its latest event recorded: an edit, insert or delete made
  * behind the tool's back (with the sqlite3 shell, say) shows up as a row
- * whose hash differs, a row with no event, or an event whose row is gone. */
+ * whose hash differs, a row with no event, or an event whose row is gone.
+ *
+ * Rows that one event writes at consecutive rowids of a table share one
+ * audit_rows entry (a run, see schema-audit-runs.c): db_audit_row() keeps
+ * them in memory and db_audit_end() writes them. An entry of one row is
+ * what it always was, so events written before runs existed verify as they
+ * did. */
 #include "db-internal.h"
 #include "json.h"
 
@@ -78,10 +84,33 @@ static void row_hash(struct db *db, sqlite3_stmt *st, int first, char out[65]) {
         hex_encode(d, 32, out);
 }
 
-static void rows_digest_add(EVP_MD_CTX *ctx, const char *tbl, int64_t rowid, const char *hash) {
-        char line[256];
-        int n = snprintf(line, sizeof line, "%s\t%lld\t%s\n", tbl, (long long) rowid, hash);
-        EVP_DigestUpdate(ctx, line, (size_t) n);
+/* Append the rows-digest line of one row, "TABLE\tROWID\tHASH\n", to b
+ * (by hand: an import formats 100,000 of them). */
+static void digest_line(struct strbuf *b, const char *tbl, size_t tbl_len, int64_t rowid, const char *hash, size_t hash_len) {
+        char num[24];
+        size_t k = sizeof num;
+        uint64_t v = rowid < 0 ? 0 - (uint64_t) rowid : (uint64_t) rowid;
+        do num[--k] = (char) ('0' + v % 10); while ((v /= 10));
+        if (rowid < 0) num[--k] = '-';
+        sb_add(b, tbl, tbl_len);
+        sb_add(b, "\t", 1);
+        sb_add(b, num + k, sizeof num - k);
+        sb_add(b, "\t", 1);
+        sb_add(b, hash, hash_len);
+        sb_add(b, "\n", 1);
+}
+
+/* Add the lines of one audit_rows entry (n rows from rowid, hashes
+ * concatenated) to the digest ctx; b is scratch space. */
+static void digest_entry(EVP_MD_CTX *ctx, struct strbuf *b, const char *tbl, int64_t rowid, int64_t n, const char *hashes,
+                         size_t len) {
+        size_t tl = strlen(tbl);
+        b->len = 0;
+        if (n == 1)
+                digest_line(b, tbl, tl, rowid, hashes, len);
+        else
+                for (int64_t k = 0; k < n; k++) digest_line(b, tbl, tl, rowid + k, hashes + 64 * k, 64);
+        EVP_DigestUpdate(ctx, b->buf ? b->buf : "", b->len);
 }
 
 static char *event_hash_input(int64_t id, const char *ts, const char *actor, const char *action,
@@ -116,26 +145,61 @@ int db_audit_begin(struct db *db, const char *action, const char *subject, json_
         db->ev_action = xstrdup(action);
         db->ev_subject = subject ? xstrdup(subject) : NULL;
         db->ev_details = details && json_object_size(details) ? json_canonical(details) : NULL;
+        for (size_t i = 0; i < db->n_runs; i++) db->runs[i].n = 0;
         if (!db->ev_rows) db->ev_rows = EVP_MD_CTX_new();
         if (!db->ev_rows || !EVP_DigestInit_ex(db->ev_rows, EVP_sha256(), NULL)) abort();
         db->ev_open = true;
         return 0;
 }
 
-/* Write the audit_rows entry of the open event and add it to the event's
- * digest. */
-static int record_row(struct db *db, const struct covered_table *t, int64_t rowid, const char *hash) {
+/* Write the pending run (one audit_rows entry, whatever its length) and add
+ * its rows to the event's digest, in the order verify reads them back. */
+static int run_flush(struct db *db, struct audit_run *run) {
+        if (!run->n) return 0;
         sqlite3_stmt *st;
-        int r = db_prepare(db, "INSERT INTO audit_rows(event_id, tbl, row_id, row_hash) VALUES (?1, ?2, ?3, ?4)", &st);
+        int r = db_prepare(db, "INSERT INTO audit_rows(event_id, tbl, row_id, row_hash, n_rows) VALUES (?1, ?2, ?3, ?4, ?5)", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, db->ev_id);
-        sqlite3_bind_text(st, 2, t->name, -1, SQLITE_STATIC);
-        db_bind_int(st, 3, rowid);
-        sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, run->t->name, -1, SQLITE_STATIC);
+        db_bind_int(st, 3, run->first);
+        sqlite3_bind_text(st, 4, run->hex.buf, (int) run->hex.len, SQLITE_STATIC);
+        db_bind_int(st, 5, (int64_t) run->n);
         r = db_step_done(db, st, "cannot write the audit log");
         if (r < 0) return r;
-        rows_digest_add(db->ev_rows, t->name, rowid, hash);
+        digest_entry(db->ev_rows, &db->row_buf, run->t->name, run->first, (int64_t) run->n, run->hex.buf, run->hex.len);
+        run->n = 0;
+        run->hex.len = 0;
         return 0;
+}
+
+/* Record that row `rowid` of t now hashes to `hash` (64 hex digits, or
+ * "deleted"): it extends t's pending run when it is the next rowid, else the
+ * run so far is written and a new one starts. A deletion is written at once
+ * (runs hold hashes only). */
+static int record_row(struct db *db, const struct covered_table *t, int64_t rowid, const char *hash) {
+        struct audit_run *run = NULL;
+        for (size_t i = 0; i < db->n_runs && !run; i++)
+                if (db->runs[i].t == t) run = &db->runs[i];
+        if (!run) {
+                if (db->n_runs == db->cap_runs) {
+                        db->cap_runs = db->cap_runs ? 2 * db->cap_runs : 8;
+                        db->runs = xrealloc(db->runs, db->cap_runs * sizeof *db->runs);
+                }
+                run = &db->runs[db->n_runs++];
+                *run = (struct audit_run) {.t = t};
+        }
+        bool is_hash = strlen(hash) == 64;
+        if (is_hash && run->n && rowid == run->first + (int64_t) run->n) {
+                sb_add(&run->hex, hash, 64);
+                run->n++;
+                return 0;
+        }
+        int r = run_flush(db, run);
+        if (r < 0) return r;
+        run->first = rowid;
+        run->n = 1;
+        sb_puts(&run->hex, hash);
+        return is_hash ? 0 : run_flush(db, run);
 }
 
 int db_audit_row(struct db *db, const char *table, int64_t rowid) {
@@ -155,9 +219,38 @@ int db_audit_row(struct db *db, const char *table, int64_t rowid) {
         return record_row(db, t, rowid, hash);
 }
 
+int db_audit_rows(struct db *db, const char *table, int64_t first, int64_t last) {
+        const struct covered_table *t = covered(table);
+        if (!t) return err_set(EINVAL, "table '%s' is not covered by the audit log", table);
+        if (!db->ev_open) return err_set(EINVAL, "audit row outside an event");
+        sqlite3_stmt *st;
+        int r = db_prepare(db, t->select_range, &st);
+        if (r < 0) return r;
+        db_bind_int(st, 1, first);
+        db_bind_int(st, 2, last);
+        int64_t next = first;
+        int rc;
+        while (r >= 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+                int64_t rowid = sqlite3_column_int64(st, 0);
+                char hash[65];
+                row_hash(db, st, 1, hash);
+                for (; next < rowid && r >= 0; next++) r = record_row(db, t, next, "deleted");
+                if (r >= 0) r = record_row(db, t, rowid, hash);
+                next = rowid + 1;
+        }
+        if (r >= 0 && rc != SQLITE_DONE) r = db_error(db, rc, "cannot read the changed rows");
+        sqlite3_reset(st);
+        for (; next <= last && r >= 0; next++) r = record_row(db, t, next, "deleted");
+        return r;
+}
+
 int db_audit_end(struct db *db) {
         if (!db->ev_open) return err_set(EINVAL, "audit end outside an event");
         db->ev_open = false;
+        for (size_t i = 0; i < db->n_runs; i++) {
+                int r = run_flush(db, &db->runs[i]);
+                if (r < 0) return r;
+        }
         uint8_t d[32];
         char rows[65];
         EVP_DigestFinal_ex(db->ev_rows, d, NULL);
@@ -228,8 +321,9 @@ static int verify_chain(struct db *db, struct audit_report *rep) {
         int r = db_prepare(db, "SELECT id, time, actor, action, subject, details, rows_digest, prev_hash, hash "
                                "FROM audit_events ORDER BY id", &ev);
         if (r < 0) return r;
-        r = db_prepare(db, "SELECT tbl, row_id, row_hash FROM audit_rows WHERE event_id = ?1 ORDER BY rowid", &rows);
+        r = db_prepare(db, "SELECT tbl, row_id, row_hash, n_rows FROM audit_rows WHERE event_id = ?1 ORDER BY rowid", &rows);
         if (r < 0) return r;
+        struct strbuf lines = {0};
         char prev[65] = "";
         int64_t expect = 1;
         int rc;
@@ -246,9 +340,19 @@ static int verify_chain(struct db *db, struct audit_report *rep) {
                 EVP_MD_CTX *ctx = EVP_MD_CTX_new();
                 EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
                 db_bind_int(rows, 1, id);
-                while (sqlite3_step(rows) == SQLITE_ROW)
-                        rows_digest_add(ctx, (const char *) sqlite3_column_text(rows, 0), sqlite3_column_int64(rows, 1),
-                                        strempty((const char *) sqlite3_column_text(rows, 2)));
+                bool runs_ok = true;
+                while (sqlite3_step(rows) == SQLITE_ROW) {
+                        const char *h = strempty((const char *) sqlite3_column_text(rows, 2));
+                        size_t hl = (size_t) sqlite3_column_bytes(rows, 2);
+                        int64_t n = sqlite3_column_int64(rows, 3);
+                        /* a run's hashes must be all there: n is bounded by them */
+                        if (n < 1 || (n > 1 && (uint64_t) hl != 64 * (uint64_t) n)) {
+                                runs_ok = false;
+                                continue;
+                        }
+                        digest_entry(ctx, &lines, strempty((const char *) sqlite3_column_text(rows, 0)), sqlite3_column_int64(rows, 1),
+                                     n, h, hl);
+                }
                 sqlite3_reset(rows);
                 uint8_t d[32];
                 char digest[65];
@@ -260,7 +364,7 @@ static int verify_chain(struct db *db, struct audit_report *rep) {
                                                    (long long) id, (long long) id - 1));
                         break;
                 }
-                if (!streq_ptr(c[6], digest)) {
+                if (!runs_ok || !streq_ptr(c[6], digest)) {
                         problem(rep, id, xasprintf("event %lld: its row hashes were altered", (long long) id));
                         break;
                 }
@@ -275,62 +379,137 @@ static int verify_chain(struct db *db, struct audit_report *rep) {
                 snprintf(prev, sizeof prev, "%s", hash);
         }
         sqlite3_reset(ev);
+        sb_free(&lines);
         snprintf(rep->head, sizeof rep->head, "%s", prev);
         return 0;
 }
 
-/* Every covered row must equal what its latest event recorded. */
+/* The latest audit_rows entry of one covered row, in verify_rows()'s
+ * open-addressing map keyed by (table, rowid). */
+struct latest {
+        int64_t rowid;
+        int64_t event;
+        const struct covered_table *t; /* NULL: empty slot */
+        bool deleted;                  /* the entry says "deleted" */
+        bool hash_ok;                  /* hash holds 64 hex digits */
+        bool exists;                   /* the row is in its table */
+        char hash[64];
+};
+
+struct latest_map {
+        struct latest *slots;
+        size_t cap, n;
+};
+
+static size_t latest_hash(const struct covered_table *t, int64_t rowid) {
+        uint64_t h = ((uint64_t) (uintptr_t) t >> 4) * 0x9e3779b97f4a7c15ull ^ (uint64_t) rowid * 0xff51afd7ed558ccdull;
+        return (size_t) (h ^ (h >> 32));
+}
+
+/* The slot of (t, rowid); with `add`, a new one when it has none, else NULL. */
+static struct latest *latest_get(struct latest_map *m, const struct covered_table *t, int64_t rowid, bool add) {
+        if (add && 2 * (m->n + 1) > m->cap) {
+                struct latest_map big = {.cap = m->cap ? 2 * m->cap : 4096};
+                big.slots = xcalloc(big.cap, sizeof *big.slots);
+                for (size_t i = 0; i < m->cap; i++)
+                        if (m->slots[i].t) {
+                                size_t j = latest_hash(m->slots[i].t, m->slots[i].rowid) & (big.cap - 1);
+                                while (big.slots[j].t) j = (j + 1) & (big.cap - 1);
+                                big.slots[j] = m->slots[i];
+                        }
+                big.n = m->n;
+                free(m->slots);
+                *m = big;
+        }
+        if (!m->cap) return NULL;
+        size_t j = latest_hash(t, rowid) & (m->cap - 1);
+        for (; m->slots[j].t; j = (j + 1) & (m->cap - 1))
+                if (m->slots[j].t == t && m->slots[j].rowid == rowid) return &m->slots[j];
+        if (!add) return NULL;
+        m->n++;
+        m->slots[j] = (struct latest) {.t = t, .rowid = rowid};
+        return &m->slots[j];
+}
+
+/* Every covered row must equal what its latest event recorded, and every
+ * row an event recorded (and did not record as deleted) must still exist.
+ * One pass over audit_rows in event order builds each row's latest entry in
+ * memory (a run counts for each of its rows); then each covered table is
+ * read once. */
 static int verify_rows(struct db *db, struct audit_report *rep) {
-        sqlite3_stmt *latest;
-        int r = db_prepare(db, "SELECT event_id, row_hash FROM audit_rows WHERE tbl = ?1 AND row_id = ?2 "
-                               "ORDER BY event_id DESC, rowid DESC LIMIT 1", &latest);
+        sqlite3_stmt *all;
+        struct latest_map m = {0};
+        int r = db_prepare(db, "SELECT event_id, tbl, row_id, row_hash, n_rows FROM audit_rows ORDER BY event_id, rowid", &all);
         if (r < 0) return r;
+        int rc;
+        while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
+                int64_t e = sqlite3_column_int64(all, 0);
+                const char *tbl = strempty((const char *) sqlite3_column_text(all, 1));
+                int64_t first = sqlite3_column_int64(all, 2);
+                const char *h = strempty((const char *) sqlite3_column_text(all, 3));
+                size_t hl = (size_t) sqlite3_column_bytes(all, 3);
+                int64_t n = sqlite3_column_int64(all, 4);
+                const struct covered_table *t = covered(tbl);
+                if (!t) {
+                        problem(rep, e, xasprintf("event %lld names unknown table '%s'", (long long) e, tbl));
+                        continue;
+                }
+                if (n < 1 || (n > 1 && (uint64_t) hl != 64 * (uint64_t) n)) {
+                        problem(rep, e, xasprintf("event %lld: its row hashes were altered", (long long) e));
+                        continue;
+                }
+                for (int64_t k = 0; k < n; k++) {
+                        struct latest *l = latest_get(&m, t, first + k, true);
+                        l->event = e;
+                        l->deleted = n == 1 && streq(h, "deleted");
+                        l->hash_ok = n > 1 || hl == 64;
+                        if (l->hash_ok) memcpy(l->hash, h + 64 * k, 64);
+                }
+        }
+        sqlite3_reset(all);
+        if (rc != SQLITE_DONE) {
+                free(m.slots);
+                return db_error(db, rc, "cannot read the audit log");
+        }
         FOREACH_COVERED(t) {
-                sqlite3_stmt *all;
                 r = db_prepare(db, t->select_all, &all);
-                if (r < 0) return r;
-                while (sqlite3_step(all) == SQLITE_ROW) {
+                if (r < 0) break;
+                while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
                         int64_t rowid = sqlite3_column_int64(all, 0);
                         char hash[65];
                         row_hash(db, all, 1, hash);
-                        sqlite3_bind_text(latest, 1, t->name, -1, SQLITE_STATIC);
-                        db_bind_int(latest, 2, rowid);
-                        if (sqlite3_step(latest) != SQLITE_ROW)
+                        struct latest *l = latest_get(&m, t, rowid, false);
+                        if (!l)
                                 problem(rep, 0, xasprintf("%s row %lld has no audit event (inserted behind the tool's back)",
                                                           t->name, (long long) rowid));
-                        else if (!streq((const char *) sqlite3_column_text(latest, 1), hash)) {
-                                int64_t e = sqlite3_column_int64(latest, 0);
-                                problem(rep, e, xasprintf("event %lld: %s row %lld was changed after it (edited behind the tool's back)",
-                                                          (long long) e, t->name, (long long) rowid));
+                        else {
+                                l->exists = true;
+                                if (l->deleted || !l->hash_ok || memcmp(l->hash, hash, 64) != 0)
+                                        problem(rep, l->event, xasprintf("event %lld: %s row %lld was changed after it (edited behind the tool's back)",
+                                                                         (long long) l->event, t->name, (long long) rowid));
                         }
-                        sqlite3_reset(latest);
                 }
                 sqlite3_reset(all);
-        }
-        /* rows that an event recorded but that are gone */
-        sqlite3_stmt *gone;
-        r = db_prepare(db, "SELECT tbl, row_id, max(event_id), row_hash FROM audit_rows GROUP BY tbl, row_id", &gone);
-        if (r < 0) return r;
-        while (sqlite3_step(gone) == SQLITE_ROW) {
-                const char *tbl = (const char *) sqlite3_column_text(gone, 0);
-                int64_t rowid = sqlite3_column_int64(gone, 1);
-                int64_t e = sqlite3_column_int64(gone, 2);
-                if (streq_ptr((const char *) sqlite3_column_text(gone, 3), "deleted")) continue;
-                const struct covered_table *t = covered(strempty(tbl));
-                if (!t) {
-                        problem(rep, e, xasprintf("event %lld names unknown table '%s'", (long long) e, strempty(tbl)));
-                        continue;
+                if (rc != SQLITE_DONE) {
+                        r = db_error(db, rc, "cannot read the register");
+                        break;
                 }
-                sqlite3_stmt *one;
-                r = db_prepare(db, t->select_one, &one);
-                if (r < 0) break;
-                db_bind_int(one, 1, rowid);
-                if (sqlite3_step(one) != SQLITE_ROW)
-                        problem(rep, e, xasprintf("event %lld: %s row %lld is gone (deleted behind the tool's back)",
-                                                  (long long) e, t->name, (long long) rowid));
-                sqlite3_reset(one);
         }
-        sqlite3_reset(gone);
+        /* rows that an event recorded but that are gone: the earliest event
+         * (then table name, then rowid) is the one named */
+        const struct latest *gone = NULL;
+        for (size_t i = 0; i < m.cap && r >= 0; i++) {
+                const struct latest *l = &m.slots[i];
+                if (!l->t || l->exists || l->deleted) continue;
+                int c = gone ? (l->event > gone->event) - (l->event < gone->event) : -1;
+                if (!c) c = strcmp(l->t->name, gone->t->name);
+                if (!c) c = (l->rowid > gone->rowid) - (l->rowid < gone->rowid);
+                if (c < 0) gone = l;
+        }
+        if (gone)
+                problem(rep, gone->event, xasprintf("event %lld: %s row %lld is gone (deleted behind the tool's back)",
+                                                    (long long) gone->event, gone->t->name, (long long) gone->rowid));
+        free(m.slots);
         return r;
 }
 
@@ -356,7 +535,12 @@ int db_audit_list(struct db *db, const char *subject, json_t **ret) {
         int r = db_prepare(db, "SELECT id, time, actor, action, subject, details, hash FROM audit_events "
                                "WHERE ?1 IS NULL OR subject = ?1 OR id IN ("
                                "SELECT r.event_id FROM audit_rows r JOIN assets a ON r.tbl = 'assets' AND r.row_id = a.id WHERE a.tag = ?1 "
-                               "UNION SELECT r.event_id FROM audit_rows r JOIN people p ON r.tbl = 'people' AND r.row_id = p.id WHERE p.ref = ?1) "
+                               "UNION SELECT r.event_id FROM audit_rows r JOIN people p ON r.tbl = 'people' AND r.row_id = p.id WHERE p.ref = ?1 "
+                               /* runs of rows that cover the asset's or person's row */
+                               "UNION SELECT r.event_id FROM audit_rows r JOIN assets a ON r.tbl = 'assets' AND r.n_rows > 1 "
+                               "AND r.row_id <= a.id AND a.id < r.row_id + r.n_rows WHERE a.tag = ?1 "
+                               "UNION SELECT r.event_id FROM audit_rows r JOIN people p ON r.tbl = 'people' AND r.n_rows > 1 "
+                               "AND r.row_id <= p.id AND p.id < r.row_id + r.n_rows WHERE p.ref = ?1) "
                                "ORDER BY id", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, subject);

@@ -163,6 +163,8 @@ void db_close(struct db *db) {
         if (db->row_ctx) EVP_MD_CTX_free(db->row_ctx);
         if (db->sha256) EVP_MD_free(db->sha256);
         sb_free(&db->row_buf);
+        for (size_t i = 0; i < db->n_runs; i++) sb_free(&db->runs[i].hex);
+        free(db->runs);
         free(db->ev_action);
         free(db->ev_subject);
         free(db->ev_details);
@@ -238,11 +240,14 @@ json_t *db_row_json(sqlite3_stmt *st) {
 
 void db_bind_json(sqlite3_stmt *st, int i, json_t *obj, const char *key) {
         json_t *v = json_object_get(obj, key);
-        size_t kl = strlen(key);
-        bool is_ref = kl > 3 && streq(key + kl - 3, "_id");
         if (json_is_string(v)) sqlite3_bind_text(st, i, json_string_value(v), (int) json_string_length(v), SQLITE_STATIC);
-        else if (json_is_integer(v) && !(is_ref && json_integer_value(v) == 0)) sqlite3_bind_int64(st, i, json_integer_value(v));
-        else if (json_is_boolean(v)) sqlite3_bind_int(st, i, json_is_true(v));
+        else if (json_is_integer(v)) {
+                /* a reference (KEY_id) of 0 is none */
+                size_t kl = strlen(key);
+                bool is_ref = kl > 3 && streq(key + kl - 3, "_id");
+                if (is_ref && json_integer_value(v) == 0) sqlite3_bind_null(st, i);
+                else sqlite3_bind_int64(st, i, json_integer_value(v));
+        } else if (json_is_boolean(v)) sqlite3_bind_int(st, i, json_is_true(v));
         else sqlite3_bind_null(st, i);
 }
 

@@ -55,6 +55,11 @@ int db_cert_pdf(struct db *db, const char *cert_id, void **ret, size_t *ret_len)
 int db_consignment_pdf(struct db *db, const char *consignment_id, void **ret, size_t *ret_len);
 /* Passed (outcome erased) certificates of one medium. */
 int db_cert_count_passed(struct db *db, int64_t media_id, int64_t *ret);
+/* The certificate issued for a wipe (its id, malloc'd); -ENOENT if none. */
+int db_cert_for_wipe(struct db *db, int64_t wipe_id, char **ret_cert_id);
+/* The newest wipe of a medium (0 if none): recorded against it, or against
+ * its asset (asset_tag) with no medium matched, as image files are. */
+int db_wipe_latest_of_medium(struct db *db, int64_t media_id, const char *asset_tag, int64_t *ret_wipe_id);
 
 /* Consignments. c has consignment_id, firm, carrier_registration, licence,
  * created_by, created_at, key_fingerprint. */

@@ -111,7 +111,7 @@ int db_authorisation_insert(struct db *db, json_t *a, const uint8_t *sig, int64_
 int db_authorisation_latest(struct db *db, int64_t asset_id, json_t **ret) {
         sqlite3_stmt *st;
         int r = db_prepare(db, "SELECT au.id, au.asset_id, au.request_id, au.person_id, p.ref AS person_ref, au.name, au.role, "
-                               "au.authorised_at, au.statement, lower(hex(au.signature)) AS signature, au.key_fingerprint "
+                               "au.authorised_at, au.statement, nullif(lower(hex(au.signature)), '') AS signature, au.key_fingerprint "
                                "FROM authorisations au JOIN people p ON p.id = au.person_id "
                                "WHERE au.asset_id = ?1 ORDER BY au.id DESC LIMIT 1", &st);
         if (r < 0) return r;
@@ -226,6 +226,26 @@ int db_cert_count_passed(struct db *db, int64_t media_id, int64_t *ret) {
         if (r < 0) return r;
         db_bind_int(st, 1, media_id);
         return one_int(db, st, ret);
+}
+
+int db_cert_for_wipe(struct db *db, int64_t wipe_id, char **ret_cert_id) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT cert_id FROM certificates WHERE wipe_id = ?1 ORDER BY id LIMIT 1", &st);
+        if (r < 0) return r;
+        db_bind_int(st, 1, wipe_id);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) *ret_cert_id = xstrdup((const char *) sqlite3_column_text(st, 0));
+        sqlite3_reset(st);
+        return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : db_error(db, rc, "cannot read the certificates");
+}
+
+int db_wipe_latest_of_medium(struct db *db, int64_t media_id, const char *asset_tag, int64_t *ret_wipe_id) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT coalesce(max(id), 0) FROM wipes WHERE medium_id = ?1 OR (medium_id IS NULL AND asset_tag = ?2)", &st);
+        if (r < 0) return r;
+        db_bind_int(st, 1, media_id);
+        db_bind_text(st, 2, asset_tag);
+        return one_int(db, st, ret_wipe_id);
 }
 
 int db_consignment_insert(struct db *db, json_t *c, const char *doc, size_t doc_len, const uint8_t sig[64],

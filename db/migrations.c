@@ -96,5 +96,6 @@ const struct migration db_migrations[] = {
         {2, "loans, stock-takes, incidents, lost property, checks", db_schema_loans},
         {3, "wipes and their passes", db_schema_wipe},
         {4, "keys, disposal, certificates, consignments", db_schema_disposal},
+        {5, "audit: one audit_rows entry for a run of consecutive rows", db_schema_audit_runs},
 };
 const size_t db_n_migrations = ELEMENTSOF(db_migrations);

@@ -28,7 +28,9 @@ int db_asset_set_status(struct db *db, int64_t id, const char *status);
 int db_asset_count(struct db *db, int64_t *ret);
 int db_person_count(struct db *db, int64_t *ret);
 
-/* Storage media inside an asset. */
+/* Storage media inside an asset. db_media_insert stores m's model, serial,
+ * size_bytes, kind, wwn, and status and created_at when m has them (an
+ * import of an export), else 'fitted' and now. */
 int db_media_insert(struct db *db, int64_t asset_id, json_t *m, int64_t *ret_id);
 int db_media_by_asset(struct db *db, int64_t asset_id, json_t **ret);
 /* The medium with this serial; -ENOENT if none. */

@@ -15,7 +15,12 @@ pause
 step disposal request "$old" --reason "motherboard failed; beyond economic repair"
 say "Only an authoriser may authorise a disposal: the technician cannot."
 step_may_fail disposal authorise "$old" --by TECH
-step disposal authorise "$old" --by HT
+say "The head signs the authorisation with her own key, so that the firm can check it was she who authorised it, not just the school's word."
+printf 'ann head authorises 2026\n' >"$DEMO_DIR/head-key.pass"
+chmod 600 "$DEMO_DIR/head-key.pass"
+step key generate --name head --owner HT --passphrase-file "$DEMO_DIR/head-key.pass"
+"$A" key export-public head -o "$DEMO_DIR/head.pub.pem" >/dev/null
+step disposal authorise "$old" --by HT --sign --key head --passphrase-file "$DEMO_DIR/head-key.pass"
 pause
 cert=""
 if "$A" wipe --help >/dev/null 2>&1; then
@@ -45,6 +50,10 @@ show_openssl() { printf '\n$ openssl'; printf ' %q' "$@"; echo; openssl "$@"; }
   if [ -n "$cert" ]; then show_openssl pkeyutl -verify -pubin -inkey school.pub.pem -rawin -in "$cert.json" -sigfile "$cert.sig"; fi )
 say "... and 'assetctl cert verify' also checks the schema, the key's fingerprint, and that the hashes and the outcome agree."
 [ -z "$cert" ] || step cert verify "$DEMO_DIR/for-the-firm/$cert.json" --key "$DEMO_DIR/for-the-firm/school.pub.pem"
+if [ -n "$cert" ]; then
+  say "The certificate carries the head's signed authorisation too; with her public key the firm checks that signature as well."
+  step cert verify "$DEMO_DIR/for-the-firm/$cert.json" --key "$DEMO_DIR/for-the-firm/school.pub.pem" --authoriser-key "$DEMO_DIR/head.pub.pem"
+fi
 step cert verify "$DEMO_DIR/for-the-firm/$cons.json" --key "$DEMO_DIR/for-the-firm/school.pub.pem"
 doc=${cert:-$cons}
 say "Change one byte of a signed document, and both refuse it."

@@ -149,15 +149,21 @@ int parse_money_pence(const char *s, int64_t *ret_pence) {
         const char *p = s;
         if (strncmp(p, "\xc2\xa3", 2) == 0) p += 2; /* £ */
         int64_t pounds = 0;
-        int digits = 0;
+        int digits = 0, group = -1; /* digits since the last ',' (-1: none yet) */
         for (; *p && *p != '.'; p++) {
-                if (*p == ',') continue;
+                if (*p == ',') {
+                        /* a thousands separator: "1,049", never "649,99" (a decimal comma) */
+                        if (!digits || (group >= 0 && group != 3) || (group < 0 && digits > 3)) return -EINVAL;
+                        group = 0;
+                        continue;
+                }
                 if (!isdigit((unsigned char) *p)) return -EINVAL;
                 if (pounds > INT64_MAX / 1000) return -ERANGE;
                 pounds = pounds * 10 + (*p - '0');
                 digits++;
+                if (group >= 0) group++;
         }
-        if (!digits) return -EINVAL;
+        if (!digits || (group >= 0 && group != 3)) return -EINVAL;
         int64_t pence = 0;
         if (*p == '.') {
                 p++;

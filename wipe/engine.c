@@ -1,24 +1,33 @@
 /* The overwrite and verification engine.
  *
- * One wipe runs in the caller's thread (the I/O thread), which does every
- * pread/pwrite in order, and a few worker threads that generate the random
- * stream, hash it and compare what was read back. They meet in a ring of
- * NSLOTS aligned 4 MiB buffers (one audit chunk each); chunk number seq goes
- * in slot seq % NSLOTS, so workers and I/O overlap and both cores stay busy.
+ * A phase (writing a pass, or reading it back) runs on a few threads that
+ * meet in a ring of NSLOTS aligned 4 MiB buffers (one audit chunk each;
+ * chunk number seq goes in slot seq % NSLOTS):
+ *  - I/O threads (io_depth of them, 4 by default) take the chunks in order
+ *    and pwrite/pread them with direct I/O, so several requests are in
+ *    flight and the device never waits for the next one;
+ *  - workers (one per core, at most 4) generate the random stream and hash
+ *    it, or compare what was read back;
+ *  - the caller's thread coordinates: it reports progress and notices a
+ *    stop request.
  *
  * Audit costs: a constant pattern is hashed once per distinct (phase,
- * length) of chunk; a random chunk is hashed once, as it is generated; a
- * chunk read back equal (memcmp) to the expected bytes takes the expected
- * digest, and only a chunk that differs is hashed again. */
+ * length) of chunk; a random chunk is hashed once, as it is generated, two
+ * chunks at a time on SHA-NI (sha256x2.h); a chunk read back equal to the
+ * expected bytes takes the expected digest, and only a chunk that differs
+ * is hashed again. A constant chunk read back is checked with a word loop
+ * against the byte, a random one against the regenerated stream. */
 #include "wipe.h"
 #include "util.h"
 #include "json.h"
+#include "sha256x2.h"
 
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <math.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -26,8 +35,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#define NSLOTS 8
+#define NSLOTS 12
 #define MAX_THREADS 4
+#define MAX_IO 8
+#define DEFAULT_IO 4
 #define ALIGN 4096
 /* Give a pass up as failed when this many bytes could not be written or read. */
 #define MAX_ERROR_BYTES (64ull << 20)
@@ -38,9 +49,14 @@ static int64_t now_ns(clockid_t c) {
         return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* An aligned buffer (free() it). Large ones are aligned to 2 MiB and
+ * asked to be backed by huge pages: fewer pages to pin per direct I/O
+ * request and fewer TLB misses while hashing. */
 static uint8_t *xalloc_aligned(size_t n) {
         void *p = NULL;
-        if (posix_memalign(&p, ALIGN, n) != 0) abort();
+        size_t huge = 2u << 20;
+        if (posix_memalign(&p, n >= huge ? huge : ALIGN, n) != 0) abort();
+        if (n >= huge) madvise(p, n - n % huge, MADV_HUGEPAGE);
         return p;
 }
 
@@ -163,48 +179,6 @@ void wipe_target_close(struct wipe_target *t) {
         t->fd = -1;
         free(t->path);
         t->path = NULL;
-}
-
-static int set_direct(struct wipe_target *t, bool on) {
-        int fl = fcntl(t->fd, F_GETFL);
-        if (fl < 0) return -errno;
-        fl = on ? (fl | O_DIRECT) : (fl & ~O_DIRECT);
-        return fcntl(t->fd, F_SETFL, fl) < 0 ? -errno : 0;
-}
-
-/* Read or write exactly len bytes at off. Direct I/O is used for the aligned
- * part; an unaligned tail goes through the page cache; a target that
- * refuses direct I/O (EINVAL) is switched to buffered I/O for good. */
-static int io_range(struct wipe_target *t, bool wr, uint8_t *buf, uint64_t off, size_t len) {
-        size_t done = 0;
-        while (done < len) {
-                size_t n = len - done;
-                uint64_t o = off + done;
-                bool buffered_once = false;
-                if (t->direct && (o % t->align || n % t->align || (uintptr_t) (buf + done) % t->align)) {
-                        if (o % t->align == 0 && n > t->align && (uintptr_t) (buf + done) % t->align == 0)
-                                n -= n % t->align; /* the aligned head first */
-                        else
-                                buffered_once = true;
-                }
-                if (buffered_once && set_direct(t, false) < 0) return -errno;
-                ssize_t r = wr ? pwrite(t->fd, buf + done, n, (off_t) o) : pread(t->fd, buf + done, n, (off_t) o);
-                int e = errno;
-                if (buffered_once) set_direct(t, true);
-                if (r < 0) {
-                        if (e == EINTR) continue;
-                        if (e == EINVAL && t->direct && !buffered_once) {
-                                /* the target does not take direct I/O after all (tmpfs, some FUSE) */
-                                if (set_direct(t, false) < 0) return -errno;
-                                t->direct = false;
-                                continue;
-                        }
-                        return -e;
-                }
-                if (r == 0) return wr ? -ENOSPC : -EIO;
-                done += (size_t) r;
-        }
-        return 0;
 }
 
 /* Flush a written pass to stable storage, then drop cached copies so that
@@ -373,12 +347,18 @@ int wipe_stream_root(const struct wipe_pass_spec *spec, const uint8_t seed[32], 
 
 /* ---------- the pipeline ---------- */
 
+/* A slot holds one chunk on its way through a phase. Job seq uses slot
+ * seq % NSLOTS. Write phase of a random pass: FREE -> a worker generates
+ * and hashes -> READY -> an I/O thread writes -> FREE (for seq + NSLOTS).
+ * Verify phase: FREE -> an I/O thread reads -> READY -> a worker compares
+ * -> FREE. A constant pattern is written straight from the pattern buffer,
+ * without slots. */
 enum slot_state { SLOT_FREE, SLOT_READY };
 
 struct slot {
         uint8_t *buf;
         uint64_t seq;            /* the job this slot holds or waits for */
-        enum slot_state state;   /* FREE: waiting to be filled (write: by a worker, verify: by the I/O thread) */
+        enum slot_state state;
         uint8_t digest[32];      /* write: digest of the generated chunk */
         struct wipe_ranges bad;  /* verify: sectors that could not be read */
 };
@@ -387,10 +367,14 @@ struct engine {
         struct wipe_target *t;
         const struct wipe_options *o;
         const struct wipe_callbacks *cb;
-        unsigned threads;
+        unsigned threads;           /* workers: generate, hash, compare */
+        unsigned io_threads;        /* requests in flight */
         int retries;
-        pthread_mutex_t mu;
+        bool sha2x;                 /* hash random chunks two at a time (SHA-NI) */
+        pthread_mutex_t mu;         /* guards the slots, the counters and the pass record */
         pthread_cond_t cv;
+        pthread_rwlock_t fdlock;    /* I/O holds it shared; switching the fd's O_DIRECT flag, exclusive */
+        uint8_t *slab;              /* the slot buffers, one allocation */
         struct slot slots[NSLOTS];
         /* the phase being run */
         bool verifying;
@@ -400,8 +384,12 @@ struct engine {
         uint64_t n_jobs;            /* chunks in this phase */
         const uint64_t *job_chunk;  /* job -> chunk (sampling), NULL: job = chunk */
         uint64_t next_claim;        /* next job a worker takes */
+        uint64_t io_next;           /* next job an I/O thread takes */
+        uint64_t io_done;           /* jobs the I/O threads finished */
         uint64_t jobs_done;         /* verify: jobs the workers finished */
-        bool abort;
+        uint64_t bytes_io;          /* bytes written or read in this phase */
+        bool abort;                 /* stop the phase: an error, or the operator */
+        bool stopped;               /* the operator asked to stop */
         uint8_t *digests;           /* write: digest of each chunk written; verify: of each chunk read */
         const uint8_t *expect;      /* verify: expected digests (NULL: work them out) */
         struct wipe_pass_result *pr;
@@ -416,6 +404,67 @@ static uint64_t job_chunk(const struct engine *e, uint64_t seq) { return e->job_
 
 static bool stopping(const struct engine *e) { return e->o->stop && *e->o->stop; }
 
+static int set_direct(struct wipe_target *t, bool on) {
+        int fl = fcntl(t->fd, F_GETFL);
+        if (fl < 0) return -errno;
+        fl = on ? (fl | O_DIRECT) : (fl & ~O_DIRECT);
+        return fcntl(t->fd, F_SETFL, fl) < 0 ? -errno : 0;
+}
+
+/* Read or write exactly len bytes at off. Direct I/O is used for the aligned
+ * part; an unaligned tail goes through the page cache; a target that
+ * refuses direct I/O (EINVAL) is switched to buffered I/O for good. Several
+ * I/O threads share the fd: a request that needs the page cache takes
+ * fdlock exclusively while the flag is off, so no other request runs
+ * meanwhile with the wrong flag. */
+static int io_range(struct engine *e, bool wr, uint8_t *buf, uint64_t off, size_t len) {
+        struct wipe_target *t = e->t;
+        size_t done = 0;
+        while (done < len) {
+                size_t n = len - done;
+                uint64_t o = off + done;
+                bool buffered_once = false, excl = false;
+                pthread_rwlock_rdlock(&e->fdlock);
+                if (t->direct && (o % t->align || n % t->align || (uintptr_t) (buf + done) % t->align)) {
+                        if (o % t->align == 0 && n > t->align && (uintptr_t) (buf + done) % t->align == 0)
+                                n -= n % t->align; /* the aligned head first */
+                        else {
+                                pthread_rwlock_unlock(&e->fdlock);
+                                pthread_rwlock_wrlock(&e->fdlock);
+                                excl = true;
+                                buffered_once = t->direct; /* it may have been switched off meanwhile */
+                        }
+                }
+                if (buffered_once && set_direct(t, false) < 0) {
+                        int q = -errno;
+                        pthread_rwlock_unlock(&e->fdlock);
+                        return q;
+                }
+                ssize_t r = wr ? pwrite(t->fd, buf + done, n, (off_t) o) : pread(t->fd, buf + done, n, (off_t) o);
+                int err = errno;
+                if (buffered_once) set_direct(t, true);
+                pthread_rwlock_unlock(&e->fdlock);
+                if (r < 0) {
+                        if (err == EINTR) continue;
+                        if (err == EINVAL && !excl) {
+                                /* the target does not take direct I/O after all (tmpfs, some FUSE) */
+                                pthread_rwlock_wrlock(&e->fdlock);
+                                int q = 0;
+                                bool was = t->direct;
+                                if (was && (q = set_direct(t, false)) == 0) t->direct = false;
+                                pthread_rwlock_unlock(&e->fdlock);
+                                if (q < 0) return q;
+                                if (was) continue;
+                        }
+                        return -err;
+                }
+                if (r == 0) return wr ? -ENOSPC : -EIO;
+                done += (size_t) r;
+        }
+        return 0;
+}
+
+/* Progress, from the coordinating thread only. */
 static void report(struct engine *e, uint64_t done, uint64_t total, bool force) {
         if (!e->cb || !e->cb->progress) return;
         int64_t now = now_ns(CLOCK_MONOTONIC);
@@ -436,34 +485,43 @@ static void report(struct engine *e, uint64_t done, uint64_t total, bool force) 
 
 /* A failed chunk: retry it whole, then sector by sector, recording the
  * sectors that still fail. Verify: unreadable sectors are zeroed in buf and
- * listed in bad. Returns 0, or -errno when the pass cannot go on. */
+ * listed in bad. Returns 0, or -errno when the pass cannot go on. Called by
+ * the I/O threads without e->mu; takes it to update the pass record. */
 static int chunk_io(struct engine *e, bool wr, uint8_t *buf, uint64_t off, size_t len, struct wipe_ranges *bad) {
-        int r = io_range(e->t, wr, buf, off, len);
+        int r = io_range(e, wr, buf, off, len);
         if (r == 0) return 0;
         if (r == -ENODEV || r == -ENXIO) return r; /* the device went away */
         for (int i = 0; i < e->retries && r < 0; i++) {
+                pthread_mutex_lock(&e->mu);
                 if (wr) e->pr->write_retries++;
                 else e->pr->read_retries++;
-                r = io_range(e->t, wr, buf, off, len);
+                pthread_mutex_unlock(&e->mu);
+                r = io_range(e, wr, buf, off, len);
         }
         if (r == 0) return 0;
         struct wipe_ranges *rg = wr ? &e->pr->write_errors : &e->pr->read_errors;
+        pthread_rwlock_rdlock(&e->fdlock);
         unsigned step = e->t->sector > e->t->align ? e->t->sector : e->t->align;
         if (!e->t->direct) step = e->t->sector;
+        pthread_rwlock_unlock(&e->fdlock);
         for (uint64_t o = off; o < off + len; o += step) {
                 size_t n = (size_t) (off + len - o < step ? off + len - o : step);
-                r = io_range(e->t, wr, buf + (o - off), o, n);
+                r = io_range(e, wr, buf + (o - off), o, n);
                 if (r == -ENODEV || r == -ENXIO) return r;
                 if (r < 0) {
+                        pthread_mutex_lock(&e->mu);
                         ranges_add(rg, o, n, -r);
+                        pthread_mutex_unlock(&e->mu);
                         if (!wr) {
                                 memset(buf + (o - off), 0, n);
                                 ranges_add(bad, o, n, -r);
                         }
                 }
         }
-        if (rg->total_bytes > MAX_ERROR_BYTES) return -EIO;
-        return 0;
+        pthread_mutex_lock(&e->mu);
+        bool too_many = rg->total_bytes > MAX_ERROR_BYTES;
+        pthread_mutex_unlock(&e->mu);
+        return too_many ? -EIO : 0;
 }
 
 /* Record the sectors of a chunk that differ from the expected bytes. */
@@ -487,68 +545,136 @@ static void find_mismatches(struct engine *e, const uint8_t *got, const uint8_t 
         }
 }
 
+/* Stop the phase (under e->mu): fatal error r, or the operator (r == -EINTR). */
+static void phase_abort(struct engine *e, int r) {
+        if (r == -EINTR) e->stopped = true;
+        else if (!e->fatal) e->fatal = r;
+        e->abort = true;
+        pthread_cond_broadcast(&e->cv);
+}
+
+/* Wait (under e->mu) until slot s holds job seq in state want, or the
+ * phase is aborted. Returns false on abort. */
+static bool slot_wait(struct engine *e, struct slot *s, uint64_t seq, enum slot_state want) {
+        while (!e->abort && !(s->seq == seq && s->state == want)) pthread_cond_wait(&e->cv, &e->mu);
+        return !e->abort;
+}
+
+/* Random write jobs: generate the chunk (AES-256-CTR) and hash it as it
+ * goes, piece by piece so the bytes are still in the cache when hashed.
+ * Two chunks of the same length are hashed together on SHA-NI. */
+static int gen_chunks(struct engine *e, EVP_CIPHER_CTX *ctx[2], EVP_MD_CTX *md, struct slot *s[2], uint64_t off[2],
+                      size_t len, unsigned n) {
+        if (n == 1 || !e->sha2x) {
+                for (unsigned i = 0; i < n; i++)
+                        if (aes_fill_hash(ctx[0], md, e->seed, off[i], s[i]->buf, len, s[i]->digest) < 0) return -EIO;
+                return 0;
+        }
+        if (aes_start(ctx[0], e->seed, off[0]) < 0 || aes_start(ctx[1], e->seed, off[1]) < 0) return -EIO;
+        struct sha256x2 h;
+        sha256x2_init(&h);
+        for (size_t done = 0; done < len; done += PIECE) {
+                size_t k = len - done < PIECE ? len - done : PIECE;
+                if (aes_next(ctx[0], s[0]->buf + done, k) < 0 || aes_next(ctx[1], s[1]->buf + done, k) < 0) return -EIO;
+                if (done + k < len)
+                        sha256x2_update(&h, s[0]->buf + done, s[1]->buf + done, k);
+                else
+                        sha256x2_final(&h, s[0]->buf + done, s[1]->buf + done, k, s[0]->digest, s[1]->digest);
+        }
+        return 0;
+}
+
+/* Is buf n bytes of the one byte b? A word loop over one buffer (no
+ * second buffer to stream through the cache). */
+static bool all_byte(const uint8_t *buf, size_t n, uint8_t b) {
+        uint64_t w = 0x0101010101010101ull * b, acc = 0;
+        size_t i = 0;
+        for (; i + 64 <= n; i += 64) {
+                uint64_t x[8];
+                memcpy(x, buf + i, 64);
+                for (int j = 0; j < 8; j++) acc |= x[j] ^ w;
+                if (acc) return false;
+        }
+        for (; i < n; i++) acc |= buf[i] ^ b;
+        return acc == 0;
+}
+
+/* Compare a chunk read back (job seq, in slot s) with what was written;
+ * record its digest and any sectors that differ. Called without e->mu. */
+static int check_chunk(struct engine *e, EVP_CIPHER_CTX *ctx, uint8_t **scratch, uint8_t **piece, struct slot *s,
+                       uint64_t c, struct wipe_ranges *mism, uint64_t *msec, uint8_t d[32]) {
+        uint64_t off = c * WIPE_CHUNK;
+        size_t len = chunk_len(e->t->size, c);
+        const uint8_t *want_buf = NULL, *want_digest = e->expect ? e->expect + 32 * c : NULL;
+        bool same;
+        int r = 0;
+        if (e->spec->kind == WIPE_CONST) {
+                want_buf = e->pat.buf[phase_of(&e->pat, c)];
+                want_digest = pattern_digest(&e->pat, c, len);
+                same = e->spec->len == 1 ? all_byte(s->buf, len, e->spec->pat[0]) : memcmp(s->buf, want_buf, len) == 0;
+        } else {
+                if (!*piece) *piece = xalloc_aligned(PIECE);
+                r = aes_compare(ctx, e->seed, off, s->buf, len, *piece, &same);
+                if (r == 0 && !same) {
+                        /* the whole expected chunk, to find the sectors that differ */
+                        if (!*scratch) *scratch = xalloc_aligned(WIPE_CHUNK);
+                        r = aes_fill(ctx, e->seed, off, *scratch, len);
+                }
+                want_buf = *scratch;
+        }
+        same = same && r == 0;
+        if (same && want_digest)
+                memcpy(d, want_digest, 32);
+        else
+                digest(s->buf, len, d);
+        if (!same && r == 0) find_mismatches(e, s->buf, want_buf, off, len, &s->bad, mism, msec);
+        return r;
+}
+
+/* A worker: random write jobs (generate and hash) or verify jobs (compare). */
 static void *worker(void *arg) {
         struct engine *e = arg;
-        EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+        EVP_CIPHER_CTX *ctx[2] = {EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_new()};
         EVP_MD_CTX *md = EVP_MD_CTX_new();
         uint8_t *scratch = NULL, *piece = NULL;
         struct wipe_ranges mism = {0};
-        if (!ctx || !md) abort();
+        if (!ctx[0] || !ctx[1] || !md) abort();
         pthread_mutex_lock(&e->mu);
         for (;;) {
                 if (e->abort || e->next_claim >= e->n_jobs) break;
                 uint64_t seq = e->next_claim++;
-                struct slot *s = &e->slots[seq % NSLOTS];
-                enum slot_state want = e->verifying ? SLOT_READY : SLOT_FREE;
-                while (!e->abort && !(s->seq == seq && s->state == want)) pthread_cond_wait(&e->cv, &e->mu);
-                if (e->abort) break;
-                pthread_mutex_unlock(&e->mu);
-
-                uint64_t c = job_chunk(e, seq), off = c * WIPE_CHUNK;
-                size_t len = chunk_len(e->t->size, c);
-                int r = 0;
                 if (!e->verifying) {
-                        /* write phase, random stream: generate and hash */
-                        r = aes_fill_hash(ctx, md, e->seed, off, s->buf, len, s->digest);
+                        /* take the next job too when it can be hashed alongside */
+                        uint64_t off[2] = {seq * WIPE_CHUNK, (seq + 1) * WIPE_CHUNK};
+                        size_t len = chunk_len(e->t->size, seq);
+                        unsigned n = 1;
+                        if (e->sha2x && seq + 1 < e->n_jobs && chunk_len(e->t->size, seq + 1) == len) {
+                                e->next_claim++;
+                                n = 2;
+                        }
+                        struct slot *s[2] = {&e->slots[seq % NSLOTS], &e->slots[(seq + 1) % NSLOTS]};
+                        bool ok = true;
+                        for (unsigned i = 0; i < n && ok; i++) ok = slot_wait(e, s[i], seq + i, SLOT_FREE);
+                        if (!ok) break;
+                        pthread_mutex_unlock(&e->mu);
+                        int r = gen_chunks(e, ctx, md, s, off, len, n);
                         pthread_mutex_lock(&e->mu);
                         if (r < 0) {
-                                e->fatal = r;
-                                e->abort = true;
+                                phase_abort(e, r);
+                                break;
                         }
-                        s->state = SLOT_READY;
+                        for (unsigned i = 0; i < n; i++) s[i]->state = SLOT_READY;
                         pthread_cond_broadcast(&e->cv);
                         continue;
                 }
-                /* verify: compare with the expected bytes */
-                const uint8_t *want_buf = NULL, *want_digest = e->expect ? e->expect + 32 * c : NULL;
+                struct slot *s = &e->slots[seq % NSLOTS];
+                if (!slot_wait(e, s, seq, SLOT_READY)) break;
+                pthread_mutex_unlock(&e->mu);
+                uint64_t c = job_chunk(e, seq), msec = 0;
                 uint8_t d[32];
-                bool same;
-                if (e->spec->kind == WIPE_CONST) {
-                        want_buf = e->pat.buf[phase_of(&e->pat, c)];
-                        want_digest = pattern_digest(&e->pat, c, len);
-                        same = memcmp(s->buf, want_buf, len) == 0;
-                } else {
-                        if (!piece) piece = xalloc_aligned(PIECE);
-                        r = aes_compare(ctx, e->seed, off, s->buf, len, piece, &same);
-                        if (r == 0 && !same) {
-                                /* the whole expected chunk, to find the sectors that differ */
-                                if (!scratch) scratch = xalloc_aligned(WIPE_CHUNK);
-                                r = aes_fill(ctx, e->seed, off, scratch, len);
-                        }
-                        want_buf = scratch;
-                }
-                uint64_t msec = 0;
-                same = same && r == 0;
-                if (same && want_digest)
-                        memcpy(d, want_digest, 32);
-                else
-                        digest(s->buf, len, d);
-                if (!same && r == 0) find_mismatches(e, s->buf, want_buf, off, len, &s->bad, &mism, &msec);
+                int r = check_chunk(e, ctx[0], &scratch, &piece, s, c, &mism, &msec, d);
                 pthread_mutex_lock(&e->mu);
-                if (r < 0) {
-                        e->fatal = r;
-                        e->abort = true;
-                }
+                if (r < 0) phase_abort(e, r);
                 memcpy(e->digests + 32 * c, d, 32);
                 for (size_t i = 0; i < mism.n; i++) ranges_add(&e->pr->mismatches, mism.v[i].offset, mism.v[i].length, 0);
                 e->pr->mismatch_sectors += msec;
@@ -565,15 +691,70 @@ static void *worker(void *arg) {
         free(scratch);
         free(piece);
         EVP_MD_CTX_free(md);
-        EVP_CIPHER_CTX_free(ctx);
+        EVP_CIPHER_CTX_free(ctx[0]);
+        EVP_CIPHER_CTX_free(ctx[1]);
         return NULL;
 }
 
-static void phase_reset(struct engine *e, bool verifying) {
+/* An I/O thread: takes the next job in order, writes or reads its chunk.
+ * Several run at once, so several requests are in flight; each checks the
+ * stop flag before it starts a new request, and a request once started is
+ * finished (and counted) before the thread stops. */
+static void *io_worker(void *arg) {
+        struct engine *e = arg;
+        bool random_write = !e->verifying && e->spec->kind == WIPE_RANDOM;
+        pthread_mutex_lock(&e->mu);
+        for (;;) {
+                if (e->abort || e->io_next >= e->n_jobs) break;
+                if (stopping(e)) {
+                        phase_abort(e, -EINTR);
+                        break;
+                }
+                uint64_t seq = e->io_next++;
+                struct slot *s = &e->slots[seq % NSLOTS];
+                uint64_t c = job_chunk(e, seq), off = c * WIPE_CHUNK;
+                size_t len = chunk_len(e->t->size, c);
+                uint8_t *buf;
+                if (e->verifying) {
+                        if (!slot_wait(e, s, seq, SLOT_FREE)) break;
+                        buf = s->buf;
+                } else if (random_write) {
+                        if (!slot_wait(e, s, seq, SLOT_READY)) break;
+                        buf = s->buf;
+                } else
+                        buf = e->pat.buf[phase_of(&e->pat, c)];
+                pthread_mutex_unlock(&e->mu);
+                int r = chunk_io(e, !e->verifying, buf, off, len, e->verifying ? &s->bad : NULL);
+                pthread_mutex_lock(&e->mu);
+                if (r < 0) {
+                        phase_abort(e, r);
+                        break;
+                }
+                e->bytes_io += len;
+                e->io_done++;
+                if (e->verifying)
+                        s->state = SLOT_READY;
+                else {
+                        e->pr->bytes_written += len;
+                        memcpy(e->digests + 32 * c, random_write ? s->digest : pattern_digest(&e->pat, c, len), 32);
+                        if (random_write) {
+                                s->seq += NSLOTS;
+                                s->state = SLOT_FREE;
+                        }
+                }
+                pthread_cond_broadcast(&e->cv);
+        }
+        pthread_mutex_unlock(&e->mu);
+        return NULL;
+}
+
+static void phase_reset(struct engine *e, bool verifying, uint64_t n_jobs, const uint64_t *jobs, uint8_t *digests) {
         e->verifying = verifying;
-        e->next_claim = 0;
-        e->jobs_done = 0;
-        e->abort = false;
+        e->n_jobs = n_jobs;
+        e->job_chunk = jobs;
+        e->digests = digests;
+        e->next_claim = e->io_next = e->io_done = e->jobs_done = e->bytes_io = 0;
+        e->abort = e->stopped = false;
         e->fatal = 0;
         for (unsigned i = 0; i < NSLOTS; i++) {
                 e->slots[i].seq = i;
@@ -585,20 +766,46 @@ static void phase_reset(struct engine *e, bool verifying) {
         e->last_progress = 0;
 }
 
-static int start_workers(struct engine *e, pthread_t *th, unsigned n) {
-        for (unsigned i = 0; i < n; i++)
-                if (pthread_create(&th[i], NULL, worker, e) != 0) abort();
-        return 0;
-}
-
-static void stop_workers(struct engine *e, pthread_t *th, unsigned n, bool abort_now) {
-        if (abort_now) {
-                pthread_mutex_lock(&e->mu);
-                e->abort = true;
-                pthread_cond_broadcast(&e->cv);
+/* Run the phase set up by phase_reset: start the I/O threads and (for
+ * random writes and verification) the workers, report progress from this
+ * thread until every job is done or the phase stops, join them. total:
+ * bytes in the phase, for progress. Returns 0, -EINTR when stopped, or
+ * -errno. */
+static int run_phase(struct engine *e, bool workers, uint64_t total) {
+        pthread_t th[MAX_THREADS + MAX_IO];
+        unsigned n = 0, nw = workers ? e->threads : 0;
+        for (unsigned i = 0; i < nw; i++)
+                if (pthread_create(&th[n++], NULL, worker, e) != 0) abort();
+        for (unsigned i = 0; i < e->io_threads; i++)
+                if (pthread_create(&th[n++], NULL, io_worker, e) != 0) abort();
+        pthread_mutex_lock(&e->mu);
+        for (;;) {
+                bool done = e->verifying ? e->jobs_done >= e->n_jobs : e->io_done >= e->n_jobs;
+                if (done || e->abort) break;
+                if (stopping(e)) {
+                        phase_abort(e, -EINTR);
+                        break;
+                }
+                uint64_t bytes = e->bytes_io;
                 pthread_mutex_unlock(&e->mu);
+                report(e, bytes, total, false);
+                pthread_mutex_lock(&e->mu);
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                ts.tv_nsec += 100000000;
+                if (ts.tv_nsec >= 1000000000) {
+                        ts.tv_sec++;
+                        ts.tv_nsec -= 1000000000;
+                }
+                bool now_done = e->verifying ? e->jobs_done >= e->n_jobs : e->io_done >= e->n_jobs;
+                if (!now_done && !e->abort) pthread_cond_timedwait(&e->cv, &e->mu, &ts);
         }
+        pthread_mutex_unlock(&e->mu);
         for (unsigned i = 0; i < n; i++) pthread_join(th[i], NULL);
+        /* every thread has stopped: the counters are final */
+        if (e->fatal) return e->fatal;
+        if (e->stopped) return -EINTR;
+        return 0;
 }
 
 /* Write one pass. Fills pr (bytes, root, errors); digests gets every chunk's
@@ -606,53 +813,9 @@ static void stop_workers(struct engine *e, pthread_t *th, unsigned n, bool abort
 static int write_pass(struct engine *e, uint8_t *digests) {
         struct wipe_target *t = e->t;
         uint64_t nc = n_chunks_of(t->size);
-        phase_reset(e, false);
-        e->n_jobs = nc;
-        e->job_chunk = NULL;
-        pthread_t th[MAX_THREADS];
-        unsigned nth = 0;
-        if (e->spec->kind == WIPE_RANDOM) {
-                nth = e->threads;
-                start_workers(e, th, nth);
-        }
-        int r = 0;
-        for (uint64_t c = 0; c < nc; c++) {
-                if (stopping(e)) {
-                        r = -EINTR;
-                        break;
-                }
-                uint64_t off = c * WIPE_CHUNK;
-                size_t len = chunk_len(t->size, c);
-                const uint8_t *buf;
-                struct slot *s = &e->slots[c % NSLOTS];
-                if (e->spec->kind == WIPE_CONST) {
-                        buf = e->pat.buf[phase_of(&e->pat, c)];
-                        memcpy(digests + 32 * c, pattern_digest(&e->pat, c, len), 32);
-                } else {
-                        pthread_mutex_lock(&e->mu);
-                        while (!e->abort && !(s->seq == c && s->state == SLOT_READY)) pthread_cond_wait(&e->cv, &e->mu);
-                        bool ab = e->abort;
-                        pthread_mutex_unlock(&e->mu);
-                        if (ab) {
-                                r = e->fatal ? e->fatal : -EIO;
-                                break;
-                        }
-                        buf = s->buf;
-                        memcpy(digests + 32 * c, s->digest, 32);
-                }
-                r = chunk_io(e, true, (uint8_t *) buf, off, len, NULL);
-                if (r < 0) break;
-                e->pr->bytes_written += len;
-                if (e->spec->kind == WIPE_RANDOM) {
-                        pthread_mutex_lock(&e->mu);
-                        s->seq += NSLOTS;
-                        s->state = SLOT_FREE;
-                        pthread_cond_broadcast(&e->cv);
-                        pthread_mutex_unlock(&e->mu);
-                }
-                report(e, e->pr->bytes_written, t->size, false);
-        }
-        stop_workers(e, th, nth, r < 0);
+        phase_reset(e, false, nc, NULL, digests);
+        int r = run_phase(e, e->spec->kind == WIPE_RANDOM, t->size);
+        ranges_finish(&e->pr->write_errors);
         if (r == 0) {
                 report(e, e->pr->bytes_written, t->size, true);
                 e->pr->written_complete = true;
@@ -665,53 +828,13 @@ static int write_pass(struct engine *e, uint8_t *digests) {
  * when stopped, or -errno. */
 static int verify_pass(struct engine *e, const uint64_t *jobs, uint64_t n_jobs, uint8_t *read_digests) {
         struct wipe_target *t = e->t;
-        phase_reset(e, true);
-        e->n_jobs = n_jobs;
-        e->job_chunk = jobs;
-        e->digests = read_digests;
-        pthread_t th[MAX_THREADS];
-        unsigned nth = e->threads;
-        start_workers(e, th, nth);
+        phase_reset(e, true, n_jobs, jobs, read_digests);
         uint64_t total = 0;
         for (uint64_t i = 0; i < n_jobs; i++) total += chunk_len(t->size, job_chunk(e, i));
-        int r = 0;
-        uint64_t bytes = 0;
-        for (uint64_t seq = 0; seq < n_jobs; seq++) {
-                if (stopping(e)) {
-                        r = -EINTR;
-                        break;
-                }
-                struct slot *s = &e->slots[seq % NSLOTS];
-                pthread_mutex_lock(&e->mu);
-                while (!e->abort && !(s->seq == seq && s->state == SLOT_FREE)) pthread_cond_wait(&e->cv, &e->mu);
-                bool ab = e->abort;
-                pthread_mutex_unlock(&e->mu);
-                if (ab) {
-                        r = e->fatal ? e->fatal : -EIO;
-                        break;
-                }
-                uint64_t c = job_chunk(e, seq), off = c * WIPE_CHUNK;
-                size_t len = chunk_len(t->size, c);
-                r = chunk_io(e, false, s->buf, off, len, &s->bad);
-                if (r < 0) break;
-                bytes += len;
-                pthread_mutex_lock(&e->mu);
-                s->state = SLOT_READY;
-                pthread_cond_broadcast(&e->cv);
-                pthread_mutex_unlock(&e->mu);
-                report(e, bytes, total, false);
-        }
-        if (r == 0) {
-                /* wait for the workers to finish the last chunks */
-                pthread_mutex_lock(&e->mu);
-                while (!e->abort && e->jobs_done < n_jobs) pthread_cond_wait(&e->cv, &e->mu);
-                if (e->abort) r = e->fatal ? e->fatal : -EIO;
-                pthread_mutex_unlock(&e->mu);
-        }
-        stop_workers(e, th, nth, r < 0);
-        e->pr->bytes_verified = bytes;
+        int r = run_phase(e, true, total);
+        e->pr->bytes_verified = e->bytes_io;
         e->pr->chunks_verified = r == 0 ? n_jobs : 0;
-        if (r == 0) report(e, bytes, total, true);
+        if (r == 0) report(e, e->bytes_io, total, true);
         ranges_finish(&e->pr->mismatches);
         ranges_finish(&e->pr->read_errors);
         return r;
@@ -755,19 +878,23 @@ static void engine_init(struct engine *e, struct wipe_target *t, const struct wi
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         e->threads = o->threads ? o->threads : (unsigned) (cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : cores);
         if (e->threads > MAX_THREADS) e->threads = MAX_THREADS;
+        e->io_threads = o->io_depth ? o->io_depth : DEFAULT_IO;
+        if (e->io_threads > MAX_IO) e->io_threads = MAX_IO;
         e->retries = o->io_retries > 0 ? o->io_retries : 3;
+        e->sha2x = sha256x2_available();
         pthread_mutex_init(&e->mu, NULL);
         pthread_cond_init(&e->cv, NULL);
-        for (unsigned i = 0; i < NSLOTS; i++) e->slots[i].buf = xalloc_aligned(WIPE_CHUNK);
+        pthread_rwlock_init(&e->fdlock, NULL);
+        e->slab = xalloc_aligned((size_t) NSLOTS * WIPE_CHUNK);
+        for (unsigned i = 0; i < NSLOTS; i++) e->slots[i].buf = e->slab + (size_t) i * WIPE_CHUNK;
 }
 
 static void engine_done(struct engine *e) {
-        for (unsigned i = 0; i < NSLOTS; i++) {
-                free(e->slots[i].buf);
-                ranges_free(&e->slots[i].bad);
-        }
+        for (unsigned i = 0; i < NSLOTS; i++) ranges_free(&e->slots[i].bad);
+        free(e->slab);
         pthread_mutex_destroy(&e->mu);
         pthread_cond_destroy(&e->cv);
+        pthread_rwlock_destroy(&e->fdlock);
 }
 
 /* How pass i (0-based) of m is verified under the options. */

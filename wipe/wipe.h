@@ -185,6 +185,7 @@ struct wipe_options {
         const volatile sig_atomic_t *stop; /* set (by a signal handler) to stop cleanly */
         unsigned threads;                  /* generator/hasher threads (0: one per core, at most 4) */
         int io_retries;                    /* whole-buffer retries before going sector by sector (0: 3) */
+        unsigned io_depth;                 /* I/O requests in flight, each a 4 MiB chunk (0: 4, at most 8) */
 };
 
 /* Run every pass of method m on t and fill *ret (always, even on failure:

@@ -50,13 +50,14 @@ check_rc "putting it back verifies again" 0 "$A" audit verify
 check_err "importing the same file twice is refused" 1 "ours-assets.csv:2: tag: tag 'YA-000200' is already in the register" \
   "$A" asset import ours-assets.csv
 
-# round trips: export, import into an empty register, export again
-for kind in asset person; do
-  for fmt in csv json; do
+# round trips: export, import into an empty register (people first: an
+# issued asset names its holder), export again
+for fmt in csv json; do
+  for kind in person asset; do
     "$A" $kind export --format $fmt -o "$T/$kind-1.$fmt"
     check_out "$kind export -o is mode 0600" "600" stat -c %a "$T/$kind-1.$fmt"
-    ( export ASSETCTL_DB="$T/rt-$kind-$fmt/assets.db"
-      "$A" init --school "Test School" --tag-prefix TS >/dev/null
+    ( export ASSETCTL_DB="$T/rt-$fmt/assets.db"
+      [ $kind = person ] && "$A" init --school "Test School" --tag-prefix TS >/dev/null
       "$A" $kind import "$T/$kind-1.$fmt" >/dev/null
       "$A" $kind export --format $fmt >"$T/$kind-2.$fmt"
       "$A" $kind export --format csv >"$T/$kind-2.csv-from-$fmt" )
@@ -64,7 +65,7 @@ for kind in asset person; do
     check "$kind $fmt round trip gives the same records as CSV" cmp <("$A" $kind export) "$T/$kind-2.csv-from-$fmt"
   done
 done
-check_out "export to stdout: header" "tag,serial,make,model,name,category,location,status,personal_data,encrypted,purchased,cost_pence,supplier,order_number,warranty_until,notes,last_audited,created_at,updated_at" \
+check_out "export to stdout: header" "tag,serial,make,model,name,category,location,status,issued_to,issued_at,due,condition_out,override_reason,personal_data,encrypted,purchased,cost_pence,supplier,order_number,warranty_until,notes,last_audited,created_at,updated_at,media" \
   sh -c "\"$A\" asset export | head -1"
 check_rc "bad --format is usage" 2 "$A" asset export --format xml
 check_rc "import needs a file" 2 "$A" asset import

@@ -23,15 +23,7 @@ teardown() {
 }
 trap teardown EXIT
 
-FAULT_SO="$ASSETCTL_BUILDDIR/tests/libfaultio.so"
-preload() {
-  local rt
-  rt=$(ldd "$A" | awk '/libasan|libubsan/ {print $3}' | tr '\n' ':')
-  echo "${rt}$FAULT_SO"
-}
-root_of() { split -b 4194304 --filter 'sha256sum | cut -c1-64' "$1" | xxd -r -p | sha256sum | cut -c1-64; }
-field() { "$A" wipe show "$1" --json | jq -r "$2"; }
-last_id() { "$A" wipe list --json | jq -r '.[0].id'; }
+. "$(dirname "$0")/wipe-lib.sh"
 # nwipe's own check of a whole device (exit 0 when it holds the pattern).
 nwipe_check() {
   [ -b "$2" ] || return 1   # never let nwipe --autonuke run without its device

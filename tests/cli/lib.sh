@@ -21,13 +21,23 @@ _loops=()
 export ASSETCTL_ACTOR=tester
 export LC_ALL=C.UTF-8
 
+# Detach loop device $1 only if it is still backed by a file of this test
+# ($T): a device the test detached itself may since have been given to
+# someone else.
+_detach_ours() {
+  local back
+  back=$(losetup -nO BACK-FILE "$1" 2>/dev/null) || return 0
+  case "$back" in "$T"/*) losetup -d "$1" 2>/dev/null ;; esac
+  return 0
+}
+
 cleanup() {
   local l
-  for l in "${_loops[@]}"; do losetup -d "$l" 2>/dev/null; done
+  for l in "${_loops[@]}"; do _detach_ours "$l"; done
   # make_loop runs in a subshell when called as $(make_loop ...): it
   # registers its devices in this file as well
   if [ -f "$T/.loops" ]; then
-    while read -r l; do losetup -d "$l" 2>/dev/null; done <"$T/.loops"
+    while read -r l; do _detach_ours "$l"; done <"$T/.loops"
   fi
   rm -rf "$T"
 }
@@ -109,6 +119,21 @@ make_loop() {
   _loops+=("$dev")
   echo "$dev" >>"$T/.loops"
   echo "$dev"
+}
+
+# exact TITLE RC STDOUT STDERR CMD...: CMD exits RC and prints exactly
+# STDOUT and STDERR.
+exact() {
+  local title=$1 want_rc=$2 want_out=$3 want_err=$4; shift 4
+  run "$@"
+  if [ "$rc" -eq "$want_rc" ] && [ "$out" = "$want_out" ] && [ "$err" = "$want_err" ]; then _ok "$title"
+  else _not_ok "$title" "exit $rc (wanted $want_rc)
+--- stdout
+$out
+--- stderr
+$err
+--- wanted stderr
+$want_err"; fi
 }
 
 need_root() { [ "$(id -u)" -eq 0 ]; }

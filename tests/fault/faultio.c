@@ -7,16 +7,22 @@
  *   ASSETCTL_FAULT=RULE,...       RULE: w@OFFSET+LENGTH or r@OFFSET+LENGTH,
  *                                 optionally *N: fail only the first N calls
  *                                 that touch the range (then succeed)
- *   ASSETCTL_FAULT_DELAY_US=N     sleep N µs before each write to the target
- *   ASSETCTL_FAULT_HOLD=N:FILE    hold the Nth write to the target until a
- *                                 SIGINT or SIGTERM handler of the program has
- *                                 run, and create FILE when it starts: a test
- *                                 knows the wipe is mid-pass (its pass cannot
- *                                 end while one chunk is held) and kills or
- *                                 interrupts it there, whatever the machine's
- *                                 speed. The hold ends by itself after 120 s
- *                                 (a program that takes signals another way
- *                                 is slowed, never hung).
+ *   ASSETCTL_FAULT_DELAY_US=N     sleep N µs before each write to the target;
+ *                                 the delayed writes run one at a time (a slow
+ *                                 medium that takes one request at a time), so
+ *                                 a pass takes as long however many are in
+ *                                 flight
+ *   ASSETCTL_FAULT_HOLD=N:FILE    hold the Nth write to the target, and every
+ *                                 later one, until a SIGINT or SIGTERM handler
+ *                                 of the program has run: FILE is created when
+ *                                 the first is held, so a test knows the wipe
+ *                                 is mid-pass and kills or interrupts it there,
+ *                                 whatever the machine's speed. Holding every
+ *                                 later write too keeps a pipelined engine's
+ *                                 other requests from finishing the pass
+ *                                 meanwhile. Each hold ends by itself after
+ *                                 120 s (a program that takes signals another
+ *                                 way is slowed, not hung for ever).
  *
  * A call that overlaps a rule's range fails with EIO and writes nothing.
  * (Declared without <unistd.h>: the build uses _FILE_OFFSET_BITS=64, under
@@ -48,10 +54,20 @@ static bool have_target;
 static long delay_us;
 static long hold_at, writes;
 static const char *hold_file;
+static bool hold_marked;
 /* Set once a SIGINT/SIGTERM handler the program installed has returned
  * (faultio-signal.c). */
 extern volatile int faultio_stop_handled;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t slow_mu = PTHREAD_MUTEX_INITIALIZER;
+static __thread bool slow_held; /* this thread holds slow_mu for its write */
+
+/* After a write: let the next delayed write go. */
+static void slow_end(void) {
+        if (!slow_held) return;
+        slow_held = false;
+        pthread_mutex_unlock(&slow_mu);
+}
 
 static void load(void) {
         if (n_rules >= 0) return;
@@ -96,17 +112,24 @@ static bool fault(char op, int fd, size_t n, long off) {
         bool hit = false;
         if (n_rules > 0 || delay_us || hold_at) {
                 if (is_target(fd)) {
-                        if (op == 'w' && hold_at && ++writes == hold_at) {
-                                FILE *m = fopen(hold_file, "we");
-                                if (m) fclose(m);
+                        if (op == 'w' && hold_at && ++writes >= hold_at) {
+                                if (!hold_marked) {
+                                        FILE *m = fopen(hold_file, "we");
+                                        if (m) fclose(m);
+                                        hold_marked = true;
+                                }
                                 pthread_mutex_unlock(&mu);
                                 struct timespec ts = {0, 10 * 1000 * 1000};
                                 for (int i = 0; i < 12000 && !faultio_stop_handled; i++) nanosleep(&ts, NULL);
                                 pthread_mutex_lock(&mu);
                         }
                         if (op == 'w' && delay_us) {
+                                /* slow_mu is held through the sleep and the write
+                                 * (released by slow_end): one delayed write at a time */
                                 struct timespec ts = {delay_us / 1000000, (delay_us % 1000000) * 1000};
                                 pthread_mutex_unlock(&mu);
+                                pthread_mutex_lock(&slow_mu);
+                                slow_held = true;
                                 nanosleep(&ts, NULL);
                                 pthread_mutex_lock(&mu);
                         }
@@ -135,13 +158,27 @@ ssize_t pread(int fd, void *buf, size_t n, long off);
 ssize_t pread64(int fd, void *buf, size_t n, long off);
 
 ssize_t pwrite(int fd, const void *buf, size_t n, long off) {
-        if (fault('w', fd, n, off)) return errno = EIO, -1;
-        return real("pwrite")(fd, (void *) buf, n, off);
+        if (fault('w', fd, n, off)) {
+                slow_end();
+                return errno = EIO, -1;
+        }
+        ssize_t r = real("pwrite")(fd, (void *) buf, n, off);
+        int e = errno;
+        slow_end();
+        errno = e;
+        return r;
 }
 
 ssize_t pwrite64(int fd, const void *buf, size_t n, long off) {
-        if (fault('w', fd, n, off)) return errno = EIO, -1;
-        return real("pwrite64")(fd, (void *) buf, n, off);
+        if (fault('w', fd, n, off)) {
+                slow_end();
+                return errno = EIO, -1;
+        }
+        ssize_t r = real("pwrite64")(fd, (void *) buf, n, off);
+        int e = errno;
+        slow_end();
+        errno = e;
+        return r;
 }
 
 ssize_t pread(int fd, void *buf, size_t n, long off) {

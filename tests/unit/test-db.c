@@ -80,6 +80,60 @@ static void test_audit_tamper(void **state) {
         db_close(db);
 }
 
+static int64_t count_of(struct db *db, const char *sql) {
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        int64_t n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        return n;
+}
+
+static void verify_names(struct db *db, int64_t event, const char *text) {
+        struct audit_report rep;
+        assert_int_equal(db_audit_verify(db, &rep), 0);
+        if (!text) assert_null(rep.problem);
+        else {
+                assert_non_null(rep.problem);
+                assert_non_null(strstr(rep.problem, text));
+                assert_int_equal(rep.bad_event, event);
+        }
+        audit_report_done(&rep);
+}
+
+/* Rows audited at consecutive rowids share one audit_rows entry; a rowid
+ * missing from a db_audit_rows() range is recorded as deleted; a row audited
+ * twice in one event ends its run, and its later entry is the one verified. */
+static void test_audit_runs(void **state) {
+        struct db *db = fresh(); /* events 1-2: the settings */
+        sqlite3 *h = db_handle(db);
+        assert_int_equal(db_begin(db), 0);
+        for (int i = 1; i <= 6; i++) {
+                char *sql = xasprintf("INSERT INTO people(ref, name, created_at, updated_at) VALUES ('P%d', 'N%d', 't', 't')", i, i);
+                assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+                free(sql);
+        }
+        assert_int_equal(sqlite3_exec(h, "DELETE FROM people WHERE id = 5", NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(db_audit_begin(db, "test.runs", NULL, NULL), 0);
+        assert_int_equal(db_audit_rows(db, "people", 1, 6), 0);        /* 1-4, 5 deleted, 6 */
+        assert_int_equal(sqlite3_exec(h, "UPDATE people SET name = 'changed' WHERE id = 2", NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(db_audit_row(db, "people", 2), 0);
+        assert_int_equal(db_audit_end(db), 0);
+        assert_int_equal(db_commit(db), 0);
+        /* [1-4], deleted 5, [6], [2] */
+        assert_int_equal(count_of(db, "SELECT count(*) FROM audit_rows WHERE event_id = 3"), 4);
+        assert_int_equal(count_of(db, "SELECT n_rows FROM audit_rows WHERE event_id = 3 AND row_id = 1"), 4);
+        assert_int_equal(count_of(db, "SELECT count(*) FROM audit_rows WHERE event_id = 3 AND row_id = 5 AND row_hash = 'deleted'"), 1);
+        verify_names(db, 0, NULL);
+        assert_int_equal(sqlite3_exec(h, "UPDATE people SET email = 'x' WHERE id = 3", NULL, NULL, NULL), SQLITE_OK);
+        verify_names(db, 3, "people row 3 was changed after it");
+        assert_int_equal(sqlite3_exec(h, "UPDATE people SET email = NULL WHERE id = 3", NULL, NULL, NULL), SQLITE_OK);
+        verify_names(db, 0, NULL);
+        assert_int_equal(sqlite3_exec(h, "DELETE FROM people WHERE id = 4", NULL, NULL, NULL), SQLITE_OK);
+        verify_names(db, 3, "people row 4 is gone");
+        db_close(db);
+}
+
 static void test_newer_schema_refused(void **state) {
         char *path = xasprintf("%s/newer.db", dir);
         struct db *db;
@@ -97,6 +151,7 @@ int main(void) {
                 cmocka_unit_test(test_add_and_tags),
                 cmocka_unit_test(test_moves),
                 cmocka_unit_test(test_audit_tamper),
+                cmocka_unit_test(test_audit_runs),
                 cmocka_unit_test(test_newer_schema_refused),
         };
         int r = cmocka_run_group_tests(tests, NULL, NULL);

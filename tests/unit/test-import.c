@@ -110,7 +110,7 @@ static void test_mapping_problems(void **state) {
                 "A,B,C,,,24\n"
                 "A,B,,,,\n");
         assert_int_equal(import_map(t, IMPORT_ASSETS, NULL), -EINVAL);
-        assert_prob(t, 0, "2: Purchase Cost: '12.345' is not an amount in pounds");
+        assert_prob(t, 0, "2: Purchase Cost: '12.345' is not an amount in pounds (1049.99 or 1,049.99)");
         assert_prob(t, 1, "3: purchased: '2024-02-30' is not a date (use YYYY-MM-DD)");
         assert_prob(t, 2, "4: warranty: 24 months from when? the row has no purchase date");
         assert_prob(t, 3, "5: model: required");
@@ -203,6 +203,98 @@ static void test_run_and_hook(void **state) {
         db_close(db);
 }
 
+/* Statuses: ours, Snipe-IT's labels, its "Label (type)", the --status-map,
+ * and the states an import refuses. */
+static void test_statuses(void **state) {
+        (void) state;
+        struct import_table *t = csv("serial,make,model,status,issued_to\n"
+                                     "S1,M,X,In Stock,\n"
+                                     "S2,M,X,ready to deploy,\n"
+                                     "S3,M,X,Out for Diagnostics,\n"
+                                     "S4,M,X,Spare Kit (pending),\n"
+                                     "S5,M,X,Broken - Not Fixable (undeployable),\n"
+                                     "S6,M,X,Archived,\n"
+                                     "S7,M,X,authorised,\n"
+                                     "S8,M,X,issued,\n"
+                                     "S9,M,X,issued,JB\n"
+                                     "S10,M,X,Lost/Stolen,\n");
+        assert_int_equal(import_status_map_add(t, "broken  not_fixable=DISPOSED"), 0);
+        assert_int_equal(import_status_map_add(t, "Archived"), -EINVAL);
+        assert_int_equal(import_status_map_add(t, "Archived=binned"), -EINVAL);
+        assert_int_equal(import_status_map_add(t, "=in_stock"), -EINVAL);
+        assert_int_equal(import_map(t, IMPORT_ASSETS, asset_import_hook()), -EINVAL);
+        static const char *const want[] = {"in_stock", "in_stock", "in_repair", "in_stock", "disposed", NULL, NULL, NULL,
+                                           "issued", "lost"};
+        for (size_t i = 0; i < ELEMENTSOF(want); i++)
+                if (want[i]) assert_string_equal(json_str(t->recs[i].rec, "status"), want[i]);
+                else assert_null(t->recs[i].rec);
+        assert_int_equal(t->n_prob, 3);
+        assert_prob(t, 0, "7: status: 'Archived' is not a status here: say what it means with --status-map "
+                          "'Archived=STATE' (in_stock, in_repair, lost, stolen, found or disposed)");
+        char *p = prob(t, 1);
+        assert_non_null(strstr(p, "8: status: 'authorised' is part-way through disposal (authorised)"));
+        free(p);
+        p = prob(t, 2);
+        assert_non_null(strstr(p, "9: status: 'issued' needs who holds it"));
+        free(p);
+        /* issued_to is the hook's: not an ignored column */
+        char *ign = import_ignored(t);
+        assert_string_equal(ign, "");
+        free(ign);
+        import_table_free(t);
+}
+
+/* The cells that hold lists, and the helpers beside them. */
+static void test_cells(void **state) {
+        (void) state;
+        json_t *m = NULL;
+        assert_int_equal(import_media_parse("", &m), 0);
+        assert_int_equal(json_array_size(m), 0);
+        json_decref(m);
+        assert_int_equal(import_media_parse("[{\"model\":\" M \",\"serial\":\"S\",\"size_bytes\":1,\"kind\":\"nvme\","
+                                            "\"wwn\":null,\"created_at\":\"2024-01-02 03:04:05\"}]", &m), 0);
+        char *s = json_canonical(m);
+        assert_string_equal(s, "[{\"created_at\":\"2024-01-02T03:04:05Z\",\"kind\":\"nvme\",\"model\":\"M\",\"serial\":\"S\",\"size_bytes\":1}]");
+        free(s);
+        json_decref(m);
+        static const char *const bad[] = {
+                "{}", "[1]", "[{\"model\":\"M\",\"serial\":\"S\",\"size_bytes\":1.5,\"kind\":\"ssd\"}]",
+                "[{\"model\":\"M\",\"serial\":\"\",\"size_bytes\":1,\"kind\":\"ssd\"}]",
+                "[{\"model\":\"M\",\"serial\":\"S\\u0000x\",\"size_bytes\":1,\"kind\":\"ssd\"}]",
+                "[{\"model\":\"M\",\"serial\":\"S\",\"size_bytes\":1,\"kind\":\"ssd\",\"serial\":\"T\"}]",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                m = NULL;
+                assert_int_equal(import_media_parse(bad[i], &m), -EINVAL);
+                assert_null(m);
+        }
+        assert_int_equal(import_badges_parse("  B1\tb2  ", &m), 0);
+        s = json_canonical(m);
+        assert_string_equal(s, "[\"B1\",\"b2\"]");
+        free(s);
+        json_decref(m);
+        assert_int_equal(import_badges_parse("[\"A B\"]", &m), -EINVAL);
+        assert_int_equal(import_badges_parse("X x", &m), -EINVAL);
+
+        char d;
+        assert_int_equal(import_csv_dialect("a;b;\"c,d\"\n1;2;3\n", 17, &d), 0);
+        assert_int_equal(d, ';');
+        assert_int_equal(import_csv_dialect("\"a;b\",c\n", 8, &d), 0);
+        assert_int_equal(d, ',');
+        assert_int_equal(import_csv_dialect("\n\na\tb\n", 7, &d), 0);
+        assert_int_equal(d, '\t');
+        assert_int_equal(import_csv_dialect("sep=|\r\na|b\n", 11, &d), 7);
+        assert_int_equal(d, '|');
+
+        char ts[21];
+        assert_int_equal(import_timestamp("2024-02-29 23:59:60", ts), 0);
+        assert_string_equal(ts, "2024-02-29T23:59:60Z");
+        assert_int_equal(import_timestamp("2023-02-29T00:00:00Z", ts), -EINVAL);
+        assert_int_equal(import_timestamp("2024-01-01T24:00:00Z", ts), -EINVAL);
+        assert_int_equal(import_timestamp("2024-01-01 1:00:000", ts), -EINVAL);
+        assert_int_equal(import_timestamp("2024-01-01", ts), -EINVAL);
+}
+
 int main(void) {
         if (!mkdtemp(dir)) return 1;
         const struct CMUnitTest tests[] = {
@@ -213,6 +305,8 @@ int main(void) {
                 cmocka_unit_test(test_snipeit_people),
                 cmocka_unit_test(test_json),
                 cmocka_unit_test(test_run_and_hook),
+                cmocka_unit_test(test_statuses),
+                cmocka_unit_test(test_cells),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

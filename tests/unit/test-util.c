@@ -30,6 +30,14 @@ static void test_money(void **state) {
         assert_int_equal(parse_money_pence("-3", &p), -EINVAL);
         assert_int_equal(parse_money_pence("abc", &p), -EINVAL);
         assert_int_equal(parse_money_pence(".5", &p), -EINVAL);
+        /* commas only as thousands separators: a decimal comma is refused, not read as pounds */
+        assert_int_equal(parse_money_pence("649,99", &p), -EINVAL);
+        assert_int_equal(parse_money_pence("1,0490", &p), -EINVAL);
+        assert_int_equal(parse_money_pence("1234,567", &p), -EINVAL);
+        assert_int_equal(parse_money_pence(",123", &p), -EINVAL);
+        assert_int_equal(parse_money_pence("123,", &p), -EINVAL);
+        assert_int_equal(parse_money_pence("1,234,567.89", &p), 0);
+        assert_int_equal(p, 123456789);
 }
 
 static void test_dates_arith(void **state) {

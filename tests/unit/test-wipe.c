@@ -9,12 +9,15 @@
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "json.h"
 #include "util.h"
 #include "wipe.h"
+#include "sha256x2.h"
 
 static char dir[] = "/tmp/assetctl-test-wipe-XXXXXX";
 
@@ -89,15 +92,15 @@ static int on_end(void *ud, const struct wipe_result *r, const struct wipe_pass_
         return 0;
 }
 
-static void run_method(const char *name, uint64_t size) {
-        struct wipe_method m;
-        assert_int_equal(wipe_method_get(name, &m), 0);
+/* Run method m on a fresh image of size bytes with options o: erased, every
+ * pass exactly its stream (checked in on_end), the roots consistent. */
+static void run_method_opts(const struct wipe_method *mp, uint64_t size, struct wipe_options o) {
+        struct wipe_method m = *mp;
         char *path = make_image(size);
         struct wipe_target t;
         assert_int_equal(wipe_target_open(path, 0, &t), 0);
         struct pass_check pc = {.path = path, .size = size, .seed_hidden_at_begin = true};
         struct wipe_callbacks cb = {.userdata = &pc, .pass_begin = on_begin, .pass_end = on_end};
-        struct wipe_options o = {.verify = m.verify};
         struct wipe_result res;
         assert_int_equal(wipe_run(&t, &m, &o, &cb, &res), 0);
         assert_string_equal(wipe_outcome_name(res.outcome), "erased");
@@ -113,7 +116,7 @@ static void run_method(const char *name, uint64_t size) {
         sha256_buf(res.last_digests, res.n_chunks * 32, root);
         assert_memory_equal(root, last->root_written, 32);
         for (size_t i = 0; i + 1 < res.n_passes; i++)
-                if (m.verify == WIPE_VERIFY_ALL || (m.verify_random && res.passes[i].spec.kind == WIPE_RANDOM))
+                if (o.verify == WIPE_VERIFY_ALL || (m.verify_random && res.passes[i].spec.kind == WIPE_RANDOM))
                         assert_true(res.passes[i].read_complete);
                 else
                         assert_int_equal(res.passes[i].verify, WIPE_VERIFY_OFF);
@@ -125,6 +128,12 @@ static void run_method(const char *name, uint64_t size) {
         wipe_target_close(&t);
         unlink(path);
         free(path);
+}
+
+static void run_method(const char *name, uint64_t size) {
+        struct wipe_method m;
+        assert_int_equal(wipe_method_get(name, &m), 0);
+        run_method_opts(&m, size, (struct wipe_options) {.verify = m.verify});
 }
 
 /* Sizes: not a multiple of 4 MiB, and a tail that is not a whole sector. */
@@ -269,6 +278,163 @@ static void test_identity_change(void **state) {
         free(path);
 }
 
+/* The two-stream SHA-256 equals OpenSSL's for every length class (empty,
+ * within one block, either side of the padding boundary, many blocks) and
+ * when fed in pieces. */
+static void test_sha256x2(void **state) {
+        if (!sha256x2_available()) skip(); /* no SHA-NI here: the engine uses OpenSSL */
+        size_t n = (4u << 20) + 100;
+        uint8_t *a = xmalloc(n), *b = xmalloc(n);
+        assert_int_equal(getrandom(a, 1 << 16, 0), 1 << 16);
+        assert_int_equal(getrandom(b, 1 << 16, 0), 1 << 16);
+        for (size_t i = 1 << 16; i < n; i++) {
+                a[i] = (uint8_t) (a[i - (1 << 16)] + 1);
+                b[i] = (uint8_t) (b[i - (1 << 16)] * 3);
+        }
+        static const size_t lens[] = {0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000, 4096, 262144, (4u << 20), (4u << 20) + 100};
+        for (size_t k = 0; k < sizeof lens / sizeof *lens; k++) {
+                size_t len = lens[k];
+                for (int split = 0; split < 3; split++) {
+                        /* fed whole, or in 64-byte multiples then the rest */
+                        size_t first = split == 0 ? 0 : split == 1 ? (len / 2) & ~(size_t) 63 : len & ~(size_t) 63;
+                        struct sha256x2 c;
+                        uint8_t da[32], db[32], wa[32], wb[32];
+                        sha256x2_init(&c);
+                        if (first) sha256x2_update(&c, a, b, first);
+                        sha256x2_final(&c, a + first, b + first, len - first, da, db);
+                        sha256_buf(a, len, wa);
+                        sha256_buf(b, len, wb);
+                        assert_memory_equal(da, wa, 32);
+                        assert_memory_equal(db, wb, 32);
+                }
+        }
+        /* the same message in both streams */
+        struct sha256x2 c;
+        uint8_t da[32], db[32], w[32];
+        sha256x2_init(&c);
+        sha256x2_final(&c, a, a, 300, da, db);
+        sha256_buf(a, 300, w);
+        assert_memory_equal(da, w, 32);
+        assert_memory_equal(db, w, 32);
+        free(a);
+        free(b);
+}
+
+/* The pipeline in every shape: one request in flight or many, one worker
+ * or several, random chunks hashed in pairs or (without SHA-NI) one by
+ * one, an odd number of chunks so a pair and a lone short chunk meet. */
+static void test_pipeline_shapes(void **state) {
+        struct wipe_method m;
+        assert_int_equal(wipe_method_parse_passes("random,924924,00,random", &m), 0);
+        static const struct {
+                unsigned io, threads;
+                bool no_shani;
+        } shapes[] = {{1, 1, false}, {3, 1, false}, {8, 3, false}, {2, 2, true}, {0, 0, false}};
+        for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+                if (shapes[i].no_shani) setenv("ASSETCTL_NO_SHANI", "1", 1);
+                run_method_opts(&m, (7u << 20) * 3 + 100,
+                                (struct wipe_options) {.verify = WIPE_VERIFY_ALL, .io_depth = shapes[i].io, .threads = shapes[i].threads});
+                unsetenv("ASSETCTL_NO_SHANI");
+        }
+}
+
+/* Stopped while chunks are in flight: every chunk the pass counts as
+ * written holds the stream, every other one is untouched (a request once
+ * started is finished, none is torn), and the stop is recorded. A watcher
+ * thread sets the stop flag as soon as the first chunk holds the stream, so
+ * it lands while the I/O threads have requests out. */
+static volatile sig_atomic_t stop_mid;
+
+struct watch {
+        const char *path;
+        uint8_t seed[32];
+        pthread_t th;
+        int identity_calls;
+};
+
+static void *watcher(void *arg) {
+        struct watch *w = arg;
+        struct wipe_pass_spec rnd = {.kind = WIPE_RANDOM};
+        uint8_t *want = xmalloc(WIPE_CHUNK), *got = xmalloc(WIPE_CHUNK);
+        assert_int_equal(wipe_stream_fill(&rnd, w->seed, 0, want, WIPE_CHUNK), 0);
+        int fd = open(w->path, O_RDONLY);
+        for (int i = 0; i < 20000 && fd >= 0; i++) {
+                if (pread(fd, got, WIPE_CHUNK, 0) == (ssize_t) WIPE_CHUNK && memcmp(got, want, WIPE_CHUNK) == 0) break;
+                usleep(100);
+        }
+        stop_mid = 1;
+        if (fd >= 0) close(fd);
+        free(want);
+        free(got);
+        return NULL;
+}
+
+/* Before the verification: on a machine so busy that the whole write ended
+ * before the watcher ran, wait for its stop, so the test always ends
+ * interrupted (then at the verification). */
+static int watch_identity(void *ud, unsigned pass) {
+        struct watch *w = ud;
+        if (++w->identity_calls == 2)
+                for (int i = 0; i < 60000 && !stop_mid; i++) usleep(1000);
+        return 0;
+}
+
+static int watch_begin(void *ud, const struct wipe_result *r, const struct wipe_pass_result *p) {
+        struct watch *w = ud;
+        memcpy(w->seed, p->seed, 32);
+        return pthread_create(&w->th, NULL, watcher, w) == 0 ? 0 : -EAGAIN;
+}
+
+static void test_interrupt_in_flight(void **state) {
+        uint64_t size = 128u << 20;
+        char *path = make_image(size);
+        struct wipe_method m;
+        assert_int_equal(wipe_method_parse_passes("random", &m), 0);
+        struct wipe_target t;
+        assert_int_equal(wipe_target_open(path, 0, &t), 0);
+        stop_mid = 0;
+        struct wipe_options o = {.verify = WIPE_VERIFY_LAST, .stop = &stop_mid, .io_depth = 4, .threads = 1};
+        struct watch w = {.path = path};
+        struct wipe_callbacks cb = {.userdata = &w, .pass_begin = watch_begin, .check_identity = watch_identity};
+        struct wipe_result res;
+        assert_int_equal(wipe_run(&t, &m, &o, &cb, &res), 0);
+        pthread_join(w.th, NULL);
+        assert_string_equal(wipe_outcome_name(res.outcome), "interrupted");
+        struct wipe_pass_result *p = &res.passes[0];
+        assert_true(p->seed_revealed);
+        assert_int_equal(p->bytes_written % WIPE_CHUNK, 0);
+        /* (a machine too busy to run the watcher before the last chunk
+         * lands stops the pass at its verification instead) */
+        if (!p->written_complete) {
+                assert_true(p->bytes_written < size);
+                assert_int_equal(p->bytes_verified, 0);
+        } else
+                assert_int_equal(p->bytes_written, size);
+        print_message("stopped with %llu bytes written\n", (unsigned long long) p->bytes_written);
+        uint8_t *got = xmalloc(WIPE_CHUNK), *want = xmalloc(WIPE_CHUNK), *old = xmalloc(WIPE_CHUNK);
+        memset(old, 0x5a, WIPE_CHUNK);
+        int fd = open(path, O_RDONLY);
+        assert_true(fd >= 0);
+        uint64_t streamed = 0;
+        for (uint64_t off = 0; off < size; off += WIPE_CHUNK) {
+                assert_int_equal(pread(fd, got, WIPE_CHUNK, (off_t) off), (ssize_t) WIPE_CHUNK);
+                assert_int_equal(wipe_stream_fill(&p->spec, p->seed, off, want, WIPE_CHUNK), 0);
+                if (memcmp(got, want, WIPE_CHUNK) == 0)
+                        streamed += WIPE_CHUNK;
+                else
+                        assert_memory_equal(got, old, WIPE_CHUNK); /* untouched, not torn */
+        }
+        close(fd);
+        assert_int_equal(streamed, p->bytes_written);
+        free(got);
+        free(want);
+        free(old);
+        wipe_result_done(&res);
+        wipe_target_close(&t);
+        unlink(path);
+        free(path);
+}
+
 static void test_parse(void **state) {
         struct wipe_method m;
         assert_int_equal(wipe_method_parse_passes("00, FF,random,924924", &m), 0);
@@ -303,6 +469,9 @@ int main(void) {
                 cmocka_unit_test(test_verify_stream),
                 cmocka_unit_test(test_interrupt),
                 cmocka_unit_test(test_identity_change),
+                cmocka_unit_test(test_sha256x2),
+                cmocka_unit_test(test_pipeline_shapes),
+                cmocka_unit_test(test_interrupt_in_flight),
         };
         int r = cmocka_run_group_tests(tests, NULL, NULL);
         rmdir(dir);
