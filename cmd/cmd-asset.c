@@ -61,7 +61,7 @@ static int parse_fields(struct ctx *ctx, int argc, char **argv, json_t *obj, enu
                 } else if (c == OPT_JSON && fmt)
                         *fmt = OUT_JSON;
                 else
-                        return cmd_usage_error(ctx, "unknown option");
+                        return cmd_bad_option(ctx);
         }
         return -1;
 }
@@ -108,7 +108,6 @@ static void decorate_asset(json_t *a) {
                 json_object_set_new(a, "cost", json_null());
 }
 
-
 static int asset_show_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = OUT_TABLE;
         int u = cmd_parse_format(ctx, argc, argv, &fmt);
@@ -148,7 +147,7 @@ static int asset_list_cmd(struct ctx *ctx, int argc, char **argv) {
                 case 'c': category = optarg; break;
                 case OPT_JSON: fmt = OUT_JSON; break;
                 case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         _cleanup_free_ char *st = status ? xstrdup(status) : NULL;
@@ -209,7 +208,7 @@ static int asset_add_media_cmd(struct ctx *ctx, int argc, char **argv) {
                         json_object_set_new(m, "size_bytes", json_integer((json_int_t) v));
                         break;
                 }
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
         for (const char *const *k = (const char *const[]) {"model", "serial", "kind", NULL}; *k && !from; k++)
@@ -231,7 +230,7 @@ static int asset_repair_cmd(struct ctx *ctx, int argc, char **argv) {
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
                 case 'd': done = true; break;
                 case 'n': notes = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
         _cleanup_free_ char *tag = strupper(xstrdup(argv[optind]));

@@ -26,7 +26,7 @@ static int cert_list_cmd(struct ctx *ctx, int argc, char **argv) {
                 case 'a': free(tag); tag = strupper(xstrdup(optarg)); break;
                 case OPT_JSON: fmt = OUT_JSON; break;
                 case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         _cleanup_json_ json_t *rows = NULL;
@@ -106,7 +106,7 @@ static int cert_export_cmd(struct ctx *ctx, int argc, char **argv) {
         int c;
         while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) switch (c) {
                 case 'o': out = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one certificate id");
         if (!out) return cmd_usage_error(ctx, "-o DIR is required");
@@ -142,7 +142,7 @@ static int cert_verify_cmd(struct ctx *ctx, int argc, char **argv) {
                 case 's': sig_path = optarg; break;
                 case 'k': key_path = optarg; break;
                 case 'a': auth_key_path = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one certificate or manifest (.json)");
         if (!key_path) return cmd_usage_error(ctx, "--key PUBKEY.pem is required (the school's public key)");
@@ -231,7 +231,7 @@ static int cert_issue_cmd(struct ctx *ctx, int argc, char **argv) {
                 case 'k': key = optarg; break;
                 case 'p': pass_file = optarg; break;
                 case 'd': key_dir = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one wipe number (see 'assetctl wipe list')");
         if (!key) return cmd_usage_error(ctx, "--key NAME is required (the key that signs certificates)");

@@ -24,7 +24,7 @@ int cmd_demo(struct ctx *ctx, int argc, char **argv) {
         static const struct option opts[] = {{"keep", no_argument, NULL, 'k'}, {"fast", no_argument, NULL, 'f'}, OPTS_HELP, {}};
         int c;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-                if (c != 'k' && c != 'f') return cmd_usage_error(ctx, "unknown option");
+                if (c != 'k' && c != 'f') return cmd_bad_option(ctx);
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         _cleanup_free_ char *script = find_demo();
         if (!script) return cmd_fail("cannot find the demo scripts (looked in %s/demo and %s/demo)", ASSETCTL_SRCDIR, ASSETCTL_DATADIR);

@@ -244,7 +244,7 @@ int cmd_devices(struct ctx *ctx, int argc, char **argv) {
                         break;
                 case OPT_JSON: fmt = OUT_JSON; break;
                 case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if ((count || timeout || source != BLOCKWATCH_AUTO) && !watch)
                 return cmd_usage_error(ctx, "--count, --timeout and --source go with --watch");
@@ -304,7 +304,7 @@ int cmd_usb(struct ctx *ctx, int argc, char **argv) {
                 case OPT_UNREG: unreg = true; break;
                 case OPT_JSON: fmt = OUT_JSON; break;
                 case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         _cleanup_json_ json_t *rows = NULL;

@@ -39,7 +39,7 @@ static int disposal_request_cmd(struct ctx *ctx, int argc, char **argv) {
         int c;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
                 case 'r': reason = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind >= argc) return cmd_usage_error(ctx, "give at least one tag");
         if (!reason) return cmd_usage_error(ctx, "--reason is required");
@@ -57,7 +57,7 @@ static int disposal_cancel_cmd(struct ctx *ctx, int argc, char **argv) {
         int c;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
                 case 'r': reason = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind >= argc) return cmd_usage_error(ctx, "give at least one tag");
         if (!reason) return cmd_usage_error(ctx, "--reason is required");
@@ -80,7 +80,7 @@ static int disposal_authorise_cmd(struct ctx *ctx, int argc, char **argv) {
                 case OPT_KEY: key = optarg; break;
                 case OPT_PASSFILE: pass_file = optarg; break;
                 case OPT_KEYDIR: key_dir = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind >= argc) return cmd_usage_error(ctx, "give at least one tag");
         if (!by) return cmd_usage_error(ctx, "--by REF is required (the authoriser)");
@@ -120,7 +120,7 @@ static int disposal_destroy_cmd(struct ctx *ctx, int argc, char **argv) {
                 case 'M': method = optarg; break;
                 case 'b': by = optarg; break;
                 case 'f': firm_cert = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
         if (!method || !by) return cmd_usage_error(ctx, "--method and --by are required");
@@ -147,7 +147,7 @@ static int disposal_list_cmd(struct ctx *ctx, int argc, char **argv) {
                 case 's': status = optarg; break;
                 case OPT_JSON: fmt = OUT_JSON; break;
                 case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         _cleanup_free_ char *st = status ? xstrdup(status) : NULL;
@@ -205,7 +205,7 @@ static int consignment_create_cmd(struct ctx *ctx, int argc, char **argv) {
                 case OPT_KEY: key = optarg; break;
                 case OPT_PASSFILE: pass_file = optarg; break;
                 case OPT_KEYDIR: key_dir = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind >= argc) return cmd_usage_error(ctx, "give at least one tag");
         if (!firm || !carrier) return cmd_usage_error(ctx, "--firm and --carrier-registration are required");
@@ -234,7 +234,7 @@ static int consignment_receipt_cmd(struct ctx *ctx, int argc, char **argv) {
                 case 'n': number = optarg; break;
                 case 'd': date = optarg; break;
                 case 'r': by = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one consignment id");
         if (!number || !date || !by) return cmd_usage_error(ctx, "--number, --date and --received-by are required");
@@ -256,7 +256,6 @@ static const struct column cons_show_cols[] = {
         {"manifest_sha256", "manifest sha256"}, {"tags", "assets"}, {"receipt_number", "receipt"},
         {"received_date", "received"}, {"received_by", "received by"}, {NULL},
 };
-
 
 static int consignment_list_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = OUT_TABLE;
@@ -315,7 +314,7 @@ static int consignment_export_cmd(struct ctx *ctx, int argc, char **argv) {
         int c;
         while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) switch (c) {
                 case 'o': out = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one consignment id");
         if (!out) return cmd_usage_error(ctx, "-o DIR is required");
@@ -404,7 +403,7 @@ int cmd_report_disposals(struct ctx *ctx, int argc, char **argv) {
                 case 'p': pdf = optarg; break;
                 case OPT_JSON: fmt = OUT_JSON; break;
                 case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         if (from && to && strcmp(from, to) > 0) return cmd_usage_error(ctx, "--from %s is after --to %s", from, to);

@@ -23,7 +23,7 @@ int cmd_import_run(struct ctx *ctx, int argc, char **argv, int kind) {
                         if (n_maps == ELEMENTSOF(maps)) return cmd_usage_error(ctx, "more than %zu --status-map options", ELEMENTSOF(maps));
                         maps[n_maps++] = optarg;
                         break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one file");
         const char *file = argv[optind];
@@ -84,7 +84,7 @@ int cmd_export_run(struct ctx *ctx, int argc, char **argv, int kind) {
                 case OPT_JSON: json = true; break;
                 case OPT_CSV: json = false; break;
                 case 'o': out = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         if (!out || streq(out, "-")) {

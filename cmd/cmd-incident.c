@@ -25,7 +25,7 @@ static int incident_report_cmd(struct ctx *ctx, int argc, char **argv) {
                 case 'a': o.action = optarg; break;
                 case 'r': o.room = optarg; break;
                 case 'D': o.date = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
         if (!o.kind) return cmd_usage_error(ctx, "--kind lost|stolen|damaged is required");
@@ -48,7 +48,7 @@ static int incident_list_cmd(struct ctx *ctx, int argc, char **argv) {
         int c;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
                 if (c == 'k') kind = optarg;
-                else if (format_opt(c, &fmt) < 0) return cmd_usage_error(ctx, "unknown option");
+                else if (format_opt(c, &fmt) < 0) return cmd_bad_option(ctx);
         }
         if (argc - optind > 1) return cmd_usage_error(ctx, "give at most one tag");
         _cleanup_json_ json_t *rows = NULL;
@@ -78,7 +78,7 @@ int cmd_found(struct ctx *ctx, int argc, char **argv) {
         int c;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
                 case 'n': notes = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
         int r = asset_found(ctx->db, argv[optind], notes);
@@ -102,7 +102,7 @@ static int lp_add(struct ctx *ctx, int argc, char **argv) {
                 case 'w': o.where = optarg; break;
                 case 'f': o.found_on = optarg; break;
                 case 'u': o.hold_until = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         if (!o.description) return cmd_usage_error(ctx, "--description is required");
@@ -127,7 +127,7 @@ static int lp_claim(struct ctx *ctx, int argc, char **argv) {
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
                 case 'b': by = optarg; break;
                 case 'd': date = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         int64_t id;
         int u = lp_id(ctx, argc, argv, &id);
@@ -145,7 +145,7 @@ static int lp_dispose(struct ctx *ctx, int argc, char **argv) {
         int c;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
                 case 'd': date = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         int64_t id;
         int u = lp_id(ctx, argc, argv, &id);
@@ -167,7 +167,7 @@ static int lostprop_list_cmd(struct ctx *ctx, int argc, char **argv, bool due) {
         int c;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
                 if (c == 'd') due = true;
-                else if (format_opt(c, &fmt) < 0) return cmd_usage_error(ctx, "unknown option");
+                else if (format_opt(c, &fmt) < 0) return cmd_bad_option(ctx);
         }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         _cleanup_json_ json_t *rows = NULL;
@@ -182,7 +182,7 @@ static int lp_list(struct ctx *ctx, int argc, char **argv) { return lostprop_lis
 static int lp_terms(struct ctx *ctx, int argc, char **argv) {
         static const struct option opts[] = {OPTS_HELP, {}};
         int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) return cmd_usage_error(ctx, "unknown option");
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) return cmd_bad_option(ctx);
         if (argc - optind > 1) return cmd_usage_error(ctx, "give the term ends as one argument: MM-DD,MM-DD,...");
         int r;
         if (argc - optind == 1) {
@@ -228,7 +228,7 @@ static int check_add_cmd(struct ctx *ctx, int argc, char **argv) {
                 case 'n': o.next = optarg; break;
                 case 'd': o.date = optarg; break;
                 case 'N': o.notes = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
         if (!o.kind || !o.result) return cmd_usage_error(ctx, "--kind and --result are required");
@@ -249,7 +249,7 @@ static int check_list_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = OUT_TABLE;
         int c;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-                if (format_opt(c, &fmt) < 0) return cmd_usage_error(ctx, "unknown option");
+                if (format_opt(c, &fmt) < 0) return cmd_bad_option(ctx);
         if (argc - optind > 1) return cmd_usage_error(ctx, "give at most one tag");
         _cleanup_json_ json_t *rows = NULL;
         int r = check_list(ctx->db, optind < argc ? argv[optind] : NULL, &rows);

@@ -14,7 +14,7 @@ int cmd_init(struct ctx *ctx, int argc, char **argv) {
                 case 's': school = optarg; break;
                 case 'p': prefix = optarg; break;
                 case 'h': return cmd_help(ctx);
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         if (!school || !prefix) return cmd_usage_error(ctx, "--school and --tag-prefix are required");

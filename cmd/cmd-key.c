@@ -86,7 +86,7 @@ static int key_generate_cmd(struct ctx *ctx, int argc, char **argv) {
                 case 'o': owner = optarg; break;
                 case 'p': pass_file = optarg; break;
                 case 'd': key_dir = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s' (a passphrase is never given on the command line)", argv[optind]);
         _cleanup_free_ char *dir = keys_dir(ctx->db, key_dir);
@@ -128,7 +128,7 @@ static int key_export_cmd(struct ctx *ctx, int argc, char **argv) {
         int c;
         while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) switch (c) {
                 case 'o': out = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind > 1) return cmd_usage_error(ctx, "give at most one key name");
         const char *name = optind < argc ? argv[optind] : "school";
@@ -179,7 +179,7 @@ int cmd_audit_checkpoint(struct ctx *ctx, int argc, char **argv) {
                 case 'p': pass_file = optarg; break;
                 case 'd': key_dir = optarg; break;
                 case 'o': out = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         if (!key) return cmd_usage_error(ctx, "--key NAME is required");

@@ -141,7 +141,7 @@ static int label_run(struct ctx *ctx, int argc, char **argv) {
                 case OPT_RASTER: raster = optarg; break;
                 case OPT_MODEL: model = optarg; break;
                 case OPT_SHEETS: return list_sheets();
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
                 if (u >= 0) return u;
         }

@@ -22,7 +22,7 @@ int cmd_issue(struct ctx *ctx, int argc, char **argv) {
                 case 'c': o.condition = optarg; break;
                 case 'o': o.override = optarg; break;
                 case 'r': receipt = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 2) return cmd_usage_error(ctx, "give a tag and a person's reference");
         if (o.override && isempty(o.override)) return cmd_usage_error(ctx, "--override needs a reason");
@@ -130,7 +130,7 @@ int cmd_return(struct ctx *ctx, int argc, char **argv) {
                 case 'd': damaged = optarg; break;
                 case 'a': all = optarg; break;
                 case 'e': expect = true; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (all) {
                 if (condition || damaged) return cmd_usage_error(ctx, "--condition and --damaged are for one item: return it on its own");
@@ -153,7 +153,7 @@ int cmd_receipt(struct ctx *ctx, int argc, char **argv) {
         int c;
         while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) switch (c) {
                 case 'o': out = optarg; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
         _cleanup_free_ char *tag = strupper(xstrdup(argv[optind]));

@@ -13,7 +13,7 @@ int cmd_person_sign_aup(struct ctx *ctx, int argc, char **argv) {
                 case 'd': date = optarg; break;
                 case 'v': version = optarg; break;
                 case 'c': clear = true; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one reference");
         if (clear && (date || version)) return cmd_usage_error(ctx, "--clear takes no --date or --version");
@@ -40,7 +40,7 @@ int cmd_person_leaving(struct ctx *ctx, int argc, char **argv) {
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
                 case 'd': date = optarg; break;
                 case 'c': clear = true; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one reference");
         if (!date == !clear) return cmd_usage_error(ctx, "give --date DATE (or --clear)");
@@ -69,7 +69,7 @@ int cmd_person_leaving(struct ctx *ctx, int argc, char **argv) {
 int cmd_person_badge(struct ctx *ctx, int argc, char **argv) {
         static const struct option opts[] = {OPTS_HELP, {}};
         int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) return cmd_usage_error(ctx, "unknown option");
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) return cmd_bad_option(ctx);
         if (argc - optind != 2) return cmd_usage_error(ctx, "give a reference and a badge number");
         int r = person_add_badge(ctx->db, argv[optind], argv[optind + 1]);
         if (r < 0) return cmd_fail("cannot add badge '%s' to '%s': %s", argv[optind + 1], argv[optind], err_msg());

@@ -45,7 +45,7 @@ static int parse_person(struct ctx *ctx, int argc, char **argv, json_t *p, bool 
                 case 'j': json_object_set_new(p, "job_title", json_string(optarg)); break;
                 case 'a': json_object_set_new(p, "authoriser", json_true()); break;
                 case 'A': json_object_set_new(p, "authoriser", json_false()); break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         return -1;
 }
@@ -95,7 +95,7 @@ static int person_list_cmd(struct ctx *ctx, int argc, char **argv) {
                 case 'r': role = optarg; break;
                 case OPT_JSON: fmt = OUT_JSON; break;
                 case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         if (role && !person_role_valid(role)) return cmd_usage_error(ctx, "--role '%s' is not a role", role);

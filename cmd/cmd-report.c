@@ -17,7 +17,7 @@ static int parse_fmt(struct ctx *ctx, int argc, char **argv, const struct option
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
                 if (c == OPT_JSON) *fmt = OUT_JSON;
                 else if (c == OPT_CSV) *fmt = OUT_CSV;
-                else if (!on || c == '?' || c == OPT_HELP) return cmd_usage_error(ctx, "unknown option");
+                else if (!on || c == '?' || c == OPT_HELP) return cmd_bad_option(ctx);
                 else if (on(c, optarg, u) < 0) return cmd_usage_error(ctx, "'%s' is not a valid value for that option", optarg);
         }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);

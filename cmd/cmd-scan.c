@@ -105,7 +105,7 @@ int cmd_scan(struct ctx *ctx, int argc, char **argv) {
                         bell = optarg;
                         break;
                 case 't': timing = true; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s' (scans come on standard input)", argv[optind]);
         if (s.stocktake_id && s.mode != SCAN_STOCKTAKE) {

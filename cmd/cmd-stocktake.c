@@ -13,7 +13,7 @@ static int parse_id(const char *s, int64_t *ret) {
 static int st_start(struct ctx *ctx, int argc, char **argv) {
         static const struct option opts[] = {OPTS_HELP, {}};
         int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) return cmd_usage_error(ctx, "unknown option");
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) return cmd_bad_option(ctx);
         if (argc - optind != 1) return cmd_usage_error(ctx, "give the room");
         int64_t id, expected;
         int r = stocktake_start(ctx->db, argv[optind], &id, &expected);
@@ -32,7 +32,7 @@ static int st_scan(struct ctx *ctx, int argc, char **argv) {
                 case 's':
                         if (parse_id(optarg, &id) < 0) return cmd_usage_error(ctx, "--stocktake '%s' is not a stock-take number", optarg);
                         break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind == argc) return cmd_usage_error(ctx, "give the tags scanned");
         int status = 0;
@@ -133,7 +133,7 @@ static int report_like(struct ctx *ctx, int argc, char **argv, bool finish) {
                 case 'H': html = optarg; break;
                 case OPT_JSON: fmt = OUT_JSON; break;
                 case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         int64_t id = 0;
         if (argc - optind > 1 || (!finish && argc - optind != 1)) return cmd_usage_error(ctx, "give one stock-take number");
@@ -163,7 +163,7 @@ static int st_list(struct ctx *ctx, int argc, char **argv) {
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
                 case OPT_JSON: fmt = OUT_JSON; break;
                 case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
         _cleanup_json_ json_t *rows = NULL;

@@ -394,7 +394,7 @@ static int wipe_run_cmd(struct ctx *ctx, int argc, char **argv) {
                         threads = (unsigned) v;
                         break;
                 }
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         size_t n = (size_t) (argc - optind);
         if (n == 0) return cmd_usage_error(ctx, "give the device(s) or image file(s) to wipe");
@@ -590,10 +590,10 @@ static int parse_fmt(struct ctx *ctx, int argc, char **argv, enum out_format *fm
                 case OPT_JSON: *fmt = OUT_JSON; break;
                 case OPT_CSV: *fmt = OUT_CSV; break;
                 case 'a':
-                        if (!asset) return cmd_usage_error(ctx, "unknown option");
+                        if (!asset) return cmd_bad_option(ctx);
                         *asset = optarg;
                         break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         return -1;
 }
@@ -707,7 +707,7 @@ static int wipe_verify_cmd(struct ctx *ctx, int argc, char **argv) {
                 }
                 case OPT_JSON: fmt = OUT_JSON; break;
                 case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         if (argc - optind != 1) return cmd_usage_error(ctx, "give one device or image file");
         if (!pattern == !record) return cmd_usage_error(ctx, "give --pattern zero|one|HEX or --record ID");

@@ -47,6 +47,9 @@ extern const struct command commands[];
 int cmd_help(const struct ctx *ctx);
 /* Print "error: <fmt>" and the usage line to stderr; returns 2. */
 int cmd_usage_error(const struct ctx *ctx, const char *fmt, ...) _printf_(2, 3);
+/* After getopt has printed what is wrong with an option ("assetctl init:
+ * option '--school' requires an argument"): print the usage line; returns 2. */
+int cmd_bad_option(const struct ctx *ctx);
 /* Print "error: <fmt>" to stderr; returns 1. */
 int cmd_fail(const char *fmt, ...) _printf_(1, 2);
 /* Print err_msg() (or strerror) as an error; returns 1. */
@@ -72,7 +75,6 @@ struct column {
 void out_list(enum out_format f, const struct column *cols, json_t *rows);
 /* Print one object: "key: value" lines, a JSON object, or a CSV header+row. */
 void out_object(enum out_format f, const struct column *cols, json_t *obj);
-/* Write one CSV field (RFC 4180 quoting) to f. */
 /* A JSON value as display text ("" for null, "yes"/"no" for booleans). */
 char *out_text(json_t *v);
 

@@ -149,20 +149,20 @@ int cmd_help(const struct ctx *ctx) {
         return 0;
 }
 
-int cmd_usage_error(const struct ctx *ctx, const char *fmt, ...) {
-        va_list ap;
-        va_start(ap, fmt);
-        /* getopt has already named the option and what is wrong with it
-         * ("assetctl init: option '--school' requires an argument") */
-        if (!streq(fmt, "unknown option")) {
-                fputs("error: ", stderr);
-                vfprintf(stderr, fmt, ap);
-                fputc('\n', stderr);
-        }
-        va_end(ap);
+int cmd_bad_option(const struct ctx *ctx) {
         print_usage_line(stderr, ctx->path, ctx->cmd);
         fprintf(stderr, "Run '%s %s --help' for the options.\n", prog, ctx->path);
         return 2;
+}
+
+int cmd_usage_error(const struct ctx *ctx, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        fputs("error: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+        va_end(ap);
+        return cmd_bad_option(ctx);
 }
 
 int cmd_fail(const char *fmt, ...) {
@@ -279,6 +279,11 @@ static void print_options(const struct command *c) {
         }
 }
 
+/* Print the names of a command table, space-separated. */
+static void print_names(const struct command *list) {
+        for (const struct command *c = list; c->name; c++) printf("%s%s", c == list ? "" : " ", c->name);
+}
+
 /* The bash completion script: commands, sub-commands (and wipe's list, show
  * and verify), `help COMMAND [SUBCOMMAND]`, and each command's options, all
  * from the command table. */
@@ -290,11 +295,11 @@ static int cmd_completion(struct ctx *ctx, int argc, char **argv) {
         for (const struct command *c = commands; c->name; c++) {
                 if (!c->sub) continue;
                 printf("    %s) echo \"", c->name);
-                for (const struct command *s = c->sub; s->name; s++) printf("%s%s", s == c->sub ? "" : " ", s->name);
+                print_names(c->sub);
                 printf("\" ;;\n");
         }
         printf("    help) echo \"");
-        for (const struct command *c = commands; c->name; c++) printf("%s%s", c == commands ? "" : " ", c->name);
+        print_names(commands);
         printf("\" ;;\n");
         printf("    wipe) echo \"");
         for (size_t i = 0; wipe_subverbs[i]; i++) printf("%s%s", i ? " " : "", wipe_subverbs[i]);
@@ -319,7 +324,7 @@ static int cmd_completion(struct ctx *ctx, int argc, char **argv) {
                "    local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]} words= files=1 key\n"
                "    if [ $COMP_CWORD -eq 1 ]; then\n"
                "        words=\"");
-        for (const struct command *c = commands; c->name; c++) printf("%s%s", c == commands ? "" : " ", c->name);
+        print_names(commands);
         printf(" --db --help --version\"; files=\n"
                "    elif [ \"$cmd\" = help ]; then\n"
                "        files=\n"

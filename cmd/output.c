@@ -39,7 +39,6 @@ static size_t text_width(const char *s) {
         return w;
 }
 
-
 static size_t ncols(const struct column *cols) {
         size_t n = 0;
         while (cols[n].key) n++;
@@ -137,7 +136,7 @@ int cmd_parse_format(struct ctx *ctx, int argc, char **argv, enum out_format *fm
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
                 case OPT_JSON: *fmt = OUT_JSON; break;
                 case OPT_CSV: *fmt = OUT_CSV; break;
-                default: return cmd_usage_error(ctx, "unknown option");
+                default: return cmd_bad_option(ctx);
                 }
         return -1;
 }

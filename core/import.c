@@ -1133,7 +1133,6 @@ static int export_rows(struct db *db, enum import_kind kind, json_t **ret) {
         return 0;
 }
 
-
 int export_csv(struct db *db, enum import_kind kind, FILE *f) {
         _cleanup_json_ json_t *rows = NULL;
         int r = export_rows(db, kind, &rows);

@@ -1,12 +1,8 @@
 #include "register.h"
 #include "json.h"
 
-
-
 static const char *const asset_bools[] = {"personal_data", "encrypted", NULL};
 static const char *const person_bools[] = {"authoriser", NULL};
-
-
 
 #define ASSET_COLS "id, tag, serial, make, model, name, category, location, status, personal_data, encrypted, " \
                    "purchased, cost_pence, supplier, order_number, warranty_until, notes, last_audited, created_at, updated_at"

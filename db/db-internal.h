@@ -39,7 +39,6 @@ struct db {
         struct strbuf row_buf;        /* a row's canonical encoding */
 };
 
-
 struct migration {
         int version;          /* PRAGMA user_version after this step */
         const char *name;     /* what the step is for */

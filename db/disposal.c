@@ -3,9 +3,6 @@
 #include "disposal-db.h"
 #include "json.h"
 
-
-
-
 static int insert_done(struct db *db, sqlite3_stmt *st, const char *what, int64_t *ret_id) {
         int r = db_step_done(db, st, what);
         if (r < 0) return r;

@@ -115,7 +115,6 @@ int db_wipe_digests_get(struct db *db, int64_t wipe_id, int64_t *ret_pass_idx, u
         return 0;
 }
 
-
 #define WIPE_COLS "id, target, target_kind, medium_id, asset_tag, device, method, pass_list, verify, size_bytes, " \
                   "sector_size, direct_io, started_at, ended_at, outcome, error, operator, host, tool_version, certify"
 

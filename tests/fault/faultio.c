@@ -157,29 +157,19 @@ ssize_t pwrite64(int fd, const void *buf, size_t n, long off);
 ssize_t pread(int fd, void *buf, size_t n, long off);
 ssize_t pread64(int fd, void *buf, size_t n, long off);
 
-ssize_t pwrite(int fd, const void *buf, size_t n, long off) {
-        if (fault('w', fd, n, off)) {
-                slow_end();
-                return errno = EIO, -1;
-        }
-        ssize_t r = real("pwrite")(fd, (void *) buf, n, off);
-        int e = errno;
+/* A write through the real function `name`, or EIO where a rule says so. */
+static ssize_t faulty_write(const char *name, int fd, const void *buf, size_t n, long off) {
+        ssize_t r;
+        int e;
+        if (fault('w', fd, n, off)) r = -1, e = EIO;
+        else r = real(name)(fd, (void *) buf, n, off), e = errno;
         slow_end();
         errno = e;
         return r;
 }
 
-ssize_t pwrite64(int fd, const void *buf, size_t n, long off) {
-        if (fault('w', fd, n, off)) {
-                slow_end();
-                return errno = EIO, -1;
-        }
-        ssize_t r = real("pwrite64")(fd, (void *) buf, n, off);
-        int e = errno;
-        slow_end();
-        errno = e;
-        return r;
-}
+ssize_t pwrite(int fd, const void *buf, size_t n, long off) { return faulty_write("pwrite", fd, buf, n, off); }
+ssize_t pwrite64(int fd, const void *buf, size_t n, long off) { return faulty_write("pwrite64", fd, buf, n, off); }
 
 ssize_t pread(int fd, void *buf, size_t n, long off) {
         if (fault('r', fd, n, off)) return errno = EIO, -1;
