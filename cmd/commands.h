@@ -33,10 +33,6 @@ extern const struct command report_commands[];
 /* asset|person import and export (cmd-import.c); kind is enum import_kind. */
 int cmd_import_run(struct ctx *ctx, int argc, char **argv, int kind);
 int cmd_export_run(struct ctx *ctx, int argc, char **argv, int kind);
-/* label --printer (cmd-printer.c) */
-struct label_text;
-int label_print_cmd(struct ctx *ctx, const char *dev, const char *media, const struct label_text *items, size_t n, int ecc);
-int label_raster_cmd(struct ctx *ctx, const char *path, const char *model, const char *media, const struct label_text *items, size_t n, int ecc);
 /* issue 7: keys, disposal, consignments, certificates, the disposal register */
 extern const struct command key_commands[];
 extern const struct command disposal_commands[];
