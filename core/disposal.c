@@ -4,7 +4,7 @@
 #include "cert.h"
 #include "disposal.h"
 #include "sign.h"
-#include "wipe.h"
+#include "wipe-record.h"
 
 static int64_t id_of(json_t *o) { return json_integer_value(json_object_get(o, "id")); }
 
@@ -753,47 +753,23 @@ int audit_checkpoint_file_verify(struct db *db, const char *doc, size_t n, const
         return 0;
 }
 
-/* --- the wipe command's hook (issue 6's core/wipe.c calls it once per
- * ended wipe, under its record lock) --- */
+/* --- the wipe session's hook (core/wipe-record.c calls it once per ended
+ * wipe, under its record lock) --- */
 
-static struct signer *wipe_signer;   /* borrowed from the wipe command */
-static json_t *wipe_notes;           /* "wipe id" -> {text, warning} */
-
-void disposal_set_wipe_signer(struct signer *s) { wipe_signer = s; }
-
-static void note(int64_t wipe_id, bool warning, const char *text) {
-        if (!wipe_notes) wipe_notes = json_object();
-        char key[32];
-        snprintf(key, sizeof key, "%lld", (long long) wipe_id);
-        json_object_set_new(wipe_notes, key, json_pack("{sssb}", "text", text, "warning", warning));
-}
-
-const char *disposal_wipe_note(int64_t wipe_id, bool *ret_warning) {
-        char key[32];
-        snprintf(key, sizeof key, "%lld", (long long) wipe_id);
-        json_t *n = json_object_get(wipe_notes, key);
-        if (!n) return NULL;
-        if (ret_warning) *ret_warning = json_is_true(json_object_get(n, "warning"));
-        return json_str(n, "text");
-}
-
-void disposal_wipe_notes_free(void) {
-        if (wipe_notes) json_decref(wipe_notes);
-        wipe_notes = NULL;
-}
-
-int disposal_on_wipe_ended(struct db *db, json_t *wipe) {
-        int64_t id = json_integer_value(json_object_get(wipe, "id"));
+int disposal_on_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char **ret_note, bool *ret_warning) {
+        *ret_note = NULL;
+        *ret_warning = false;
         json_t *certify = json_object_get(wipe, "certify");
         if (json_is_false(certify)) return 0;
         /* a wipe of something not on the register concerns no disposal */
         if (!json_is_integer(json_object_get(wipe, "medium_id")) && !json_str(wipe, "asset_tag")) return 0;
         _cleanup_free_ char *cid = NULL;
         _cleanup_json_ json_t *m = NULL, *a = NULL;
-        int r = disposal_wipe_ended(db, wipe, wipe_signer, &cid);
+        int r = disposal_wipe_ended(db, wipe, signer, &cid);
         if (r == -EPERM || r == -ENOENT || r == -EINVAL) {
                 /* the wipe stands; only the certificate is refused, and the operator is told why */
-                note(id, true, err_msg());
+                *ret_note = xstrdup(err_msg());
+                *ret_warning = true;
                 return 0;
         }
         if (r < 0) return r;
@@ -804,6 +780,9 @@ int disposal_on_wipe_ended(struct db *db, json_t *wipe) {
         const char *tag = json_str(a, "tag"), *st = asset_status_label(json_str(a, "status"));
         _cleanup_free_ char *text = cid ? xasprintf("certificate %s issued for %s (medium %s); %s is %s", cid, tag, json_str(m, "serial"), tag, st)
                                         : xasprintf("%s: medium %s must be physically destroyed; %s is %s", tag, json_str(m, "serial"), tag, st);
-        if (cid || streq(json_str(a, "status"), ST_DESTROY_REQUIRED)) note(id, !cid, text);
+        if (cid || streq(json_str(a, "status"), ST_DESTROY_REQUIRED)) {
+                *ret_note = TAKE_PTR(text);
+                *ret_warning = !cid;
+        }
         return 0;
 }
