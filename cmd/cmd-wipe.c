@@ -271,6 +271,41 @@ static int run_session(struct view *v) {
         return report_results(v);
 }
 
+/* The key that signs the certificates (--key, --key-dir, --passphrase-file). */
+struct key_args {
+        const char *name, *key_dir, *pass_file;
+};
+
+/* The wipe itself once the options are checked: the session with its
+ * policy and key, the targets identified and described, then the run.
+ * Returns the exit status. */
+static int wipe_targets(struct ctx *ctx, const struct wipe_session_params *p, const struct key_args *k, struct view *v,
+                        char **targets) {
+        _cleanup_wipe_session_ struct wipe_session *session = NULL;
+        int r = wipe_session_new(ctx->db, p, &session);
+        if (r == -EINVAL) return cmd_usage_error(ctx, "%s", err_msg());
+        if (r < 0) return cmd_fail_err(r);
+        if (k->name && !p->certify) return cmd_usage_error(ctx, "--key signs certificates: it does not go with --no-certificate");
+        /* issue 7: unlock the certificate key before anything is written */
+        struct signer *signer = NULL;
+        if (k->name && (r = cmd_open_signer(ctx, k->name, k->key_dir, k->pass_file, &signer)) < 0) return cmd_fail_err(r);
+        wipe_session_set_signer(session, signer);
+        /* identify and check every target before anything is written */
+        for (size_t i = 0; i < v->n; i++) {
+                r = wipe_session_add(session, targets[i]);
+                if (r == -EEXIST) return cmd_usage_error(ctx, "%s", err_msg());
+                if (r < 0) return cmd_fail_err(r);
+        }
+        describe_all(session);
+        v->session = session;
+        v->lines = xcalloc(v->n, sizeof *v->lines);
+        pthread_mutex_init(&v->mu, NULL);
+        int status = run_session(v);
+        pthread_mutex_destroy(&v->mu);
+        free(v->lines);
+        return status;
+}
+
 /* A bare sub-command word is never taken as a file to wipe: a wipe must
  * not start on what the user meant as 'wipe list' (or its options). */
 static int refuse_subverbs(struct ctx *ctx, int argc, char **argv) {
@@ -351,29 +386,9 @@ static int wipe_run_cmd(struct ctx *ctx, int argc, char **argv) {
                 .method = method_name, .passes = passes, .verify = verify, .asset = asset, .certify = !nocert,
                 .threads = threads, .stop = &stop_requested,
         };
-        _cleanup_wipe_session_ struct wipe_session *session = NULL;
-        int r = wipe_session_new(ctx->db, &p, &session);
-        if (r == -EINVAL) return cmd_usage_error(ctx, "%s", err_msg());
-        if (r < 0) return cmd_fail_err(r);
-        if (key && nocert) return cmd_usage_error(ctx, "--key signs certificates: it does not go with --no-certificate");
-        /* issue 7: unlock the certificate key before anything is written */
-        struct signer *signer = NULL;
-        if (key && (r = cmd_open_signer(ctx, key, key_dir, pass_file, &signer)) < 0) return cmd_fail_err(r);
-        wipe_session_set_signer(session, signer);
-        /* identify and check every target before anything is written */
-        for (size_t i = 0; i < n; i++) {
-                r = wipe_session_add(session, argv[optind + i]);
-                if (r == -EEXIST) return cmd_usage_error(ctx, "%s", err_msg());
-                if (r < 0) return cmd_fail_err(r);
-        }
-        describe_all(session);
-        struct view v = {.session = session, .progress = pm, .tty = isatty(STDERR_FILENO), .yes = yes, .serials = serials, .n = n};
-        v.lines = xcalloc(n, sizeof *v.lines);
-        pthread_mutex_init(&v.mu, NULL);
-        int status = run_session(&v);
-        pthread_mutex_destroy(&v.mu);
-        free(v.lines);
-        return status;
+        struct key_args k = {.name = key, .key_dir = key_dir, .pass_file = pass_file};
+        struct view v = {.progress = pm, .tty = isatty(STDERR_FILENO), .yes = yes, .serials = serials, .n = n};
+        return wipe_targets(ctx, &p, &k, &v, argv + optind);
 }
 
 /* ---------- list, show ---------- */
