@@ -7,7 +7,12 @@
  *
  * `wipe` is one leaf of the command table: its handler dispatches on
  * list/show/verify, so that `assetctl wipe /dev/sdb` works as the issue
- * asks and the record commands sit beside it. */
+ * asks and the record commands sit beside it.
+ *
+ * The workflow (identify, confirm, open, record, wipe, certify; and the
+ * check of `wipe verify`) is core's wipe session (core/wipe-session.h):
+ * this file parses, prompts, prints the progress and the results, and
+ * picks the exit status. */
 #include "commands.h"
 #include "wipe-session.h"
 

@@ -87,6 +87,7 @@ static char *pass_names(const struct wipe_method *m) {
 }
 
 int wipe_session_new(struct db *db, const struct wipe_session_params *p, struct wipe_session **ret) {
+        if (!p->method == !p->passes) return err_set(EINVAL, "give a method or a pass list, not both or neither");
         struct wipe_method m;
         int r = p->passes ? wipe_method_parse_passes(p->passes, &m) : wipe_method_get(p->method, &m);
         if (r < 0) return -EINVAL;
