@@ -4,20 +4,36 @@
  * binary. */
 #include "config.h"
 #include "commands.h"
+#include "datadir.h"
 
 #include <sys/stat.h>
 
-static char *find_demo(void) {
+/* demo/run.sh in $ASSETCTL_DEMO_DIR, else in datadir_dirs("demo"): the
+ * source tree in a test build, then the installed datadir. NULL, with the
+ * directories tried in *ret_tried, if there is none. */
+static char *find_demo(char **ret_tried) {
         const char *e = getenv("ASSETCTL_DEMO_DIR");
-        const char *dirs[] = {e, ASSETCTL_SRCDIR "/demo", ASSETCTL_DATADIR "/demo"};
-        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-                if (isempty(dirs[i])) continue;
+        char *dirs[DATADIR_MAX + 1];
+        int n = 0;
+        if (!isempty(e)) dirs[n++] = xstrdup(e);
+        n += datadir_dirs("demo", "demo", dirs + n);
+        char *found = NULL;
+        struct strbuf tried = {0};
+        for (int i = 0; i < n && !found; i++) {
                 char *p = xasprintf("%s/run.sh", dirs[i]);
                 struct stat st;
-                if (stat(p, &st) == 0) return p;
-                free(p);
+                if (stat(p, &st) == 0)
+                        found = p;
+                else
+                        free(p);
+                sb_printf(&tried, "%s%s", i ? ", " : "", dirs[i]);
         }
-        return NULL;
+        datadir_free(dirs, n);
+        if (found)
+                sb_free(&tried);
+        else
+                *ret_tried = sb_take(&tried);
+        return found;
 }
 
 int cmd_demo(struct ctx *ctx, int argc, char **argv) {
@@ -26,8 +42,9 @@ int cmd_demo(struct ctx *ctx, int argc, char **argv) {
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
                 if (c != 'k' && c != 'f') return cmd_bad_option(ctx);
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-        _cleanup_free_ char *script = find_demo();
-        if (!script) return cmd_fail("cannot find the demo scripts (looked in %s/demo and %s/demo)", ASSETCTL_SRCDIR, ASSETCTL_DATADIR);
+        _cleanup_free_ char *tried = NULL;
+        _cleanup_free_ char *script = find_demo(&tried);
+        if (!script) return cmd_fail("cannot find the demo scripts: no run.sh in %s", tried);
         char self[4096];
         ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
         if (n < 0) return cmd_fail("cannot find this program: %s", strerror(errno));
