@@ -11,7 +11,7 @@
 probe=$ASSETCTL_BUILDDIR/tests/sanitize-probe
 start=$(date +%s)
 if ! qemu_prepare; then
-  skip "qemu tier" "qemu unavailable: $qemu_why"
+  skip "qemu tier" "qemu unavailable ($qemu_why)"
   done_testing; exit
 fi
 check "the initramfs is built" qemu_initramfs "$T/initramfs.gz" "$probe" "$ASSETCTL_SRCDIR/tests/qemu/init-sanitize.sh"

@@ -32,7 +32,10 @@ _qemu_kernel() {
   v=$(ls "$qemu_cache"/root/boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
   if [ -z "$v" ]; then
     local pkg
-    pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)/\1/p' | head -1)
+    _qemu_pkg() { apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*\)/\1/p' | head -1; }
+    pkg=$(_qemu_pkg)
+    # a fresh machine may have no package lists yet
+    [ -n "$pkg" ] || { [ "$(id -u)" -eq 0 ] && apt-get update -qq >"$T/apt.log" 2>&1 && pkg=$(_qemu_pkg); }
     [ -n "$pkg" ] || { qemu_why="no linux-image-amd64 in apt's lists"; return 1; }
     mkdir -p "$qemu_cache/dl" || { qemu_why="cannot create $qemu_cache"; return 1; }
     (cd "$qemu_cache/dl" && apt-get download "$pkg") >"$T/apt.log" 2>&1 ||
@@ -62,7 +65,13 @@ qemu_prepare() {
     return 1
   fi
   command -v qemu-system-x86_64 >/dev/null || { qemu_why="no qemu-system-x86_64"; return 1; }
+  mkdir -p "$qemu_cache" || { qemu_why="cannot create $qemu_cache"; return 1; }
+  # one download at a time when several test runs share the cache
+  exec {qemu_lock}>"$qemu_cache/.lock" && flock "$qemu_lock" || { qemu_why="cannot lock $qemu_cache"; return 1; }
   _qemu_kernel
+  local r=$?
+  exec {qemu_lock}>&-
+  return $r
 }
 
 # Copies FILE to the same path under ROOT (for libraries and the loader).
@@ -104,7 +113,7 @@ qemu_initramfs() {
 qemu_boot() {
   local log=$1; shift
   local accel=(-accel tcg)
-  if [ "${ASSETCTL_QEMU_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=(-accel kvm -cpu host); fi
+  if [ "${ASSETCTL_QEMU_KVM:-0}" = 1 ] && [ -w /dev/kvm ]; then accel=(-accel kvm); fi
   timeout 170 qemu-system-x86_64 "${accel[@]}" -M pc -m 768 -smp 1 -nodefaults -display none \
     -no-reboot -serial "file:$log" -kernel "$qemu_kernel" -initrd "$T/initramfs.gz" \
     -append "console=ttyS0 panic=-1 quiet loglevel=4" "$@" </dev/null
