@@ -20,6 +20,7 @@ check "the initramfs is built" qemu_initramfs "$T/initramfs.gz" "$probe" "$ASSET
 truncate -s 64M "$T/nvme-ns1.img"
 truncate -s 32M "$T/nvme-ns2.img"
 truncate -s 48M "$T/sata.img"
+truncate -s 16M "$T/scsi.img"
 qemu_boot "$T/console.log" \
   -drive "file=$T/nvme-ns1.img,if=none,id=ns1,format=raw" \
   -drive "file=$T/nvme-ns2.img,if=none,id=ns2,format=raw" \
@@ -28,7 +29,10 @@ qemu_boot "$T/console.log" \
   -device nvme-ns,drive=ns2,bus=nvme0,nsid=2 \
   -drive "file=$T/sata.img,if=none,id=sata,format=raw" \
   -device ahci,id=ahci0 \
-  -device "ide-hd,drive=sata,bus=ahci0.0,serial=ASSETCTLSATA1,model=ASSETCTL SSD,rotation_rate=1"
+  -device "ide-hd,drive=sata,bus=ahci0.0,serial=ASSETCTLSATA1,model=ASSETCTL SSD,rotation_rate=1" \
+  -drive "file=$T/scsi.img,if=none,id=scsi,format=raw" \
+  -device virtio-scsi-pci,id=vscsi0 \
+  -device scsi-hd,drive=scsi,bus=vscsi0.0,vendor=ASSETCTL,product=SCSIDISK,serial=ASSETCTLSCSI1
 qrc=$?
 echo "# guest ran in $(( $(date +%s) - start )) s (qemu exit $qrc)"
 sed -n 's/^GUEST //p' "$T/console.log" | sed 's/^/# /'
@@ -42,7 +46,13 @@ jqcheck() { # jqcheck TITLE PATH FILTER: FILTER is true on PATH's JSON
   if [ -n "$j" ] && jq -e "$3" >/dev/null <<<"$j"; then _ok "$1"; else _not_ok "$1" "filter: $3
 json: $j"; fi
 }
-for p in /dev/nvme0n1 /dev/nvme0n2 /dev/nvme0 /dev/sda; do
+# disk MODEL: "sdX sgN" of the guest's disk with that model
+disk() { sed -n "s/^GUEST disk \(sd[a-z]*\) model=$1 sg=\(sg[0-9]*\).*/\1 \2/p" "$T/console.log" | tr -d '\r'; }
+read -r sata sata_sg <<<"$(disk 'ASSETCTL SSD')"
+read -r scsi scsi_sg <<<"$(disk SCSIDISK)"
+check "the guest has the sata disk and its sg node" [ -n "${sata:-}" -a -n "${sata_sg:-}" ]
+check "the guest has the scsi disk and its sg node" [ -n "${scsi:-}" -a -n "${scsi_sg:-}" ]
+for p in /dev/nvme0n1 /dev/nvme0n2 /dev/nvme0 /dev/${sata:-} /dev/${scsi:-}; do
   probe_json "$p" | jq . | sed 's/^/# /'
 done
 
@@ -64,7 +74,7 @@ jqcheck "/dev/nvme0 (the controller itself): same facts, no namespace" /dev/nvme
 
 # QEMU's ide-hd on AHCI, through libata's SAT: IDENTIFY and READ NATIVE
 # MAX ADDRESS EXT answered; no sanitize, no security feature set, no HPA.
-for d in /dev/sda /dev/sg0; do
+for d in /dev/${sata:-sata} /dev/${sata_sg:-sata-sg}; do
   jqcheck "$d: an ata drive (identify through ata pass-through)" $d '.sanitize.bus == "ata"'
   jqcheck "$d: no firmware method: no sanitize, no security feature set" $d \
     '.sanitize.methods == [] and .sanitize.ata.sanitize_feature_set == false and .sanitize.ata.security.supported == false and .summary == "none"'
@@ -72,6 +82,11 @@ for d in /dev/sda /dev/sg0; do
   jqcheck "$d: native max = current max = 98304 sectors (48 MiB): no hpa" $d \
     '.hpa.native_max_sectors == 98304 and .hpa.current_max_sectors == 98304 and .hpa.present == false'
   jqcheck "$d: no dco" $d '.dco.supported == false and .dco.present == false'
+done
+# QEMU's scsi-hd on virtio-scsi: refuses ATA PASS-THROUGH and REPORT
+# SUPPORTED OPERATION CODES, so nothing answers: no bus, no methods.
+for d in /dev/${scsi:-scsi} /dev/${scsi_sg:-scsi-sg}; do
+  jqcheck "$d: no firmware method on qemu's scsi-hd (nothing answered)" $d '.sanitize.bus == null and .sanitize.methods == [] and .summary == "none" and .hpa.supported == false'
 done
 jqcheck "/dev/null: not a drive: no bus, no methods" /dev/null '.sanitize.bus == null and .sanitize.methods == []'
 jqcheck "a missing path is an error naming it" /dev/nonexistent \
@@ -84,7 +99,7 @@ long_wwid() { [ "${wwid:0:10}" = "nvme.1b36-" ] && [ "${#wwid}" -gt 64 ]; }
 check "the nvme wwid is the long nvme.1b36- form" long_wwid
 
 # Detection wrote nothing: every image still reads as zeros.
-for img in nvme-ns1 nvme-ns2 sata; do
+for img in nvme-ns1 nvme-ns2 sata scsi; do
   check "$img.img is untouched (all zeros)" cmp -s -n "$(stat -c %s "$T/$img.img")" "$T/$img.img" /dev/zero
 done
 echo "# qemu tier took $(( $(date +%s) - start )) s"

@@ -90,7 +90,7 @@ qemu_initramfs() {
   # the CRC providers first: t10-pi and nvme-core look their algorithms up
   # at load time and fail without them
   : >"$root/modules.list"
-  for m in crct10dif_generic crc64_rocksoft_generic sg sd_mod ahci nvme; do
+  for m in crct10dif_generic crc64_rocksoft_generic sg sd_mod ahci virtio_pci virtio_scsi nvme; do
     modprobe -d "$qemu_modroot" -S "$qemu_kver" --show-depends "$m" 2>/dev/null |
       sed -n 's/^insmod \([^ ]*\).*/\1/p' >>"$T/modules.want"
   done
