@@ -146,7 +146,8 @@ static int ata_probe(int fd, struct sanitize_caps *c) {
         /* READ NATIVE MAX ADDRESS EXT (27h) or, without 48-bit addressing, F8h */
         if (ata_nondata_lba(fd, ext ? 0x27 : 0xf8, ext, &lba) == 0) {
                 c->hpa.native_max_sectors = lba + 1;
-                c->hpa.present = c->hpa.native_max_sectors > c->hpa.current_max_sectors;
+                c->hpa.present = c->hpa.current_max_sectors &&
+                                 c->hpa.native_max_sectors > c->hpa.current_max_sectors;
         }
         if (c->dco.supported && ata_pio_in(fd, 0xb1, 0xc2, buf) == 0) /* DEVICE CONFIGURATION IDENTIFY */
                 (void) sanitize_parse_ata_dco(buf, SANITIZE_ATA_ID_LEN, c);
