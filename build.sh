@@ -20,6 +20,7 @@ PACKAGES=(
   librsvg2-bin fonts-dejavu-core
   clang libclang-rt-14-dev
   debhelper lintian
+  qemu-system-x86 busybox-static kmod cpio
 )
 
 install_packages() {
