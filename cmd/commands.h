@@ -8,9 +8,22 @@ int cmd_demo(struct ctx *ctx, int argc, char **argv);
 int cmd_label(struct ctx *ctx, int argc, char **argv);
 int cmd_printers(struct ctx *ctx, int argc, char **argv);
 int cmd_wipe(struct ctx *ctx, int argc, char **argv);
+/* wipe list, show, verify: rows of the wipe group in main.c. */
+int wipe_list_cmd(struct ctx *ctx, int argc, char **argv);
+int wipe_show_cmd(struct ctx *ctx, int argc, char **argv);
+int wipe_verify_cmd(struct ctx *ctx, int argc, char **argv);
 /* The words after `wipe` that name its read-only sub-commands (list, show,
- * verify), NULL-terminated; also offered by the shell completion. */
+ * verify), NULL-terminated: refused as a device name anywhere else. */
 extern const char *const wipe_subverbs[];
+/* init and demo: their options, read by the rows in main.c. */
+struct init_args {
+        const char *school, *tag_prefix;
+};
+extern const struct opt init_opts[];
+struct demo_args {
+        bool keep, fast;
+};
+extern const struct opt demo_opts[];
 int cmd_devices(struct ctx *ctx, int argc, char **argv);
 int cmd_usb(struct ctx *ctx, int argc, char **argv);
 extern const struct command asset_commands[];

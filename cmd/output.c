@@ -130,13 +130,18 @@ void out_object(enum out_format f, const struct column *cols, json_t *obj) {
         }
 }
 
+struct format_args {
+        enum out_format fmt;
+};
+static const struct opt format_opts[] = {OPT_FORMAT(struct format_args, fmt), OPT_END};
+
 int cmd_parse_format(struct ctx *ctx, int argc, char **argv, enum out_format *fmt) {
-        static const struct option opts[] = {OPTS_FORMAT, OPTS_HELP, {}};
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case OPT_JSON: *fmt = OUT_JSON; break;
-                case OPT_CSV: *fmt = OUT_CSV; break;
-                default: return cmd_bad_option(ctx);
-                }
+        struct command c = *ctx->cmd;
+        c.opts = format_opts;
+        c.min_args = 0, c.max_args = POS_ANY;
+        struct format_args a = {*fmt};
+        int first, u = opt_parse(ctx, &c, argc, argv, &a, &first);
+        if (u >= 0) return u;
+        *fmt = a.fmt;
         return -1;
 }
