@@ -100,5 +100,9 @@ char *out_text(json_t *v);
  * exit status. */
 int cmd_parse_format(struct ctx *ctx, int argc, char **argv, enum out_format *fmt);
 
+/* --status S as a state ("in stock", "in-stock" -> in_stock) into *ret
+ * (NULL when status is); returns -1 to go on, else the usage exit status. */
+int cmd_status_opt(const struct ctx *ctx, const char *status, char **ret);
+
 /* Reset getopt for a leaf's own parse (the dispatcher used it first). */
 void cmd_getopt_reset(void);

@@ -35,7 +35,17 @@ int cmd_return(struct ctx *ctx, int argc, char **argv);
 int cmd_receipt(struct ctx *ctx, int argc, char **argv);
 int cmd_scan(struct ctx *ctx, int argc, char **argv);
 int cmd_found(struct ctx *ctx, int argc, char **argv);
+struct sign_aup_args {
+        const char *date, *version;
+        bool clear;
+};
+extern const struct opt sign_aup_opts[];
 int cmd_person_sign_aup(struct ctx *ctx, int argc, char **argv);
+struct leaving_args {
+        const char *date;
+        bool clear;
+};
+extern const struct opt leaving_opts[];
 int cmd_person_leaving(struct ctx *ctx, int argc, char **argv);
 int cmd_person_badge(struct ctx *ctx, int argc, char **argv);
 extern const struct command stocktake_commands[];
@@ -43,9 +53,20 @@ extern const struct command incident_commands[];
 extern const struct command lostprop_commands[];
 extern const struct command check_commands[];
 extern const struct command report_commands[];
-/* asset|person import and export (cmd-import.c); kind is enum import_kind. */
-int cmd_import_run(struct ctx *ctx, int argc, char **argv, int kind);
-int cmd_export_run(struct ctx *ctx, int argc, char **argv, int kind);
+/* asset|person import FILE and export (cmd-import.c), run with ctx->args
+ * parsed by these tables; kind is enum import_kind. */
+struct import_args {
+        bool dry_run;
+        struct opt_list status_map;
+};
+extern const struct opt asset_import_opts[], person_import_opts[];
+int cmd_import_run(struct ctx *ctx, const char *file, int kind);
+struct export_args {
+        const char *format, *out;
+        enum out_format fmt;
+};
+extern const struct opt export_opts[];
+int cmd_export_run(struct ctx *ctx, int kind);
 /* label --printer (cmd-printer.c) */
 struct label_text;
 int label_print_cmd(struct ctx *ctx, const char *dev, const char *media, const struct label_text *items, size_t n, int ecc);
@@ -63,5 +84,9 @@ int cmd_passphrase(const char *file, bool confirm, const char *key_name, char **
 int cmd_open_signer(struct ctx *ctx, const char *name, const char *key_dir, const char *pass_file, struct signer **ret);
 /* audit checkpoint; and the checkpoint part of audit verify (prints a line,
  * returns 0, or the exit status of a failure). */
+struct checkpoint_args {
+        const char *key, *pass_file, *key_dir, *out;
+};
+extern const struct opt checkpoint_opts[];
 int cmd_audit_checkpoint(struct ctx *ctx, int argc, char **argv);
 int cmd_audit_checkpoints(struct ctx *ctx, const char *pub_path, const char *file);

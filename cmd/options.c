@@ -69,8 +69,10 @@ static void opt_getopt_tables(const struct opt *opts, size_t n, struct option *l
 static int opt_check_counts(const struct ctx *ctx, const struct command *c, const bool *seen, int argc, char **argv, int first) {
         int n = argc - first;
         if (n < c->min_args || n > c->max_args) {
-                if (c->args_error) return cmd_usage_error(ctx, "%s", c->args_error);
-                if (n > c->max_args) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[first + c->max_args]);
+                bool aside = c->args_error && c->args_error[0] == '(';
+                if (c->args_error && !aside) return cmd_usage_error(ctx, "%s", c->args_error);
+                if (n > c->max_args)
+                        return cmd_usage_error(ctx, "unexpected argument '%s'%s%s", argv[first + c->max_args], aside ? " " : "", aside ? c->args_error : "");
                 return cmd_usage_error(ctx, "give %s", c->synopsis);
         }
         for (size_t i = 0; c->opts[i].name; i++)
@@ -177,16 +179,26 @@ void opt_print_names(const struct opt *opts) {
         for (const struct opt *o = opts; o && o->name; o++) printf(" --%s", o->name);
 }
 
+static void opt_print_man_term(const struct opt *o) {
+        if (o->short_name) printf("*-%c*, ", o->short_name);
+        printf("*--%s*%s%s%s", o->name, o->arg ? " _" : "", strempty(o->arg), o->arg ? "_" : "");
+}
+
 void opt_print_man(const struct opt *opts) {
         for (const struct opt *o = opts; o && o->name; o++) {
-                if (o->short_name) printf("\t*-%c*, ", o->short_name);
-                else printf("\t");
-                printf("*--%s*%s%s%s\n", o->name, o->arg ? " _" : "", strempty(o->arg), o->arg ? "_" : "");
+                printf("\t");
+                opt_print_man_term(o);
+                if (o->flags & OPT_JOINED) {
+                        printf(", ");
+                        opt_print_man_term(o + 1);
+                }
+                printf("\n");
                 for (const char *p = o->help; *p; ) {
                         const char *nl = strchrnul(p, '\n');
                         printf("\t\t%.*s\n", (int) (nl - p), p);
                         p = *nl ? nl + 1 : nl;
                 }
                 printf("\n");
+                if (o->flags & OPT_JOINED) o++;
         }
 }

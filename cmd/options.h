@@ -102,8 +102,9 @@ struct opt {
 #define OPT_END {NULL}
 
 /* The row's part: its option table and the size of its args struct; and how
- * many positional arguments it takes (MSG, or NULL for the default message,
- * when the count is wrong). */
+ * many positional arguments it takes, with MSG the message when their count
+ * is wrong (NULL: "unexpected argument 'X'" for too many, "give SYNOPSIS"
+ * for too few; a MSG in parentheses is added to the first one). */
 #define OPTIONS(TABLE, T) .opts = TABLE, .args_size = sizeof(T)
 #define POS(MIN, MAX, MSG) .min_args = MIN, .max_args = MAX, .args_error = MSG
 #define POS_ANY 1000000

@@ -1,5 +1,6 @@
 /* Output for listings and records: aligned tables, JSON and CSV. */
 #include "cmd.h"
+#include "core.h"
 
 #include <wchar.h>
 
@@ -143,5 +144,15 @@ int cmd_parse_format(struct ctx *ctx, int argc, char **argv, enum out_format *fm
         int first, u = opt_parse(ctx, &c, argc, argv, &a, &first);
         if (u >= 0) return u;
         *fmt = a.fmt;
+        return -1;
+}
+
+int cmd_status_opt(const struct ctx *ctx, const char *status, char **ret) {
+        if (!status) return -1;
+        _cleanup_free_ char *st = xstrdup(status);
+        for (char *p = st; *p; p++)
+                if (*p == ' ' || *p == '-') *p = '_';
+        if (!asset_status_valid(st)) return cmd_usage_error(ctx, "--status '%s' is not a status", status);
+        *ret = TAKE_PTR(st);
         return -1;
 }
