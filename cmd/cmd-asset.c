@@ -97,11 +97,6 @@ static void decorate_asset(json_t *a) {
                 json_object_set_new(a, "cost", json_null());
 }
 
-struct format_args {
-        enum out_format fmt;
-};
-static const struct opt format_opts[] = {OPT_FORMAT(struct format_args, fmt), OPT_END};
-
 static int asset_show_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *a = NULL;

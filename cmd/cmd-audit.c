@@ -5,11 +5,6 @@ static const struct column audit_cols[] = {
         {"id", "ID"}, {"time", "TIME"}, {"actor", "ACTOR"}, {"action", "ACTION"}, {"subject", "SUBJECT"}, {"details", "DETAILS"}, {NULL},
 };
 
-struct format_args {
-        enum out_format fmt;
-};
-static const struct opt format_opts[] = {OPT_FORMAT(struct format_args, fmt), OPT_END};
-
 static int audit_log_cmd(struct ctx *ctx, int argc, char **argv) {
         const struct format_args *a = ctx->args;
         enum out_format fmt = a->fmt;

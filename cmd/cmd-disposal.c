@@ -150,12 +150,9 @@ static int disposal_list_cmd(struct ctx *ctx, int argc, char **argv) {
                 default: return cmd_bad_option(ctx);
                 }
         if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-        _cleanup_free_ char *st = status ? xstrdup(status) : NULL;
-        if (st) {
-                for (char *p = st; *p; p++)
-                        if (*p == ' ' || *p == '-') *p = '_';
-                if (!asset_status_valid(st)) return cmd_usage_error(ctx, "--status '%s' is not a status", status);
-        }
+        _cleanup_free_ char *st = NULL;
+        int u = cmd_status_opt(ctx, status, &st);
+        if (u >= 0) return u;
         _cleanup_json_ json_t *rows = NULL;
         int r = db_disposal_list(ctx->db, st, &rows);
         if (r < 0) return cmd_fail_err(r);
@@ -305,8 +302,6 @@ static int write_in(const char *dir, const char *name, const void *data, size_t 
         return write_file_atomic(p, data, n, 0644);
 }
 
-/* Export one certificate (json, sig, pdf) into dir. */
-int cmd_cert_export_to(struct ctx *ctx, const char *cert_id, const char *dir);
 
 static int consignment_export_cmd(struct ctx *ctx, int argc, char **argv) {
         static const struct option opts[] = {{"output", required_argument, NULL, 'o'}, OPTS_HELP, {}};
@@ -325,14 +320,8 @@ static int consignment_export_cmd(struct ctx *ctx, int argc, char **argv) {
         int r = get_consignment(ctx, argv[optind], &cons);
         if (r < 0) return cmd_fail_err(r);
         const char *id = json_str(cons, "consignment_id"), *manifest = json_str(cons, "manifest"), *sighex = json_str(cons, "signature");
-        uint8_t sig[64];
-        if (!sighex || hex_decode(sighex, sig, sizeof sig) < 0) return cmd_fail("consignment '%s': its stored signature is damaged", id);
-        r = mkdir_p(out, 0755);
-        if (r < 0) return cmd_fail_err(r);
-        _cleanup_free_ char *jn = xasprintf("%s.json", id), *sn = xasprintf("%s.sig", id), *pn = xasprintf("%s.pdf", id);
-        if ((r = write_in(out, jn, manifest, strlen(manifest))) < 0 || (r = write_in(out, sn, sig, sizeof sig)) < 0)
-                return cmd_fail_err(r);
-        if (db_consignment_pdf(ctx->db, id, &pdf, &pdf_len) == 0 && (r = write_in(out, pn, pdf, pdf_len)) < 0) return cmd_fail_err(r);
+        if (db_consignment_pdf(ctx->db, id, &pdf, &pdf_len) < 0) pdf = NULL;
+        if ((r = cmd_export_signed(out, id, manifest, sighex, pdf, pdf_len)) < 0) return cmd_fail_err(r);
         /* the certificates the manifest names, and the public key to check them with */
         m = json_loads(manifest, 0, NULL);
         size_t i, j, nc = 0;
@@ -382,30 +371,24 @@ static const struct column register_cols[] = {
         {"receipt_number", "RECEIPT"}, {NULL},
 };
 
+const struct opt report_disposals_opts[] = {
+        {"from", 0, "D", OPTK_STRING, OPT_AT_(struct report_disposals_args, from, const char *), 0, 0, 0, NULL,
+         "disposals in this period (YYYY-MM-DD, inclusive)", OPT_JOINED},
+        OPT_STRING("to", 0, "D", "", struct report_disposals_args, to),
+        OPT_STRING("pdf", 0, "FILE", "write the register as a PDF", struct report_disposals_args, pdf),
+        OPT_FORMAT(struct report_disposals_args, fmt),
+        OPT_END,
+};
+
 int cmd_report_disposals(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},
-                {"pdf", required_argument, NULL, 'p'}, OPTS_FORMAT, OPTS_HELP, {},
-        };
-        enum out_format fmt = OUT_TABLE;
-        const char *from = NULL, *to = NULL, *pdf = NULL;
+        const struct report_disposals_args *a = ctx->args;
+        enum out_format fmt = a->fmt;
+        const char *from = NULL, *to = NULL, *pdf = a->pdf;
         char f10[11], t10[11];
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'f':
-                        if (parse_date(optarg, f10) < 0) return cmd_usage_error(ctx, "--from '%s' is not a date (YYYY-MM-DD)", optarg);
-                        from = f10;
-                        break;
-                case 't':
-                        if (parse_date(optarg, t10) < 0) return cmd_usage_error(ctx, "--to '%s' is not a date (YYYY-MM-DD)", optarg);
-                        to = t10;
-                        break;
-                case 'p': pdf = optarg; break;
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        if (a->from && parse_date(a->from, f10) < 0) return cmd_usage_error(ctx, "--from '%s' is not a date (YYYY-MM-DD)", a->from);
+        if (a->from) from = f10;
+        if (a->to && parse_date(a->to, t10) < 0) return cmd_usage_error(ctx, "--to '%s' is not a date (YYYY-MM-DD)", a->to);
+        if (a->to) to = t10;
         if (from && to && strcmp(from, to) > 0) return cmd_usage_error(ctx, "--from %s is after --to %s", from, to);
         _cleanup_json_ json_t *rows = NULL;
         int r = db_disposal_register(ctx->db, from, to, &rows);

@@ -102,11 +102,6 @@ static const struct column key_cols[] = {
         {"name", "NAME"}, {"fingerprint", "FINGERPRINT"}, {"owner_ref", "OWNER"}, {"created_at", "CREATED"}, {NULL},
 };
 
-struct format_args {
-        enum out_format fmt;
-};
-static const struct opt format_opts[] = {OPT_FORMAT(struct format_args, fmt), OPT_END};
-
 static int key_list_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *rows = NULL;
@@ -156,16 +151,13 @@ const struct command key_commands[] = {
 };
 
 /* FILE.json -> FILE.sig; anything else -> FILE.sig appended. */
-static char *sig_path_for(const char *path) {
+char *cmd_sig_path_for(const char *path) {
         size_t l = strlen(path);
         return l > 5 && streq(path + l - 5, ".json") ? xasprintf("%.*s.sig", (int) (l - 5), path) : xasprintf("%s.sig", path);
 }
 
 const struct opt checkpoint_opts[] = {
-        OPT_STRING_REQUIRED("key", 0, "NAME", "the registered signing key", struct checkpoint_args, key),
-        OPT_STRING("passphrase-file", 0, "F", "its passphrase from the first line of F (else asked on the terminal)",
-                   struct checkpoint_args, pass_file),
-        OPT_STRING("key-dir", 0, "D", "where key files live (default: keys/ beside the register)", struct checkpoint_args, key_dir),
+        OPTS_SIGNER(struct checkpoint_args, "the registered signing key"),
         OPT_STRING("output", 'o', "FILE.json", "also write the signed checkpoint (and FILE.sig) to keep elsewhere",
                    struct checkpoint_args, out),
         OPT_END,
@@ -174,6 +166,7 @@ const struct opt checkpoint_opts[] = {
 int cmd_audit_checkpoint(struct ctx *ctx, int argc, char **argv) {
         const struct checkpoint_args *a = ctx->args;
         const char *key = a->key, *pass_file = a->pass_file, *key_dir = a->key_dir, *out = a->out;
+        if (!key) return cmd_usage_error(ctx, "--key NAME is required");
         _cleanup_signer_ struct signer *s = NULL;
         _cleanup_free_ char *statement = NULL;
         int r = cmd_open_signer(ctx, key, key_dir, pass_file, &s);
@@ -185,7 +178,7 @@ int cmd_audit_checkpoint(struct ctx *ctx, int argc, char **argv) {
         if (r < 0) return cmd_fail("cannot checkpoint the audit log: %s", err_msg());
         printf("checkpoint signed with key '%s': %lld events, head %s\n", s->name, (long long) events, head);
         if (out) {
-                _cleanup_free_ char *sp = sig_path_for(out);
+                _cleanup_free_ char *sp = cmd_sig_path_for(out);
                 if ((r = write_file_atomic(out, statement, strlen(statement), 0644)) < 0 ||
                     (r = write_file_atomic(sp, sig, SIG_LEN, 0644)) < 0)
                         return cmd_fail("the checkpoint is stored, but: %s", err_msg());
@@ -205,7 +198,7 @@ int cmd_audit_checkpoints(struct ctx *ctx, const char *pub_path, const char *fil
                 if (r < 0) return cmd_fail("'%s': %s", pub_path, err_msg());
         }
         if (file) {
-                _cleanup_free_ char *doc = NULL, *sig = NULL, *sp = sig_path_for(file);
+                _cleanup_free_ char *doc = NULL, *sig = NULL, *sp = cmd_sig_path_for(file);
                 size_t n = 0, sl = 0;
                 int64_t events;
                 int r = read_file(file, 65536, &doc, &n);

@@ -68,11 +68,6 @@ static int person_edit_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
-struct format_args {
-        enum out_format fmt;
-};
-static const struct opt format_opts[] = {OPT_FORMAT(struct format_args, fmt), OPT_END};
-
 static int person_show_cmd(struct ctx *ctx, int argc, char **argv) {
         const struct format_args *a = ctx->args;
         _cleanup_json_ json_t *p = NULL;

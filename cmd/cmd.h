@@ -95,6 +95,12 @@ char *out_text(json_t *v);
 #define OPTS_FORMAT {"json", no_argument, NULL, OPT_JSON}, {"csv", no_argument, NULL, OPT_CSV}
 #define OPTS_HELP {"help", no_argument, NULL, OPT_HELP}
 
+/* The table of a leaf whose only options are --json and --csv. */
+struct format_args {
+        enum out_format fmt;
+};
+extern const struct opt format_opts[];
+
 /* Parse a leaf whose only options are --json, --csv and --help into *fmt;
  * returns -1 to go on (positional arguments from optind), else the usage
  * exit status. */

@@ -34,6 +34,10 @@ int cmd_issue(struct ctx *ctx, int argc, char **argv);
 int cmd_return(struct ctx *ctx, int argc, char **argv);
 int cmd_receipt(struct ctx *ctx, int argc, char **argv);
 int cmd_scan(struct ctx *ctx, int argc, char **argv);
+struct found_args {
+        const char *notes;
+};
+extern const struct opt found_opts[];
 int cmd_found(struct ctx *ctx, int argc, char **argv);
 struct sign_aup_args {
         const char *date, *version;
@@ -76,8 +80,26 @@ extern const struct command key_commands[];
 extern const struct command disposal_commands[];
 extern const struct command consignment_commands[];
 extern const struct command cert_commands[];
+struct report_disposals_args {
+        const char *from, *to, *pdf;
+        enum out_format fmt;
+};
+extern const struct opt report_disposals_opts[];
 int cmd_report_disposals(struct ctx *ctx, int argc, char **argv);
 struct signer;
+/* The options of every signing command: T has const char *key, *pass_file,
+ * *key_dir; KEYHELP says what the key is for. */
+#define OPTS_SIGNER(T, KEYHELP) \
+        OPT_STRING("key", 0, "NAME", KEYHELP, T, key), \
+        OPT_STRING("passphrase-file", 0, "F", "its passphrase from the first line of F (else asked on the terminal)", T, pass_file), \
+        OPT_STRING("key-dir", 0, "D", "where key files live (default: keys/ beside the register)", T, key_dir)
+/* FILE.json -> FILE.sig; anything else -> FILE.sig appended. */
+char *cmd_sig_path_for(const char *path);
+/* Write a stored signed document into dir: ID.json (doc), ID.sig (the
+ * signature, from hex) and, when pdf, ID.pdf. */
+int cmd_export_signed(const char *dir, const char *id, const char *doc, const char *sighex, const void *pdf, size_t pdf_len);
+/* Export one certificate (json, sig, pdf) into dir. */
+int cmd_cert_export_to(struct ctx *ctx, const char *cert_id, const char *dir);
 /* A passphrase from FILE, else asked on the terminal (twice when confirm). */
 int cmd_passphrase(const char *file, bool confirm, const char *key_name, char **ret);
 /* Unlock registered key NAME for signing (asks for its passphrase). */

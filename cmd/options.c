@@ -86,6 +86,8 @@ int opt_parse(const struct ctx *ctx, const struct command *c, int argc, char **a
         _cleanup_free_ char *so = xcalloc(2 * n + 2, 1);
         _cleanup_free_ bool *seen = xcalloc(n + 1, sizeof *seen);
         opt_getopt_tables(c->opts, n, lo, so);
+        for (size_t i = 0; i < n; i++)
+                if (c->opts[i].kind == OPTK_INT) *(long *) ((char *) args + c->opts[i].offset) = c->opts[i].value;
         cmd_getopt_reset();
         int ch;
         while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
@@ -195,7 +197,8 @@ void opt_print_man(const struct opt *opts) {
                 printf("\n");
                 for (const char *p = o->help; *p; ) {
                         const char *nl = strchrnul(p, '\n');
-                        printf("\t\t%.*s\n", (int) (nl - p), p);
+                        /* scdoc: a line starting with '-' would start a list */
+                        printf("\t\t%s%.*s\n", *p == '-' ? "\\" : "", (int) (nl - p), p);
                         p = *nl ? nl + 1 : nl;
                 }
                 printf("\n");

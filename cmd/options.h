@@ -15,7 +15,7 @@
  *   2. static const struct opt foo_opts[] = {
  *              OPT_STRING("due", 0, "DATE", "when it is due back", struct foo_args, due),
  *              OPT_FLAG("all", 0, "everything", struct foo_args, all),
- *              OPT_INT("threads", 0, "N", 1, 64, "threads per device", struct foo_args, threads),
+ *              OPT_INT("threads", 0, "N", 1, 64, 4, "threads per device", struct foo_args, threads),
  *              OPT_LIST("serial", 0, "S", "one per device", struct foo_args, serial),
  *              OPT_FORMAT(struct foo_args, fmt),
  *              OPT_END,
@@ -33,7 +33,7 @@
  *
  * Macros: OPT_FLAG (bool = true), OPT_SET (int = VALUE, for --no-x pairs),
  * OPT_STRING (const char *, last one wins), OPT_STRING_REQUIRED, OPT_INT
- * (long in [MIN, MAX]), OPT_LIST (struct opt_list, repeatable, in order),
+ * (long in [MIN, MAX], DEF when not given), OPT_LIST (struct opt_list, repeatable, in order),
  * OPT_ENUM (const char *, one of a NULL-ended word list), OPT_FORMAT
  * (--json, --csv into an enum out_format), OPT_JSON_FORMAT (--json only),
  * OPT_CONFIRM (a bool flag that confirms a CMD_DESTRUCTIVE command in a
@@ -77,7 +77,7 @@ struct opt {
         const char *arg;          /* the argument's placeholder ("DATE"), NULL for none */
         enum opt_kind kind;
         size_t offset;            /* offsetof the field in the command's args struct */
-        long value, min, max;     /* OPTK_SET/OPTK_FORMAT: value; OPTK_INT: range */
+        long value, min, max;     /* OPTK_SET/OPTK_FORMAT: value; OPTK_INT: default, range */
         const char *const *words; /* OPTK_ENUM: NULL-ended */
         const char *help;         /* help text; '\n' starts another line */
         unsigned flags;           /* enum opt_flags */
@@ -92,7 +92,7 @@ struct opt {
 #define OPT_SET(N, S, V, H, T, F) {N, S, NULL, OPTK_SET, OPT_AT_(T, F, int), V, 0, 0, NULL, H, 0}
 #define OPT_STRING(N, S, A, H, T, F) {N, S, A, OPTK_STRING, OPT_AT_(T, F, const char *), 0, 0, 0, NULL, H, 0}
 #define OPT_STRING_REQUIRED(N, S, A, H, T, F) {N, S, A, OPTK_STRING, OPT_AT_(T, F, const char *), 0, 0, 0, NULL, H, OPT_REQUIRED}
-#define OPT_INT(N, S, A, MIN, MAX, H, T, F) {N, S, A, OPTK_INT, OPT_AT_(T, F, long), 0, MIN, MAX, NULL, H, 0}
+#define OPT_INT(N, S, A, MIN, MAX, DEF, H, T, F) {N, S, A, OPTK_INT, OPT_AT_(T, F, long), DEF, MIN, MAX, NULL, H, 0}
 #define OPT_LIST(N, S, A, H, T, F) {N, S, A, OPTK_LIST, OPT_AT_(T, F, struct opt_list), 0, 0, 0, NULL, H, 0}
 #define OPT_ENUM(N, S, A, W, H, T, F) {N, S, A, OPTK_ENUM, OPT_AT_(T, F, const char *), 0, 0, 0, W, H, 0}
 #define OPT_FORMAT(T, F) \

@@ -131,10 +131,7 @@ void out_object(enum out_format f, const struct column *cols, json_t *obj) {
         }
 }
 
-struct format_args {
-        enum out_format fmt;
-};
-static const struct opt format_opts[] = {OPT_FORMAT(struct format_args, fmt), OPT_END};
+const struct opt format_opts[] = {OPT_FORMAT(struct format_args, fmt), OPT_END};
 
 int cmd_parse_format(struct ctx *ctx, int argc, char **argv, enum out_format *fmt) {
         struct command c = *ctx->cmd;
