@@ -1,6 +1,6 @@
 /* Loans and the person facts their rules need. See loans.h. */
 #include "loans.h"
-#include "loans-store.h"
+#include "store-loans.h"
 #include "json.h"
 
 static int64_t jid(json_t *o) { return json_integer_value(json_object_get(o, "id")); }

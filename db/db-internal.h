@@ -1,9 +1,57 @@
-/* Shared between the files of db/ only. */
+/* Shared between the files of db/ only: nothing outside db/ includes this
+ * (the public interface is store.h and store-*.h, which know no SQLite).
+ *
+ * The seam. Everything specific to SQLite as an engine lives in db.c: the
+ * connection (open, the pragmas: foreign keys, WAL, synchronous), the busy
+ * wait, the transaction statements, the cache of prepared statements, and
+ * the mapping of SQLite result codes to -errno (db_error()). The record
+ * files (asset.c, loans.c, wipe.c, disposal.c, export.c, audit.c) speak
+ * only standard SQL with numbered parameters through the helpers below
+ * (db_prepare, db_bind_*, db_step_done, db_collect, db_one, db_row_json),
+ * so a second backend (PostgreSQL) is a second implementation of these
+ * helpers and of db.c's connection functions over its own client library,
+ * not a fork of each query: its statements differ in `?N` -> `$N` and the
+ * few SQLite-only spellings (rowid, PRAGMA, last_insert_rowid), which the
+ * record files keep to their store's own `id` columns where they can. The
+ * audit chain's hashes are engine-neutral from encoding 2 on (audit.c). */
 #pragma once
 
-#include "db.h"
+#include "store.h"
 
 #include <openssl/evp.h>
+#include <sqlite3.h>
+
+/* The engine's handle, for the few SQLite-only calls of the record files
+ * (last_insert_rowid, the WAL checkpoint hooks). */
+sqlite3 *db_handle(struct db *db);
+
+/* A cached prepared statement for a constant SQL string (compared by pointer
+ * first, then text). The statement is reset and its bindings cleared; the
+ * db owns it. */
+int db_prepare(struct db *db, const char *sql, sqlite3_stmt **ret);
+/* Turn a SQLite result code into -errno with a message naming what. */
+int db_error(struct db *db, int rc, const char *what);
+/* Run a statement with no result rows (bindings already made). */
+int db_step_done(struct db *db, sqlite3_stmt *st, const char *what);
+
+/* Bind helpers: NULL strings bind SQL NULL. */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);
+void db_bind_int(sqlite3_stmt *st, int i, int64_t v);
+/* Column as a malloc'd string or NULL. */
+char *db_column_strdup(sqlite3_stmt *st, int i);
+/* The row of st as a JSON object keyed by column name (integers as numbers,
+ * NULL as null). */
+json_t *db_row_json(sqlite3_stmt *st);
+/* Bind obj[key] to parameter i: strings as text, integers, booleans as 0/1;
+ * absent, null, or 0 for a "*_id" key bind NULL. The text is not copied:
+ * obj must outlive the statement's next step (bind, step, reset at once). */
+void db_bind_json(sqlite3_stmt *st, int i, json_t *obj, const char *key);
+/* Every row of st as an array of objects (resets st); the integer columns
+ * named in the NULL-ended `bools` (may be NULL) become JSON booleans. */
+int db_collect(struct db *db, sqlite3_stmt *st, const char *const *bools, json_t **ret);
+/* The first row of st as in db_collect, or -ENOENT (no message). */
+int db_one(struct db *db, sqlite3_stmt *st, const char *const *bools, json_t **ret);
+
 
 struct cached_stmt {
         const char *sql;
@@ -23,6 +71,7 @@ struct db {
         sqlite3 *h;
         char *path;
         char *actor;
+        int64_t school;               /* db_school(): fixed at open */
         int tx_depth;                 /* nesting of db_begin() */
         struct cached_stmt *cache;    /* prepared statements, by SQL text */
         size_t n_cache, cap_cache;

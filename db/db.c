@@ -24,6 +24,7 @@ char *db_default_path(const char *explicit_path) {
 
 sqlite3 *db_handle(struct db *db) { return db->h; }
 const char *db_path(struct db *db) { return db->path; }
+int64_t db_school(struct db *db) { return db->school; }
 int db_schema_latest(void) { return db_migrations[db_n_migrations - 1].version; }
 
 int db_error(struct db *db, int rc, const char *what) {
@@ -128,6 +129,7 @@ int db_open(const char *path, unsigned flags, struct db **ret) {
 
         struct db *db = xcalloc(1, sizeof *db);
         db->path = xstrdup(path);
+        db->school = DB_SCHOOL_ONLY;
 
         int oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
         int rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);

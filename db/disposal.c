@@ -1,6 +1,7 @@
 /* Keys, disposal, certificates, consignments, receipts, checkpoints: the SQL.
  * See disposal.h. */
-#include "disposal-db.h"
+#include "store-disposal.h"
+#include "db-internal.h"
 #include "json.h"
 
 static int insert_done(struct db *db, sqlite3_stmt *st, const char *what, int64_t *ret_id) {

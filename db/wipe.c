@@ -1,5 +1,6 @@
-/* Wipes and their passes in the store (see wipe-store.h). */
-#include "wipe-store.h"
+/* Wipes and their passes in the store (see store-wipes.h). */
+#include "store-wipes.h"
+#include "db-internal.h"
 #include "json.h"
 
 /* Bind obj[key]: strings, integers, booleans as 0/1, absent or null as NULL. */

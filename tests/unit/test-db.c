@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "core.h"
+#include "db-internal.h" /* tampers with the file behind the store */
 #include "json.h"
 
 static char dir[] = "/tmp/assetctl-test-db-XXXXXX";
