@@ -86,6 +86,12 @@ struct db {
         EVP_MD *sha256;               /* fetched once */
         EVP_MD_CTX *row_ctx;
         struct strbuf row_buf;        /* a row's canonical encoding */
+        /* encoding 2 hashes a row's fields in name order: the order of the
+         * last statement hashed, kept since an import hashes 100,000 rows
+         * of one statement */
+        sqlite3_stmt *order_st;
+        int order_first, order_n, order_key;
+        int *order;
 };
 
 struct migration {
@@ -96,15 +102,21 @@ struct migration {
 extern const struct migration db_migrations[];
 extern const size_t db_n_migrations;
 
-/* A table whose rows the audit log covers; see audit.c. */
+/* A table whose rows the audit log covers; see audit.c. `record` is the
+ * stable name its rows are hashed under from encoding 2 on and `key` the
+ * column that is a row's own key: renaming the SQL table (a migration that
+ * also renames audit_rows.tbl) keeps every v2 chain, and so does a backend
+ * whose tables are spelt differently. A record name never changes. */
 struct covered_table {
         const char *name;
+        const char *record;       /* stable record name ("asset") */
+        const char *key;          /* the record's key column ("id") */
         const char *select_one; /* SELECT * FROM t WHERE rowid = ?1 */
         const char *select_all; /* SELECT rowid, * FROM t ORDER BY rowid */
         const char *select_range; /* ... WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid */
 };
 /* Each schema part lists its covered tables, ended by {NULL}. */
-#define COVER(t) {t, "SELECT * FROM " t " WHERE rowid = ?1", "SELECT rowid, * FROM " t " ORDER BY rowid", \
+#define COVER(t, rec, key) {t, rec, key, "SELECT * FROM " t " WHERE rowid = ?1", "SELECT rowid, * FROM " t " ORDER BY rowid", \
                   "SELECT rowid, * FROM " t " WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid"}
 extern const struct covered_table db_cover_foundation[];
 extern const struct covered_table db_cover_loans[];
@@ -115,3 +127,11 @@ extern const char db_schema_loans[];
 extern const char db_schema_wipe[];
 extern const char db_schema_disposal[];
 extern const char db_schema_audit_runs[];
+extern const char db_schema_audit_encoding[];
+
+/* Audit encodings (audit.c): the version new events are written with. */
+#define AUDIT_ENCODING_LATEST 2
+/* The canonical encoding (version 1 or 2) of the covered row `rowid` of
+ * `table` as it is now, into *ret (reset first): what the row's hash is the
+ * SHA-256 of. -ENOENT when there is no such row. For tests and tools. */
+int audit_row_encoding(struct db *db, const char *table, int64_t rowid, int version, struct strbuf *ret);

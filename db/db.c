@@ -165,6 +165,7 @@ void db_close(struct db *db) {
         if (db->row_ctx) EVP_MD_CTX_free(db->row_ctx);
         if (db->sha256) EVP_MD_free(db->sha256);
         sb_free(&db->row_buf);
+        free(db->order);
         for (size_t i = 0; i < db->n_runs; i++) sb_free(&db->runs[i].hex);
         free(db->runs);
         free(db->ev_action);
