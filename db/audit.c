@@ -13,7 +13,27 @@
  * audit_rows entry (a run, see schema-audit-runs.c): db_audit_row() keeps
  * them in memory and db_audit_end() writes them. An entry of one row is
  * what it always was, so events written before runs existed verify as they
- * did. */
+ * did.
+ *
+ * Encodings. audit_events.encoding says how an event's hashes were made;
+ * verify checks each event, and the rows it recorded, under its own.
+ *   1  (every event before migration 6) a row is its columns in SQL order:
+ *      name NUL, SQLite's type code (1 byte), the value's length (8 bytes,
+ *      native order), the value as text; the rows digest has lines
+ *      "TABLE\tROWID\tHASH\n"; the event's hash is SHA-256 of canonical
+ *      JSON {action, actor, details, id, prev, rows, subject, time}.
+ *   2  (new events) canonical and backend-neutral. A byte string is an
+ *      8-byte big-endian length and the bytes; a value is a tag of our own
+ *      ('n' null; 'i' integer: 8 bytes big-endian two's complement; 'r'
+ *      real: IEEE-754 bits, 8 bytes big-endian; 't' text in UTF-8 and 'b'
+ *      blob: a byte string). A row is: its record name (covered_table's
+ *      `record`, fixed for ever: a renamed SQL table keeps its chains), the
+ *      value of its key column (its own key, not a rowid), the number of
+ *      fields (8 bytes big-endian), then each field in byte order of its
+ *      name, as its name and its value. The rows digest lines name the
+ *      record ("RECORD\tID\tHASH\n"), and the event's JSON adds
+ *      "encoding": 2. tests/unit/test-db.c pins a row's bytes.
+ * A new encoding is a new number here, never an edit of one in use. */
 #include "db-internal.h"
 #include "json.h"
 
