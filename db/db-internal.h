@@ -1,19 +1,25 @@
 /* Shared between the files of db/ only: nothing outside db/ includes this
  * (the public interface is store.h and store-*.h, which know no SQLite).
  *
- * The seam. Everything specific to SQLite as an engine lives in db.c: the
- * connection (open, the pragmas: foreign keys, WAL, synchronous), the busy
- * wait, the transaction statements, the cache of prepared statements, and
- * the mapping of SQLite result codes to -errno (db_error()). The record
- * files (asset.c, loans.c, wipe.c, disposal.c, export.c, audit.c) speak
- * only standard SQL with numbered parameters through the helpers below
- * (db_prepare, db_bind_*, db_step_done, db_collect, db_one, db_row_json),
- * so a second backend (PostgreSQL) is a second implementation of these
- * helpers and of db.c's connection functions over its own client library,
- * not a fork of each query: its statements differ in `?N` -> `$N` and the
- * few SQLite-only spellings (rowid, PRAGMA, last_insert_rowid), which the
- * record files keep to their store's own `id` columns where they can. The
- * audit chain's hashes are engine-neutral from encoding 2 on (audit.c). */
+ * The seam. Everything specific to SQLite as an engine lives in sqlite.c:
+ * the connection (open, the pragmas: foreign keys, WAL, synchronous), the
+ * busy wait, the transaction statements, the cache of prepared statements,
+ * the statement, bind, column and row helpers below, and the mapping of
+ * SQLite result codes to -errno (db_error()). The record files (asset.c,
+ * loans.c, wipe.c, disposal.c, export.c, audit.c) hold the queries: standard
+ * SQL with numbered parameters, run through those helpers. A second backend
+ * (PostgreSQL) is a second sqlite.c over its own client library behind the
+ * same helper signatures, with the queries kept: its statements differ in
+ * `?N` -> `$N` and the few SQLite-only spellings (rowid, PRAGMA,
+ * RETURNING-less last_insert_rowid).
+ *
+ * Not there yet (for the backend issue): the helpers still take and return
+ * sqlite3_stmt, and the record files still call a few sqlite3_* functions
+ * themselves (step, reset, column_int64, bind_blob, last_insert_rowid, and
+ * loans.c's WAL checkpoint hooks, which belong in sqlite.c); the next step
+ * is an opaque statement type of our own. Nothing outside db/ sees any of
+ * it. The audit chain's hashes are engine-neutral from encoding 2 on
+ * (audit.c). */
 #pragma once
 
 #include "store.h"

@@ -3,7 +3,7 @@
  * callers see an opaque `struct db` and the functions of store.h and the
  * store-*.h headers (what each kind of record needs), never a statement.
  *
- * Today the one implementation is a SQLite file (db.c holds everything
+ * Today the one implementation is a SQLite file (sqlite.c holds everything
  * SQLite-specific about the connection: see db-internal.h for the seam a
  * second backend, PostgreSQL, implements). What every backend promises:
  *

@@ -1,3 +1,6 @@
+/* The SQLite backend of the store: the connection, its pragmas and busy
+ * wait, transactions, the statement cache and helpers, the mapping of SQLite
+ * codes to -errno, settings. The seam is described in db-internal.h. */
 #include "config.h"
 #include "db-internal.h"
 #include "json.h"
