@@ -30,6 +30,8 @@
 /* The engine's handle, for the few SQLite-only calls of the record files
  * (last_insert_rowid, the WAL checkpoint hooks). */
 sqlite3 *db_handle(struct db *db);
+/* The id the last INSERT on this connection gave its row. */
+int64_t db_last_id(struct db *db);
 
 /* A cached prepared statement for a constant SQL string (compared by pointer
  * first, then text). The statement is reset and its bindings cleared; the

@@ -26,6 +26,7 @@ char *db_default_path(const char *explicit_path) {
 }
 
 sqlite3 *db_handle(struct db *db) { return db->h; }
+int64_t db_last_id(struct db *db) { return sqlite3_last_insert_rowid(db->h); }
 const char *db_path(struct db *db) { return db->path; }
 int64_t db_school(struct db *db) { return db->school; }
 int db_schema_latest(void) { return db_migrations[db_n_migrations - 1].version; }
