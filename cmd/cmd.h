@@ -7,7 +7,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "db.h"
+#include "store.h"
 #include "json.h"
 #include "util.h"
 #include "options.h"

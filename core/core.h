@@ -3,8 +3,8 @@
  * in err_msg() (naming the thing and the rule). Nothing here prints. */
 #pragma once
 
-#include "db.h"
-#include "register.h"
+#include "store.h"
+#include "store-assets.h"
 
 /* --- asset states (DESIGN.md) --- */
 
