@@ -138,7 +138,7 @@ static int asset_list_cmd(struct ctx *ctx, int argc, char **argv) {
         int u = cmd_status_opt(ctx, la->status, &st);
         if (u >= 0) return u;
         _cleanup_json_ json_t *rows = NULL;
-        int r = db_asset_list(ctx->db, st, location, category, &rows);
+        int r = asset_list(ctx->db, st, location, category, &rows);
         if (r < 0) return cmd_fail_err(r);
         size_t i;
         json_t *a;

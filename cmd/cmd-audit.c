@@ -9,14 +9,14 @@ static int audit_log_cmd(struct ctx *ctx, int argc, char **argv) {
         const struct format_args *a = ctx->args;
         enum out_format fmt = a->fmt;
         _cleanup_json_ json_t *rows = NULL;
-        int r = db_audit_list(ctx->db, argc > 1 ? argv[1] : NULL, &rows);
+        int r = audit_log(ctx->db, argc > 1 ? argv[1] : NULL, &rows);
         if (r < 0) return cmd_fail_err(r);
         if (argc > 1 && json_array_size(rows) == 0) {
                 /* tags are upper case; let people type them in any case */
                 _cleanup_free_ char *up = strupper(xstrdup(argv[1]));
                 json_decref(rows);
                 rows = NULL;
-                r = db_audit_list(ctx->db, up, &rows);
+                r = audit_log(ctx->db, up, &rows);
                 if (r < 0) return cmd_fail_err(r);
         }
         out_list(fmt, audit_cols, rows);
@@ -36,16 +36,16 @@ static const struct opt verify_opts[] = {
 static int audit_verify_cmd(struct ctx *ctx, int argc, char **argv) {
         const struct verify_args *a = ctx->args;
         const char *key = a->key, *checkpoint = a->checkpoint;
-        struct audit_report rep;
-        int r = db_audit_verify(ctx->db, &rep);
+        struct audit_check rep;
+        int r = audit_check(ctx->db, &rep);
         if (r < 0) return cmd_fail_err(r);
         if (rep.problem) {
                 int s = cmd_fail("audit log broken: %s", rep.problem);
-                audit_report_done(&rep);
+                audit_check_done(&rep);
                 cmd_audit_checkpoints(ctx, key, checkpoint); /* a cut tail says so too */
                 return s;
         }
-        audit_report_done(&rep);
+        audit_check_done(&rep);
         /* signed checkpoints (issue 7): the log must still reach each one */
         int s = cmd_audit_checkpoints(ctx, key, checkpoint);
         if (s) return s;

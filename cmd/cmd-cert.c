@@ -32,7 +32,7 @@ static int cert_list_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = a->fmt;
         _cleanup_free_ char *tag = a->asset ? strupper(xstrdup(a->asset)) : NULL;
         _cleanup_json_ json_t *rows = NULL;
-        int r = db_cert_list(ctx->db, tag, &rows);
+        int r = cert_list(ctx->db, tag, &rows);
         if (r < 0) return cmd_fail_err(r);
         out_list(fmt, cert_cols, rows);
         return 0;
@@ -40,7 +40,7 @@ static int cert_list_cmd(struct ctx *ctx, int argc, char **argv) {
 
 static int get_cert(struct ctx *ctx, const char *arg, json_t **ret) {
         _cleanup_free_ char *id = strupper(xstrdup(arg));
-        int r = db_cert_get(ctx->db, id, ret);
+        int r = cert_get(ctx->db, id, ret);
         if (r == -ENOENT) return err_set(ENOENT, "no certificate '%s' in the register", id);
         return r;
 }
@@ -99,7 +99,7 @@ int cmd_cert_export_to(struct ctx *ctx, const char *cert_id, const char *dir) {
         int r = get_cert(ctx, cert_id, &cert);
         if (r < 0) return r;
         const char *id = json_str(cert, "cert_id"), *doc = json_str(cert, "json");
-        r = db_cert_pdf(ctx->db, id, &pdf, &pdf_len);
+        r = cert_stored_pdf(ctx->db, id, &pdf, &pdf_len);
         if (r == -ENOENT) {
                 /* rendered afresh from the signed bytes */
                 r = cert_pdf(doc, strlen(doc), &pdf, &pdf_len);
@@ -249,7 +249,7 @@ static int cert_issue_cmd(struct ctx *ctx, int argc, char **argv) {
         r = disposal_cert_issue(ctx->db, id, signer, &cert_id);
         if (r < 0) return cmd_fail_err(r);
         _cleanup_json_ json_t *cert = NULL, *a = NULL;
-        if ((r = get_cert(ctx, cert_id, &cert)) < 0 || (r = db_asset_by_tag(ctx->db, json_str(cert, "asset_tag"), &a)) < 0)
+        if ((r = get_cert(ctx, cert_id, &cert)) < 0 || (r = asset_get(ctx->db, json_str(cert, "asset_tag"), &a)) < 0)
                 return cmd_fail_err(r);
         printf("certificate %s issued for %s (medium %s) from wipe %lld; %s is %s\n", cert_id, json_str(cert, "asset_tag"),
                json_str(cert, "media_serial"), (long long) id, json_str(cert, "asset_tag"), asset_status_label(json_str(a, "status")));

@@ -138,7 +138,7 @@ static int disposal_list_cmd(struct ctx *ctx, int argc, char **argv) {
         int u = cmd_status_opt(ctx, status, &st);
         if (u >= 0) return u;
         _cleanup_json_ json_t *rows = NULL;
-        int r = db_disposal_list(ctx->db, st, &rows);
+        int r = disposal_list(ctx->db, st, &rows);
         if (r < 0) return cmd_fail_err(r);
         size_t i;
         json_t *o;
@@ -230,7 +230,7 @@ static const struct column cons_show_cols[] = {
 static int consignment_list_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *rows = NULL;
-        int r = db_consignment_list(ctx->db, &rows);
+        int r = consignment_list(ctx->db, &rows);
         if (r < 0) return cmd_fail_err(r);
         out_list(fmt, cons_cols, rows);
         return 0;
@@ -238,7 +238,7 @@ static int consignment_list_cmd(struct ctx *ctx, int argc, char **argv) {
 
 static int get_consignment(struct ctx *ctx, const char *arg, json_t **ret) {
         _cleanup_free_ char *id = strupper(xstrdup(arg));
-        int r = db_consignment_get(ctx->db, id, ret);
+        int r = consignment_get(ctx->db, id, ret);
         if (r == -ENOENT) return err_set(ENOENT, "no consignment '%s' in the register", id);
         return r;
 }
@@ -287,7 +287,7 @@ static int consignment_export_cmd(struct ctx *ctx, int argc, char **argv) {
         int r = get_consignment(ctx, argv[1], &cons);
         if (r < 0) return cmd_fail_err(r);
         const char *id = json_str(cons, "consignment_id"), *manifest = json_str(cons, "manifest"), *sighex = json_str(cons, "signature");
-        if (db_consignment_pdf(ctx->db, id, &pdf, &pdf_len) < 0) pdf = NULL;
+        if (consignment_stored_pdf(ctx->db, id, &pdf, &pdf_len) < 0) pdf = NULL;
         if ((r = cmd_export_signed(out, id, manifest, sighex, pdf, pdf_len)) < 0) return cmd_fail_err(r);
         /* the certificates the manifest names, and the public key to check them with */
         m = json_loads(manifest, 0, NULL);
@@ -351,7 +351,7 @@ int cmd_report_disposals(struct ctx *ctx, int argc, char **argv) {
         if (a->to) to = t10;
         if (from && to && strcmp(from, to) > 0) return cmd_usage_error(ctx, "--from %s is after --to %s", from, to);
         _cleanup_json_ json_t *rows = NULL;
-        int r = db_disposal_register(ctx->db, from, to, &rows);
+        int r = disposal_register(ctx->db, from, to, &rows);
         if (r < 0) return cmd_fail_err(r);
         if (pdf) {
                 _cleanup_free_ char *school = NULL;

@@ -64,7 +64,7 @@ int cmd_open_signer(struct ctx *ctx, const char *name, const char *key_dir, cons
         _cleanup_secret_ char *pass = NULL;
         _cleanup_json_ json_t *k = NULL;
         /* name the missing key before asking for a passphrase */
-        if (db_key_get(ctx->db, name, &k) == -ENOENT)
+        if (key_get(ctx->db, name, &k) == -ENOENT)
                 return err_set(ENOENT, "no key '%s' on the register: see 'assetctl key list'", name);
         int r = cmd_passphrase(pass_file, false, name, &pass);
         if (r < 0) return r;
@@ -105,7 +105,7 @@ static const struct column key_cols[] = {
 static int key_list_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *rows = NULL;
-        int r = db_key_list(ctx->db, &rows);
+        int r = key_list(ctx->db, &rows);
         if (r < 0) return cmd_fail_err(r);
         if (fmt != OUT_JSON) {
                 size_t i;

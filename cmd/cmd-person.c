@@ -93,7 +93,7 @@ static int person_list_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = a->fmt;
         if (role && !person_role_valid(role)) return cmd_usage_error(ctx, "--role '%s' is not a role", role);
         _cleanup_json_ json_t *rows = NULL;
-        int r = db_person_list(ctx->db, role, &rows);
+        int r = person_list(ctx->db, role, &rows);
         if (r < 0) return cmd_fail_err(r);
         out_list(fmt, person_list_cols, rows);
         return 0;

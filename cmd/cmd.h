@@ -7,8 +7,8 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "db.h"
 #include "json.h"
+#include "register.h"
 #include "util.h"
 #include "options.h"
 

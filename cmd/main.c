@@ -229,11 +229,10 @@ void cmd_getopt_reset(void) {
 
 int cmd_open_db(struct ctx *ctx, unsigned flags) {
         if (ctx->db) return 0;
-        _cleanup_free_ char *path = db_default_path(ctx->db_opt);
         unsigned of = 0;
-        if (flags & CMD_CREATE) of |= DB_CREATE;
-        if (!(flags & (CMD_WRITE | CMD_CREATE))) of |= DB_QUERY;
-        return db_open(path, of, &ctx->db);
+        if (flags & CMD_CREATE) of |= REGISTER_CREATE;
+        if (!(flags & (CMD_WRITE | CMD_CREATE))) of |= REGISTER_QUERY;
+        return register_open(ctx->db_opt, of, &ctx->db);
 }
 
 static const struct command *find(const struct command *table, const char *name) {
@@ -570,7 +569,7 @@ static int run(int argc, char **argv) {
         ctx.path = path;
         if (wants_help(argc, argv)) return cmd_help(&ctx);
         int status = run_leaf(&ctx, argc, argv);
-        db_close(ctx.db);
+        register_close(ctx.db);
         return status;
 }
 

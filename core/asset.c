@@ -1,3 +1,4 @@
+#include "core-internal.h"
 #include "core.h"
 #include "json.h"
 

@@ -1,6 +1,7 @@
 /* Certificate and manifest documents: the schemas, building a certificate
  * from a wipe record, and the strict checks the disposal firm runs with no
  * register. See cert.h. */
+#include "core-internal.h"
 #include "cert.h"
 #include "config.h"
 #include "sign.h"

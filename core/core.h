@@ -3,8 +3,12 @@
  * in err_msg() (naming the thing and the rule). Nothing here prints. */
 #pragma once
 
-#include "db.h"
-#include "register.h"
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "json.h"
+
+struct db; /* the register: db/store.h, reached through core only */
 
 /* --- asset states (DESIGN.md) --- */
 

@@ -1,5 +1,6 @@
 /* Watching drives arrive and leave: the loop over devices/blockwatch, each
  * drive matched to the register; the caller says when to stop and prints. */
+#include "core-internal.h"
 #include "core.h"
 
 #include <poll.h>

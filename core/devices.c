@@ -1,6 +1,7 @@
 /* Drives seen by the machine, matched to the register: the JSON form of a
  * block device, the match to a registered medium or asset, recording a
  * drive's identity as a medium, and picking the drive just plugged in. */
+#include "core-internal.h"
 #include "core.h"
 
 #include <sys/stat.h>

@@ -1,5 +1,6 @@
 /* Disposal: requests, authorisations, destructions, certificates from wipes,
  * consignments and receipts, and signed audit checkpoints. See disposal.h. */
+#include "core-internal.h"
 #include "config.h"
 #include "cert.h"
 #include "disposal.h"

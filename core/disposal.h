@@ -8,7 +8,6 @@
 #include <openssl/evp.h>
 
 #include "core.h"
-#include "disposal-db.h"
 
 /* A private key unlocked for signing, with its registered name and
  * fingerprint. */

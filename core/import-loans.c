@@ -6,9 +6,10 @@
  * holds what. The importer (import.c) calls this hook for each asset row
  * (through asset_import_hook(), after the row's media) inside its one
  * transaction and its one audit event, just after inserting the asset. */
+#include "core-internal.h"
 #include "import.h"
 #include "loans.h"
-#include "loans-store.h"
+#include "store-loans.h"
 #include "json.h"
 
 #include <ctype.h>

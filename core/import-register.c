@@ -15,10 +15,11 @@
  * Loan and medium rows are written by the import's row hook inside the
  * import's one transaction and audit event; the loan part lives in
  * import-loans.c. */
+#include "core-internal.h"
 #include "import.h"
 #include "loans.h"
-#include "export-store.h"
-#include "loans-store.h"
+#include "store-export.h"
+#include "store-loans.h"
 #include "json.h"
 
 #include <ctype.h>

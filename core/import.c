@@ -6,6 +6,7 @@
  * (up to and including '\n') at a time: the line number of the bytes being
  * fed is then always known, and a record starts on the line being fed when
  * the parser had no row begun before it. */
+#include "core-internal.h"
 #include "import.h"
 #include "json.h"
 

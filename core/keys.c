@@ -1,5 +1,6 @@
 /* Signing keys on the register: files in the keys directory, the public half
  * and fingerprint in the keys table. */
+#include "core-internal.h"
 #include "disposal.h"
 #include "sign.h"
 

@@ -1,5 +1,6 @@
 /* Which assets get labels and what their QR codes hold. The drawing is in
  * labels/; this is the part that knows the register. */
+#include "core-internal.h"
 #include "core.h"
 #include "json.h"
 #include "label.h"

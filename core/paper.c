@@ -1,4 +1,5 @@
 /* The A4 page writer. See paper.h. */
+#include "core-internal.h"
 #include "util.h"
 #include "paper.h"
 

@@ -2,6 +2,7 @@
  * and the disposal register. The JSON stays the evidence; these repeat it
  * in words, with a QR code holding the document id and the SHA-256 of the
  * exact signed bytes so a printout can be matched to its JSON. */
+#include "core-internal.h"
 #include "cert.h"
 #include "disposal.h"
 #include "label.h"

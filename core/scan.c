@@ -1,7 +1,8 @@
 /* Scan mode. See scan.h. */
+#include "core-internal.h"
 #include "scan.h"
 #include "loans.h"
-#include "loans-store.h"
+#include "store-loans.h"
 #include "stocktake.h"
 #include "json.h"
 

@@ -1,3 +1,4 @@
+#include "core-internal.h"
 #include "sign.h"
 
 #include <openssl/crypto.h>

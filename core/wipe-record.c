@@ -1,7 +1,8 @@
 /* The register's side of a wipe (see wipe-record.h). */
+#include "core-internal.h"
 #include "config.h"
 #include "wipe-record.h"
-#include "wipe-store.h"
+#include "store-wipes.h"
 #include "json.h"
 #include "disposal.h"
 

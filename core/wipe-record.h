@@ -9,7 +9,7 @@
 
 #include "core.h"
 #include "wipe-session.h"
-#include "wipe/wipe.h"
+#include "wipe.h"
 #include "blockdev.h"
 
 /* The register's handle on one wipe in progress. */

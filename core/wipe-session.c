@@ -1,5 +1,6 @@
 /* The wipe session (see wipe-session.h): identify, confirm, open, record,
  * wipe in parallel, certify. The front end only prompts and prints. */
+#include "core-internal.h"
 #include "config.h"
 #include "wipe-session.h"
 #include "wipe-record.h"

@@ -4,6 +4,7 @@
  *   populate DB ASSETS PEOPLE
  * Assets are TS-000001.. in rooms "Room 1".."Room 50"; people P00001.. have
  * signed the acceptable-use agreement. */
+#include "core-internal.h" /* a test reaches the store too */
 #include "core.h"
 #include "loans.h"
 #include "json.h"

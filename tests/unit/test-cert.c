@@ -8,6 +8,7 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
+#include "core-internal.h" /* a test reaches the store too */
 #include "cert.h"
 #include "disposal.h"
 #include "json.h"

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "core-internal.h" /* a test reaches the store too */
 #include "blockdev.h"
 #include "core.h"
 #include "json.h"

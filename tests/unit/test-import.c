@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "core-internal.h" /* a test reaches the store too */
 #include "import.h"
 #include "json.h"
 

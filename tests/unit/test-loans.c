@@ -7,11 +7,12 @@
 
 #include <sys/wait.h>
 
+#include "core-internal.h" /* a test reaches the store too */
 #include "core.h"
 #include "incident.h"
 #include "json.h"
 #include "loans.h"
-#include "loans-store.h"
+#include "store-loans.h"
 #include "scan.h"
 #include "stocktake.h"
 

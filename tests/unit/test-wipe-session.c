@@ -10,6 +10,7 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
+#include "core-internal.h" /* a test reaches the store too */
 #include "core.h"
 #include "json.h"
 #include "wipe-session.h"
