@@ -30,6 +30,17 @@ extern const struct command asset_commands[];
 extern const struct command person_commands[];
 extern const struct command audit_commands[];
 /* Issue 3: loans, scan mode, stock-takes, incidents, lost property, checks, reports. */
+struct loan_issue_args {
+        const char *due, *condition, *override, *receipt;
+};
+struct loan_return_args {
+        const char *condition, *damaged, *all;
+        bool expect;
+};
+struct loan_receipt_args {
+        const char *output;
+};
+extern const struct opt loan_issue_opts[], loan_return_opts[], loan_receipt_opts[];
 int cmd_issue(struct ctx *ctx, int argc, char **argv);
 int cmd_return(struct ctx *ctx, int argc, char **argv);
 int cmd_receipt(struct ctx *ctx, int argc, char **argv);

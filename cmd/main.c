@@ -44,21 +44,14 @@ const struct command commands[] = {
         {"asset", NULL, 0, NULL, "the asset register", NULL, asset_commands},
         {"person", NULL, 0, NULL, "people: staff, pupils, governors, volunteers", NULL, person_commands},
         {"audit", NULL, 0, NULL, "the tamper-evident audit log", NULL, audit_commands},
-        {"issue", cmd_issue, CMD_DB | CMD_WRITE, "TAG REF [--due DATE] [--condition TEXT] [--override REASON] [--receipt FILE.pdf]",
-         "lend an asset to a person (signed agreement, not a leaver, personal data encrypted)",
-         "  --due DATE           when it is due back (default: the person's leaving date, if set)\n"
-         "  --condition TEXT     its condition as it goes out\n"
-         "  --override REASON    issue a personal-data device that is not encrypted (the reason is logged)\n"
-         "  --receipt FILE.pdf   also print a loan receipt to sign\n"},
-        {"return", cmd_return, CMD_DB | CMD_WRITE, "TAG [--condition TEXT] [--damaged TEXT] | --all REF [--expect] [TAG...]",
-         "take an asset back, or everything a person holds",
-         "  --condition TEXT     its condition as it comes back\n"
-         "  --damaged TEXT       it came back damaged: what is wrong (logged as an incident)\n"
-         "  --all REF            everything REF holds (the leaver at the door); with TAGs or\n"
-         "  --expect             (tags read from standard input, one per line) only what is\n"
-         "                       presented is returned, and what is still out is listed (exit 1)\n"},
-        {"receipt", cmd_receipt, CMD_DB, "TAG [--output FILE.pdf]", "print the loan receipt of an asset's current (or last) loan",
-         "  --output FILE.pdf    where to write it (default receipt-TAG.pdf)\n"},
+        {"issue", cmd_issue, CMD_DB | CMD_WRITE, "TAG REF",
+         "lend an asset to a person (signed agreement, not a leaver, personal data encrypted)", NULL,
+         OPTIONS(loan_issue_opts, struct loan_issue_args), POS(2, 2, "give a tag and a person's reference")},
+        {"return", cmd_return, CMD_DB | CMD_WRITE, "[TAG...]",
+         "take an asset back, or everything a person holds", NULL,
+         OPTIONS(loan_return_opts, struct loan_return_args), POS(0, POS_ANY, NULL)},
+        {"receipt", cmd_receipt, CMD_DB, "TAG", "print the loan receipt of an asset's current (or last) loan", NULL,
+         OPTIONS(loan_receipt_opts, struct loan_receipt_args), POS(1, 1, "give one tag")},
         {"scan", cmd_scan, CMD_DB | CMD_WRITE, "[--mode issue|return|stocktake|lookup] [--stocktake ID] [--due DATE]",
          "read a hand scanner: a person, then kit to issue; kit alone to return",
          "  --mode M             fix the mode: issue, return, stocktake or lookup (default: by what is scanned)\n"
