@@ -44,6 +44,11 @@ extern const struct opt loan_issue_opts[], loan_return_opts[], loan_receipt_opts
 int cmd_issue(struct ctx *ctx, int argc, char **argv);
 int cmd_return(struct ctx *ctx, int argc, char **argv);
 int cmd_receipt(struct ctx *ctx, int argc, char **argv);
+struct scan_args {
+        const char *mode, *stocktake, *due, *bell;
+        bool timing;
+};
+extern const struct opt scan_opts[];
 int cmd_scan(struct ctx *ctx, int argc, char **argv);
 struct found_args {
         const char *notes;

@@ -52,13 +52,8 @@ const struct command commands[] = {
          OPTIONS(loan_return_opts, struct loan_return_args), POS(0, POS_ANY, NULL)},
         {"receipt", cmd_receipt, CMD_DB, "TAG", "print the loan receipt of an asset's current (or last) loan", NULL,
          OPTIONS(loan_receipt_opts, struct loan_receipt_args), POS(1, 1, "give one tag")},
-        {"scan", cmd_scan, CMD_DB | CMD_WRITE, "[--mode issue|return|stocktake|lookup] [--stocktake ID] [--due DATE]",
-         "read a hand scanner: a person, then kit to issue; kit alone to return",
-         "  --mode M             fix the mode: issue, return, stocktake or lookup (default: by what is scanned)\n"
-         "  --stocktake ID       the stock-take to count into (default: the only open one)\n"
-         "  --due DATE           due date for kit issued in this session\n"
-         "  --bell WHEN          ring the bell on a refusal: auto (on a terminal), always, never\n"
-         "  --timing             print scans per second and time per scan (p50, p99) to stderr\n"},
+        {"scan", cmd_scan, CMD_DB | CMD_WRITE, "", "read a hand scanner: a person, then kit to issue; kit alone to return", NULL,
+         OPTIONS(scan_opts, struct scan_args), POS(0, 0, "(scans come on standard input)")},
         {"stocktake", NULL, 0, NULL, "stock-takes: count a room against the register", NULL, stocktake_commands},
         {"incident", NULL, 0, NULL, "loss, theft and damage", NULL, incident_commands},
         {"found", cmd_found, CMD_DB | CMD_WRITE, "TAG", "a lost or stolen asset is back: return it to stock", NULL,
