@@ -24,6 +24,16 @@ struct demo_args {
         bool keep, fast;
 };
 extern const struct opt demo_opts[];
+struct devices_args {
+        bool all, watch;
+        enum out_format fmt;
+        const char *count, *timeout, *source, *reg;
+};
+struct usb_args {
+        bool unregistered;
+        enum out_format fmt;
+};
+extern const struct opt devices_opts[], usb_opts[];
 int cmd_devices(struct ctx *ctx, int argc, char **argv);
 int cmd_usb(struct ctx *ctx, int argc, char **argv);
 extern const struct command asset_commands[];

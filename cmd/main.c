@@ -106,19 +106,11 @@ const struct command commands[] = {
          "  list, show and verify are sub-commands only right after 'wipe'; a file of that name\n"
          "  is wiped as ./list (the bare word is refused anywhere else)\n",
          wipe_commands},
-        {"devices", cmd_devices, CMD_DB, "[DEVICE] [--all] [--json|--csv] | --watch [--json] | --register TAG",
-         "the drives this machine sees, matched to the register",
-         "  DEVICE               show one drive with every field\n"
-         "  --all                list partitions too\n"
-         "  --json, --csv        machine-readable output (every field)\n"
-         "  --watch              print each drive arriving or leaving until stopped (Ctrl-C)\n"
-         "  --count N            with --watch: stop after N events\n"
-         "  --timeout SECS       with --watch: stop after SECS seconds (an error if --count was not reached)\n"
-         "  --source S           with --watch: udev, kernel or auto (default: udev when udevd runs)\n"
-         "  --register TAG       record the drive just plugged in (removable or USB) as TAG's storage\n"},
-        {"usb", cmd_usb, CMD_DB, "[--unregistered] [--json|--csv]", "USB devices plugged in, and whether each is registered",
-         "  --unregistered       only the devices whose serial is not on the register (exit 1 if any)\n"
-         "  --json, --csv        machine-readable output\n"},
+        {"devices", cmd_devices, CMD_DB, "[DEVICE]", "the drives this machine sees, matched to the register",
+         "DEVICE shows one drive with every field; --json and --csv print every field.\n", OPTIONS(devices_opts, struct devices_args),
+         POS(0, POS_ANY, NULL)},
+        {"usb", cmd_usb, CMD_DB, "", "USB devices plugged in, and whether each is registered", NULL,
+         OPTIONS(usb_opts, struct usb_args), POS(0, 0, NULL)},
         {"key", NULL, 0, NULL, "signing keys for certificates, manifests and checkpoints", NULL, key_commands},
         {"disposal", NULL, 0, NULL, "disposal requests, authorisations and destruction records", NULL, disposal_commands},
         {"cert", NULL, 0, NULL, "signed wipe certificates; verify one offline", NULL, cert_commands},
