@@ -5,6 +5,13 @@
 
 int cmd_init(struct ctx *ctx, int argc, char **argv);
 int cmd_demo(struct ctx *ctx, int argc, char **argv);
+struct label_args {
+        bool all, list_sheets;
+        const char *status, *location, *sheet, *output, *skip, *offset_x, *offset_y, *png, *svg, *width, *height, *dpi;
+        const char *media, *raster, *model, *ecc, *url_template;
+        struct opt_optarg printer;
+};
+extern const struct opt label_opts[];
 int cmd_label(struct ctx *ctx, int argc, char **argv);
 int cmd_printers(struct ctx *ctx, int argc, char **argv);
 int cmd_wipe(struct ctx *ctx, int argc, char **argv);

@@ -61,26 +61,11 @@ const struct command commands[] = {
         {"lostprop", NULL, 0, NULL, "lost property held for its owner", NULL, lostprop_commands},
         {"check", NULL, 0, NULL, "maintenance checks (PAT tests)", NULL, check_commands},
         {"report", NULL, 0, NULL, "reports: overdue loans, leavers, compliance, disposals", NULL, report_commands},
-        {"label", cmd_label, CMD_DB,
-         "[TAG...] [--all] [--status S] [--location L] (--sheet NAME -o FILE.pdf | --png FILE | --svg FILE | --printer [usb|usb:SERIAL] | --raster FILE)",
+        {"label", cmd_label, CMD_DB, "[TAG...]",
          "print QR labels: A4 sheets as PDF, one label as PNG/SVG, or on a Brother QL printer",
-         "  TAG...               the assets to label; or:\n"
-         "  --all                every asset in the register\n"
-         "  --status S           the assets with this status\n"
-         "  --location L         the assets at this location\n"
-         "  --sheet NAME -o FILE write a PDF for this label stock (L7160, L7163, L7651, ...)\n"
-         "  --skip N             start at label N+1 of the first sheet (a part-used sheet)\n"
-         "  --offset-x MM, --offset-y MM  shift everything for a printer that feeds off true\n"
-         "  --png FILE, --svg FILE  one label as an image\n"
-         "  --width MM, --height MM  its size (default 62 x 29)\n"
-         "  --dpi N              its resolution (default 300)\n"
-         "  --printer [usb|usb:SERIAL]  print on a Brother QL label printer over USB\n"
-         "  --media SIZE         refuse unless this media is loaded (29, 62, 62x29, 29x90, ...)\n"
-         "  --raster FILE --model QL-NNN --media SIZE  write the printer's raster job to a file\n"
-         "                       (for a printer on /dev/usb/lp0 or port 9100)\n"
-         "  --ecc L|M|Q|H        QR error correction (default M)\n"
-         "  --url-template T     put a URL in the code, {tag} filled in (https://assets.example/{tag})\n"
-         "  --list-sheets        list the label stocks known\n"},
+         "Give the assets as TAGs, or by --all, --status or --location; and one output:\n"
+         "--sheet with -o, --png, --svg, --printer or --raster.\n",
+         OPTIONS(label_opts, struct label_args), POS(0, POS_ANY, NULL)},
         {"printers", cmd_printers, 0, "[--json]", "list the Brother QL label printers connected over USB",
          "  --json               machine-readable output\n"},
         {"wipe", cmd_wipe, CMD_DB | CMD_WRITE | CMD_DESTRUCTIVE,
