@@ -101,11 +101,6 @@ struct format_args {
 };
 extern const struct opt format_opts[];
 
-/* Parse a leaf whose only options are --json, --csv and --help into *fmt;
- * returns -1 to go on (positional arguments from optind), else the usage
- * exit status. */
-int cmd_parse_format(struct ctx *ctx, int argc, char **argv, enum out_format *fmt);
-
 /* --status S as a state ("in stock", "in-stock" -> in_stock) into *ret
  * (NULL when status is); returns -1 to go on, else the usage exit status. */
 int cmd_status_opt(const struct ctx *ctx, const char *status, char **ret);

@@ -66,8 +66,8 @@ const struct command commands[] = {
          "Give the assets as TAGs, or by --all, --status or --location; and one output:\n"
          "--sheet with -o, --png, --svg, --printer or --raster.\n",
          OPTIONS(label_opts, struct label_args), POS(0, POS_ANY, NULL)},
-        {"printers", cmd_printers, 0, "[--json]", "list the Brother QL label printers connected over USB",
-         "  --json               machine-readable output\n"},
+        {"printers", cmd_printers, 0, "", "list the Brother QL label printers connected over USB", NULL,
+         OPTIONS(format_opts, struct format_args)},
         {"wipe", cmd_wipe, CMD_DB | CMD_WRITE | CMD_DESTRUCTIVE,
          "DEVICE... --method M [--verify V] [--asset TAG] [--yes --serial S]... | list | show ID | verify DEVICE ...",
          "overwrite drives with a verified multi-pass method; list, show and re-check wipes",
