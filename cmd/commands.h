@@ -19,6 +19,20 @@ int cmd_wipe(struct ctx *ctx, int argc, char **argv);
 int wipe_list_cmd(struct ctx *ctx, int argc, char **argv);
 int wipe_show_cmd(struct ctx *ctx, int argc, char **argv);
 int wipe_verify_cmd(struct ctx *ctx, int argc, char **argv);
+struct wipe_args {
+        const char *method, *passes, *verify, *asset, *progress, *threads, *key, *pass_file, *key_dir;
+        bool yes, no_certificate;
+        struct opt_list serial;
+};
+struct wipe_list_args {
+        const char *asset;
+        enum out_format fmt;
+};
+struct wipe_verify_args {
+        const char *pattern, *record, *sample;
+        enum out_format fmt;
+};
+extern const struct opt wipe_run_opts[], wipe_list_opts[], wipe_verify_opts[];
 /* The words after `wipe` that name its read-only sub-commands (list, show,
  * verify), NULL-terminated: refused as a device name anywhere else. */
 extern const char *const wipe_subverbs[];

@@ -26,10 +26,7 @@
  *   4. the handler: delete the getopt loop, the default: line and the count
  *      check; read `const struct foo_args *a = ctx->args;` and the
  *      positionals as argv[1] .. argv[argc - 1].
- * A row with .opts NULL is a legacy row: its handler parses its own argv with
- * getopt_long (the full argv, after cmd_getopt_reset()), and its help is the
- * prose in .synopsis and .options. A row with no options at all uses
- * opts_none.
+ * Every leaf has a table; a row with no options at all uses opts_none.
  *
  * Macros: OPT_FLAG (bool = true), OPT_SET (int = VALUE, for --no-x pairs),
  * OPT_STRING (const char *, last one wins), OPT_STRING_REQUIRED, OPT_INT
