@@ -166,60 +166,57 @@ static int devices_register(struct ctx *ctx, const char *tag_arg) {
         return 0;
 }
 
+const struct opt devices_opts[] = {
+        OPT_FLAG("all", 0, "list partitions too", struct devices_args, all),
+        OPT_FORMAT(struct devices_args, fmt),
+        OPT_FLAG("watch", 0, "print each drive arriving or leaving until stopped (Ctrl-C)", struct devices_args, watch),
+        OPT_STRING("count", 0, "N", "with --watch: stop after N events", struct devices_args, count),
+        OPT_STRING("timeout", 0, "SECS", "with --watch: stop after SECS seconds (an error if --count was not reached)",
+                   struct devices_args, timeout),
+        OPT_STRING("source", 0, "S", "with --watch: udev, kernel or auto (default: udev when udevd runs)", struct devices_args, source),
+        OPT_STRING("register", 0, "TAG", "record the drive just plugged in (removable or USB) as TAG's storage", struct devices_args, reg),
+        OPT_END,
+};
+
+/* Check --count, --timeout and --source into their values. */
+static int devices_watch_opts(const struct ctx *ctx, const struct devices_args *a, int64_t *count, int64_t *timeout,
+                              enum device_watch_source *source) {
+        if (a->count && (parse_int64(a->count, count) < 0 || *count < 1))
+                return cmd_usage_error(ctx, "--count '%s' is not a positive number", a->count);
+        if (a->timeout && (parse_int64(a->timeout, timeout) < 0 || *timeout < 1 || *timeout > 86400 * 365))
+                return cmd_usage_error(ctx, "--timeout '%s' is not a number of seconds", a->timeout);
+        if (!a->source || streq(a->source, "auto")) *source = DEVICE_WATCH_AUTO;
+        else if (streq(a->source, "udev")) *source = DEVICE_WATCH_UDEV;
+        else if (streq(a->source, "kernel")) *source = DEVICE_WATCH_KERNEL;
+        else return cmd_usage_error(ctx, "--source '%s' is not udev, kernel or auto", a->source);
+        return -1;
+}
+
 int cmd_devices(struct ctx *ctx, int argc, char **argv) {
-        enum { OPT_ALL = 0x3000, OPT_WATCH, OPT_COUNT, OPT_TIMEOUT, OPT_REGISTER, OPT_SOURCE };
-        static const struct option opts[] = {
-                {"all", no_argument, NULL, OPT_ALL},
-                {"watch", no_argument, NULL, OPT_WATCH},
-                {"count", required_argument, NULL, OPT_COUNT},
-                {"timeout", required_argument, NULL, OPT_TIMEOUT},
-                {"register", required_argument, NULL, OPT_REGISTER},
-                {"source", required_argument, NULL, OPT_SOURCE},
-                OPTS_FORMAT, OPTS_HELP, {},
-        };
-        enum out_format fmt = OUT_TABLE;
-        bool all = false, watch = false;
+        const struct devices_args *a = ctx->args;
+        enum out_format fmt = a->fmt;
+        bool all = a->all, watch = a->watch;
         int64_t count = 0, timeout = 0;
-        const char *reg = NULL;
+        const char *reg = a->reg;
         enum device_watch_source source = DEVICE_WATCH_AUTO;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case OPT_ALL: all = true; break;
-                case OPT_WATCH: watch = true; break;
-                case OPT_COUNT:
-                        if (parse_int64(optarg, &count) < 0 || count < 1) return cmd_usage_error(ctx, "--count '%s' is not a positive number", optarg);
-                        break;
-                case OPT_TIMEOUT:
-                        if (parse_int64(optarg, &timeout) < 0 || timeout < 1 || timeout > 86400 * 365)
-                                return cmd_usage_error(ctx, "--timeout '%s' is not a number of seconds", optarg);
-                        break;
-                case OPT_REGISTER: reg = optarg; break;
-                case OPT_SOURCE:
-                        if (streq(optarg, "udev")) source = DEVICE_WATCH_UDEV;
-                        else if (streq(optarg, "kernel")) source = DEVICE_WATCH_KERNEL;
-                        else if (streq(optarg, "auto")) source = DEVICE_WATCH_AUTO;
-                        else return cmd_usage_error(ctx, "--source '%s' is not udev, kernel or auto", optarg);
-                        break;
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_bad_option(ctx);
-                }
+        int u = devices_watch_opts(ctx, a, &count, &timeout, &source);
+        if (u >= 0) return u;
         if ((count || timeout || source != DEVICE_WATCH_AUTO) && !watch)
                 return cmd_usage_error(ctx, "--count, --timeout and --source go with --watch");
         if (watch && reg) return cmd_usage_error(ctx, "--watch and --register do not go together");
         if (watch && fmt == OUT_CSV) return cmd_usage_error(ctx, "--watch prints lines or JSON objects, not CSV");
         if (reg) {
-                if (optind != argc || all || fmt != OUT_TABLE) return cmd_usage_error(ctx, "--register takes only the asset tag");
+                if (argc != 1 || all || fmt != OUT_TABLE) return cmd_usage_error(ctx, "--register takes only the asset tag");
                 return devices_register(ctx, reg);
         }
         if (watch) {
-                if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+                if (argc != 1) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[1]);
                 return devices_watch(ctx, fmt, all, source, count, timeout);
         }
-        if (argc - optind > 1) return cmd_usage_error(ctx, "give at most one device");
-        if (optind < argc) { /* one device, every field */
+        if (argc > 2) return cmd_usage_error(ctx, "give at most one device");
+        if (argc == 2) { /* one device, every field */
                 _cleanup_json_ json_t *d = NULL;
-                int r = device_json_path(ctx->db, argv[optind], &d);
+                int r = device_json_path(ctx->db, argv[1], &d);
                 if (r < 0) return cmd_fail_err(r);
                 if (fmt != OUT_JSON) decorate(d, true);
                 out_object(fmt, device_all_cols, d);
@@ -249,19 +246,16 @@ static const struct column usb_csv_cols[] = {
         {"asset_tag", "asset_tag"}, {"matched_by", "matched_by"}, {NULL},
 };
 
+const struct opt usb_opts[] = {
+        OPT_FLAG("unregistered", 0, "only the devices whose serial is not on the register (exit 1 if any)", struct usb_args, unregistered),
+        OPT_FORMAT(struct usb_args, fmt),
+        OPT_END,
+};
+
 int cmd_usb(struct ctx *ctx, int argc, char **argv) {
-        enum { OPT_UNREG = 0x3100 };
-        static const struct option opts[] = {{"unregistered", no_argument, NULL, OPT_UNREG}, OPTS_FORMAT, OPTS_HELP, {}};
-        enum out_format fmt = OUT_TABLE;
-        bool unreg = false;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case OPT_UNREG: unreg = true; break;
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        const struct usb_args *a = ctx->args;
+        enum out_format fmt = a->fmt;
+        bool unreg = a->unregistered;
         _cleanup_json_ json_t *rows = NULL;
         int r = usb_list(ctx->db, unreg, &rows);
         if (r < 0) return cmd_fail_err(r);

@@ -17,9 +17,6 @@ static int parse_mm_opt(struct ctx *ctx, const char *name, const char *s, double
         return -1;
 }
 
-enum { OPT_ALL = 0x3000, OPT_STATUS, OPT_LOCATION, OPT_SHEET, OPT_SKIP, OPT_OFFX, OPT_OFFY, OPT_ECC, OPT_URL,
-       OPT_PNG, OPT_SVG, OPT_WIDTH, OPT_HEIGHT, OPT_DPI, OPT_PRINTER, OPT_MEDIA, OPT_SHEETS, OPT_RASTER, OPT_MODEL };
-
 static int list_sheets(void) {
         _cleanup_json_ json_t *sheets = label_sheets();
         size_t i;
@@ -53,82 +50,68 @@ static void print_done(const struct label_job *job, const struct label_done *d) 
         }
 }
 
+#define LA struct label_args
+static const char *const printer_words[] = {"usb", "usb:", NULL};
+const struct opt label_opts[] = {
+        OPT_FLAG("all", 0, "every asset in the register", LA, all),
+        OPT_STRING("status", 0, "S", "the assets with this status", LA, status),
+        OPT_STRING("location", 0, "L", "the assets at this location", LA, location),
+        OPT_STRING("sheet", 0, "NAME", "write a PDF for this label stock (L7160, L7163, L7651, ...)", LA, sheet),
+        OPT_STRING("output", 'o', "FILE", "the PDF's file, with --sheet", LA, output),
+        OPT_STRING("skip", 0, "N", "start at label N+1 of the first sheet (a part-used sheet)", LA, skip),
+        OPT_STRING_JOINED("offset-x", 0, "MM", "shift everything for a printer that feeds off true", LA, offset_x),
+        OPT_STRING("offset-y", 0, "MM", "", LA, offset_y),
+        OPT_STRING_JOINED("png", 0, "FILE", "one label as an image", LA, png),
+        OPT_STRING("svg", 0, "FILE", "", LA, svg),
+        OPT_STRING_JOINED("width", 0, "MM", "its size (default 62 x 29)", LA, width),
+        OPT_STRING("height", 0, "MM", "", LA, height),
+        OPT_STRING("dpi", 0, "N", "its resolution (default 300)", LA, dpi),
+        OPT_OPTARG("printer", 0, "usb|usb:SERIAL", printer_words, "print on a Brother QL label printer over USB", LA, printer),
+        OPT_STRING("media", 0, "SIZE", "refuse unless this media is loaded (29, 62, 62x29, 29x90, ...);\n"
+                   "with --raster: the media to write the job for", LA, media),
+        OPT_STRING("raster", 0, "FILE", "write the printer's raster job to a file, with --model and --media\n"
+                   "(for a printer on /dev/usb/lp0 or port 9100)", LA, raster),
+        OPT_STRING("model", 0, "QL-NNN", "the printer model, with --raster", LA, model),
+        OPT_STRING("ecc", 0, "L|M|Q|H", "QR error correction (default M)", LA, ecc),
+        OPT_STRING("url-template", 0, "T", "put a URL in the code, {tag} filled in (https://assets.example/{tag})", LA, url_template),
+        OPT_FLAG("list-sheets", 0, "list the label stocks known", LA, list_sheets),
+        OPT_END,
+};
+#undef LA
+
+/* The numbers in label's options into job; -1, or the usage exit status. */
+static int label_numbers(struct ctx *ctx, const struct label_args *a, struct label_job *job) {
+        int64_t skip = 0, d = 300;
+        if (a->skip && (parse_int64(a->skip, &skip) < 0 || skip < 0 || skip > 10000))
+                return cmd_usage_error(ctx, "--skip '%s' is not a number of labels", a->skip);
+        job->skip = (int) skip;
+        int u = -1;
+        if (u < 0 && a->offset_x) u = parse_mm_opt(ctx, "offset-x", a->offset_x, -20, 20, &job->offset_x);
+        if (u < 0 && a->offset_y) u = parse_mm_opt(ctx, "offset-y", a->offset_y, -20, 20, &job->offset_y);
+        if (u < 0 && a->width) u = parse_mm_opt(ctx, "width", a->width, 5, 1000, &job->width);
+        if (u < 0 && a->height) u = parse_mm_opt(ctx, "height", a->height, 5, 1000, &job->height);
+        if (u >= 0) return u;
+        if (a->dpi && (parse_int64(a->dpi, &d) < 0 || d < 72 || d > 2400))
+                return cmd_usage_error(ctx, "--dpi '%s' is not a resolution from 72 to 2400", a->dpi);
+        job->dpi = (double) d;
+        if (a->ecc && label_ecc_parse(a->ecc, &job->ecc) < 0) return cmd_usage_error(ctx, "%s", err_msg());
+        return -1;
+}
+
 int cmd_label(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"all", no_argument, NULL, OPT_ALL},
-                {"status", required_argument, NULL, OPT_STATUS},
-                {"location", required_argument, NULL, OPT_LOCATION},
-                {"sheet", required_argument, NULL, OPT_SHEET},
-                {"output", required_argument, NULL, 'o'},
-                {"skip", required_argument, NULL, OPT_SKIP},
-                {"offset-x", required_argument, NULL, OPT_OFFX},
-                {"offset-y", required_argument, NULL, OPT_OFFY},
-                {"ecc", required_argument, NULL, OPT_ECC},
-                {"url-template", required_argument, NULL, OPT_URL},
-                {"png", required_argument, NULL, OPT_PNG},
-                {"svg", required_argument, NULL, OPT_SVG},
-                {"width", required_argument, NULL, OPT_WIDTH},
-                {"height", required_argument, NULL, OPT_HEIGHT},
-                {"dpi", required_argument, NULL, OPT_DPI},
-                {"printer", optional_argument, NULL, OPT_PRINTER},
-                {"media", required_argument, NULL, OPT_MEDIA},
-                {"list-sheets", no_argument, NULL, OPT_SHEETS},
-                {"raster", required_argument, NULL, OPT_RASTER},
-                {"model", required_argument, NULL, OPT_MODEL},
-                OPTS_HELP, {},
-        };
-        bool all = false, printer = false;
-        const char *status = NULL, *location = NULL, *sheet_name = NULL, *output = NULL, *tmpl = NULL;
-        const char *png = NULL, *svg = NULL, *printer_dev = NULL, *media = NULL, *raster = NULL, *model = NULL;
-        int64_t skip = 0;
-        double off_x = 0, off_y = 0, width = 62, height = 29, dpi = 300;
-        enum label_ecc ecc = LABEL_ECC_M;
-        int c, u = -1;
-        while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-                switch (c) {
-                case OPT_ALL: all = true; break;
-                case OPT_STATUS: status = optarg; break;
-                case OPT_LOCATION: location = optarg; break;
-                case OPT_SHEET: sheet_name = optarg; break;
-                case 'o': output = optarg; break;
-                case OPT_SKIP:
-                        if (parse_int64(optarg, &skip) < 0 || skip < 0 || skip > 10000)
-                                return cmd_usage_error(ctx, "--skip '%s' is not a number of labels", optarg);
-                        break;
-                case OPT_OFFX: u = parse_mm_opt(ctx, "offset-x", optarg, -20, 20, &off_x); break;
-                case OPT_OFFY: u = parse_mm_opt(ctx, "offset-y", optarg, -20, 20, &off_y); break;
-                case OPT_WIDTH: u = parse_mm_opt(ctx, "width", optarg, 5, 1000, &width); break;
-                case OPT_HEIGHT: u = parse_mm_opt(ctx, "height", optarg, 5, 1000, &height); break;
-                case OPT_DPI: {
-                        int64_t d;
-                        if (parse_int64(optarg, &d) < 0 || d < 72 || d > 2400)
-                                return cmd_usage_error(ctx, "--dpi '%s' is not a resolution from 72 to 2400", optarg);
-                        dpi = (double) d;
-                        break;
-                }
-                case OPT_ECC:
-                        if (label_ecc_parse(optarg, &ecc) < 0) return cmd_usage_error(ctx, "%s", err_msg());
-                        break;
-                case OPT_URL: tmpl = optarg; break;
-                case OPT_PNG: png = optarg; break;
-                case OPT_SVG: svg = optarg; break;
-                case OPT_PRINTER:
-                        printer = true;
-                        printer_dev = optarg;
-                        /* "--printer usb:SERIAL" as two words */
-                        if (!printer_dev && optind < argc && (streq(argv[optind], "usb") || strncmp(argv[optind], "usb:", 4) == 0))
-                                printer_dev = argv[optind++];
-                        break;
-                case OPT_MEDIA: media = optarg; break;
-                case OPT_RASTER: raster = optarg; break;
-                case OPT_MODEL: model = optarg; break;
-                case OPT_SHEETS: return list_sheets();
-                default: return cmd_bad_option(ctx);
-                }
-                if (u >= 0) return u;
-        }
-        char **tags = argv + optind;
-        size_t n_tags = (size_t) (argc - optind);
+        const struct label_args *a = ctx->args;
+        if (a->list_sheets) return list_sheets();
+        struct label_job num = {.width = 62, .height = 29, .ecc = LABEL_ECC_M};
+        int u = label_numbers(ctx, a, &num);
+        if (u >= 0) return u;
+        bool all = a->all, printer = a->printer.given;
+        const char *status = a->status, *location = a->location, *sheet_name = a->sheet, *output = a->output, *tmpl = a->url_template;
+        const char *png = a->png, *svg = a->svg, *printer_dev = a->printer.arg, *media = a->media, *raster = a->raster, *model = a->model;
+        int64_t skip = num.skip;
+        double off_x = num.offset_x, off_y = num.offset_y, width = num.width, height = num.height, dpi = num.dpi;
+        enum label_ecc ecc = num.ecc;
+        char **tags = argv + 1;
+        size_t n_tags = (size_t) (argc - 1);
         int outputs = !!sheet_name + !!png + !!svg + printer + !!raster;
         if (outputs != 1) return cmd_usage_error(ctx, "give one of --sheet NAME -o FILE, --png FILE, --svg FILE, --printer or --raster FILE");
         if (raster && (!model || !media)) return cmd_usage_error(ctx, "--raster needs --model (QL-700, ...) and --media (62, 29x90, ...)");

@@ -6,28 +6,21 @@
 
 static const char *due_text(json_t *l) { return json_str(l, "due"); }
 
+const struct opt loan_issue_opts[] = {
+        OPT_STRING("due", 0, "DATE", "when it is due back (default: the person's leaving date, if set)", struct loan_issue_args, due),
+        OPT_STRING("condition", 0, "TEXT", "its condition as it goes out", struct loan_issue_args, condition),
+        OPT_STRING("override", 0, "REASON", "issue a personal-data device that is not encrypted (the reason is logged)", struct loan_issue_args, override),
+        OPT_STRING("receipt", 0, "FILE.pdf", "also print a loan receipt to sign", struct loan_issue_args, receipt),
+        OPT_END,
+};
+
 int cmd_issue(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"due", required_argument, NULL, 'd'},
-                {"condition", required_argument, NULL, 'c'},
-                {"override", required_argument, NULL, 'o'},
-                {"receipt", required_argument, NULL, 'r'},
-                OPTS_HELP, {},
-        };
-        struct issue_opts o = {0};
-        const char *receipt = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'd': o.due = optarg; break;
-                case 'c': o.condition = optarg; break;
-                case 'o': o.override = optarg; break;
-                case 'r': receipt = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 2) return cmd_usage_error(ctx, "give a tag and a person's reference");
+        const struct loan_issue_args *a = ctx->args;
+        const struct issue_opts o = {.due = a->due, .condition = a->condition, .override = a->override};
+        const char *receipt = a->receipt;
         if (o.override && isempty(o.override)) return cmd_usage_error(ctx, "--override needs a reason");
         _cleanup_json_ json_t *l = NULL;
-        int r = loan_issue(ctx->db, argv[optind], argv[optind + 1], &o, &l);
+        int r = loan_issue(ctx->db, argv[1], argv[2], &o, &l);
         if (r < 0) return cmd_fail_err(r);
         printf("%s issued to %s (%s)%s%s%s%s\n", json_str(l, "tag"), json_str(l, "name"), json_str(l, "ref"),
                due_text(l) ? ", due " : "", strempty(due_text(l)), o.override ? "; override: " : "", strempty(o.override));
@@ -97,49 +90,43 @@ static int return_all(struct ctx *ctx, const char *ref, bool expect, char **tags
         return status;
 }
 
+const struct opt loan_return_opts[] = {
+        OPT_STRING("condition", 0, "TEXT", "its condition as it comes back", struct loan_return_args, condition),
+        OPT_STRING("damaged", 0, "TEXT", "it came back damaged: what is wrong (logged as an incident)", struct loan_return_args, damaged),
+        OPT_STRING("all", 0, "REF", "everything REF holds (the leaver at the door); with TAGs or --expect\n"
+                   "(tags read from standard input, one per line) only what is presented\n"
+                   "is returned, and what is still out is listed (exit 1)", struct loan_return_args, all),
+        OPT_FLAG("expect", 0, "with --all: read the tags presented from standard input", struct loan_return_args, expect),
+        OPT_END,
+};
+
 int cmd_return(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"condition", required_argument, NULL, 'c'},
-                {"damaged", required_argument, NULL, 'd'},
-                {"all", required_argument, NULL, 'a'},
-                {"expect", no_argument, NULL, 'e'},
-                OPTS_HELP, {},
-        };
-        const char *condition = NULL, *damaged = NULL, *all = NULL;
-        bool expect = false;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'c': condition = optarg; break;
-                case 'd': damaged = optarg; break;
-                case 'a': all = optarg; break;
-                case 'e': expect = true; break;
-                default: return cmd_bad_option(ctx);
-                }
+        const struct loan_return_args *a = ctx->args;
+        const char *condition = a->condition, *damaged = a->damaged, *all = a->all;
+        bool expect = a->expect;
         if (all) {
                 if (condition || damaged) return cmd_usage_error(ctx, "--condition and --damaged are for one item: return it on its own");
-                return return_all(ctx, all, expect, argv + optind, argc - optind);
+                return return_all(ctx, all, expect, argv + 1, argc - 1);
         }
         if (expect) return cmd_usage_error(ctx, "--expect goes with --all REF");
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag (or --all REF)");
+        if (argc != 2) return cmd_usage_error(ctx, "give one tag (or --all REF)");
         if (damaged && isempty(damaged)) return cmd_usage_error(ctx, "--damaged needs a description of the damage");
         _cleanup_json_ json_t *l = NULL;
-        int r = loan_return(ctx->db, argv[optind], condition, damaged, &l);
+        int r = loan_return(ctx->db, argv[1], condition, damaged, &l);
         if (r < 0) return cmd_fail_err(r);
         printf("%s returned by %s (%s)%s\n", json_str(l, "tag"), json_str(l, "name"), json_str(l, "ref"),
                damaged ? "; damage logged as an incident" : "");
         return 0;
 }
 
+const struct opt loan_receipt_opts[] = {
+        OPT_STRING("output", 'o', "FILE.pdf", "where to write it (default receipt-TAG.pdf)", struct loan_receipt_args, output),
+        OPT_END,
+};
+
 int cmd_receipt(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"output", required_argument, NULL, 'o'}, OPTS_HELP, {}};
-        const char *out = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) switch (c) {
-                case 'o': out = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
-        _cleanup_free_ char *tag = strupper(xstrdup(argv[optind]));
+        const char *out = ((const struct loan_receipt_args *) ctx->args)->output;
+        _cleanup_free_ char *tag = strupper(xstrdup(argv[1]));
         _cleanup_free_ char *path = out ? xstrdup(out) : xasprintf("receipt-%s.pdf", tag);
         int r = receipt_pdf(ctx->db, tag, path);
         if (r < 0) return cmd_fail_err(r);

@@ -7,10 +7,7 @@ static const struct column printer_cols[] = {
 };
 
 int cmd_printers(struct ctx *ctx, int argc, char **argv) {
-        enum out_format fmt = OUT_TABLE;
-        int u = cmd_parse_format(ctx, argc, argv, &fmt);
-        if (u >= 0) return u;
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *rows = NULL;
         int r = label_printers(&rows);
         if (r < 0) return cmd_fail_err(r);

@@ -123,44 +123,42 @@ static double now_s(void) {
         return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
+const struct opt scan_opts[] = {
+        OPT_STRING("mode", 0, "M", "fix the mode: issue, return, stocktake or lookup (default: by what is scanned)", struct scan_args, mode),
+        OPT_STRING("stocktake", 0, "ID", "the stock-take to count into (default: the only open one)", struct scan_args, stocktake),
+        OPT_STRING("due", 0, "DATE", "due date for kit issued in this session", struct scan_args, due),
+        OPT_STRING("bell", 0, "WHEN", "ring the bell on a refusal: auto (on a terminal), always, never", struct scan_args, bell),
+        OPT_FLAG("timing", 0, "print scans per second and time per scan (p50, p99) to stderr", struct scan_args, timing),
+        OPT_END,
+};
+
+/* Check scan's option arguments into s and *bell. */
+static int scan_check_opts(const struct ctx *ctx, const struct scan_args *a, struct scan_session *s, const char **bell) {
+        if (a->mode && scan_mode_parse(a->mode, &s->mode) < 0) return cmd_usage_error(ctx, "%s", err_msg());
+        if (a->stocktake) {
+                int64_t v;
+                if (parse_int64(a->stocktake, &v) < 0 || v <= 0)
+                        return cmd_usage_error(ctx, "--stocktake '%s' is not a stock-take number", a->stocktake);
+                s->stocktake_id = v;
+        }
+        if (a->due) {
+                char d[11];
+                if (parse_date(a->due, d) < 0) return cmd_usage_error(ctx, "--due '%s' is not a date (use YYYY-MM-DD)", a->due);
+                s->due = a->due;
+        }
+        if (a->bell && !streq(a->bell, "auto") && !streq(a->bell, "always") && !streq(a->bell, "never"))
+                return cmd_usage_error(ctx, "--bell '%s' is not auto, always or never", a->bell);
+        *bell = a->bell ? a->bell : "auto";
+        return -1;
+}
+
 int cmd_scan(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"mode", required_argument, NULL, 'm'},
-                {"stocktake", required_argument, NULL, 's'},
-                {"due", required_argument, NULL, 'd'},
-                {"bell", required_argument, NULL, 'b'},
-                {"timing", no_argument, NULL, 't'},
-                OPTS_HELP, {},
-        };
+        const struct scan_args *a = ctx->args;
         struct scan_session s = {.db = ctx->db};
         const char *bell = "auto";
-        bool timing = false;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'm':
-                        if (scan_mode_parse(optarg, &s.mode) < 0) return cmd_usage_error(ctx, "%s", err_msg());
-                        break;
-                case 's': {
-                        int64_t v;
-                        if (parse_int64(optarg, &v) < 0 || v <= 0) return cmd_usage_error(ctx, "--stocktake '%s' is not a stock-take number", optarg);
-                        s.stocktake_id = v;
-                        break;
-                }
-                case 'd': {
-                        char d[11];
-                        if (parse_date(optarg, d) < 0) return cmd_usage_error(ctx, "--due '%s' is not a date (use YYYY-MM-DD)", optarg);
-                        s.due = optarg;
-                        break;
-                }
-                case 'b':
-                        if (!streq(optarg, "auto") && !streq(optarg, "always") && !streq(optarg, "never"))
-                                return cmd_usage_error(ctx, "--bell '%s' is not auto, always or never", optarg);
-                        bell = optarg;
-                        break;
-                case 't': timing = true; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s' (scans come on standard input)", argv[optind]);
+        bool timing = a->timing;
+        int u = scan_check_opts(ctx, a, &s, &bell);
+        if (u >= 0) return u;
         if (s.stocktake_id && s.mode != SCAN_STOCKTAKE) {
                 if (s.mode != SCAN_AUTO) return cmd_usage_error(ctx, "--stocktake goes with --mode stocktake");
                 s.mode = SCAN_STOCKTAKE;

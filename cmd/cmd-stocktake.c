@@ -11,32 +11,29 @@ static int parse_id(const char *s, int64_t *ret) {
 }
 
 static int st_start(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {OPTS_HELP, {}};
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) return cmd_bad_option(ctx);
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give the room");
         int64_t id, expected;
-        int r = stocktake_start(ctx->db, argv[optind], &id, &expected);
+        int r = stocktake_start(ctx->db, argv[1], &id, &expected);
         if (r < 0) return cmd_fail("cannot start a stock-take: %s", err_msg());
         printf("stock-take %lld of %s started: %lld item%s expected; scan them with 'assetctl scan --mode stocktake' "
                "or 'assetctl stocktake scan TAG...'\n",
-               (long long) id, argv[optind], (long long) expected, expected == 1 ? "" : "s");
+               (long long) id, argv[1], (long long) expected, expected == 1 ? "" : "s");
         return 0;
 }
 
+struct st_scan_args {
+        const char *stocktake;
+};
+static const struct opt st_scan_opts[] = {
+        OPT_STRING("stocktake", 0, "ID", "which stock-take (default: the only open one)", struct st_scan_args, stocktake),
+        OPT_END,
+};
+
 static int st_scan(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"stocktake", required_argument, NULL, 's'}, OPTS_HELP, {}};
+        const char *sid = ((const struct st_scan_args *) ctx->args)->stocktake;
         int64_t id = 0;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 's':
-                        if (parse_id(optarg, &id) < 0) return cmd_usage_error(ctx, "--stocktake '%s' is not a stock-take number", optarg);
-                        break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind == argc) return cmd_usage_error(ctx, "give the tags scanned");
+        if (sid && parse_id(sid, &id) < 0) return cmd_usage_error(ctx, "--stocktake '%s' is not a stock-take number", sid);
         int status = 0;
-        for (int i = optind; i < argc; i++) {
+        for (int i = 1; i < argc; i++) {
                 _cleanup_json_ json_t *info = NULL;
                 int r = stocktake_scan(ctx->db, id, argv[i], &info);
                 if (r < 0) {
@@ -121,23 +118,23 @@ static void print_report(enum out_format fmt, json_t *rep) {
 }
 
 /* finish and report share: --json/--csv, --pdf FILE, --html FILE. */
+struct st_report_args {
+        enum out_format fmt;
+        const char *pdf, *html;
+};
+static const struct opt st_report_opts[] = {
+        OPT_FORMAT(struct st_report_args, fmt),
+        OPT_STRING("pdf", 0, "FILE", "also write the report as a PDF to sign", struct st_report_args, pdf),
+        OPT_STRING("html", 0, "FILE", "also write the report as an HTML page", struct st_report_args, html),
+        OPT_END,
+};
+
 static int report_like(struct ctx *ctx, int argc, char **argv, bool finish) {
-        static const struct option opts[] = {
-                {"pdf", required_argument, NULL, 'p'}, {"html", required_argument, NULL, 'H'}, OPTS_FORMAT, OPTS_HELP, {},
-        };
-        enum out_format fmt = OUT_TABLE;
-        const char *pdf = NULL, *html = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'p': pdf = optarg; break;
-                case 'H': html = optarg; break;
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_bad_option(ctx);
-                }
+        const struct st_report_args *a = ctx->args;
+        enum out_format fmt = a->fmt;
+        const char *pdf = a->pdf, *html = a->html;
         int64_t id = 0;
-        if (argc - optind > 1 || (!finish && argc - optind != 1)) return cmd_usage_error(ctx, "give one stock-take number");
-        if (argc - optind == 1 && parse_id(argv[optind], &id) < 0) return cmd_usage_error(ctx, "'%s' is not a stock-take number", argv[optind]);
+        if (argc == 2 && parse_id(argv[1], &id) < 0) return cmd_usage_error(ctx, "'%s' is not a stock-take number", argv[1]);
         _cleanup_json_ json_t *rep = NULL;
         int r = finish ? stocktake_finish(ctx->db, id, &rep) : stocktake_get_report(ctx->db, id, &rep);
         if (r < 0) return cmd_fail("cannot %s the stock-take: %s", finish ? "finish" : "show", err_msg());
@@ -154,18 +151,18 @@ static int report_like(struct ctx *ctx, int argc, char **argv, bool finish) {
 static int st_finish(struct ctx *ctx, int argc, char **argv) { return report_like(ctx, argc, argv, true); }
 static int st_report(struct ctx *ctx, int argc, char **argv) { return report_like(ctx, argc, argv, false); }
 
+struct st_list_args {
+        enum out_format fmt;
+};
+static const struct opt st_list_opts[] = {
+        OPT_FORMAT(struct st_list_args, fmt),
+        OPT_END,
+};
+
 static int st_list(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {OPTS_FORMAT, OPTS_HELP, {}};
         static const struct column cols[] = {{"id", "ID"}, {"room", "ROOM"}, {"started_at", "STARTED"}, {"finished_at", "FINISHED"},
                                              {"scans", "SCANS"}, {NULL}};
-        enum out_format fmt = OUT_TABLE;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        enum out_format fmt = ((const struct st_list_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *rows = NULL;
         int r = stocktake_list(ctx->db, &rows);
         if (r < 0) return cmd_fail_err(r);
@@ -173,19 +170,16 @@ static int st_list(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
-#define REPORT_OPTS_HELP \
-        "  --json, --csv        machine-readable output\n" \
-        "  --pdf FILE           also write the report as a PDF to sign\n" \
-        "  --html FILE          also write the report as an HTML page\n"
-
 const struct command stocktake_commands[] = {
-        {"start", st_start, CMD_DB | CMD_WRITE, "ROOM", "start a stock-take of a room", NULL},
-        {"scan", st_scan, CMD_DB | CMD_WRITE, "[--stocktake ID] TAG...", "record tags seen (or use 'assetctl scan --mode stocktake')",
-         "  --stocktake ID       which stock-take (default: the only open one)\n"},
-        {"finish", st_finish, CMD_DB | CMD_WRITE, "[ID] [--json|--csv] [--pdf FILE] [--html FILE]",
-         "finish: found, missing, wrong room, unknown, duplicates; marks found kit audited", REPORT_OPTS_HELP},
-        {"report", st_report, CMD_DB, "ID [--json|--csv] [--pdf FILE] [--html FILE]", "show a finished stock-take's report",
-         REPORT_OPTS_HELP},
-        {"list", st_list, CMD_DB, "[--json|--csv]", "list stock-takes", "  --json, --csv        machine-readable output\n"},
+        {"start", st_start, CMD_DB | CMD_WRITE, "ROOM", "start a stock-take of a room", NULL, OPTIONS(opts_none, char),
+         POS(1, 1, "give the room")},
+        {"scan", st_scan, CMD_DB | CMD_WRITE, "TAG...", "record tags seen (or use 'assetctl scan --mode stocktake')", NULL,
+         OPTIONS(st_scan_opts, struct st_scan_args), POS(1, POS_ANY, "give the tags scanned")},
+        {"finish", st_finish, CMD_DB | CMD_WRITE, "[ID]",
+         "finish: found, missing, wrong room, unknown, duplicates; marks found kit audited", NULL,
+         OPTIONS(st_report_opts, struct st_report_args), POS(0, 1, "give one stock-take number")},
+        {"report", st_report, CMD_DB, "ID", "show a finished stock-take's report", NULL,
+         OPTIONS(st_report_opts, struct st_report_args), POS(1, 1, "give one stock-take number")},
+        {"list", st_list, CMD_DB, "", "list stock-takes", NULL, OPTIONS(st_list_opts, struct st_list_args), POS(0, 0, NULL)},
         {NULL},
 };

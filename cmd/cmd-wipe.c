@@ -326,57 +326,44 @@ static enum progress_mode progress_mode(const char *s) {
         return streq(s, "auto") ? PROGRESS_AUTO : streq(s, "json") ? PROGRESS_JSON : streq(s, "none") ? PROGRESS_NONE : (enum progress_mode) -1;
 }
 
+#define WA struct wipe_args
+const struct opt wipe_run_opts[] = {
+        OPT_STRING("method", 0, "M", "zero, one, random, nist-clear, is5-baseline, is5-enhanced, dod-short,\ndod-7, gutmann", WA, method),
+        OPT_STRING("passes", 0, "LIST", "a custom pass list instead: 00,ff,random,924924,...", WA, passes),
+        OPT_STRING("verify", 0, "V", "last, all, sample:PERCENT (default: the method's; off only with\n--no-certificate and without --asset)", WA, verify),
+        OPT_STRING("asset", 0, "TAG", "the asset the drive belongs to (else matched by the drive's serial)", WA, asset),
+        {"yes", 0, NULL, OPTK_FLAG, OPT_AT_(WA, yes, bool), 0, 0, 0, NULL,
+         "confirm without asking: one --serial per device, the drive's serial\n"
+         "(or its path when it has none, as loop devices and image files)", OPT_CONFIRMS | OPT_JOINED},
+        OPT_LIST("serial", 0, "S", "", WA, serial),
+        OPT_STRING("progress", 0, "MODE", "auto (a line per device on a terminal), json (JSON lines), none", WA, progress),
+        OPT_FLAG("no-certificate", 0, "record the wipe as not for certification", WA, no_certificate),
+        OPT_STRING("threads", 0, "N", "generator/hasher threads per device (default: one per core, at most 4)", WA, threads),
+        OPT_STRING("key", 0, "NAME", "sign the certificate of an authorised asset's erased drive with this key", WA, key),
+        OPT_STRING("passphrase-file", 0, "F", "its passphrase from the first line of F (else asked on the terminal)", WA, pass_file),
+        OPT_STRING("key-dir", 0, "D", "where key files live (default: keys/ beside the register)", WA, key_dir),
+        OPT_END,
+};
+#undef WA
+
 static int wipe_run_cmd(struct ctx *ctx, int argc, char **argv) {
-        enum { OPT_METHOD = 0x3000, OPT_VERIFY, OPT_PASSES, OPT_ASSET, OPT_YES, OPT_SERIAL, OPT_PROGRESS, OPT_NOCERT, OPT_THREADS,
-               OPT_KEY, OPT_PASSFILE, OPT_KEYDIR };
-        static const struct option opts[] = {
-                {"method", required_argument, NULL, OPT_METHOD},
-                {"verify", required_argument, NULL, OPT_VERIFY},
-                {"passes", required_argument, NULL, OPT_PASSES},
-                {"asset", required_argument, NULL, OPT_ASSET},
-                {"yes", no_argument, NULL, OPT_YES},
-                {"serial", required_argument, NULL, OPT_SERIAL},
-                {"progress", required_argument, NULL, OPT_PROGRESS},
-                {"no-certificate", no_argument, NULL, OPT_NOCERT},
-                {"threads", required_argument, NULL, OPT_THREADS},
-                {"key", required_argument, NULL, OPT_KEY},
-                {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
-                {"key-dir", required_argument, NULL, OPT_KEYDIR},
-                OPTS_HELP, {},
-        };
-        const char *method_name = NULL, *verify = NULL, *passes = NULL, *asset = NULL, *progress = "auto";
-        bool yes = false, nocert = false;
-        const char *key = NULL, *pass_file = NULL, *key_dir = NULL; /* issue 7: signs certificates */
-        const char *serials[64];
-        size_t n_serials = 0;
+        const struct wipe_args *a = ctx->args;
+        const char *method_name = a->method, *verify = a->verify, *passes = a->passes, *asset = a->asset;
+        const char *progress = a->progress ? a->progress : "auto";
+        bool yes = a->yes, nocert = a->no_certificate;
+        const char *key = a->key, *pass_file = a->pass_file, *key_dir = a->key_dir; /* issue 7: signs certificates */
+        const char **serials = a->serial.v;
+        size_t n_serials = a->serial.n;
         unsigned threads = 0;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case OPT_METHOD: method_name = optarg; break;
-                case OPT_VERIFY: verify = optarg; break;
-                case OPT_PASSES: passes = optarg; break;
-                case OPT_ASSET: asset = optarg; break;
-                case OPT_YES: yes = true; break;
-                case OPT_SERIAL:
-                        if (n_serials == ELEMENTSOF(serials)) return cmd_usage_error(ctx, "too many --serial");
-                        serials[n_serials++] = optarg;
-                        break;
-                case OPT_PROGRESS: progress = optarg; break;
-                case OPT_NOCERT: nocert = true; break;
-                case OPT_KEY: key = optarg; break;
-                case OPT_PASSFILE: pass_file = optarg; break;
-                case OPT_KEYDIR: key_dir = optarg; break;
-                case OPT_THREADS: {
-                        uint64_t v;
-                        if (parse_uint64(optarg, &v) < 0 || v < 1 || v > 4) return cmd_usage_error(ctx, "--threads: 1 to 4");
-                        threads = (unsigned) v;
-                        break;
-                }
-                default: return cmd_bad_option(ctx);
-                }
-        size_t n = (size_t) (argc - optind);
+        if (n_serials > 64) return cmd_usage_error(ctx, "too many --serial");
+        if (a->threads) {
+                uint64_t v;
+                if (parse_uint64(a->threads, &v) < 0 || v < 1 || v > 4) return cmd_usage_error(ctx, "--threads: 1 to 4");
+                threads = (unsigned) v;
+        }
+        size_t n = (size_t) (argc - 1); /* the devices: argv[1..] */
         if (n == 0) return cmd_usage_error(ctx, "give the device(s) or image file(s) to wipe");
-        int u = refuse_subverbs(ctx, argc - optind, argv + optind);
+        int u = refuse_subverbs(ctx, argc - 1, argv + 1);
         if (u) return u;
         if (n > 64) return cmd_usage_error(ctx, "at most 64 devices at once");
         if (!method_name && !passes) return cmd_usage_error(ctx, "--method is required (or --passes LIST)");
@@ -393,7 +380,7 @@ static int wipe_run_cmd(struct ctx *ctx, int argc, char **argv) {
         };
         struct key_args k = {.name = key, .key_dir = key_dir, .pass_file = pass_file};
         struct view v = {.progress = pm, .tty = isatty(STDERR_FILENO), .yes = yes, .serials = serials, .n = n};
-        return wipe_targets(ctx, &p, &k, &v, argv + optind);
+        return wipe_targets(ctx, &p, &k, &v, argv + 1);
 }
 
 /* ---------- list, show ---------- */
@@ -408,27 +395,16 @@ static void decorate_wipe(json_t *w) {
         json_set_str(w, "serial", json_str(dev, "serial"));
 }
 
-static int parse_fmt(struct ctx *ctx, int argc, char **argv, enum out_format *fmt, const char **asset) {
-        static const struct option opts[] = {OPTS_FORMAT, {"asset", required_argument, NULL, 'a'}, OPTS_HELP, {}};
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case OPT_JSON: *fmt = OUT_JSON; break;
-                case OPT_CSV: *fmt = OUT_CSV; break;
-                case 'a':
-                        if (!asset) return cmd_bad_option(ctx);
-                        *asset = optarg;
-                        break;
-                default: return cmd_bad_option(ctx);
-                }
-        return -1;
-}
+const struct opt wipe_list_opts[] = {
+        OPT_STRING("asset", 0, "TAG", "only this asset's wipes", struct wipe_list_args, asset),
+        OPT_FORMAT(struct wipe_list_args, fmt),
+        OPT_END,
+};
 
 int wipe_list_cmd(struct ctx *ctx, int argc, char **argv) {
-        enum out_format fmt = OUT_TABLE;
-        const char *asset = NULL;
-        int u = parse_fmt(ctx, argc, argv, &fmt, &asset);
-        if (u >= 0) return u;
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        const struct wipe_list_args *a = ctx->args;
+        enum out_format fmt = a->fmt;
+        const char *asset = a->asset;
         _cleanup_json_ json_t *rows = NULL;
         _cleanup_free_ char *tag = asset ? strupper(xstrdup(asset)) : NULL;
         int r = wipe_list(ctx->db, tag, &rows);
@@ -460,12 +436,9 @@ static const struct column pass_cols[] = {
 };
 
 int wipe_show_cmd(struct ctx *ctx, int argc, char **argv) {
-        enum out_format fmt = OUT_TABLE;
-        int u = parse_fmt(ctx, argc, argv, &fmt, NULL);
-        if (u >= 0) return u;
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one wipe number");
+        enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         int64_t id = 0;
-        if (parse_wipe_id(argv[optind], &id) < 0) return cmd_usage_error(ctx, "%s", err_msg());
+        if (parse_wipe_id(argv[1], &id) < 0) return cmd_usage_error(ctx, "%s", err_msg());
         _cleanup_json_ json_t *w = NULL;
         int r = wipe_get(ctx->db, id, &w);
         if (r < 0) return cmd_fail_err(r);
@@ -526,35 +499,29 @@ static int report_check(const struct wipe_session_check *c, const struct wipe_se
         return 0;
 }
 
+const struct opt wipe_verify_opts[] = {
+        OPT_STRING("pattern", 0, "P", "zero, one or a hex byte pattern", struct wipe_verify_args, pattern),
+        OPT_STRING("record", 0, "ID", "the stored wipe whose last pass to check against (a random stream\n"
+                   "is regenerated from its recorded seed)", struct wipe_verify_args, record),
+        OPT_STRING("sample", 0, "P", "check a P percent sample of the chunks", struct wipe_verify_args, sample),
+        OPT_FORMAT(struct wipe_verify_args, fmt),
+        OPT_END,
+};
+
 int wipe_verify_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"pattern", required_argument, NULL, 'p'},
-                {"record", required_argument, NULL, 'r'},
-                {"sample", required_argument, NULL, 's'},
-                OPTS_FORMAT, OPTS_HELP, {},
-        };
-        const char *pattern = NULL, *record = NULL;
+        const struct wipe_verify_args *a = ctx->args;
+        const char *pattern = a->pattern, *record = a->record;
         double pct = 100;
-        enum out_format fmt = OUT_TABLE;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'p': pattern = optarg; break;
-                case 'r': record = optarg; break;
-                case 's': {
-                        char *end;
-                        errno = 0;
-                        pct = strtod(optarg, &end);
-                        if (errno || end == optarg || (*end && !streq(end, "%")) || !(pct > 0 && pct <= 100))
-                                return cmd_usage_error(ctx, "--sample '%s': a percentage above 0 and at most 100", optarg);
-                        break;
-                }
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one device or image file");
+        enum out_format fmt = a->fmt;
+        if (a->sample) {
+                char *end;
+                errno = 0;
+                pct = strtod(a->sample, &end);
+                if (errno || end == a->sample || (*end && !streq(end, "%")) || !(pct > 0 && pct <= 100))
+                        return cmd_usage_error(ctx, "--sample '%s': a percentage above 0 and at most 100", a->sample);
+        }
         if (!pattern == !record) return cmd_usage_error(ctx, "give --pattern zero|one|HEX or --record ID");
-        struct wipe_session_check chk = {.path = argv[optind], .pattern = pattern, .sample_percent = pct, .stop = &stop_requested};
+        struct wipe_session_check chk = {.path = argv[1], .pattern = pattern, .sample_percent = pct, .stop = &stop_requested};
         if (pattern && !wipe_session_pattern_valid(pattern))
                 return cmd_usage_error(ctx, "--pattern '%s': use zero, one or hex bytes (00, ff, 924924)", pattern);
         if (record && parse_wipe_id(record, &chk.wipe_id) < 0) return cmd_usage_error(ctx, "%s", err_msg());
@@ -572,38 +539,9 @@ int wipe_verify_cmd(struct ctx *ctx, int argc, char **argv) {
 
 const char *const wipe_subverbs[] = {"list", "show", "verify", NULL};
 
-/* `assetctl wipe ...`: list/show/verify, or wipe the devices named. The
- * rule that keeps the two apart: a sub-command is the word right after
- * `wipe`, exactly; anywhere else the bare word is refused (wipe_run_cmd), so
- * a file of that name is always written with a '/' (./list). The sub-commands
- * only read. */
-int cmd_wipe(struct ctx *ctx, int argc, char **argv) {
-        if (argc >= 2) {
-                static const struct {
-                        const char *name;
-                        int (*fn)(struct ctx *, int, char **);
-                        const char *synopsis; /* for usage errors */
-                } subs[] = {
-                        {"list", wipe_list_cmd, "[--asset TAG] [--json|--csv]"},
-                        {"show", wipe_show_cmd, "ID [--json]"},
-                        {"verify", wipe_verify_cmd, "DEVICE (--pattern zero|one|HEX | --record ID) [--sample P] [--json]"},
-                };
-                for (size_t i = 0; i < ELEMENTSOF(subs); i++)
-                        if (streq(argv[1], subs[i].name)) {
-                                _cleanup_free_ char *path = xasprintf("wipe %s", subs[i].name);
-                                const char *old = ctx->path;
-                                const struct command *old_cmd = ctx->cmd;
-                                struct command sub = *ctx->cmd;
-                                sub.synopsis = subs[i].synopsis;
-                                _cleanup_free_ char *argv0 = xasprintf("assetctl %s", path);
-                                ctx->path = path;
-                                ctx->cmd = &sub;
-                                argv[1] = argv0; /* for getopt's messages */
-                                int s = subs[i].fn(ctx, argc - 1, argv + 1);
-                                ctx->path = old;
-                                ctx->cmd = old_cmd;
-                                return s;
-                        }
-        }
-        return wipe_run_cmd(ctx, argc, argv);
-}
+/* `assetctl wipe DEVICE...`: wipe the devices named. list/show/verify are
+ * the wipe group's rows (main.c): the dispatcher takes the word right after
+ * `wipe`, exactly, as one; anywhere else the bare word is refused
+ * (wipe_run_cmd), so a file of that name is always written with a '/'
+ * (./list). The sub-commands only read. */
+int cmd_wipe(struct ctx *ctx, int argc, char **argv) { return wipe_run_cmd(ctx, argc, argv); }

@@ -24,17 +24,17 @@ struct ctx;
 
 /* One row of a command table: a group (with sub), a leaf (with run), or a
  * group with a leaf of its own (both: the leaf runs when the next word is not
- * a sub-command's name). A leaf with opts is parsed by the dispatcher
- * (options.h); one without (a legacy row) parses its own argv. */
+ * a sub-command's name). A leaf's options are parsed by the dispatcher from
+ * its table (options.h). */
 struct command {
         const char *name;
         int (*run)(struct ctx *ctx, int argc, char **argv); /* returns the exit status */
         unsigned flags;                                      /* enum cmd_flags */
-        const char *synopsis;  /* the positional arguments ("TAG REF"); legacy rows: the whole synopsis */
+        const char *synopsis;  /* the positional arguments ("TAG REF") */
         const char *summary;   /* one line for `assetctl help` */
-        const char *options;   /* prose printed after the options (notes); legacy rows: the option help */
+        const char *options;   /* prose printed after the options (notes), or NULL */
         const struct command *sub; /* sub-commands, ended by a {NULL} row */
-        const struct opt *opts;    /* the option table (OPTIONS()), or NULL for a legacy row */
+        const struct opt *opts;    /* a leaf's option table (OPTIONS(); opts_none for none) */
         size_t args_size;          /* sizeof the args struct opts fill */
         int min_args, max_args;    /* positional arguments (POS()) */
         const char *args_error;    /* the message when their count is wrong, or NULL */
@@ -100,11 +100,6 @@ struct format_args {
         enum out_format fmt;
 };
 extern const struct opt format_opts[];
-
-/* Parse a leaf whose only options are --json, --csv and --help into *fmt;
- * returns -1 to go on (positional arguments from optind), else the usage
- * exit status. */
-int cmd_parse_format(struct ctx *ctx, int argc, char **argv, enum out_format *fmt);
 
 /* --status S as a state ("in stock", "in-stock" -> in_stock) into *ret
  * (NULL when status is); returns -1 to go on, else the usage exit status. */

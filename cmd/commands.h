@@ -5,6 +5,13 @@
 
 int cmd_init(struct ctx *ctx, int argc, char **argv);
 int cmd_demo(struct ctx *ctx, int argc, char **argv);
+struct label_args {
+        bool all, list_sheets;
+        const char *status, *location, *sheet, *output, *skip, *offset_x, *offset_y, *png, *svg, *width, *height, *dpi;
+        const char *media, *raster, *model, *ecc, *url_template;
+        struct opt_optarg printer;
+};
+extern const struct opt label_opts[];
 int cmd_label(struct ctx *ctx, int argc, char **argv);
 int cmd_printers(struct ctx *ctx, int argc, char **argv);
 int cmd_wipe(struct ctx *ctx, int argc, char **argv);
@@ -12,6 +19,20 @@ int cmd_wipe(struct ctx *ctx, int argc, char **argv);
 int wipe_list_cmd(struct ctx *ctx, int argc, char **argv);
 int wipe_show_cmd(struct ctx *ctx, int argc, char **argv);
 int wipe_verify_cmd(struct ctx *ctx, int argc, char **argv);
+struct wipe_args {
+        const char *method, *passes, *verify, *asset, *progress, *threads, *key, *pass_file, *key_dir;
+        bool yes, no_certificate;
+        struct opt_list serial;
+};
+struct wipe_list_args {
+        const char *asset;
+        enum out_format fmt;
+};
+struct wipe_verify_args {
+        const char *pattern, *record, *sample;
+        enum out_format fmt;
+};
+extern const struct opt wipe_run_opts[], wipe_list_opts[], wipe_verify_opts[];
 /* The words after `wipe` that name its read-only sub-commands (list, show,
  * verify), NULL-terminated: refused as a device name anywhere else. */
 extern const char *const wipe_subverbs[];
@@ -24,15 +45,41 @@ struct demo_args {
         bool keep, fast;
 };
 extern const struct opt demo_opts[];
+struct devices_args {
+        bool all, watch;
+        enum out_format fmt;
+        const char *count, *timeout, *source, *reg;
+};
+struct usb_args {
+        bool unregistered;
+        enum out_format fmt;
+};
+extern const struct opt devices_opts[], usb_opts[];
 int cmd_devices(struct ctx *ctx, int argc, char **argv);
 int cmd_usb(struct ctx *ctx, int argc, char **argv);
 extern const struct command asset_commands[];
 extern const struct command person_commands[];
 extern const struct command audit_commands[];
 /* Issue 3: loans, scan mode, stock-takes, incidents, lost property, checks, reports. */
+struct loan_issue_args {
+        const char *due, *condition, *override, *receipt;
+};
+struct loan_return_args {
+        const char *condition, *damaged, *all;
+        bool expect;
+};
+struct loan_receipt_args {
+        const char *output;
+};
+extern const struct opt loan_issue_opts[], loan_return_opts[], loan_receipt_opts[];
 int cmd_issue(struct ctx *ctx, int argc, char **argv);
 int cmd_return(struct ctx *ctx, int argc, char **argv);
 int cmd_receipt(struct ctx *ctx, int argc, char **argv);
+struct scan_args {
+        const char *mode, *stocktake, *due, *bell;
+        bool timing;
+};
+extern const struct opt scan_opts[];
 int cmd_scan(struct ctx *ctx, int argc, char **argv);
 struct found_args {
         const char *notes;

@@ -23,18 +23,12 @@ static const struct opt help_opts[] = {
 /* wipe list, show, verify: sub-commands of wipe, whose own leaf (wipe
  * DEVICE...) runs when the next word is none of them. */
 static const struct command wipe_commands[] = {
-        {"list", wipe_list_cmd, CMD_DB, "[--asset TAG] [--json|--csv]", "the wipes in the register",
-         "  --asset TAG          only this asset's wipes\n"
-         "  --json, --csv        machine-readable output\n"},
-        {"show", wipe_show_cmd, CMD_DB, "ID [--json]", "one wipe with its passes, roots and seeds",
-         "  --json               machine-readable output\n"},
-        {"verify", wipe_verify_cmd, CMD_DB, "DEVICE (--pattern zero|one|HEX | --record ID) [--sample P] [--json]",
-         "read-only check of a drive against a pattern, or against a stored wipe's last pass",
-         "  --pattern P          zero, one or a hex byte pattern\n"
-         "  --record ID          the stored wipe whose last pass to check against (a random stream\n"
-         "                       is regenerated from its recorded seed)\n"
-         "  --sample P           check a P percent sample of the chunks\n"
-         "  --json               machine-readable output\n"},
+        {"list", wipe_list_cmd, CMD_DB, "", "the wipes in the register", NULL, OPTIONS(wipe_list_opts, struct wipe_list_args)},
+        {"show", wipe_show_cmd, CMD_DB, "ID", "one wipe with its passes, roots and seeds", NULL, OPTIONS(format_opts, struct format_args),
+         POS(1, 1, "give one wipe number")},
+        {"verify", wipe_verify_cmd, CMD_DB, "DEVICE",
+         "read-only check of a drive against a pattern, or against a stored wipe's last pass", NULL,
+         OPTIONS(wipe_verify_opts, struct wipe_verify_args), POS(1, 1, "give one device or image file")},
         {NULL},
 };
 
@@ -44,28 +38,16 @@ const struct command commands[] = {
         {"asset", NULL, 0, NULL, "the asset register", NULL, asset_commands},
         {"person", NULL, 0, NULL, "people: staff, pupils, governors, volunteers", NULL, person_commands},
         {"audit", NULL, 0, NULL, "the tamper-evident audit log", NULL, audit_commands},
-        {"issue", cmd_issue, CMD_DB | CMD_WRITE, "TAG REF [--due DATE] [--condition TEXT] [--override REASON] [--receipt FILE.pdf]",
-         "lend an asset to a person (signed agreement, not a leaver, personal data encrypted)",
-         "  --due DATE           when it is due back (default: the person's leaving date, if set)\n"
-         "  --condition TEXT     its condition as it goes out\n"
-         "  --override REASON    issue a personal-data device that is not encrypted (the reason is logged)\n"
-         "  --receipt FILE.pdf   also print a loan receipt to sign\n"},
-        {"return", cmd_return, CMD_DB | CMD_WRITE, "TAG [--condition TEXT] [--damaged TEXT] | --all REF [--expect] [TAG...]",
-         "take an asset back, or everything a person holds",
-         "  --condition TEXT     its condition as it comes back\n"
-         "  --damaged TEXT       it came back damaged: what is wrong (logged as an incident)\n"
-         "  --all REF            everything REF holds (the leaver at the door); with TAGs or\n"
-         "  --expect             (tags read from standard input, one per line) only what is\n"
-         "                       presented is returned, and what is still out is listed (exit 1)\n"},
-        {"receipt", cmd_receipt, CMD_DB, "TAG [--output FILE.pdf]", "print the loan receipt of an asset's current (or last) loan",
-         "  --output FILE.pdf    where to write it (default receipt-TAG.pdf)\n"},
-        {"scan", cmd_scan, CMD_DB | CMD_WRITE, "[--mode issue|return|stocktake|lookup] [--stocktake ID] [--due DATE]",
-         "read a hand scanner: a person, then kit to issue; kit alone to return",
-         "  --mode M             fix the mode: issue, return, stocktake or lookup (default: by what is scanned)\n"
-         "  --stocktake ID       the stock-take to count into (default: the only open one)\n"
-         "  --due DATE           due date for kit issued in this session\n"
-         "  --bell WHEN          ring the bell on a refusal: auto (on a terminal), always, never\n"
-         "  --timing             print scans per second and time per scan (p50, p99) to stderr\n"},
+        {"issue", cmd_issue, CMD_DB | CMD_WRITE, "TAG REF",
+         "lend an asset to a person (signed agreement, not a leaver, personal data encrypted)", NULL,
+         OPTIONS(loan_issue_opts, struct loan_issue_args), POS(2, 2, "give a tag and a person's reference")},
+        {"return", cmd_return, CMD_DB | CMD_WRITE, "[TAG...]",
+         "take an asset back, or everything a person holds", NULL,
+         OPTIONS(loan_return_opts, struct loan_return_args), POS(0, POS_ANY, NULL)},
+        {"receipt", cmd_receipt, CMD_DB, "TAG", "print the loan receipt of an asset's current (or last) loan", NULL,
+         OPTIONS(loan_receipt_opts, struct loan_receipt_args), POS(1, 1, "give one tag")},
+        {"scan", cmd_scan, CMD_DB | CMD_WRITE, "", "read a hand scanner: a person, then kit to issue; kit alone to return", NULL,
+         OPTIONS(scan_opts, struct scan_args), POS(0, 0, "(scans come on standard input)")},
         {"stocktake", NULL, 0, NULL, "stock-takes: count a room against the register", NULL, stocktake_commands},
         {"incident", NULL, 0, NULL, "loss, theft and damage", NULL, incident_commands},
         {"found", cmd_found, CMD_DB | CMD_WRITE, "TAG", "a lost or stolen asset is back: return it to stock", NULL,
@@ -73,64 +55,24 @@ const struct command commands[] = {
         {"lostprop", NULL, 0, NULL, "lost property held for its owner", NULL, lostprop_commands},
         {"check", NULL, 0, NULL, "maintenance checks (PAT tests)", NULL, check_commands},
         {"report", NULL, 0, NULL, "reports: overdue loans, leavers, compliance, disposals", NULL, report_commands},
-        {"label", cmd_label, CMD_DB,
-         "[TAG...] [--all] [--status S] [--location L] (--sheet NAME -o FILE.pdf | --png FILE | --svg FILE | --printer [usb|usb:SERIAL] | --raster FILE)",
+        {"label", cmd_label, CMD_DB, "[TAG...]",
          "print QR labels: A4 sheets as PDF, one label as PNG/SVG, or on a Brother QL printer",
-         "  TAG...               the assets to label; or:\n"
-         "  --all                every asset in the register\n"
-         "  --status S           the assets with this status\n"
-         "  --location L         the assets at this location\n"
-         "  --sheet NAME -o FILE write a PDF for this label stock (L7160, L7163, L7651, ...)\n"
-         "  --skip N             start at label N+1 of the first sheet (a part-used sheet)\n"
-         "  --offset-x MM, --offset-y MM  shift everything for a printer that feeds off true\n"
-         "  --png FILE, --svg FILE  one label as an image\n"
-         "  --width MM, --height MM  its size (default 62 x 29)\n"
-         "  --dpi N              its resolution (default 300)\n"
-         "  --printer [usb|usb:SERIAL]  print on a Brother QL label printer over USB\n"
-         "  --media SIZE         refuse unless this media is loaded (29, 62, 62x29, 29x90, ...)\n"
-         "  --raster FILE --model QL-NNN --media SIZE  write the printer's raster job to a file\n"
-         "                       (for a printer on /dev/usb/lp0 or port 9100)\n"
-         "  --ecc L|M|Q|H        QR error correction (default M)\n"
-         "  --url-template T     put a URL in the code, {tag} filled in (https://assets.example/{tag})\n"
-         "  --list-sheets        list the label stocks known\n"},
-        {"printers", cmd_printers, 0, "[--json]", "list the Brother QL label printers connected over USB",
-         "  --json               machine-readable output\n"},
-        {"wipe", cmd_wipe, CMD_DB | CMD_WRITE | CMD_DESTRUCTIVE,
-         "DEVICE... --method M [--verify V] [--asset TAG] [--yes --serial S]... | list | show ID | verify DEVICE ...",
+         "Give the assets as TAGs, or by --all, --status or --location; and one output:\n"
+         "--sheet with -o, --png, --svg, --printer or --raster.\n",
+         OPTIONS(label_opts, struct label_args), POS(0, POS_ANY, NULL)},
+        {"printers", cmd_printers, 0, "", "list the Brother QL label printers connected over USB", NULL,
+         OPTIONS(format_opts, struct format_args)},
+        {"wipe", cmd_wipe, CMD_DB | CMD_WRITE | CMD_DESTRUCTIVE, "DEVICE...",
          "overwrite drives with a verified multi-pass method; list, show and re-check wipes",
-         "  DEVICE...             block devices (/dev/sdb, /dev/disk/by-id/...) or image files, wiped at once\n"
-         "  --method M            zero, one, random, nist-clear, is5-baseline, is5-enhanced, dod-short,\n"
-         "                        dod-7, gutmann\n"
-         "  --passes LIST         a custom pass list instead: 00,ff,random,924924,...\n"
-         "  --verify V            last, all, sample:PERCENT (default: the method's; off only with\n"
-         "                        --no-certificate and without --asset)\n"
-         "  --asset TAG           the asset the drive belongs to (else matched by the drive's serial)\n"
-         "  --yes --serial S      confirm without asking: one --serial per device, the drive's serial\n"
-         "                        (or its path when it has none, as loop devices and image files)\n"
-         "  --progress MODE       auto (a line per device on a terminal), json (JSON lines), none\n"
-         "  --no-certificate      record the wipe as not for certification\n"
-         "  --threads N           generator/hasher threads per device (default: one per core, at most 4)\n"
-         "  --key NAME            sign the certificate of an authorised asset's erased drive with this key\n"
-         "  --passphrase-file F   its passphrase from the first line of F (else asked on the terminal)\n"
-         "  --key-dir D           where key files live (default: keys/ beside the register)\n"
-         "\n"
-         "  wipe list, wipe show ID, wipe verify DEVICE: see 'assetctl help wipe'.\n"
-         "  list, show and verify are sub-commands only right after 'wipe'; a file of that name\n"
-         "  is wiped as ./list (the bare word is refused anywhere else)\n",
-         wipe_commands},
-        {"devices", cmd_devices, CMD_DB, "[DEVICE] [--all] [--json|--csv] | --watch [--json] | --register TAG",
-         "the drives this machine sees, matched to the register",
-         "  DEVICE               show one drive with every field\n"
-         "  --all                list partitions too\n"
-         "  --json, --csv        machine-readable output (every field)\n"
-         "  --watch              print each drive arriving or leaving until stopped (Ctrl-C)\n"
-         "  --count N            with --watch: stop after N events\n"
-         "  --timeout SECS       with --watch: stop after SECS seconds (an error if --count was not reached)\n"
-         "  --source S           with --watch: udev, kernel or auto (default: udev when udevd runs)\n"
-         "  --register TAG       record the drive just plugged in (removable or USB) as TAG's storage\n"},
-        {"usb", cmd_usb, CMD_DB, "[--unregistered] [--json|--csv]", "USB devices plugged in, and whether each is registered",
-         "  --unregistered       only the devices whose serial is not on the register (exit 1 if any)\n"
-         "  --json, --csv        machine-readable output\n"},
+         "DEVICE...: block devices (/dev/sdb, /dev/disk/by-id/...) or image files, wiped at once.\n"
+         "list, show and verify are sub-commands only right after 'wipe'; a file of that name\n"
+         "is wiped as ./list (the bare word is refused anywhere else).\n",
+         wipe_commands, OPTIONS(wipe_run_opts, struct wipe_args), POS(0, POS_ANY, NULL)},
+        {"devices", cmd_devices, CMD_DB, "[DEVICE]", "the drives this machine sees, matched to the register",
+         "DEVICE shows one drive with every field; --json and --csv print every field.\n", OPTIONS(devices_opts, struct devices_args),
+         POS(0, POS_ANY, NULL)},
+        {"usb", cmd_usb, CMD_DB, "", "USB devices plugged in, and whether each is registered", NULL,
+         OPTIONS(usb_opts, struct usb_args), POS(0, 0, NULL)},
         {"key", NULL, 0, NULL, "signing keys for certificates, manifests and checkpoints", NULL, key_commands},
         {"disposal", NULL, 0, NULL, "disposal requests, authorisations and destruction records", NULL, disposal_commands},
         {"cert", NULL, 0, NULL, "signed wipe certificates; verify one offline", NULL, cert_commands},
@@ -148,7 +90,7 @@ const struct command commands[] = {
 static const char *prog = "assetctl";
 
 static void print_usage_line(FILE *f, const char *path, const struct command *c) {
-        _cleanup_free_ char *syn = c->opts ? opt_synopsis(c) : xstrdup(strempty(c->synopsis));
+        _cleanup_free_ char *syn = opt_synopsis(c);
         fprintf(f, "usage: %s %s%s%s\n", prog, path, *syn ? " " : "", syn);
 }
 
@@ -173,8 +115,7 @@ int cmd_help(const struct ctx *ctx) {
                 printf("\noptions:\n");
                 opt_print_help(c->opts);
         }
-        if (c->opts && c->options) printf("\n%s", c->options);
-        if (!c->opts && c->options) printf("\noptions:\n%s", c->options);
+        if (c->options) printf("\n%s", c->options);
         if (c->sub && c->run) {
                 printf("\nsub-commands:\n");
                 for (const struct command *s = c->sub; s->name; s++) printf("  %s %-8s  %s\n", c->name, s->name, s->summary);
@@ -243,21 +184,12 @@ static const struct command *find(const struct command *table, const char *name)
 
 /* One command's scdoc entry: its usage, summary and options. */
 static void print_man_entry(const char *path, const struct command *c) {
-        _cleanup_free_ char *syn = c->opts ? opt_synopsis(c) : xstrdup(strempty(c->synopsis));
+        _cleanup_free_ char *syn = opt_synopsis(c);
         printf("*%s*%s", path, *syn ? " " : "");
         /* scdoc: a leading or lone underscore or asterisk would start emphasis */
         for (const char *p = syn; *p; p++) printf("%s%c", *p == '*' || *p == '_' ? "\\" : "", *p);
         printf("\n\t%s.\n\n", c->summary);
-        if (c->opts) opt_print_man(c->opts);
-        else if (c->options) {
-                printf("\t```\n");
-                for (const char *p = c->options; *p; ) {
-                        const char *nl = strchrnul(p, '\n');
-                        printf("\t%.*s\n", (int) (nl - p), p);
-                        p = *nl ? nl + 1 : nl;
-                }
-                printf("\t```\n\n");
-        }
+        opt_print_man(c->opts);
 }
 
 /* The man page's COMMANDS section, from the table. */
@@ -309,46 +241,11 @@ static int cmd_version(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
-/* Print the long options in text[0..n) not printed yet (seen/lens/n_seen
- * remember them). */
-static void print_new_options(const char *text, size_t n, const char **seen, size_t *lens, size_t *n_seen, size_t max) {
-        for (const char *p = text, *end = text + n; p < end && (p = memmem(p, (size_t) (end - p), "--", 2)); ) {
-                size_t l = 2;
-                while (p + l < end && (isalnum((unsigned char) p[l]) || (p[l] == '-' && p + l + 1 < end && isalnum((unsigned char) p[l + 1])))) l++;
-                bool dup = l == 2;
-                for (size_t k = 0; k < *n_seen && !dup; k++) dup = lens[k] == l && strncmp(seen[k], p, l) == 0;
-                if (!dup && *n_seen < max) {
-                        seen[*n_seen] = p;
-                        lens[(*n_seen)++] = l;
-                        printf(" %.*s", (int) l, p);
-                }
-                p += l;
-        }
-}
-
-/* Print the long options a command takes, each once, space-separated (for
- * the completion script): from its option table; for a legacy row, those in
- * its synopsis and those an option help line (indented by two spaces) starts
- * with, up to the two spaces before its description; not ones its prose
- * mentions. */
+/* A leaf's options, space-separated, "--help" first (a line of the
+ * completion script), from its option table. */
 static void print_options(const struct command *c) {
         printf("--help");
-        if (c->opts) {
-                opt_print_names(c->opts);
-                return;
-        }
-        const char *seen[128] = {"--help"};
-        size_t lens[128] = {6}, n_seen = 1;
-        if (c->synopsis) print_new_options(c->synopsis, strlen(c->synopsis), seen, lens, &n_seen, ELEMENTSOF(seen));
-        for (const char *line = c->options; line && *line; ) {
-                const char *nl = strchrnul(line, '\n'), *term = line;
-                while (*term == ' ') term++;
-                if (term - line > 2) term = nl; /* a continuation line: prose */
-                const char *gap = strstr(term, "  ");
-                if (!gap || gap > nl) gap = nl;
-                print_new_options(term, (size_t) (gap - term), seen, lens, &n_seen, ELEMENTSOF(seen));
-                line = *nl ? nl + 1 : nl;
-        }
+        opt_print_names(c->opts);
 }
 
 /* Print the names of a command table, space-separated. */
@@ -489,42 +386,51 @@ static const struct command *find_leaf(const struct command *c, char **path, int
         return s;
 }
 
-/* Is the option that confirms a destructive command given (parsed into
- * args, or for a legacy row on its command line)? */
-static bool confirmed(const struct command *c, const void *args, int argc, char **argv) {
-        if (!c->opts) {
-                for (int i = 1; i < argc && !streq(argv[i], "--"); i++)
-                        if (streq(argv[i], "--yes")) return true;
-                return false;
-        }
+/* Is the option that confirms a destructive command given? */
+static bool confirmed(const struct command *c, const void *args) {
         for (const struct opt *o = c->opts; o->name; o++)
                 if ((o->flags & OPT_CONFIRMS) && *(const bool *) ((const char *) args + o->offset)) return true;
         return false;
 }
 
-/* Run leaf c: parse its options into ctx->args (unless a legacy row), check
- * what it needs, open the register, call it with the positionals. */
+/* The confirming option as the refusal names it: "--yes", with the option
+ * it is joined to ("--yes with --serial S"), a repeatable one for each of
+ * the positionals ("... for each device", from the synopsis "DEVICE..."). */
+static char *confirm_hint(const struct command *c) {
+        const struct opt *o = c->opts;
+        while (o->name && !(o->flags & OPT_CONFIRMS)) o++;
+        if (!o->name) return xstrdup("its confirming option");
+        if (!(o->flags & OPT_JOINED)) return xasprintf("--%s", o->name);
+        const struct opt *w = o + 1;
+        _cleanup_free_ char *noun = xstrndup(strempty(c->synopsis), strcspn(strempty(c->synopsis), ". []|"));
+        for (char *p = noun; *p; p++) *p = (char) tolower((unsigned char) *p);
+        if (w->kind == OPTK_LIST && *noun)
+                return xasprintf("--%s with --%s %s for each %s", o->name, w->name, strempty(w->arg), noun);
+        return xasprintf("--%s with --%s%s%s", o->name, w->name, w->arg ? " " : "", strempty(w->arg));
+}
+
+/* Run leaf c: parse its options into ctx->args, check what it needs, open
+ * the register, call it with the positionals. */
 static int run_leaf(struct ctx *ctx, int argc, char **argv) {
         const struct command *c = ctx->cmd;
         int first = 1;
-        _cleanup_free_ void *args = c->opts ? xcalloc(1, c->args_size ? c->args_size : 1) : NULL;
+        _cleanup_free_ void *args = xcalloc(1, c->args_size ? c->args_size : 1);
         /* getopt names the command in its messages: "assetctl asset add: ..." */
         _cleanup_free_ char *argv0 = xasprintf("%s %s", prog, ctx->path);
         argv[0] = argv0;
-        if (c->opts) {
-                int u = opt_parse(ctx, c, argc, argv, args, &first);
-                if (u >= 0) {
-                        opt_free(c->opts, args);
-                        return u;
-                }
-                argv[first - 1] = argv0;
-                ctx->args = args;
-        } else
-                cmd_getopt_reset();
+        int u = opt_parse(ctx, c, argc, argv, args, &first);
+        if (u >= 0) {
+                opt_free(c->opts, args);
+                return u;
+        }
+        argv[first - 1] = argv0;
+        ctx->args = args;
         int status = 0;
         /* a destructive command asks on a terminal; in a script it must be told */
-        if ((c->flags & CMD_DESTRUCTIVE) && c->opts && !isatty(STDIN_FILENO) && !confirmed(c, args, argc, argv))
-                status = cmd_usage_error(ctx, "'%s %s' destroys data: confirm on a terminal, or give its confirming option", prog, ctx->path);
+        if ((c->flags & CMD_DESTRUCTIVE) && !isatty(STDIN_FILENO) && !confirmed(c, args)) {
+                _cleanup_free_ char *hint = confirm_hint(c);
+                status = cmd_usage_error(ctx, "'%s %s' destroys data: confirm on a terminal, or give %s", prog, ctx->path, hint);
+        }
         if (!status && (c->flags & CMD_DB)) {
                 int r = cmd_open_db(ctx, c->flags);
                 if (r < 0) status = cmd_fail_err(r);

@@ -19,6 +19,7 @@ static int opt_store(const struct ctx *ctx, const struct opt *o, void *args, con
         case OPTK_SET: *(int *) p = (int) o->value; break;
         case OPTK_FORMAT: *(enum out_format *) p = (enum out_format) o->value; break;
         case OPTK_STRING: *(const char **) p = arg; break;
+        case OPTK_OPTARG: *(struct opt_optarg *) p = (struct opt_optarg) {true, arg}; break;
         case OPTK_INT: {
                 int64_t v;
                 if (parse_int64(arg, &v) < 0 || v < o->min || v > o->max)
@@ -55,15 +56,28 @@ static void opt_getopt_tables(const struct opt *opts, size_t n, struct option *l
         size_t k = 0;
         so[k++] = 'h';
         for (size_t i = 0; i < n; i++) {
-                lo[i] = (struct option) {opts[i].name, opts[i].arg ? required_argument : no_argument, NULL, 0x100 + (int) i};
+                bool optional = opts[i].kind == OPTK_OPTARG;
+                lo[i] = (struct option) {opts[i].name, optional ? optional_argument : opts[i].arg ? required_argument : no_argument, NULL,
+                                         0x100 + (int) i};
                 if (opts[i].short_name) {
                         so[k++] = (char) opts[i].short_name;
                         if (opts[i].arg) so[k++] = ':';
+                        if (optional) so[k++] = ':';
                 }
         }
         so[k] = 0;
         lo[n] = (struct option) {"help", no_argument, NULL, 'h'};
         lo[n + 1] = (struct option) {0};
+}
+
+/* Is word one of an OPTK_OPTARG option's words (a word ending in ':' a
+ * prefix)? */
+static bool opt_next_word(const struct opt *o, const char *word) {
+        for (size_t i = 0; o->words && o->words[i]; i++) {
+                size_t l = strlen(o->words[i]);
+                if (l && o->words[i][l - 1] == ':' ? strncmp(word, o->words[i], l) == 0 : streq(word, o->words[i])) return true;
+        }
+        return false;
 }
 
 static int opt_check_counts(const struct ctx *ctx, const struct command *c, const bool *seen, int argc, char **argv, int first) {
@@ -83,7 +97,7 @@ static int opt_check_counts(const struct ctx *ctx, const struct command *c, cons
 int opt_parse(const struct ctx *ctx, const struct command *c, int argc, char **argv, void *args, int *ret_first) {
         size_t n = opt_count(c->opts);
         _cleanup_free_ struct option *lo = xcalloc(n + 2, sizeof *lo);
-        _cleanup_free_ char *so = xcalloc(2 * n + 2, 1);
+        _cleanup_free_ char *so = xcalloc(3 * n + 2, 1);
         _cleanup_free_ bool *seen = xcalloc(n + 1, sizeof *seen);
         opt_getopt_tables(c->opts, n, lo, so);
         for (size_t i = 0; i < n; i++)
@@ -97,7 +111,10 @@ int opt_parse(const struct ctx *ctx, const struct command *c, int argc, char **a
                         for (i = 0; i < n && c->opts[i].short_name != ch; i++) {}
                 if (i >= n) return cmd_bad_option(ctx); /* getopt has said what is wrong */
                 seen[i] = true;
-                int u = opt_store(ctx, &c->opts[i], args, optarg);
+                const char *arg = optarg;
+                if (c->opts[i].kind == OPTK_OPTARG && !arg && optind < argc && opt_next_word(&c->opts[i], argv[optind]))
+                        arg = argv[optind++];
+                int u = opt_store(ctx, &c->opts[i], args, arg);
                 if (u >= 0) return u;
         }
         int u = opt_check_counts(ctx, c, seen, argc, argv, optind);
@@ -117,6 +134,8 @@ void opt_free(const struct opt *opts, void *args) {
 
 /* "--name ARG" or "-o, --name ARG" into a new string. */
 static char *opt_term(const struct opt *o) {
+        if (o->kind == OPTK_OPTARG && o->short_name) return xasprintf("-%c, --%s [%s]", o->short_name, o->name, o->arg);
+        if (o->kind == OPTK_OPTARG) return xasprintf("--%s [%s]", o->name, o->arg);
         if (o->short_name) return xasprintf("-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "", strempty(o->arg));
         return xasprintf("--%s%s%s", o->name, o->arg ? " " : "", strempty(o->arg));
 }
@@ -134,6 +153,8 @@ char *opt_synopsis(const struct command *c) {
                         char *n;
                         if (o->flags & OPT_JOINED)
                                 n = xasprintf("%s%s[--%s|--%s]", s, *s ? " " : "", o->name, o[1].name);
+                        else if (o->kind == OPTK_OPTARG)
+                                n = xasprintf("%s%s[--%s [%s]]", s, *s ? " " : "", o->name, o->arg);
                         else
                                 n = xasprintf("%s%s%s--%s%s%s%s%s", s, *s ? " " : "", req ? "" : "[", o->name, o->arg ? " " : "",
                                               strempty(o->arg), req ? "" : "]", o->kind == OPTK_LIST ? "..." : "");
@@ -183,7 +204,8 @@ void opt_print_names(const struct opt *opts) {
 
 static void opt_print_man_term(const struct opt *o) {
         if (o->short_name) printf("*-%c*, ", o->short_name);
-        printf("*--%s*%s%s%s", o->name, o->arg ? " _" : "", strempty(o->arg), o->arg ? "_" : "");
+        if (o->kind == OPTK_OPTARG) printf("*--%s* [_%s_]", o->name, o->arg);
+        else printf("*--%s*%s%s%s", o->name, o->arg ? " _" : "", strempty(o->arg), o->arg ? "_" : "");
 }
 
 void opt_print_man(const struct opt *opts) {

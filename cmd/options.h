@@ -26,19 +26,18 @@
  *   4. the handler: delete the getopt loop, the default: line and the count
  *      check; read `const struct foo_args *a = ctx->args;` and the
  *      positionals as argv[1] .. argv[argc - 1].
- * A row with .opts NULL is a legacy row: its handler parses its own argv with
- * getopt_long (the full argv, after cmd_getopt_reset()), and its help is the
- * prose in .synopsis and .options. A row with no options at all uses
- * opts_none.
+ * Every leaf has a table; a row with no options at all uses opts_none.
  *
  * Macros: OPT_FLAG (bool = true), OPT_SET (int = VALUE, for --no-x pairs),
  * OPT_STRING (const char *, last one wins), OPT_STRING_REQUIRED, OPT_INT
  * (long in [MIN, MAX], DEF when not given), OPT_LIST (struct opt_list, repeatable, in order),
- * OPT_ENUM (const char *, one of a NULL-ended word list), OPT_FORMAT
+ * OPT_ENUM (const char *, one of a NULL-ended word list), OPT_OPTARG
+ * (struct opt_optarg: an argument that may be left out, or be the next word
+ * when that is one of a word list; help shows "--name [ARG]"), OPT_FORMAT
  * (--json, --csv into an enum out_format), OPT_JSON_FORMAT (--json only),
  * OPT_CONFIRM (a bool flag that confirms a CMD_DESTRUCTIVE command in a
- * script). OPT_JOIN(opt) prints opt on one help line with the next one
- * ("--make M, --model M"). Each macro checks the field's type at compile
+ * script). The flag OPT_JOINED (OPT_STRING_JOINED for a string) prints an
+ * option on one help line with the next one ("--make M, --model M"). Each macro checks the field's type at compile
  * time (a wrong type is a "distinct pointer types" error). */
 #pragma once
 
@@ -56,6 +55,7 @@ enum opt_kind {
         OPTK_LIST,   /* struct opt_list: every argument, in order */
         OPTK_ENUM,   /* const char *: the word of words[] the argument is */
         OPTK_FORMAT, /* enum out_format: value */
+        OPTK_OPTARG, /* struct opt_optarg: given, and the argument or NULL */
 };
 
 enum opt_flags {
@@ -71,6 +71,14 @@ struct opt_list {
         size_t n;
 };
 
+/* An option whose argument may be left out (--printer, --printer=usb): or
+ * given as the next word, when that word is one of the option's words (a
+ * word ending in ':' matches as a prefix: "usb:" takes "usb:SERIAL"). */
+struct opt_optarg {
+        bool given;
+        const char *arg;
+};
+
 struct opt {
         const char *name;         /* long name without "--"; NULL ends a table */
         int short_name;           /* 'o' for -o, or 0 */
@@ -78,7 +86,7 @@ struct opt {
         enum opt_kind kind;
         size_t offset;            /* offsetof the field in the command's args struct */
         long value, min, max;     /* OPTK_SET/OPTK_FORMAT: value; OPTK_INT: default, range */
-        const char *const *words; /* OPTK_ENUM: NULL-ended */
+        const char *const *words; /* OPTK_ENUM, OPTK_OPTARG: NULL-ended */
         const char *help;         /* help text; '\n' starts another line */
         unsigned flags;           /* enum opt_flags */
 };
@@ -91,10 +99,12 @@ struct opt {
 #define OPT_CONFIRM(N, S, H, T, F) {N, S, NULL, OPTK_FLAG, OPT_AT_(T, F, bool), 0, 0, 0, NULL, H, OPT_CONFIRMS}
 #define OPT_SET(N, S, V, H, T, F) {N, S, NULL, OPTK_SET, OPT_AT_(T, F, int), V, 0, 0, NULL, H, 0}
 #define OPT_STRING(N, S, A, H, T, F) {N, S, A, OPTK_STRING, OPT_AT_(T, F, const char *), 0, 0, 0, NULL, H, 0}
+#define OPT_STRING_JOINED(N, S, A, H, T, F) {N, S, A, OPTK_STRING, OPT_AT_(T, F, const char *), 0, 0, 0, NULL, H, OPT_JOINED}
 #define OPT_STRING_REQUIRED(N, S, A, H, T, F) {N, S, A, OPTK_STRING, OPT_AT_(T, F, const char *), 0, 0, 0, NULL, H, OPT_REQUIRED}
 #define OPT_INT(N, S, A, MIN, MAX, DEF, H, T, F) {N, S, A, OPTK_INT, OPT_AT_(T, F, long), DEF, MIN, MAX, NULL, H, 0}
 #define OPT_LIST(N, S, A, H, T, F) {N, S, A, OPTK_LIST, OPT_AT_(T, F, struct opt_list), 0, 0, 0, NULL, H, 0}
 #define OPT_ENUM(N, S, A, W, H, T, F) {N, S, A, OPTK_ENUM, OPT_AT_(T, F, const char *), 0, 0, 0, W, H, 0}
+#define OPT_OPTARG(N, S, A, W, H, T, F) {N, S, A, OPTK_OPTARG, OPT_AT_(T, F, struct opt_optarg), 0, 0, 0, W, H, 0}
 #define OPT_FORMAT(T, F) \
         {"json", 0, NULL, OPTK_FORMAT, OPT_AT_(T, F, enum out_format), OUT_JSON, 0, 0, NULL, "machine-readable output", OPT_JOINED}, \
         {"csv", 0, NULL, OPTK_FORMAT, OPT_AT_(T, F, enum out_format), OUT_CSV, 0, 0, NULL, "machine-readable output", 0}

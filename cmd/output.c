@@ -133,17 +133,6 @@ void out_object(enum out_format f, const struct column *cols, json_t *obj) {
 
 const struct opt format_opts[] = {OPT_FORMAT(struct format_args, fmt), OPT_END};
 
-int cmd_parse_format(struct ctx *ctx, int argc, char **argv, enum out_format *fmt) {
-        struct command c = *ctx->cmd;
-        c.opts = format_opts;
-        c.min_args = 0, c.max_args = POS_ANY;
-        struct format_args a = {*fmt};
-        int first, u = opt_parse(ctx, &c, argc, argv, &a, &first);
-        if (u >= 0) return u;
-        *fmt = a.fmt;
-        return -1;
-}
-
 int cmd_status_opt(const struct ctx *ctx, const char *status, char **ret) {
         if (!status) return -1;
         _cleanup_free_ char *st = xstrdup(status);

@@ -110,7 +110,8 @@ head -c 3M /dev/urandom >"$img"
 before=$(sha256sum <"$img")
 check_err "wrong --serial" 1 "cannot wipe '$img': --serial 'nope' does not match its path (it has no serial) '$img'" \
   "$A" wipe "$img" --method zero --yes --serial nope
-check_err "no --yes and no terminal" 1 "confirm on a terminal by typing its path, or pass --yes --serial $img" \
+check_err "no --yes and no terminal: the dispatcher refuses it, naming the option" 2 \
+  "error: 'assetctl wipe' destroys data: confirm on a terminal, or give --yes with --serial S for each device" \
   "$A" wipe "$img" --method zero </dev/null
 check_err "--verify off for a certified wipe" 1 "cannot wipe without verification: a certified wipe must be verified" \
   "$A" wipe "$img" --method zero --verify off --yes --serial "$img"
@@ -123,7 +124,8 @@ check_err "nist-clear keeps full verification" 2 "--verify last: nist-clear veri
   "$A" wipe "$img" --method nist-clear --verify last --yes --serial "$img"
 check_err "unknown method" 2 "method 'shred' is not known" "$A" wipe "$img" --method shred --yes --serial "$img"
 check_err "bad pass" 2 "pass 'zz' is not 'random' or a pattern" "$A" wipe "$img" --passes 00,zz --yes --serial "$img"
-check_err "--serial without --yes" 2 "--serial confirms with --yes" "$A" wipe "$img" --method zero --serial "$img"
+check_err "--serial without --yes and no terminal" 2 "destroys data: confirm on a terminal, or give --yes with --serial S" \
+  "$A" wipe "$img" --method zero --serial "$img" </dev/null
 check_err "a character device" 1 "cannot wipe '/dev/null': not a block device or an image file" \
   "$A" wipe /dev/null --method zero --yes --serial /dev/null
 mkdir "$T/dir"
@@ -136,6 +138,8 @@ check_err "missing file" 1 "cannot wipe '$T/none': No such file or directory" \
   "$A" wipe "$T/none" --method zero --yes --serial "$T/none"
 check_out "refused targets untouched" "$before" sha256sum <"$img"
 if command -v script >/dev/null; then
+  run script -qec "\"$A\" wipe '$img' --method zero --serial '$img'" /dev/null <<<"$img"
+  check "--serial without --yes on a terminal: refused" grep -q -- "--serial confirms with --yes" <<<"$out"
   run script -qec "\"$A\" wipe '$img' --method zero" /dev/null <<<"not-the-path"
   check "typed confirmation that does not match: refused" grep -q "the confirmation did not match; nothing was written" <<<"$out"
   check_out "... and untouched" "$before" sha256sum <"$img"

@@ -9,7 +9,7 @@ mkdir -p "$T/cwd" && cd "$T/cwd" || exit 1
 for f in list show verify; do head -c 65536 /dev/urandom >"$f"; done
 sha() { sha256sum list show verify; }
 sha >"$T/sums"
-usage="usage: assetctl wipe DEVICE... --method M [--verify V] [--asset TAG] [--yes --serial S]... | list | show ID | verify DEVICE ...
+usage="usage: assetctl wipe DEVICE... [OPTIONS]
 Run 'assetctl wipe --help' for the options."
 for f in list show verify; do
   exact "'wipe --method zero $f' is refused, not a wipe of ./$f" 2 "" \
