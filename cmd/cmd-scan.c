@@ -20,6 +20,7 @@ struct line_reader {
         char buf[65536];
         size_t start, end; /* unread bytes are buf[start..end) */
         bool eof;
+        bool discarding;   /* inside a line too long for buf: dropped up to its LF */
 };
 
 /* True if a whole line (or the last piece before EOF) is waiting, or more
@@ -30,18 +31,31 @@ static bool input_waiting(struct line_reader *lr) {
         return poll(&p, 1, 0) > 0;
 }
 
-/* The next line (without its LF, NUL-terminated, in lr->buf) or NULL at
- * the end of input or on an interrupt. A line longer than the buffer is
- * cut into pieces (each is then junk to the parser). */
-static char *next_line(struct line_reader *lr) {
+/* The next line (without its LF, NUL-terminated, in lr->buf; it may hold
+ * NUL bytes of its own, *ret_len says how long it is) or NULL at the end of
+ * input or on an interrupt. A line longer than the buffer is read to its
+ * end and discarded whole: *ret_len is SCAN_LINE_TOO_LONG, never a piece
+ * of it taken for a scan. */
+static char *next_line(struct line_reader *lr, size_t *ret_len) {
         for (;;) {
                 char *nl = memchr(lr->buf + lr->start, '\n', lr->end - lr->start);
-                if (nl || (lr->eof && lr->end > lr->start) || lr->end - lr->start == sizeof lr->buf - 1) {
+                if (lr->discarding && (nl || lr->eof)) {
+                        lr->start = nl ? (size_t) (nl - lr->buf) + 1 : lr->end;
+                        lr->discarding = false;
+                        *ret_len = SCAN_LINE_TOO_LONG;
+                        return (char *) "";
+                }
+                if (lr->discarding) lr->start = lr->end = 0;
+                else if (nl || (lr->eof && lr->end > lr->start)) {
                         char *line = lr->buf + lr->start;
                         char *stop = nl ? nl : lr->buf + lr->end;
                         lr->start = (size_t) (stop - lr->buf) + (nl ? 1 : 0);
                         *stop = 0;
+                        *ret_len = (size_t) (stop - line);
                         return line;
+                } else if (lr->end - lr->start == sizeof lr->buf - 1) {
+                        lr->discarding = true;
+                        lr->start = lr->end = 0;
                 }
                 if (lr->eof) return NULL;
                 if (lr->start > 0) {
@@ -78,9 +92,9 @@ static bool view_waiting(void *ud) {
         return input_waiting(v->lr);
 }
 
-static const char *view_next(void *ud) {
+static const char *view_next(void *ud, size_t *ret_len) {
         struct scan_view *v = ud;
-        return interrupted ? NULL : next_line(v->lr);
+        return interrupted ? NULL : next_line(v->lr, ret_len);
 }
 
 static void view_result(void *ud, enum scan_result res, const char *text, double seconds) {

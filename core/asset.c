@@ -1,6 +1,7 @@
 #include "core-internal.h"
 #include "core.h"
 #include "json.h"
+#include "loans-store.h"
 
 #include <ctype.h>
 
@@ -274,6 +275,22 @@ int asset_normalise(json_t *a) {
         return 0;
 }
 
+int scan_name_check(struct db *db, const char *name, const char *what, bool is_tag) {
+        _cleanup_json_ json_t *o = NULL;
+        if (is_tag) {
+                if (db_person_by_ref(db, name, &o) == 0 || db_person_by_badge(db, name, &o) == 0)
+                        return err_set(EEXIST, "%s '%s' is also the reference or a badge of %s (%s): a scan could not tell them apart",
+                                       what, name, json_str(o, "name"), json_str(o, "ref"));
+                return 0;
+        }
+        /* scan upper-cases what it reads before it looks for a tag */
+        _cleanup_free_ char *up = strupper(xstrdup(name));
+        if (asset_tag_valid(up) && db_asset_by_tag(db, up, &o) == 0)
+                return err_set(EEXIST, "%s '%s' is also the tag of an asset (%s %s): a scan could not tell them apart", what, name,
+                               json_str(o, "make"), json_str(o, "model"));
+        return 0;
+}
+
 int asset_add(struct db *db, json_t *a, char **ret_tag) {
         int r = asset_normalise(a);
         if (r < 0) return r;
@@ -296,6 +313,8 @@ int asset_add(struct db *db, json_t *a, char **ret_tag) {
                 r = err_set(EEXIST, "tag '%s' is already in the register", tag);
                 goto fail;
         }
+        r = scan_name_check(db, tag, "tag", true);
+        if (r < 0) goto fail;
         if (db_asset_by_make_serial(db, json_str(a, "make"), json_str(a, "serial"), &dup) == 0) {
                 r = err_set(EEXIST, "serial '%s' (%s) is already registered as '%s'", json_str(a, "serial"),
                             json_str(a, "make"), json_str(dup, "tag"));
@@ -457,6 +476,8 @@ int person_add(struct db *db, json_t *p) {
                 r = err_set(EEXIST, "reference '%s' is already in the register (%s)", json_str(p, "ref"), json_str(dup, "name"));
                 goto fail;
         }
+        r = scan_name_check(db, json_str(p, "ref"), "reference", false);
+        if (r < 0) goto fail;
         int64_t id;
         r = db_person_insert(db, p, &id);
         if (r < 0) goto fail;

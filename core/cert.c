@@ -5,8 +5,10 @@
 #include "cert.h"
 #include "config.h"
 #include "sign.h"
+#include "wipe.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -290,8 +292,34 @@ static void check_obj(struct doc_check *c, json_t *o, const struct field *fields
 static int64_t geti(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 static const char *gets(json_t *o, const char *k) { return strempty(json_str(o, k)); }
 
+/* What each method is, in words (the certificate's method_description). */
+static const struct {
+        const char *name, *description;
+} method_descriptions[] = {
+        {"zero", "one pass of 0x00, last pass verified"},
+        {"one", "one pass of 0xFF, last pass verified"},
+        {"random", "one pass of an AES-256-CTR stream, last pass verified"},
+        {"nist-clear", "NIST SP 800-88 Rev.1 Clear for magnetic media: one pass of 0x00, fully verified"},
+        {"is5-baseline", "HMG IS5 Baseline: one pass of 0x00, fully verified"},
+        {"is5-enhanced", "HMG IS5 Enhanced: 0x00, 0xFF, random; the random pass verified"},
+        {"dod-short", "DoD 5220.22-M (3 passes): a byte, its complement, random; last pass verified"},
+        {"dod-7", "DoD 5220.22-M ECE (7 passes); last pass verified"},
+        {"gutmann", "Gutmann (35 passes); last pass verified"},
+};
+
 #define CHUNK (4u * 1024 * 1024)
 #define RANDOM_RECOMPUTE_MAX (256ull * 1024 * 1024)
+/* The work one document may cost, all its passes together: bytes of random
+ * stream regenerated, and chunk digests of constant patterns folded into a
+ * root (16 Mi, a second or so: every pass of a 64 TB medium). A pass beyond
+ * the budget is not recomputed, as a random pass over 256 MiB never is. */
+#define RECOMPUTE_CHUNKS_MAX (16ull * 1024 * 1024)
+struct recompute_budget {
+        uint64_t random_bytes, chunks;
+};
+/* The smallest sample a certificate may rest on: a share of the chunks, and
+ * never fewer than the first and last chunk (the engine always reads both). */
+#define SAMPLE_FLOOR_PERCENT 1.0
 
 /* The SHA-256 root a pass must have written over size bytes: SHA-256 over
  * the SHA-256 digests of consecutive 4 MiB chunks of the stream. Constant
@@ -299,15 +327,19 @@ static const char *gets(json_t *o, const char *k) { return strempty(json_str(o, 
  * any size; a random pass (AES-256-CTR keyed by the seed, zero IV) only up
  * to RANDOM_RECOMPUTE_MAX. Returns 1 and the hex root, 0 when not
  * recomputed, -EINVAL for a pattern it cannot read. */
-static int expected_root(const char *pattern, const char *seed_hex, uint64_t size, char out[65]) {
+static int expected_root(const char *pattern, const char *seed_hex, uint64_t size, struct recompute_budget *budget, char out[65]) {
         bool random = streq(pattern, "random");
         uint8_t pat[3], seed[32];
         size_t plen = strlen(pattern) / 2;
         if (random) {
                 if (!seed_hex || strlen(seed_hex) != 64 || hex_decode(seed_hex, seed, 32) < 0) return -EINVAL;
-                if (size > RANDOM_RECOMPUTE_MAX) return 0;
+                if (size > RANDOM_RECOMPUTE_MAX || size > RANDOM_RECOMPUTE_MAX - budget->random_bytes) return 0;
+                budget->random_bytes += size;
         } else if (strlen(pattern) % 2 || plen < 1 || plen > 3 || hex_decode(pattern, pat, plen) < 0)
                 return -EINVAL;
+        uint64_t chunks = size / CHUNK + 1;
+        if (chunks > RECOMPUTE_CHUNKS_MAX - budget->chunks) return 0;
+        budget->chunks += chunks;
         _cleanup_free_ uint8_t *buf = xmalloc(CHUNK + 16);
         EVP_MD_CTX *outer = EVP_MD_CTX_new();
         EVP_CIPHER_CTX *aes = random ? EVP_CIPHER_CTX_new() : NULL;
@@ -398,9 +430,99 @@ static void check_authorisation(struct doc_check *c, json_t *au, json_t *asset) 
                                     strempty(same[i].signed_v), same[i].cert_v);
 }
 
+/* The percentage a sample verification's detail states ("10% of the 4 MiB
+ * chunks ..."), or -1. */
+static double sample_percent_of(const char *detail) {
+        char *end;
+        if (!detail || !isdigit((unsigned char) *detail)) return -1;
+        double p = strtod(detail, &end);
+        if (end == detail || *end != '%' || !(p > 0 && p <= 100)) return -1;
+        return p;
+}
+
+/* A sampled pass must have read at least what the engine reads for the
+ * stated share: ceil(chunks * percent / 100) chunks, the first and last among
+ * them (one chunk of slack for rounding), and the share at least the floor. */
+static void check_sample(struct doc_check *c, json_t *san, json_t *p, size_t i, int64_t size) {
+        double pct = sample_percent_of(json_str(san, "verification_detail"));
+        if (pct < 0) {
+                add_problem(c, "meaning: sample verification does not say what share was read back (verification_detail)");
+                return;
+        }
+        if (pct < SAMPLE_FLOOR_PERCENT)
+                add_problem(c, "meaning: a sample of %g%% of the chunks is below the %g%% a certificate needs", pct, SAMPLE_FLOOR_PERCENT);
+        uint64_t nc = ((uint64_t) size + CHUNK - 1) / CHUNK, last = (uint64_t) size - (nc - 1) * CHUNK;
+        uint64_t want = (uint64_t) ceil((double) nc * pct / 100.0);
+        if (want < (nc > 1 ? 2 : 1)) want = nc > 1 ? 2 : 1;
+        if (want > nc) want = nc;
+        uint64_t floor_bytes = want > 2 ? (want - 2) * CHUNK + last : nc > 1 ? CHUNK + last : last;
+        if ((uint64_t) geti(p, "bytes_verified") < floor_bytes)
+                add_problem(c, "meaning: pass %zu's sample read back %lld bytes, less than the %g%% it states (at least %llu bytes)", i + 1,
+                            (long long) geti(p, "bytes_verified"), pct, (unsigned long long) floor_bytes);
+}
+
+/* The method a certificate names must be the one its passes show: a known
+ * method (or custom), its passes in its order, its verification, an
+ * overwrite's technique and NIST category; the authorisation before the
+ * wipe ended and the passes one after another. */
+static void check_cert_meaning(struct doc_check *c, json_t *d) {
+        json_t *san = json_object_get(d, "sanitisation"), *passes = json_object_get(d, "passes");
+        const char *method = gets(san, "method"), *vmode = gets(san, "verification");
+        if (!streq(gets(san, "technique"), "overwrite"))
+                add_problem(c, "meaning: technique '%s' is not what method '%s' does (overwrite)", gets(san, "technique"), method);
+        if (!streq(gets(san, "nist_category"), "clear"))
+                add_problem(c, "meaning: nist_category '%s' for an overwrite (NIST SP 800-88 counts an overwrite as clear)",
+                            gets(san, "nist_category"));
+        const char *desc = "overwrite with the passes listed";
+        for (size_t k = 0; k < ELEMENTSOF(method_descriptions); k++)
+                if (streq(method_descriptions[k].name, method)) desc = method_descriptions[k].description;
+        if (!streq(gets(san, "method_description"), desc))
+                add_problem(c, "meaning: method_description is not that of method '%s' (%s)", method, desc);
+        size_t n = json_array_size(passes), i;
+        json_t *p;
+        int64_t size = geti(json_object_get(d, "medium"), "size_bytes");
+        json_array_foreach(passes, i, p) {
+                if (streq(vmode, "sample") && json_is_true(json_object_get(p, "verified")) && geti(p, "bytes_verified") != size)
+                        check_sample(c, san, p, i, size);
+                if (i && strcmp(gets(p, "started"), gets(json_array_get(passes, i - 1), "ended")) < 0)
+                        add_problem(c, "meaning: pass %zu started before pass %zu ended", i + 1, i);
+        }
+        const char *authorised = gets(json_object_get(d, "authorisation"), "authorised_at");
+        /* the register's rule (disposal.c): the wipe ends under the authorisation */
+        if (strcmp(authorised, gets(d, "ended")) > 0)
+                add_problem(c, "meaning: the disposal was authorised (%s) after the wipe ended (%s)", authorised, gets(d, "ended"));
+        if (streq(method, "custom")) return;
+        struct wipe_method m;
+        if (wipe_method_get(method, &m) < 0) {
+                err_clear();
+                add_problem(c, "meaning: method '%s' is not one this tool knows (%s, or custom)", method,
+                            "zero, one, random, nist-clear, is5-baseline, is5-enhanced, dod-short, dod-7, gutmann");
+                return;
+        }
+        if (n != m.n_passes)
+                add_problem(c, "meaning: method '%s' has %zu passes, the certificate lists %zu", method, m.n_passes, n);
+        else
+                json_array_foreach(passes, i, p) {
+                        char want[8];
+                        wipe_pass_name(&m.passes[i], want);
+                        if (!streq(gets(p, "pattern"), want))
+                                add_problem(c, "meaning: pass %zu of method '%s' is %s, the certificate says %s", i + 1, method, want,
+                                            gets(p, "pattern"));
+                }
+        if (m.verify == WIPE_VERIFY_ALL && !streq(vmode, "all"))
+                add_problem(c, "meaning: method '%s' verifies every pass in full (verification 'all'), the certificate says '%s'", method, vmode);
+        if (m.verify_random)
+                json_array_foreach(passes, i, p) if (streq(gets(p, "pattern"), "random") && geti(p, "bytes_verified") != size)
+                        add_problem(c, "meaning: method '%s' verifies its random pass in full, pass %zu verified %lld of %lld bytes", method,
+                                    i + 1, (long long) geti(p, "bytes_verified"), (long long) size);
+}
+
 /* The rules that tie a certificate's numbers together. Only run on a
- * document whose schema checked clean. */
-static void check_cert_consistency(struct doc_check *c, json_t *d) {
+ * document whose schema checked clean. recompute: also recompute the roots
+ * of the patterns (bounded per document; skipped when the signature failed). */
+static void check_cert_consistency(struct doc_check *c, json_t *d, bool recompute) {
+        struct recompute_budget budget = {0};
+        check_cert_meaning(c, d);
         check_authorisation(c, json_object_get(d, "authorisation"), json_object_get(d, "asset"));
         json_t *passes = json_object_get(d, "passes"), *medium = json_object_get(d, "medium");
         json_t *san = json_object_get(d, "sanitisation");
@@ -430,9 +552,9 @@ static void check_cert_consistency(struct doc_check *c, json_t *d) {
                 bool last = i + 1 == n;
                 if (!verified && (streq(verification, "all") || (streq(verification, "last") && last)))
                         add_problem(c, "consistency: verification '%s' but pass %zu was not verified", verification, i + 1);
-                if (geti(p, "bytes_written") == size && size > 0) {
+                if (recompute && geti(p, "bytes_written") == size && size > 0) {
                         char want[65];
-                        int er = expected_root(gets(p, "pattern"), json_str(p, "seed"), (uint64_t) size, want);
+                        int er = expected_root(gets(p, "pattern"), json_str(p, "seed"), (uint64_t) size, &budget, want);
                         if (er < 0) add_problem(c, "consistency: pass %zu's pattern '%s' cannot be recomputed", i + 1, gets(p, "pattern"));
                         else if (er > 0 && !streq(want, gets(p, "written_root")))
                                 add_problem(c, "consistency: pass %zu's written_root is not the root of pattern '%s' over %lld bytes",
@@ -507,7 +629,7 @@ static void check_manifest_consistency(struct doc_check *c, json_t *d) {
         }
 }
 
-static int check_common(const char *doc, size_t n, struct doc_check *c) {
+static int check_common(const char *doc, size_t n, struct doc_check *c, bool recompute) {
         memset(c, 0, sizeof *c);
         if (n > DOC_MAX) {
                 add_problem(c, "size: the document is %zu bytes, more than the %d allowed", n, DOC_MAX);
@@ -545,13 +667,13 @@ static int check_common(const char *doc, size_t n, struct doc_check *c) {
         int before = c->n_problems;
         check_obj(c, c->doc, fields, "");
         if (c->n_problems > before) return 0; /* the numbers mean nothing in a malformed document */
-        if (fields == f_cert) check_cert_consistency(c, c->doc);
+        if (fields == f_cert) check_cert_consistency(c, c->doc, recompute);
         else if (fields == f_manifest) check_manifest_consistency(c, c->doc);
         return 0;
 }
 
 int doc_check_schema(const char *doc, size_t n, struct doc_check *ret) {
-        check_common(doc, n, ret);
+        check_common(doc, n, ret, true);
         return ret->n_problems ? -EBADMSG : 0;
 }
 
@@ -559,14 +681,18 @@ int doc_verify(const char *doc, size_t n, const uint8_t *sig, size_t sig_len, EV
         char fp[65];
         int r = key_fingerprint(pub, fp);
         if (r < 0) return r;
-        check_common(doc, n, ret);
+        /* the signature first (cheap), and nothing expensive for a document
+         * it does not cover: a forgery costs no recomputation */
+        bool sig_ok = key_verify(pub, doc, n, sig, sig_len) >= 0;
+        _cleanup_free_ char *sig_err = sig_ok ? NULL : xstrdup(err_msg());
+        err_clear();
+        check_common(doc, n, ret, sig_ok);
         snprintf(ret->fingerprint, sizeof ret->fingerprint, "%s", fp);
         /* the signature goes first in the report: it is what the firm relies on */
         _cleanup_free_ char *rest = TAKE_PTR(ret->problems);
         int n_rest = ret->n_problems;
         ret->n_problems = 0;
-        if (key_verify(pub, doc, n, sig, sig_len) < 0)
-                add_problem(ret, "signature: %s (the document was changed, or signed with another key than %s)", err_msg(), fp);
+        if (!sig_ok) add_problem(ret, "signature: %s (the document was changed, or signed with another key than %s)", sig_err, fp);
         json_t *key = json_object_get(ret->doc, "signing_key");
         const char *named = json_str(key, "fingerprint");
         if (ret->doc && named && !streq(named, fp))
@@ -624,19 +750,6 @@ static int norm_time(json_t *v, char out[21]) {
 
 #define NAMES(...) ((const char *const[]) {__VA_ARGS__, NULL})
 
-static const struct {
-        const char *name, *description;
-} method_descriptions[] = {
-        {"zero", "one pass of 0x00, last pass verified"},
-        {"one", "one pass of 0xFF, last pass verified"},
-        {"random", "one pass of an AES-256-CTR stream, last pass verified"},
-        {"nist-clear", "NIST SP 800-88 Rev.1 Clear for magnetic media: one pass of 0x00, fully verified"},
-        {"is5-baseline", "HMG IS5 Baseline: one pass of 0x00, fully verified"},
-        {"is5-enhanced", "HMG IS5 Enhanced: 0x00, 0xFF, random; the random pass verified"},
-        {"dod-short", "DoD 5220.22-M (3 passes): a byte, its complement, random; last pass verified"},
-        {"dod-7", "DoD 5220.22-M ECE (7 passes); last pass verified"},
-        {"gutmann", "Gutmann (35 passes); last pass verified"},
-};
 
 /* This machine's name and machine id, for certificates of wipes whose
  * record does not carry them. */

@@ -51,6 +51,11 @@ int school_get(struct db *db, char **ret_name, char **ret_prefix);
 /* True if tag is a valid tag: A-Z, 0-9 and '-', starting with a letter or
  * digit, at most 32 characters. */
 bool asset_tag_valid(const char *tag);
+/* A scan must select one thing: -EEXIST (naming both) when name, about to
+ * be recorded as what ("reference", "badge"), is an asset's tag (as scan
+ * reads it, upper-cased), or, is_tag, when name, a tag, is a person's
+ * reference or badge. */
+int scan_name_check(struct db *db, const char *name, const char *what, bool is_tag);
 /* Check and normalise an asset record for insertion (dates to YYYY-MM-DD,
  * tag to upper case, cost to pence, empty strings to absent). On failure
  * returns -EINVAL naming the field. `a` is modified in place. */

@@ -378,6 +378,8 @@ static int person_row(struct db *db, const struct import_table *t, const struct 
                 if (db_person_by_ref(db, badge, &other) == 0)
                         return err_set(EEXIST, "badges: badge '%s' is also the reference of %s: a scan could not tell them apart",
                                        badge, json_str(other, "name"));
+                r = scan_name_check(db, badge, "badges: badge", false);
+                if (r < 0) return r;
                 int64_t id;
                 r = db_badge_insert(db, badge, json_integer_value(json_object_get(p, "id")), &id);
                 if (r >= 0) r = db_audit_row(db, "badges", id);

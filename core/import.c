@@ -1019,10 +1019,12 @@ static bool write_record(struct db *db, struct import_table *t, struct import_re
                         json_object_set_new(rec->rec, "tag", json_string(tag));
                 }
                 subject = json_str(rec->rec, "tag");
-                r = db_asset_insert(db, rec->rec, &id);
+                r = scan_name_check(db, subject, "tag", true);
+                if (r >= 0) r = db_asset_insert(db, rec->rec, &id);
         } else {
                 subject = json_str(rec->rec, "ref");
-                r = db_person_insert(db, rec->rec, &id);
+                r = scan_name_check(db, subject, "reference", false);
+                if (r >= 0) r = db_person_insert(db, rec->rec, &id);
         }
         if (r >= 0) r = written_add(db, w, id);
         if (r < 0) {

@@ -300,6 +300,8 @@ int person_add_badge(struct db *db, const char *ref, const char *badge) {
                 r = err_set(EEXIST, "badge '%s' is also the reference of %s: a scan could not tell them apart", badge, json_str(other, "name"));
                 goto fail;
         }
+        r = scan_name_check(db, badge, "badge", false);
+        if (r < 0) goto fail;
         int64_t id;
         r = db_badge_insert(db, badge, jid(p), &id);
         if (r < 0) goto fail;

@@ -19,8 +19,24 @@ int scan_mode_parse(const char *s, enum scan_mode *ret) {
         return err_set(EINVAL, "'%s' is not a scan mode (issue, return, stocktake, lookup)", s);
 }
 
+const char *scan_line_fault(const char *line, size_t n) {
+        if (n == SCAN_LINE_TOO_LONG) return "a line too long to be a scan (discarded whole)";
+        if (n && line[n - 1] == '\n') n--;
+        if (n && line[n - 1] == '\r') n--;
+        const unsigned char *u = (const unsigned char *) line;
+        if (memchr(line, 0, n)) return "a line with a NUL byte";
+        for (size_t i = 0; i < n; i++) {
+                if (u[i] < 0x20 || u[i] == 0x7f) return "a line with a control character";
+                /* U+0080..U+009F encode as C2 80..C2 9F */
+                if (u[i] == 0xc2 && i + 1 < n && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f) return "a line with a C1 control character";
+        }
+        if (!utf8_valid_bytes(line, n)) return "a line that is not valid UTF-8";
+        return NULL;
+}
+
 int scan_normalise(const char *line, char *out, size_t n) {
         size_t len = strlen(line);
+        if (scan_line_fault(line, len)) return -EINVAL;
         while (len && isspace((unsigned char) line[len - 1])) len--;
         while (len && isspace((unsigned char) *line)) line++, len--;
         if (len == 0) return 1;
@@ -154,7 +170,7 @@ enum scan_result scan_one(struct scan_session *s, const char *line, char **ret_t
                 size_t len = strcspn(line, "\r\n");
                 _cleanup_free_ char *shown = xstrndup(line, len < 40 ? len : 40);
                 for (char *c = shown; *c; c++)
-                        if ((unsigned char) *c < ' ' || *c == 0x7f) *c = '?';
+                        if ((unsigned char) *c < ' ' || (unsigned char) *c >= 0x7f) *c = '?';
                 *ret_text = xasprintf("ignored: '%s' is not a tag, person reference or badge", shown);
                 return SCAN_IGNORED;
         }
@@ -219,6 +235,16 @@ enum scan_result scan_one(struct scan_session *s, const char *line, char **ret_t
         return stocktake_one(s, tok, ret_text);
 }
 
+enum scan_result scan_one_line(struct scan_session *s, const char *line, size_t n, char **ret_text) {
+        /* scan_one() refuses the other faults itself, showing the line */
+        if (n != SCAN_LINE_TOO_LONG && !memchr(line, 0, n)) return scan_one(s, line, ret_text);
+        const char *fault = scan_line_fault(line, n);
+        s->scans++;
+        s->ignored++;
+        *ret_text = xasprintf("ignored: %s, not a tag, person reference or badge", fault);
+        return SCAN_IGNORED;
+}
+
 char *scan_summary(const struct scan_session *s) {
         struct strbuf sb = {0};
         sb_printf(&sb, "%u scan%s: %u issued, %u returned", s->scans, s->scans == 1 ? "" : "s", s->issued, s->returned);
@@ -261,10 +287,11 @@ void scan_run(struct scan_session *s, const struct scan_callbacks *cb) {
                 double t0 = now_s();
                 bool idle = !cb->waiting(cb->userdata);
                 if (scan_housekeeping(s, idle) && idle) t0 = now_s();
-                const char *line = cb->next(cb->userdata);
+                size_t len;
+                const char *line = cb->next(cb->userdata, &len);
                 if (!line) break;
                 _cleanup_free_ char *text = NULL;
-                enum scan_result res = scan_one(s, line, &text);
+                enum scan_result res = scan_one_line(s, line, len, &text);
                 cb->result(cb->userdata, res, text, now_s() - t0);
         }
 }

@@ -44,15 +44,27 @@ int scan_mode_parse(const char *s, enum scan_mode *ret);
  * token, 1 for an empty line, -EINVAL for junk (control characters, spaces
  * inside, too long). */
 int scan_normalise(const char *line, char *out, size_t n);
+/* Why a line as read (n bytes, its LF and a CR before it included or not)
+ * is no scan at all, or NULL if it may be one: a NUL byte, another C0
+ * control (tab included) or DEL, invalid UTF-8, a C1 control (U+0080 to
+ * U+009F). n == SCAN_LINE_TOO_LONG: the reader discarded an over-long line
+ * whole. Such a line is refused whole, never cut into another scan. */
+#define SCAN_LINE_TOO_LONG SIZE_MAX
+const char *scan_line_fault(const char *line, size_t n);
 /* Handle one scan; *ret_text is the line to show (caller frees). */
 enum scan_result scan_one(struct scan_session *s, const char *line, char **ret_text);
+/* The same for a line of n bytes as read (it may hold NUL bytes, n may be
+ * SCAN_LINE_TOO_LONG): a line scan_line_fault() finds fault with is ignored. */
+enum scan_result scan_one_line(struct scan_session *s, const char *line, size_t n, char **ret_text);
 /* The front end's side of scan_run(). */
 struct scan_callbacks {
         void *userdata;
         /* Is another scan already waiting (typed ahead)? */
         bool (*waiting)(void *userdata);
-        /* The next line, or NULL at the end (or on an interrupt). */
-        const char *(*next)(void *userdata);
+        /* The next line and its length in bytes (it may hold NUL bytes;
+         * SCAN_LINE_TOO_LONG for one discarded whole), or NULL at the end
+         * (or on an interrupt). */
+        const char *(*next)(void *userdata, size_t *ret_len);
         /* A scan was handled: the line to show, and how long it took
          * (the housekeeping it waited for included). */
         void (*result)(void *userdata, enum scan_result res, const char *text, double seconds);

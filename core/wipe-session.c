@@ -166,6 +166,10 @@ static int job_identify(struct job *j, const char *arg) {
                 j->identity = blockdev_identity(j->dev);
                 j->warning = flash_warning(j);
         } else if (S_ISREG(st.st_mode)) {
+                /* not a file behind a loop device, an active swap file or one
+                 * another process writes to */
+                int r = blockdev_check_file_writable(arg);
+                if (r < 0) return err_about(r, "cannot wipe", arg);
                 j->path = xstrdup(arg);
                 j->st = st;
                 j->confirm = xstrdup(arg);
@@ -236,7 +240,7 @@ static int check_identity(void *ud, unsigned pass) {
                 if (fstat(j->t.fd, &st) < 0) return err_set(errno, "cannot check '%s': %s", j->path, strerror(errno));
                 if (stat(j->path, &st) < 0 || st.st_ino != j->st.st_ino || st.st_dev != j->st.st_dev)
                         return err_set(ENODEV, "'%s' is no longer the image file that was confirmed", j->path);
-                return 0;
+                return blockdev_check_file_writable(j->path);
         }
         _cleanup_blockdev_ struct blockdev *now = NULL;
         int r = blockdev_get(j->path, &now);
@@ -244,7 +248,7 @@ static int check_identity(void *ud, unsigned pass) {
         r = same_blockdev(j->dev, now, j->path);
         if (r < 0) return r;
         /* we hold it open exclusively, so this only catches what slipped in before */
-        if (now->mounts && now->mounts[0]) return blockdev_check_writable(now);
+        if ((now->mounts && now->mounts[0]) || now->stack_use) return blockdev_check_writable(now);
         return 0;
 }
 

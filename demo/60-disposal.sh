@@ -25,6 +25,15 @@ pause
 cert=""
 if "$A" wipe --help >/dev/null 2>&1; then
   say "Now the wipe. The image file stands in for the PC's drive; a wipe of an authorised asset's drive that ends 'erased' issues a signed certificate."
+  # the wipe refuses a file that still backs a loop device: detach the one
+  # part 4 attached over it (only if it is still ours)
+  if [ -s "$DEMO_DIR/loopdev" ] && [ "$(losetup -nO BACK-FILE "$(cat "$DEMO_DIR/loopdev")" 2>/dev/null | sed 's/ *$//')" = "$DEMO_IMG" ]; then
+    say "(The wipe refuses a file that still backs a loop device, so the loop device from part 4 is detached first.)"
+    losetup -d "$(cat "$DEMO_DIR/loopdev")"
+    : >"$DEMO_DIR/loopdev"
+    # part 4's exit trap would detach it again (and fail, under set -e)
+    if [ -n "${demo_prev_trap:-}" ]; then trap "$demo_prev_trap" EXIT; else trap - EXIT; fi
+  fi
   step wipe "$DEMO_IMG" --method nist-clear --asset "$old" --yes --serial "$DEMO_IMG" --progress none \
     --key school --passphrase-file "$DEMO_DIR/school-key.pass"
   step cert list --asset "$old"

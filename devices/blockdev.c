@@ -10,7 +10,10 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <libudev.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -564,6 +567,186 @@ static void fill_usage(const struct sysstate *s, struct udev_device *dev, struct
         b->holders = strv_take(&holders);
 }
 
+/* --- the storage stack: what a loop device's backing file shares --- */
+
+/* The bytes of a backing file (or block device) a loop device covers. */
+struct loop_range {
+        dev_t loopdev;
+        char *node;          /* "/dev/loop3" */
+        char *file;          /* the backing file as sysfs names it */
+        bool blk;            /* the backing file is a block device (rdev) */
+        dev_t dev;           /* its file system's device, or its rdev when blk */
+        ino_t ino;
+        uint64_t offset, size;
+};
+
+static void loop_range_done(struct loop_range *r) {
+        free(r->node);
+        free(r->file);
+        *r = (struct loop_range) {0};
+}
+
+/* The range loop device dev covers; false when it has no backing file.
+ * The kernel's own record (LOOP_GET_STATUS64) names the file by device and
+ * inode; without it (no permission) the path sysfs gives is looked up. */
+static bool loop_range_of(struct udev_device *dev, struct loop_range *ret) {
+        _cleanup_free_ char *file = trimmed(udev_device_get_sysattr_value(dev, "loop/backing_file"));
+        if (!file) return false;
+        struct loop_range r = {.loopdev = udev_device_get_devnum(dev), .node = dev_node(dev), .file = TAKE_PTR(file)};
+        r.offset = attr_u64(dev, "loop/offset");
+        r.size = attr_u64(dev, "size") * 512;
+        struct loop_info64 li = {0};
+        int fd = open(r.node, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        bool known = fd >= 0 && ioctl(fd, LOOP_GET_STATUS64, &li) == 0;
+        if (fd >= 0) close(fd);
+        struct stat st;
+        if (known) {
+                r.dev = (dev_t) li.lo_device, r.ino = (ino_t) li.lo_inode, r.offset = li.lo_offset;
+                /* a block device behind it: the inode is its /dev node's */
+                if (stat(r.file, &st) == 0 && S_ISBLK(st.st_mode) && st.st_dev == r.dev && st.st_ino == r.ino) r.blk = true, r.dev = st.st_rdev;
+        } else if (stat(r.file, &st) == 0) {
+                r.blk = S_ISBLK(st.st_mode);
+                r.dev = r.blk ? st.st_rdev : st.st_dev, r.ino = r.blk ? 0 : st.st_ino;
+        } else {
+                loop_range_done(&r); /* deleted or unreachable: nothing to compare */
+                return false;
+        }
+        if (r.blk) r.ino = 0;
+        *ret = r;
+        return true;
+}
+
+static bool same_file(const struct loop_range *a, bool blk, dev_t dev, ino_t ino) { return a->blk == blk && a->dev == dev && a->ino == ino; }
+
+static bool ranges_overlap(const struct loop_range *a, const struct loop_range *b) {
+        return same_file(a, b->blk, b->dev, b->ino) && a->offset < b->offset + b->size && b->offset < a->offset + a->size;
+}
+
+/* Why dev (or one of its partitions) is in use, or NULL: mounted, swap,
+ * held (device-mapper, md, LVM), backing the system. */
+static char *usage_reason(const struct sysstate *s, struct udev_device *dev) {
+        struct blockdev b = {.devnode = dev_node(dev), .devnum = udev_device_get_devnum(dev)};
+        fill_usage(s, dev, &b);
+        char *why = blockdev_check_writable(&b) < 0 ? xstrdup(err_msg()) : NULL;
+        err_clear();
+        free(b.devnode);
+        free(b.system_use);
+        strv_free(b.mounts);
+        strv_free(b.holders);
+        return why;
+}
+
+/* Each loop device with a backing file; in_use: only those in use (their
+ * reasons in ret_why). */
+static void loops_list(const struct sysstate *s, bool in_use, struct loop_range **ret, char ***ret_why, size_t *ret_n) {
+        struct loop_range *v = NULL;
+        char **why = NULL;
+        size_t n = 0;
+        _cleanup_udev_enumerate_ struct udev_enumerate *e = udev_enumerate_new(s->udev);
+        if (e && udev_enumerate_add_match_subsystem(e, "block") >= 0 && udev_enumerate_add_match_sysname(e, "loop*") >= 0 &&
+            udev_enumerate_add_match_property(e, "DEVTYPE", "disk") >= 0 && udev_enumerate_scan_devices(e) >= 0) {
+                struct udev_list_entry *le;
+                udev_list_entry_foreach(le, udev_enumerate_get_list_entry(e)) {
+                        _cleanup_udev_device_ struct udev_device *d = udev_device_new_from_syspath(s->udev, udev_list_entry_get_name(le));
+                        struct loop_range r;
+                        if (!d || !streq_ptr(udev_device_get_devtype(d), "disk") || !loop_range_of(d, &r)) continue;
+                        char *w = in_use ? usage_reason(s, d) : NULL;
+                        if (in_use && !w) {
+                                loop_range_done(&r);
+                                continue;
+                        }
+                        v = xrealloc(v, (n + 1) * sizeof *v);
+                        why = xrealloc(why, (n + 1) * sizeof *why);
+                        v[n] = r, why[n++] = w;
+                }
+        }
+        *ret = v, *ret_why = why, *ret_n = n;
+}
+
+static void loops_free(struct loop_range *v, char **why, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                loop_range_done(&v[i]);
+                free(why[i]);
+        }
+        free(v);
+        free(why);
+}
+
+/* The active swap file that is this file, or NULL. */
+static const char *swap_file_is(const struct sysstate *s, dev_t dev, ino_t ino) {
+        for (size_t i = 0; i < s->n_swaps; i++) {
+                struct stat st;
+                if (!s->swaps[i].devnum && stat(s->swaps[i].name, &st) == 0 && st.st_dev == dev && st.st_ino == ino) return s->swaps[i].name;
+        }
+        return NULL;
+}
+
+/* Why the loop leaf's backing range is in use elsewhere, or NULL: another
+ * loop device over an overlapping range that is in use, an active swap
+ * file, a backing block device in use. */
+static char *leaf_conflict(const struct sysstate *s, const struct loop_range *leaf, const struct loop_range *busy, char **why, size_t n,
+                           int depth) {
+        for (size_t i = 0; i < n; i++)
+                if (busy[i].loopdev != leaf->loopdev && ranges_overlap(leaf, &busy[i]))
+                        return xasprintf("%s covers bytes %llu to %llu of %s, as %s does, and %s", leaf->node,
+                                         (unsigned long long) leaf->offset, (unsigned long long) (leaf->offset + leaf->size - 1),
+                                         leaf->file, busy[i].node, why[i]);
+        const char *sw = leaf->blk ? NULL : swap_file_is(s, leaf->dev, leaf->ino);
+        if (sw) return xasprintf("%s is backed by %s, an active swap file", leaf->node, sw);
+        if (!leaf->blk || depth > 8) return NULL;
+        _cleanup_udev_device_ struct udev_device *d = udev_device_new_from_devnum(s->udev, 'b', leaf->dev);
+        _cleanup_free_ char *w = d ? usage_reason(s, d) : NULL;
+        if (w) return xasprintf("%s is backed by %s, and %s", leaf->node, leaf->file, w);
+        return NULL;
+}
+
+/* Walk dev down through its slaves (device-mapper, md) to its leaves and
+ * return the first conflict of a loop device among them, or NULL. */
+static char *stack_conflict(const struct sysstate *s, struct udev_device *dev, const struct loop_range *busy, char **why, size_t n,
+                            int depth) {
+        if (depth > 16) return NULL;
+        /* a partition of a loop device: the loop's whole range (conservative) */
+        struct udev_device *disk = streq_ptr(udev_device_get_devtype(dev), "partition")
+                                           ? udev_device_get_parent_with_subsystem_devtype(dev, "block", "disk") : dev;
+        if (!disk) return NULL;
+        struct loop_range r;
+        if (strncmp(udev_device_get_sysname(disk), "loop", 4) == 0 && loop_range_of(disk, &r)) {
+                char *c = leaf_conflict(s, &r, busy, why, n, depth);
+                loop_range_done(&r);
+                return c;
+        }
+        _cleanup_free_ char *path = xasprintf("%s/slaves", udev_device_get_syspath(dev));
+        _cleanup_dir_ DIR *dir = opendir(path);
+        struct dirent *de;
+        while (dir && (de = readdir(dir))) {
+                if (de->d_name[0] == '.') continue;
+                _cleanup_udev_device_ struct udev_device *sl = udev_device_new_from_subsystem_sysname(s->udev, "block", de->d_name);
+                char *c = sl ? stack_conflict(s, sl, busy, why, n, depth + 1) : NULL;
+                if (c) return c;
+        }
+        return NULL;
+}
+
+static bool has_slaves(struct udev_device *dev) {
+        _cleanup_free_ char *path = xasprintf("%s/slaves", udev_device_get_syspath(dev));
+        _cleanup_dir_ DIR *dir = opendir(path);
+        struct dirent *de;
+        while (dir && (de = readdir(dir)))
+                if (de->d_name[0] != '.') return true;
+        return false;
+}
+
+/* b->stack_use: what makes the storage under dev busy through another
+ * device. */
+static void fill_stack_use(const struct sysstate *s, struct udev_device *dev, struct blockdev *b) {
+        struct loop_range *busy;
+        char **why;
+        size_t n;
+        loops_list(s, true, &busy, &why, &n);
+        b->stack_use = stack_conflict(s, dev, busy, why, n, 0);
+        loops_free(busy, why, n);
+}
+
 /* Facts about one udev block device; -ENODEV if it vanished or is not a
  * disk or partition. */
 static int blockdev_from_udev(const struct sysstate *s, struct udev_device *dev, struct blockdev **ret) {
@@ -618,6 +801,7 @@ static int blockdev_from_udev(const struct sysstate *s, struct udev_device *dev,
                 b->wwn = disk_wwn(disk);
         }
         fill_usage(s, dev, b);
+        if (streq(b->bus, "loop") || has_slaves(dev)) fill_stack_use(s, dev, b);
         *ret = TAKE_PTR(b);
         return 0;
 }
@@ -639,6 +823,7 @@ void blockdev_free(struct blockdev *b) {
         strv_free(b->holders);
         free(b->parent);
         free(b->system_use);
+        free(b->stack_use);
         free(b);
 }
 
@@ -778,6 +963,78 @@ int blockdev_check_writable(const struct blockdev *b) {
                 _cleanup_free_ char *who = sb_take(&sb);
                 return err_set(EBUSY, "'%s' is held by %s (device-mapper/LVM/RAID)", b->devnode, who);
         }
+        if (b->stack_use) return err_set(EBUSY, "'%s' shares its storage with a device in use: %s", b->devnode, b->stack_use);
         if (b->read_only) return err_set(EROFS, "'%s' is read-only", b->devnode);
+        return 0;
+}
+
+
+/* --- image files --- */
+
+/* Whether /proc/PID/fdinfo/FD says the descriptor is open for writing. */
+static bool fd_writes(const char *pid, const char *fd) {
+        _cleanup_free_ char *path = xasprintf("/proc/%s/fdinfo/%s", pid, fd);
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        char line[128];
+        while (f && fgets(line, sizeof line, f)) {
+                unsigned long flags;
+                if (sscanf(line, "flags: %lo", &flags) == 1) return (flags & O_ACCMODE) != O_RDONLY;
+        }
+        return false;
+}
+
+/* Another process with (dev, ino) open for writing: its pid and name in
+ * ret (malloc'd), else NULL. Every /proc/PID/fd/N is compared by stat(2)
+ * (the link target may be a stale or deleted path); processes whose fd
+ * directory this user cannot read are skipped. */
+static char *writer_of(dev_t dev, ino_t ino) {
+        _cleanup_dir_ DIR *proc = opendir("/proc");
+        _cleanup_free_ char *self = xasprintf("%d", (int) getpid());
+        struct dirent *pe;
+        while (proc && (pe = readdir(proc))) {
+                if (!isdigit((unsigned char) pe->d_name[0]) || streq(pe->d_name, self)) continue;
+                _cleanup_free_ char *fddir = xasprintf("/proc/%s/fd", pe->d_name);
+                _cleanup_dir_ DIR *fds = opendir(fddir);
+                struct dirent *fe;
+                while (fds && (fe = readdir(fds))) {
+                        if (fe->d_name[0] == '.') continue;
+                        _cleanup_free_ char *link = xasprintf("%s/%s", fddir, fe->d_name);
+                        struct stat st;
+                        if (stat(link, &st) < 0 || st.st_dev != dev || st.st_ino != ino || !S_ISREG(st.st_mode)) continue;
+                        if (!fd_writes(pe->d_name, fe->d_name)) continue;
+                        _cleanup_free_ char *commpath = xasprintf("/proc/%s/comm", pe->d_name);
+                        _cleanup_fclose_ FILE *c = fopen(commpath, "re");
+                        char comm[64] = "";
+                        if (c && fgets(comm, sizeof comm, c)) comm[strcspn(comm, "\n")] = 0;
+                        for (char *p = comm; *p; p++)
+                                if ((unsigned char) *p < ' ' || (unsigned char) *p >= 0x7f) *p = '?';
+                        return xasprintf("process %s (%s)", pe->d_name, comm);
+                }
+        }
+        return NULL;
+}
+
+int blockdev_check_file_writable(const char *path) {
+        struct stat st;
+        if (stat(path, &st) < 0) return err_set(errno, "cannot check '%s': %s", path, strerror(errno));
+        if (!S_ISREG(st.st_mode)) return err_set(EINVAL, "'%s' is not a regular file", path);
+        _cleanup_(sysstate_done) struct sysstate s = {0};
+        int r = sysstate_load(&s);
+        if (r < 0) return r;
+        const char *sw = swap_file_is(&s, st.st_dev, st.st_ino);
+        if (sw) return err_set(EBUSY, "'%s' is an active swap file (swapoff it first)", path);
+        struct loop_range *loops;
+        char **why;
+        size_t n;
+        loops_list(&s, false, &loops, &why, &n);
+        for (size_t i = 0; i < n; i++)
+                if (same_file(&loops[i], false, st.st_dev, st.st_ino)) {
+                        r = err_set(EBUSY, "'%s' backs loop device %s (detach it first: losetup -d %s)", path, loops[i].node, loops[i].node);
+                        break;
+                }
+        loops_free(loops, why, n);
+        if (r < 0) return r;
+        _cleanup_free_ char *w = writer_of(st.st_dev, st.st_ino);
+        if (w) return err_set(EBUSY, "'%s' is open for writing by %s", path, w);
         return 0;
 }

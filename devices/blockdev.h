@@ -36,6 +36,11 @@ struct blockdev {
         char *system_use;    /* when backs_system: why, e.g. "/ is on /dev/sda2", "active swap on /dev/sda3" */
         uint64_t diskseq;    /* the kernel's disk sequence number (Linux 5.15+): higher was added later; 0 unknown */
         uint64_t usec_initialized; /* when udev set it up (CLOCK_MONOTONIC, µs); 0 when udevd is not running */
+        /* Added by issue 12: the storage under it (through device-mapper and
+         * md slaves down to loop devices) in use through another device,
+         * e.g. "/dev/loop5 covers bytes 0 to 1048575 of /tmp/img, as
+         * /dev/loop3 does, and '/dev/loop3' is mounted at /mnt", else NULL. */
+        char *stack_use;
 };
 
 void blockdev_free(struct blockdev *b);
@@ -72,3 +77,10 @@ void blockdev_set_proc_paths(const char *mountinfo, const char *swaps);
  * "'/dev/sda' backs the running system (/ is on /dev/sda2)". The facts are
  * those of when b was read: re-read (blockdev_get) just before writing. */
 int blockdev_check_writable(const struct blockdev *b);
+
+/* 0 if the regular file at path may be overwritten as an image, else -EBUSY
+ * with the reason: it backs a loop device (in use or not), is an active
+ * swap file, or another process has it open for writing (read from
+ * /proc/PID/fdinfo; processes this user cannot see are not seen). Read live,
+ * so call it again just before each write. */
+int blockdev_check_file_writable(const char *path);

@@ -281,7 +281,11 @@ static void test_disposal_flow(void **state) {
 
         char *tags[] = {tag};
         assert_int_equal(disposal_request(db, tags, 1, "broken hinge"), 0);
+        /* authorised before the wipe record's wipe (2026-01-05 10:00 to 10:05):
+         * a certificate of a wipe that ended before its authorisation is refused */
+        setenv("ASSETCTL_NOW", "2026-01-05T09:00:00Z", 1);
         assert_int_equal(disposal_authorise(db, tags, 1, "HT", NULL, NULL), 0);
+        unsetenv("ASSETCTL_NOW");
         char *stt = status_of(db, tag);
         assert_string_equal(stt, "authorised");
         free(stt);

@@ -54,6 +54,17 @@ static void test_normalise(void **state) {
         memset(big, 'A', sizeof big - 1);
         big[sizeof big - 1] = 0;
         assert_int_equal(scan_normalise(big, out, sizeof out), -EINVAL);
+        /* a control, C1 or invalid UTF-8 anywhere refuses the line, even in
+         * the part of a URL that is cut off or the white space trimmed */
+        assert_int_equal(scan_normalise("https://a.example/TS-4?\x1b[2J\n", out, sizeof out), -EINVAL);
+        assert_int_equal(scan_normalise("TS-4\t\n", out, sizeof out), -EINVAL);
+        assert_int_equal(scan_normalise("https://a.example/TS-4#\xc2\x9b", out, sizeof out), -EINVAL);
+        assert_int_equal(scan_normalise("https://a.example/TS-4?\xe9", out, sizeof out), -EINVAL);
+        assert_non_null(scan_line_fault("TS-4\0x", 6));
+        assert_non_null(scan_line_fault("", SCAN_LINE_TOO_LONG));
+        assert_null(scan_line_fault("TS-4\r\n", 6));
+        const char *good = "https://a.example/TS-4?q=J\xc3\xa9r\xc3\xb4me";
+        assert_null(scan_line_fault(good, strlen(good)));
 }
 
 static void test_hold_until(void **state) {
