@@ -1,7 +1,7 @@
 #include "core-internal.h"
 #include "core.h"
 #include "json.h"
-#include "loans-store.h"
+#include "store-loans.h"
 
 #include <ctype.h>
 
