@@ -36,12 +36,14 @@ static char *find_demo(char **ret_tried) {
         return found;
 }
 
+const struct opt demo_opts[] = {
+        OPT_FLAG("keep", 0, "keep the temporary directory and say where it is", struct demo_args, keep),
+        OPT_FLAG("fast", 0, "no pauses between steps", struct demo_args, fast),
+        OPT_END,
+};
+
 int cmd_demo(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"keep", no_argument, NULL, 'k'}, {"fast", no_argument, NULL, 'f'}, OPTS_HELP, {}};
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-                if (c != 'k' && c != 'f') return cmd_bad_option(ctx);
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        const struct demo_args *a = ctx->args;
         _cleanup_free_ char *tried = NULL;
         _cleanup_free_ char *script = find_demo(&tried);
         if (!script) return cmd_fail("cannot find the demo scripts: no run.sh in %s", tried);
@@ -51,12 +53,9 @@ int cmd_demo(struct ctx *ctx, int argc, char **argv) {
         self[n] = 0;
         if (setenv("A", self, 1) < 0) return cmd_fail("cannot set up the demo: %s", strerror(errno));
         fflush(stdout);
-        char **args = xcalloc((size_t) argc + 3, sizeof *args);
-        args[0] = (char *) "bash";
-        args[1] = script;
-        for (int i = 1; i < argc; i++) args[i + 1] = argv[i];
+        char *args[] = {(char *) "bash", script, a->keep ? (char *) "--keep" : NULL, a->fast ? (char *) "--fast" : NULL, NULL};
+        if (!args[2]) args[2] = args[3], args[3] = NULL;
         execvp("bash", args);
         int e = errno;
-        free(args);
         return cmd_fail("cannot run '%s': %s", script, strerror(e));
 }

@@ -423,7 +423,7 @@ static int parse_fmt(struct ctx *ctx, int argc, char **argv, enum out_format *fm
         return -1;
 }
 
-static int wipe_list_cmd(struct ctx *ctx, int argc, char **argv) {
+int wipe_list_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = OUT_TABLE;
         const char *asset = NULL;
         int u = parse_fmt(ctx, argc, argv, &fmt, &asset);
@@ -459,7 +459,7 @@ static const struct column pass_cols[] = {
         {"root_written", "ROOT WRITTEN"}, {"verify", "VERIFY"}, {"root_read", "ROOT READ"}, {"problems", "ERRORS"}, {NULL},
 };
 
-static int wipe_show_cmd(struct ctx *ctx, int argc, char **argv) {
+int wipe_show_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = OUT_TABLE;
         int u = parse_fmt(ctx, argc, argv, &fmt, NULL);
         if (u >= 0) return u;
@@ -526,7 +526,7 @@ static int report_check(const struct wipe_session_check *c, const struct wipe_se
         return 0;
 }
 
-static int wipe_verify_cmd(struct ctx *ctx, int argc, char **argv) {
+int wipe_verify_cmd(struct ctx *ctx, int argc, char **argv) {
         static const struct option opts[] = {
                 {"pattern", required_argument, NULL, 'p'},
                 {"record", required_argument, NULL, 'r'},

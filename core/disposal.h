@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 
 #include "core.h"
-#include "disposal-db.h"
+#include "store-disposal.h"
 
 /* A private key unlocked for signing, with its registered name and
  * fingerprint. */

@@ -17,8 +17,8 @@
  * import-loans.c. */
 #include "import.h"
 #include "loans.h"
-#include "export-store.h"
-#include "loans-store.h"
+#include "store-export.h"
+#include "store-loans.h"
 #include "json.h"
 
 #include <ctype.h>

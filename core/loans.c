@@ -1,6 +1,6 @@
 /* Loans and the person facts their rules need. See loans.h. */
 #include "loans.h"
-#include "loans-store.h"
+#include "store-loans.h"
 #include "json.h"
 #include "scan.h"
 

@@ -1,7 +1,7 @@
 /* Scan mode. See scan.h. */
 #include "scan.h"
 #include "loans.h"
-#include "loans-store.h"
+#include "store-loans.h"
 #include "stocktake.h"
 #include "json.h"
 

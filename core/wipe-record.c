@@ -1,7 +1,7 @@
 /* The register's side of a wipe (see wipe-record.h). */
 #include "config.h"
 #include "wipe-record.h"
-#include "wipe-store.h"
+#include "store-wipes.h"
 #include "json.h"
 #include "disposal.h"
 

@@ -1,4 +1,5 @@
-#include "register.h"
+#include "store-assets.h"
+#include "db-internal.h"
 #include "json.h"
 
 static const char *const asset_bools[] = {"personal_data", "encrypted", NULL};

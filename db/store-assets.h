@@ -3,7 +3,7 @@
  * command line prints with --json and the CSV export uses. */
 #pragma once
 
-#include "db.h"
+#include "store.h"
 
 /* Assets. Insert/update take every column key present in a (missing keys
  * bind NULL or the column default; insert keeps created_at/updated_at when
