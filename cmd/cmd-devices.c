@@ -9,7 +9,7 @@
 
 static const struct column devices_cols[] = {
         {"devnode", "DEVICE"}, {"size", "SIZE"}, {"sectors", "SECTORS"}, {"bus", "BUS"}, {"kind", "KIND"},
-        {"model_text", "MODEL"}, {"serial_text", "SERIAL"}, {"state", "STATE"}, {"asset_tag", "ASSET"}, {NULL},
+        {"model_text", "MODEL"}, {"serial_text", "SERIAL"}, {"state", "STATE"}, {"asset_tag", "ASSET"}, {"purge", "PURGE"}, {NULL},
 };
 
 /* Every field, for CSV (arrays joined with "; ") and for one device. */

@@ -403,7 +403,7 @@ fail:
 int asset_add_media(struct db *db, const char *tag, json_t *m, int64_t *ret_id) {
         int r;
         if ((r = norm_text(m, "model", 128, true)) < 0 || (r = norm_text(m, "serial", 128, true)) < 0 ||
-            (r = norm_text(m, "wwn", 64, false)) < 0)
+            (r = norm_text(m, "wwn", 256, false)) < 0)
                 return r;
         const char *kind = json_str(m, "kind");
         if (!kind || !(streq(kind, "hdd") || streq(kind, "ssd") || streq(kind, "nvme") || streq(kind, "flash")))

@@ -52,7 +52,7 @@ static const struct field f_asset[] = {
 };
 static const struct field f_medium[] = {
         {"make", T_STR, NULLABLE, 128}, {"model", T_STR, 0, 128}, {"serial", T_STR, 0, 128}, {"size_bytes", T_INT},
-        {"kind", T_STR, 0, 8, NULL, kinds}, {"wwn", T_STR, NULLABLE, 64}, {NULL},
+        {"kind", T_STR, 0, 8, NULL, kinds}, {"wwn", T_STR, NULLABLE, 256}, {NULL},
 };
 static const struct field f_san[] = {
         {"nist_category", T_STR, 0, 8, NULL, categories},

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "blockdev.h"
+#include "sanitize.h"
 #include "usbdev.h"
 #include "json.h"
 
@@ -126,6 +127,25 @@ int device_match(struct db *db, const struct blockdev *b, json_t **ret) {
         return 0;
 }
 
+/* What the drive's firmware offers (issue 11): "sanitize", "hpa", "dco" as
+ * sanitize_caps_to_json() gives them and "purge", the short column. Asking
+ * needs root; when the drive cannot be asked (or for a partition) the four
+ * are null and "sanitize_error" says why. */
+static void device_sanitize_json(const struct blockdev *b, json_t *o) {
+        _cleanup_sanitize_caps_ struct sanitize_caps *c = NULL;
+        int r = b->partition || !b->devnode ? -EINVAL : sanitize_caps_get(b->devnode, &c);
+        if (r < 0) {
+                static const char *const keys[] = {"sanitize", "hpa", "dco", "purge"};
+                for (size_t i = 0; i < ELEMENTSOF(keys); i++) json_object_set_new(o, keys[i], json_null());
+                json_set_str(o, "sanitize_error", b->partition ? "a partition: ask its whole drive" : err_msg());
+                err_clear();
+                return;
+        }
+        sanitize_caps_to_json(c, o);
+        json_set_str(o, "purge", sanitize_caps_summary(c));
+        json_object_set_new(o, "sanitize_error", json_null());
+}
+
 int device_json(struct db *db, const struct blockdev *b, json_t **ret) {
         _cleanup_json_ json_t *o = blockdev_json(b), *match = NULL;
         if (db) {
@@ -134,6 +154,7 @@ int device_json(struct db *db, const struct blockdev *b, json_t **ret) {
         }
         json_object_set_new(o, "asset_tag", match ? json_incref(json_object_get(match, "asset_tag")) : json_null());
         json_object_set_new(o, "match", match ? TAKE_PTR(match) : json_null());
+        device_sanitize_json(b, o);
         *ret = TAKE_PTR(o);
         return 0;
 }

@@ -223,7 +223,7 @@ int import_media_parse(const char *text, json_t **ret) {
                 }
                 int r;
                 if ((r = medium_text(m, "model", 128, true, i + 1)) < 0 || (r = medium_text(m, "serial", 128, true, i + 1)) < 0 ||
-                    (r = medium_text(m, "wwn", 64, false, i + 1)) < 0)
+                    (r = medium_text(m, "wwn", 256, false, i + 1)) < 0)
                         return r;
                 json_t *size = json_object_get(m, "size_bytes");
                 if (!json_is_integer(size) || json_integer_value(size) < 0)

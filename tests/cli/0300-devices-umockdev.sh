@@ -60,15 +60,15 @@ sda,/dev/sda,,,WDC WD10EZEX-08W,WD-WCC6Y3HJ2KX4,,0x50014ee2b5e4a1c7,100020488601
 
 # The table: one line per drive, what a technician reads first.
 check "table: all drives, whole disks only, in name order" \
-  test "$(umock "$UMOCK_ALL" "$A" devices | sed 's/ *$//')" = "DEVICE        SIZE     SECTORS   BUS   KIND   MODEL                         SERIAL                                 STATE                  ASSET
+  test "$(umock "$UMOCK_ALL" "$A" devices | sed 's/ *$//')" = "DEVICE        SIZE     SECTORS   BUS   KIND   MODEL                         SERIAL                                 STATE                  ASSET  PURGE
 /dev/nvme0n1  1.0 TB   512/512   nvme  nvme   Samsung SSD 970 EVO Plus 1TB  S4EWNX0R123456K                        free
-/dev/sda      1.0 TB   512/4096  ata   hdd    WDC WD10EZEX-08WN4A0          WD-WCC6Y3HJ2KX4                        free
-/dev/sdb      500 GB   512/512   ata   ssd    Samsung SSD 860 EVO 500GB     S3Z1NB0K123456A                        system, mounted
-/dev/sdc      500 GB   512/4096  usb   ssd    Samsung SSD 860 EVO 500G      S3Z9NB0K654321X (bridge 000000123ABC)  free
-/dev/sdd      16.0 GB  512/512   usb   flash  SanDisk Cruzer Blade          4C530001230518109164                   free
-/dev/sde      1.0 TB   512/4096  ata   hdd    ST1000LM035-1RK172            WL1AB2CD                               system, mounted, swap
-/dev/sdf      2.0 TB   512/4096  ata   hdd    WDC WD20EFRX-68EUZN0          WD-WCC4M1KX7Y3Z                        held by md0
-/dev/sdg      240 GB   512/512   ata   ssd    KINGSTON SA400S37240G         50026B7782A1B2C3                       system, held by dm-0"
+/dev/sda      1.0 TB   512/4096  ata   hdd    WDC WD10EZEX-08WN4A0          WD-WCC6Y3HJ2KX4                        free                          none
+/dev/sdb      500 GB   512/512   ata   ssd    Samsung SSD 860 EVO 500GB     S3Z1NB0K123456A                        system, mounted               none
+/dev/sdc      500 GB   512/4096  usb   ssd    Samsung SSD 860 EVO 500G      S3Z9NB0K654321X (bridge 000000123ABC)  free                          none
+/dev/sdd      16.0 GB  512/512   usb   flash  SanDisk Cruzer Blade          4C530001230518109164                   free                          none
+/dev/sde      1.0 TB   512/4096  ata   hdd    ST1000LM035-1RK172            WL1AB2CD                               system, mounted, swap         none
+/dev/sdf      2.0 TB   512/4096  ata   hdd    WDC WD20EFRX-68EUZN0          WD-WCC4M1KX7Y3Z                        held by md0                   none
+/dev/sdg      240 GB   512/512   ata   ssd    KINGSTON SA400S37240G         50026B7782A1B2C3                       system, held by dm-0          none"
 
 check_out "one drive in full: the bridge's serial apart from the drive's" "name:            sdc
 device:          /dev/sdc

@@ -52,7 +52,7 @@ sde,,,
 sde1,,,
 sde2,,," sh -c "umockdev-run $(for n in nvme sata-hdd sata-ssd usb-sata-bridge usb-stick partitioned-mounted; do printf -- '-d %s ' "$UMOCK_DATA/$n.umockdev"; done) -- \"$A\" devices --all --csv | cut -d, -f1,27-"
 check "the table names the asset" \
-  test "$(umock usb-sata-bridge "$A" devices | sed -n 2p | sed 's/  */ /g')" = "/dev/sdc 500 GB 512/4096 usb ssd Samsung SSD 860 EVO 500G S3Z9NB0K654321X (bridge 000000123ABC) free TS-000002"
+  test "$(umock usb-sata-bridge "$A" devices | sed -n 2p | sed 's/  */ /g')" = "/dev/sdc 500 GB 512/4096 usb ssd Samsung SSD 860 EVO 500G S3Z9NB0K654321X (bridge 000000123ABC) free TS-000002 none"
 
 # devices --register: the drive just plugged in.
 new_db 2

@@ -22,6 +22,12 @@ check_out "512-byte sectors: listed with size, sectors, bus and image" \
 l4k=$(make_loop 64M 4096)
 img4k=$(losetup -nO BACK-FILE "$l4k" | sed 's/ *$//')
 check_out "4096-byte sectors" "${l4k#/dev/},$l4k,67108864,67.1 MB,4096,4096,loop,no,no,no,,,no,,no,,$img4k," fields "$l4k"
+# What its firmware offers (issue 11): a loop device answers no NVMe, ATA
+# or SCSI command, so no firmware method, no HPA, no DCO.
+check_out "--json: sanitize, hpa, dco and purge for a loop device" \
+  '{"methods":[],"frozen":false,"bus":null}|false|false|none|null' \
+  sh -c "\"\$0\" devices \"\$1\" --json | jq -rc '[(.sanitize | {methods, frozen, bus} | tojson), .hpa.present, .dco.present, .purge, .sanitize_error] | map(tostring) | join(\"|\")'" "$A" "$l512"
+check "the table's PURGE column says none" sh -c "\"$A\" devices | grep '^$l512 ' | grep -q ' none\$'"
 check "both in the listing" sh -c "\"$A\" devices --csv | grep -q '^$n,$l512,' && \"$A\" devices --csv | grep -q '^${l4k#/dev/},$l4k,'"
 
 # A mounted loop device.
