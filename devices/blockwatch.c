@@ -161,7 +161,8 @@ int blockwatch_parse_uevent(const char *buf, size_t n, bool from_kernel, dev_t *
         if (n >= sizeof(struct udev_monitor_netlink_header) && memcmp(buf, "libudev", 8) == 0) {
                 struct udev_monitor_netlink_header h;
                 memcpy(&h, buf, sizeof h);
-                if (h.properties_off >= n || h.properties_off + h.properties_len > n) return 0;
+                /* in size_t: the 32-bit sum wraps for a huge length */
+                if (h.properties_off >= n || (size_t) h.properties_off + h.properties_len > n) return 0;
                 props = buf + h.properties_off;
                 plen = h.properties_len;
         } else {
