@@ -7,6 +7,7 @@
  * ever send "change", and this way a missed or doubled event cannot leave
  * the picture wrong. */
 #include "blockwatch.h"
+#include "blockwatch_internal.h"
 
 #include <libudev.h>
 #include <linux/netlink.h>
@@ -154,6 +155,34 @@ struct udev_monitor_netlink_header {
         unsigned filter_subsystem_hash, filter_devtype_hash, filter_tag_bloom_hi, filter_tag_bloom_lo;
 };
 
+int blockwatch_parse_uevent(const char *buf, size_t n, bool from_kernel, dev_t *ret_devnum, const char **ret_name) {
+        const char *props = buf;
+        size_t plen = n;
+        if (n >= sizeof(struct udev_monitor_netlink_header) && memcmp(buf, "libudev", 8) == 0) {
+                struct udev_monitor_netlink_header h;
+                memcpy(&h, buf, sizeof h);
+                /* in size_t: the 32-bit sum wraps for a huge length */
+                if (h.properties_off >= n || (size_t) h.properties_off + h.properties_len > n) return 0;
+                props = buf + h.properties_off;
+                plen = h.properties_len;
+        } else {
+                if (!from_kernel) return 0; /* not from the kernel */
+                size_t hl = strnlen(buf, n);
+                if (!strchr(buf, '@') || hl >= n) return 0;
+                props = buf + hl + 1;
+                plen = n - hl - 1;
+        }
+        if (!streq_ptr(env_get(props, plen, "SUBSYSTEM"), "block")) return 0;
+        const char *maj = env_get(props, plen, "MAJOR"), *min = env_get(props, plen, "MINOR");
+        const char *name = env_get(props, plen, "DEVNAME");
+        uint64_t ma, mi;
+        if (!maj || !min || parse_uint64(maj, &ma) < 0 || parse_uint64(min, &mi) < 0) return 0;
+        if (name && strncmp(name, "/dev/", 5) == 0) name += 5;
+        *ret_devnum = makedev((unsigned) ma, (unsigned) mi);
+        *ret_name = name;
+        return 1;
+}
+
 static int process_kernel(struct blockwatch *w) {
         char buf[8192 + 1];
         for (;;) {
@@ -177,28 +206,10 @@ static int process_kernel(struct blockwatch *w) {
                 }
                 if ((size_t) n >= sizeof buf - 1 || (mh.msg_flags & MSG_TRUNC)) continue;
                 buf[n] = 0;
-                const char *props = buf;
-                size_t plen = (size_t) n;
-                if (n >= (ssize_t) sizeof(struct udev_monitor_netlink_header) && memcmp(buf, "libudev", 8) == 0) {
-                        struct udev_monitor_netlink_header h;
-                        memcpy(&h, buf, sizeof h);
-                        if (h.properties_off >= (size_t) n || h.properties_off + h.properties_len > (size_t) n) continue;
-                        props = buf + h.properties_off;
-                        plen = h.properties_len;
-                } else {
-                        if (sa.nl_pid != 0) continue; /* not from the kernel */
-                        size_t hl = strnlen(buf, (size_t) n);
-                        if (!strchr(buf, '@') || hl >= (size_t) n) continue;
-                        props = buf + hl + 1;
-                        plen = (size_t) n - hl - 1;
-                }
-                if (!streq_ptr(env_get(props, plen, "SUBSYSTEM"), "block")) continue;
-                const char *maj = env_get(props, plen, "MAJOR"), *min = env_get(props, plen, "MINOR");
-                const char *name = env_get(props, plen, "DEVNAME");
-                uint64_t ma, mi;
-                if (!maj || !min || parse_uint64(maj, &ma) < 0 || parse_uint64(min, &mi) < 0) continue;
-                if (name && strncmp(name, "/dev/", 5) == 0) name += 5;
-                recheck(w, makedev((unsigned) ma, (unsigned) mi), name);
+                dev_t devnum;
+                const char *name;
+                if (blockwatch_parse_uevent(buf, (size_t) n, sa.nl_pid == 0, &devnum, &name) <= 0) continue;
+                recheck(w, devnum, name);
         }
 }
 
