@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "json.h"
+#include "util.h"
 
 struct db; /* the register: db/store.h, reached through core only */
 
