@@ -18,6 +18,7 @@ PACKAGES=(
   zbar-tools poppler-utils nwipe xxd util-linux tmux bc time jq
   librsvg2-bin fonts-dejavu-core
   clang libclang-rt-14-dev
+  universal-ctags binutils
 )
 
 install_packages() {
