@@ -21,6 +21,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   debhelper lintian
   qemu-system-x86 busybox-static kmod cpio
+  universal-ctags binutils
 )
 
 install_packages() {
