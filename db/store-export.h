@@ -1,5 +1,5 @@
 /* What an export of the register carries beyond the asset and person rows
- * (db/asset.c): each asset's storage media, its open loan, each person's
+ * (db/store-assets.c): each asset's storage media, its open loan, each person's
  * badges; and the insert that brings a medium back as it was exported. */
 #pragma once
 
