@@ -5,6 +5,7 @@
 #   ./build.sh asan-test  the same in build-asan/ with AddressSanitizer and UBSan
 #   ./build.sh demo       ... and run the guided demo on a throwaway register
 #   ./build.sh install [PREFIX]   install (default /usr/local)
+#   ./build.sh deb [OUTDIR]  the Debian package, dist/assetctl_VERSION_ARCH.deb
 #   ./build.sh bench NAME run tests/bench/NAME (register, scan, labels, wipe)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +19,8 @@ PACKAGES=(
   zbar-tools poppler-utils nwipe xxd util-linux tmux bc time jq
   librsvg2-bin fonts-dejavu-core
   clang libclang-rt-14-dev
+  debhelper lintian
+  qemu-system-x86 busybox-static kmod cpio
 )
 
 install_packages() {
@@ -44,6 +47,45 @@ build() {
     meson setup "$dir" "$@" >/dev/null
   fi
   ninja -C "$dir" >/dev/null || ninja -C "$dir"
+}
+
+# build_deb OUTDIR: the .deb with Debian's own tooling (debian/), built by
+# dpkg-buildpackage in a copy of the tree in a temporary directory, so that
+# nothing of build/ is reused and the tree gets no debian/ build files.
+build_deb() {
+  local out=$1 version meson_version arch tmp src
+  version=$(dpkg-parsechangelog -l debian/changelog -S Version)
+  meson_version=$(sed -nE "s/^ *version : '([^']+)',?$/\1/p" meson.build | head -1)
+  if [ "$version" != "$meson_version" ]; then
+    echo "build.sh: debian/changelog is at $version but meson.build at $meson_version: add a changelog entry" >&2
+    return 1
+  fi
+  arch=$(dpkg-architecture -qDEB_HOST_ARCH)
+  tmp=$(mktemp -d /tmp/assetctl-deb.XXXXXX)
+  # shellcheck disable=SC2064
+  trap "rm -rf '$tmp'" EXIT
+  src="$tmp/assetctl-$version"
+  mkdir "$src"
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    # what is in the work tree now, committed or not, less what git ignores
+    git ls-files -z --cached --others --exclude-standard |
+      while IFS= read -r -d '' f; do
+        case $f in dist/*) continue ;; esac
+        if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
+      done |
+      tar --null -T - -cf - | tar -xf - -C "$src"
+  else
+    tar --exclude='./build*' --exclude=./dist --exclude=./.git -cf - . | tar -xf - -C "$src"
+  fi
+  if ! (cd "$src" && DEB_BUILD_OPTIONS="noautodbgsym ${DEB_BUILD_OPTIONS:-}" \
+        dpkg-buildpackage -us -uc -b -Jauto) >"$tmp/build.log" 2>&1; then
+    tail -40 "$tmp/build.log" >&2
+    echo "build.sh: dpkg-buildpackage failed" >&2
+    return 1
+  fi
+  mkdir -p "$out"
+  mv "$tmp/assetctl_${version}_$arch.deb" "$out/"
+  echo "built $out/assetctl_${version}_$arch.deb"
 }
 
 verb=${1:-build}
@@ -76,6 +118,13 @@ case "$verb" in
     meson setup build-install --prefix="$prefix" --buildtype=release -Dtests=false >/dev/null 2>&1 || true
     ninja -C build-install install
     ;;
+  deb)
+    install_packages
+    build_deb "${2:-dist}"
+    if command -v lintian >/dev/null; then
+      lintian --fail-on error "${2:-dist}/assetctl_$(dpkg-parsechangelog -S Version)_$(dpkg-architecture -qDEB_HOST_ARCH).deb"
+    fi
+    ;;
   bench)
     install_packages
     # a separate release build: build/ keeps its debug-friendly setup
@@ -83,7 +132,7 @@ case "$verb" in
     BENCH_BUILDDIR=$PWD/build-release exec "tests/bench/${2:?name a benchmark: register, scan, labels, wipe}"
     ;;
   *)
-    echo "usage: ./build.sh [build|test|asan-test|demo|install [PREFIX]|bench NAME]" >&2
+    echo "usage: ./build.sh [build|test|asan-test|demo|install [PREFIX]|deb [OUTDIR]|bench NAME]" >&2
     exit 2
     ;;
 esac

@@ -3,76 +3,65 @@
 #include "core.h"
 #include "import.h"
 
-/* Options that set a field of an asset record, shared by add and edit. */
-static const struct field_opt {
-        const char *name; /* option name */
-        const char *key;  /* record key */
-        bool flag;        /* no argument: sets true */
-} asset_fields[] = {
-        {"tag", "tag", false},
-        {"serial", "serial", false},
-        {"make", "make", false},
-        {"model", "model", false},
-        {"name", "name", false},
-        {"category", "category", false},
-        {"location", "location", false},
-        {"purchased", "purchased", false},
-        {"cost", "cost", false},
-        {"supplier", "supplier", false},
-        {"order-number", "order_number", false},
-        {"warranty", "warranty_until", false},
-        {"notes", "notes", false},
-        {"personal-data", "personal_data", true},
-        {"encrypted", "encrypted", true},
-        {"no-personal-data", "personal_data", true},
-        {"not-encrypted", "encrypted", true},
+/* add and edit: an asset's fields. */
+struct asset_args {
+        const char *tag, *serial, *make, *model, *name, *category, *location, *purchased, *cost, *supplier, *order_number,
+                *warranty, *notes;
+        int personal_data, encrypted; /* 1 yes, 2 no, 0 not given */
 };
 
-#define FIELD_OPTIONS_HELP \
-        "  --serial S           the maker's serial number\n" \
-        "  --make M, --model M  maker and model\n" \
-        "  --name N             a friendly name (\"Head's laptop\")\n" \
-        "  --category C         laptop, tablet, desktop, printer, ...\n" \
-        "  --location ROOM      where it lives\n" \
-        "  --purchased DATE     purchase date (YYYY-MM-DD)\n" \
-        "  --cost GBP           purchase cost in pounds (1234.50)\n" \
-        "  --supplier S, --order-number N, --warranty DATE, --notes T\n" \
-        "  --personal-data      it may hold personal data (--no-personal-data to clear)\n" \
-        "  --encrypted          its storage is encrypted (--not-encrypted to clear)\n"
+#define A struct asset_args
+#define ASSET_FIELD_OPTS \
+        OPT_STRING("name", 0, "N", "a friendly name (\"Head's laptop\")", A, name), \
+        OPT_STRING("category", 0, "C", "laptop, tablet, desktop, printer, ...", A, category), \
+        OPT_STRING("location", 0, "ROOM", "where it lives", A, location), \
+        OPT_STRING("purchased", 0, "DATE", "purchase date (YYYY-MM-DD)", A, purchased), \
+        OPT_STRING("cost", 0, "GBP", "purchase cost in pounds (1234.50)", A, cost), \
+        OPT_STRING("supplier", 0, "S", "the supplier", A, supplier), \
+        OPT_STRING("order-number", 0, "N", "the supplier's order number", A, order_number), \
+        OPT_STRING("warranty", 0, "DATE", "the warranty's end (YYYY-MM-DD)", A, warranty), \
+        OPT_STRING("notes", 0, "T", "notes", A, notes), \
+        {"personal-data", 0, NULL, OPTK_SET, OPT_AT_(A, personal_data, int), 1, 0, 0, NULL, "it may hold personal data, or not", OPT_JOINED}, \
+        OPT_SET("no-personal-data", 0, 2, "", A, personal_data), \
+        {"encrypted", 0, NULL, OPTK_SET, OPT_AT_(A, encrypted, int), 1, 0, 0, NULL, "its storage is encrypted, or not", OPT_JOINED}, \
+        OPT_SET("not-encrypted", 0, 2, "", A, encrypted)
+static const struct opt asset_add_opts[] = {
+        OPT_STRING_REQUIRED("make", 0, "M", "maker", A, make),
+        OPT_STRING_REQUIRED("model", 0, "M", "model", A, model),
+        OPT_STRING_REQUIRED("serial", 0, "S", "the maker's serial number", A, serial),
+        OPT_STRING("tag", 0, "TAG", "use this tag instead of the next PREFIX-NNNNNN", A, tag),
+        ASSET_FIELD_OPTS,
+        OPT_END,
+};
+static const struct opt asset_edit_opts[] = {
+        OPT_STRING("serial", 0, "S", "the maker's serial number", A, serial),
+        OPT_STRING("make", 0, "M", "maker", A, make),
+        OPT_STRING("model", 0, "M", "model", A, model),
+        OPT_STRING("tag", 0, "TAG", "refused: a tag never changes", A, tag),
+        ASSET_FIELD_OPTS,
+        OPT_END,
+};
+#undef A
 
-/* Parse field options into obj; returns 0, or the usage exit status. */
-static int parse_fields(struct ctx *ctx, int argc, char **argv, json_t *obj, enum out_format *fmt, bool allow_tag) {
-        struct option opts[ELEMENTSOF(asset_fields) + 4];
-        size_t n = 0;
-        for (size_t i = 0; i < ELEMENTSOF(asset_fields); i++)
-                opts[n++] = (struct option) {asset_fields[i].name, asset_fields[i].flag ? no_argument : required_argument, NULL, 0x2000 + (int) i};
-        opts[n++] = (struct option) {"json", no_argument, NULL, OPT_JSON};
-        opts[n++] = (struct option) OPTS_HELP;
-        opts[n] = (struct option) {0};
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-                if (c >= 0x2000 && c < 0x2000 + (int) ELEMENTSOF(asset_fields)) {
-                        const struct field_opt *f = &asset_fields[c - 0x2000];
-                        if (streq(f->name, "tag") && !allow_tag) return cmd_usage_error(ctx, "a tag cannot be changed");
-                        if (f->flag)
-                                json_object_set_new(obj, f->key, json_boolean(strncmp(f->name, "no", 2) != 0));
-                        else
-                                json_object_set_new(obj, f->key, json_string(optarg));
-                } else if (c == OPT_JSON && fmt)
-                        *fmt = OUT_JSON;
-                else
-                        return cmd_bad_option(ctx);
-        }
-        return -1;
+/* The fields given, as an asset record. */
+static json_t *asset_fields(const struct asset_args *a) {
+        const struct {
+                const char *key, *value;
+        } f[] = {
+                {"tag", a->tag}, {"serial", a->serial}, {"make", a->make}, {"model", a->model}, {"name", a->name},
+                {"category", a->category}, {"location", a->location}, {"purchased", a->purchased}, {"cost", a->cost},
+                {"supplier", a->supplier}, {"order_number", a->order_number}, {"warranty_until", a->warranty}, {"notes", a->notes},
+        };
+        json_t *obj = json_object();
+        for (size_t i = 0; i < ELEMENTSOF(f); i++)
+                if (f[i].value) json_object_set_new(obj, f[i].key, json_string(f[i].value));
+        if (a->personal_data) json_object_set_new(obj, "personal_data", json_boolean(a->personal_data == 1));
+        if (a->encrypted) json_object_set_new(obj, "encrypted", json_boolean(a->encrypted == 1));
+        return obj;
 }
 
 static int asset_add_cmd(struct ctx *ctx, int argc, char **argv) {
-        _cleanup_json_ json_t *a = json_object();
-        int u = parse_fields(ctx, argc, argv, a, NULL, true);
-        if (u >= 0) return u;
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-        for (const char *const *k = (const char *const[]) {"make", "model", "serial", NULL}; *k; k++)
-                if (!json_str(a, *k)) return cmd_usage_error(ctx, "--%s is required", *k);
+        _cleanup_json_ json_t *a = asset_fields(ctx->args);
         _cleanup_free_ char *tag = NULL;
         int r = asset_add(ctx->db, a, &tag);
         if (r < 0) return cmd_fail("cannot add asset: %s", err_msg());
@@ -109,12 +98,9 @@ static void decorate_asset(json_t *a) {
 }
 
 static int asset_show_cmd(struct ctx *ctx, int argc, char **argv) {
-        enum out_format fmt = OUT_TABLE;
-        int u = cmd_parse_format(ctx, argc, argv, &fmt);
-        if (u >= 0) return u;
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag or serial");
+        enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *a = NULL;
-        int r = asset_get(ctx->db, argv[optind], &a);
+        int r = asset_get(ctx->db, argv[1], &a);
         if (r < 0) return cmd_fail_err(r);
         decorate_asset(a);
         if (fmt == OUT_TABLE) {
@@ -131,31 +117,26 @@ static int asset_show_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+struct list_args {
+        const char *status, *location, *category;
+        enum out_format fmt;
+};
+static const struct opt list_opts[] = {
+        OPT_STRING("status", 0, "S", "in-stock, issued, in-repair, lost, stolen, found, disposal-requested,\n"
+                   "authorised, sanitised, destroy-required, destroyed, consigned, disposed", struct list_args, status),
+        OPT_STRING("location", 0, "L", "only this room", struct list_args, location),
+        OPT_STRING("category", 0, "C", "only this category", struct list_args, category),
+        OPT_FORMAT(struct list_args, fmt),
+        OPT_END,
+};
+
 static int asset_list_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"status", required_argument, NULL, 's'},
-                {"location", required_argument, NULL, 'l'},
-                {"category", required_argument, NULL, 'c'},
-                OPTS_FORMAT, OPTS_HELP, {},
-        };
-        enum out_format fmt = OUT_TABLE;
-        const char *status = NULL, *location = NULL, *category = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 's': status = optarg; break;
-                case 'l': location = optarg; break;
-                case 'c': category = optarg; break;
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-        _cleanup_free_ char *st = status ? xstrdup(status) : NULL;
-        if (st) {
-                for (char *p = st; *p; p++)
-                        if (*p == ' ' || *p == '-') *p = '_';
-                if (!asset_status_valid(st)) return cmd_usage_error(ctx, "--status '%s' is not a status", status);
-        }
+        const struct list_args *la = ctx->args;
+        enum out_format fmt = la->fmt;
+        const char *location = la->location, *category = la->category;
+        _cleanup_free_ char *st = NULL;
+        int u = cmd_status_opt(ctx, la->status, &st);
+        if (u >= 0) return u;
         _cleanup_json_ json_t *rows = NULL;
         int r = db_asset_list(ctx->db, st, location, category, &rows);
         if (r < 0) return cmd_fail_err(r);
@@ -170,51 +151,48 @@ static int asset_list_cmd(struct ctx *ctx, int argc, char **argv) {
 }
 
 static int asset_edit_cmd(struct ctx *ctx, int argc, char **argv) {
-        _cleanup_json_ json_t *changes = json_object();
-        int u = parse_fields(ctx, argc, argv, changes, NULL, false);
-        if (u >= 0) return u;
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
+        const struct asset_args *a = ctx->args;
+        if (a->tag) return cmd_usage_error(ctx, "a tag cannot be changed");
+        _cleanup_json_ json_t *changes = asset_fields(a);
         if (json_object_size(changes) == 0) return cmd_usage_error(ctx, "nothing to change: give --field value");
-        _cleanup_free_ char *tag = strupper(xstrdup(argv[optind]));
+        _cleanup_free_ char *tag = strupper(xstrdup(argv[1]));
         int r = asset_edit(ctx->db, tag, changes);
         if (r < 0) return cmd_fail("cannot edit '%s': %s", tag, err_msg());
         printf("%s updated\n", tag);
         return 0;
 }
 
+struct media_args {
+        const char *model, *serial, *size, *kind, *wwn, *from;
+};
+static const struct opt media_opts[] = {
+        OPT_STRING("from", 0, "DEVICE", "read model, serial, size, kind and WWN from the drive (/dev/sdX)", struct media_args, from),
+        {"model", 0, "M", OPTK_STRING, OPT_AT_(struct media_args, model, const char *), 0, 0, 0, NULL,
+         "the drive's own model and serial", OPT_JOINED},
+        OPT_STRING("serial", 0, "S", "", struct media_args, serial),
+        OPT_STRING("size", 0, "BYTES", "capacity in bytes", struct media_args, size),
+        OPT_STRING("kind", 0, "K", "hdd, ssd, nvme or flash", struct media_args, kind),
+        OPT_STRING("wwn", 0, "W", "the drive's world-wide name, if known", struct media_args, wwn),
+        OPT_END,
+};
+
 static int asset_add_media_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"model", required_argument, NULL, 'm'},
-                {"serial", required_argument, NULL, 's'},
-                {"size", required_argument, NULL, 'z'},
-                {"kind", required_argument, NULL, 'k'},
-                {"wwn", required_argument, NULL, 'w'},
-                {"from", required_argument, NULL, 'f'},
-                OPTS_HELP, {},
-        };
+        const struct media_args *a = ctx->args;
         _cleanup_json_ json_t *m = json_object();
-        const char *from = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'm': json_object_set_new(m, "model", json_string(optarg)); break;
-                case 's': json_object_set_new(m, "serial", json_string(optarg)); break;
-                case 'k': json_object_set_new(m, "kind", json_string(optarg)); break;
-                case 'w': json_object_set_new(m, "wwn", json_string(optarg)); break;
-                case 'f': from = optarg; break;
-                case 'z': {
-                        uint64_t v;
-                        if (parse_uint64(optarg, &v) < 0 || v > INT64_MAX)
-                                return cmd_usage_error(ctx, "--size '%s' is not a number of bytes", optarg);
-                        json_object_set_new(m, "size_bytes", json_integer((json_int_t) v));
-                        break;
-                }
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
+        const char *from = a->from;
+        const struct {
+                const char *key, *value;
+        } f[] = {{"model", a->model}, {"serial", a->serial}, {"kind", a->kind}, {"wwn", a->wwn}};
+        for (size_t i = 0; i < ELEMENTSOF(f); i++)
+                if (f[i].value) json_object_set_new(m, f[i].key, json_string(f[i].value));
+        uint64_t v;
+        if (a->size && (parse_uint64(a->size, &v) < 0 || v > INT64_MAX))
+                return cmd_usage_error(ctx, "--size '%s' is not a number of bytes", a->size);
+        if (a->size) json_object_set_new(m, "size_bytes", json_integer((json_int_t) v));
         for (const char *const *k = (const char *const[]) {"model", "serial", "kind", NULL}; *k && !from; k++)
                 if (!json_str(m, *k)) return cmd_usage_error(ctx, "--%s is required", *k);
         if (!from && !json_object_get(m, "size_bytes")) return cmd_usage_error(ctx, "--size is required");
-        _cleanup_free_ char *tag = strupper(xstrdup(argv[optind]));
+        _cleanup_free_ char *tag = strupper(xstrdup(argv[1]));
         /* --from: the drive's identity from udev; options given override it */
         int r = from ? asset_add_media_from(ctx->db, tag, from, m, NULL) : asset_add_media(ctx->db, tag, m, NULL);
         if (r < 0) return cmd_fail("cannot add storage to '%s': %s", tag, err_msg());
@@ -222,56 +200,42 @@ static int asset_add_media_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+struct repair_args {
+        bool done;
+        const char *notes;
+};
+static const struct opt repair_opts[] = {
+        OPT_FLAG("done", 0, "the repair is done: the asset goes back into stock", struct repair_args, done),
+        OPT_STRING("notes", 0, "TEXT", "what is wrong, or what was done (kept in the audit log)", struct repair_args, notes),
+        OPT_END,
+};
+
 static int asset_repair_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"done", no_argument, NULL, 'd'}, {"notes", required_argument, NULL, 'n'}, OPTS_HELP, {}};
-        const char *notes = NULL;
-        bool done = false;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'd': done = true; break;
-                case 'n': notes = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
-        _cleanup_free_ char *tag = strupper(xstrdup(argv[optind]));
+        const struct repair_args *a = ctx->args;
+        bool done = a->done;
+        const char *notes = a->notes;
+        _cleanup_free_ char *tag = strupper(xstrdup(argv[1]));
         int r = asset_repair(ctx->db, tag, done, notes);
         if (r < 0) return cmd_fail("cannot %s '%s': %s", done ? "bring back from repair" : "send for repair", tag, err_msg());
         printf(done ? "%s is back from repair and in stock\n" : "%s is in repair\n", tag);
         return 0;
 }
 
-static int asset_import_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_import_run(ctx, argc, argv, IMPORT_ASSETS); }
-static int asset_export_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_export_run(ctx, argc, argv, IMPORT_ASSETS); }
+static int asset_import_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_import_run(ctx, argv[1], IMPORT_ASSETS); }
+static int asset_export_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_export_run(ctx, IMPORT_ASSETS); }
 
 const struct command asset_commands[] = {
-        {"add", asset_add_cmd, CMD_DB | CMD_WRITE, "--make M --model M --serial S [OPTIONS]",
-         "register an asset and print its tag",
-         "  --tag TAG            use this tag instead of the next PREFIX-NNNNNN\n" FIELD_OPTIONS_HELP},
-        {"show", asset_show_cmd, CMD_DB, "TAG|SERIAL [--json|--csv]", "show one asset and its storage",
-         "  --json, --csv        machine-readable output\n"},
-        {"list", asset_list_cmd, CMD_DB, "[--status S] [--location L] [--category C] [--json|--csv]", "list assets",
-         "  --status S           in-stock, issued, in-repair, lost, stolen, found, disposal-requested,\n"
-         "                       authorised, sanitised, destroy-required, destroyed, consigned, disposed\n"
-         "  --location L         only this room\n"
-         "  --category C         only this category\n"
-         "  --json, --csv        machine-readable output\n"},
-        {"edit", asset_edit_cmd, CMD_DB | CMD_WRITE, "TAG --field VALUE...", "change an asset's details", FIELD_OPTIONS_HELP},
-        {"add-media", asset_add_media_cmd, CMD_DB | CMD_WRITE, "TAG --from DEVICE | --model M --serial S --size BYTES --kind hdd|ssd|nvme|flash",
-         "record a storage medium inside an asset",
-         "  --from DEVICE          read model, serial, size, kind and WWN from the drive (/dev/sdX)\n"
-         "  --model M, --serial S  the drive's own model and serial\n"
-         "  --size BYTES           capacity in bytes\n"
-         "  --kind K               hdd, ssd, nvme or flash\n"
-         "  --wwn W                the drive's world-wide name, if known\n"},
-        {"repair", asset_repair_cmd, CMD_DB | CMD_WRITE, "TAG [--done] [--notes TEXT]",
-         "send an in-stock asset for repair, or (--done) take it back into stock",
-         "  --done               the repair is done: the asset goes back into stock\n"
-         "  --notes TEXT         what is wrong, or what was done (kept in the audit log)\n"},
-        {"import", asset_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run] [--status-map 'LABEL=STATE']...",
-         "add assets from a CSV (ours or Snipe-IT's) or JSON file",
-         "  --dry-run            check everything and say what would be added; change nothing\n"
-         "  --status-map L=S     read status label L as state S (repeatable), e.g.\n"
-         "                       --status-map 'Broken - Not Fixable=disposed'\n\n"
+        {"add", asset_add_cmd, CMD_DB | CMD_WRITE, "", "register an asset and print its tag", NULL, OPTIONS(asset_add_opts, struct asset_args)},
+        {"show", asset_show_cmd, CMD_DB, "TAG|SERIAL", "show one asset and its storage", NULL, OPTIONS(format_opts, struct format_args),
+         POS(1, 1, "give one tag or serial")},
+        {"list", asset_list_cmd, CMD_DB, "", "list assets", NULL, OPTIONS(list_opts, struct list_args)},
+        {"edit", asset_edit_cmd, CMD_DB | CMD_WRITE, "TAG", "change an asset's details", NULL, OPTIONS(asset_edit_opts, struct asset_args),
+         POS(1, 1, "give one tag")},
+        {"add-media", asset_add_media_cmd, CMD_DB | CMD_WRITE, "TAG", "record a storage medium inside an asset", NULL,
+         OPTIONS(media_opts, struct media_args), POS(1, 1, "give one tag")},
+        {"repair", asset_repair_cmd, CMD_DB | CMD_WRITE, "TAG", "send an in-stock asset for repair, or (--done) take it back into stock",
+         NULL, OPTIONS(repair_opts, struct repair_args), POS(1, 1, "give one tag")},
+        {"import", asset_import_cmd, CMD_DB | CMD_WRITE, "FILE", "add assets from a CSV (ours or Snipe-IT's) or JSON file",
          "  FILE is CSV with a header row: our own columns (as 'asset export' writes:\n"
          "  tag, serial, make, model, name, category, location, status, issued_to,\n"
          "  issued_at, due, condition_out, override_reason, personal_data, encrypted,\n"
@@ -283,9 +247,9 @@ const struct command asset_commands[] = {
          "  that 'asset export --format json' writes. Semicolon-separated files (Excel)\n"
          "  are read too. Other columns are listed as ignored. Import the people first:\n"
          "  an issued asset names its holder. Any bad row rejects the whole file: every\n"
-         "  bad row is listed as FILE:LINE: column: reason and nothing is changed.\n"},
-        {"export", asset_export_cmd, CMD_DB, "[--format csv|json] [-o FILE]", "write every asset with its media and open loan as CSV or JSON (import reads it back)",
-         "  --format F           csv (default) or json (also --csv, --json)\n"
-         "  -o, --output FILE    write to FILE (mode 0600) instead of standard output\n"},
+         "  bad row is listed as FILE:LINE: column: reason and nothing is changed.\n",
+         OPTIONS(asset_import_opts, struct import_args), POS(1, 1, "give one file")},
+        {"export", asset_export_cmd, CMD_DB, "", "write every asset with its media and open loan as CSV or JSON (import reads it back)",
+         NULL, OPTIONS(export_opts, struct export_args)},
         {NULL},
 };

@@ -6,16 +6,14 @@ static const struct column audit_cols[] = {
 };
 
 static int audit_log_cmd(struct ctx *ctx, int argc, char **argv) {
-        enum out_format fmt = OUT_TABLE;
-        int u = cmd_parse_format(ctx, argc, argv, &fmt);
-        if (u >= 0) return u;
-        if (argc - optind > 1) return cmd_usage_error(ctx, "give at most one tag or reference");
+        const struct format_args *a = ctx->args;
+        enum out_format fmt = a->fmt;
         _cleanup_json_ json_t *rows = NULL;
-        int r = db_audit_list(ctx->db, optind < argc ? argv[optind] : NULL, &rows);
+        int r = db_audit_list(ctx->db, argc > 1 ? argv[1] : NULL, &rows);
         if (r < 0) return cmd_fail_err(r);
-        if (optind < argc && json_array_size(rows) == 0) {
+        if (argc > 1 && json_array_size(rows) == 0) {
                 /* tags are upper case; let people type them in any case */
-                _cleanup_free_ char *up = strupper(xstrdup(argv[optind]));
+                _cleanup_free_ char *up = strupper(xstrdup(argv[1]));
                 json_decref(rows);
                 rows = NULL;
                 r = db_audit_list(ctx->db, up, &rows);
@@ -25,16 +23,19 @@ static int audit_log_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+struct verify_args {
+        const char *key, *checkpoint;
+};
+static const struct opt verify_opts[] = {
+        OPT_STRING("key", 0, "PUB.pem", "check the signed checkpoints with this public key (default: the\n"
+                   "registered key each names); the log must still reach every one", struct verify_args, key),
+        OPT_STRING("checkpoint", 0, "FILE.json", "also a checkpoint kept elsewhere (FILE.sig beside it)", struct verify_args, checkpoint),
+        OPT_END,
+};
+
 static int audit_verify_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"key", required_argument, NULL, 'k'}, {"checkpoint", required_argument, NULL, 'c'}, OPTS_HELP, {}};
-        const char *key = NULL, *checkpoint = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'k': key = optarg; break;
-                case 'c': checkpoint = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        const struct verify_args *a = ctx->args;
+        const char *key = a->key, *checkpoint = a->checkpoint;
         struct audit_report rep;
         int r = db_audit_verify(ctx->db, &rep);
         if (r < 0) return cmd_fail_err(r);
@@ -53,18 +54,12 @@ static int audit_verify_cmd(struct ctx *ctx, int argc, char **argv) {
 }
 
 const struct command audit_commands[] = {
-        {"log", audit_log_cmd, CMD_DB, "[TAG|REF] [--json|--csv]", "show the audit trail, all or for one subject",
-         "  --json, --csv        machine-readable output\n"},
-        {"verify", audit_verify_cmd, CMD_DB, "[--key PUB.pem] [--checkpoint FILE.json]",
-         "recompute the hash chain and check every covered row against it",
-         "  --key PUB.pem          check the signed checkpoints with this public key (default: the\n"
-         "                         registered key each names); the log must still reach every one\n"
-         "  --checkpoint FILE.json also a checkpoint kept elsewhere (FILE.sig beside it)\n"},
-        {"checkpoint", cmd_audit_checkpoint, CMD_DB | CMD_WRITE, "--key NAME [--passphrase-file F] [-o FILE.json]",
-         "sign the head hash and event count, so deleting the tail of the log is detected",
-         "  --key NAME             the registered signing key\n"
-         "  --passphrase-file F    its passphrase from the first line of F (else asked on the terminal)\n"
-         "  --key-dir D            where key files live (default: keys/ beside the register)\n"
-         "  -o FILE.json           also write the signed checkpoint (and FILE.sig) to keep elsewhere\n"},
+        {"log", audit_log_cmd, CMD_DB, "[TAG|REF]", "show the audit trail, all or for one subject", NULL,
+         OPTIONS(format_opts, struct format_args), POS(0, 1, "give at most one tag or reference")},
+        {"verify", audit_verify_cmd, CMD_DB, "", "recompute the hash chain and check every covered row against it", NULL,
+         OPTIONS(verify_opts, struct verify_args)},
+        {"checkpoint", cmd_audit_checkpoint, CMD_DB | CMD_WRITE, "",
+         "sign the head hash and event count, so deleting the tail of the log is detected", NULL,
+         OPTIONS(checkpoint_opts, struct checkpoint_args)},
         {NULL},
 };

@@ -17,18 +17,20 @@ static const struct column cert_show_cols[] = {
         {"key_fingerprint", "signing key"}, {"json_sha256", "json sha256"}, {NULL},
 };
 
+struct cert_list_args {
+        const char *asset;
+        enum out_format fmt;
+};
+static const struct opt cert_list_opts[] = {
+        OPT_STRING("asset", 0, "TAG", "only this asset's", struct cert_list_args, asset),
+        OPT_FORMAT(struct cert_list_args, fmt),
+        OPT_END,
+};
+
 static int cert_list_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"asset", required_argument, NULL, 'a'}, OPTS_FORMAT, OPTS_HELP, {}};
-        enum out_format fmt = OUT_TABLE;
-        _cleanup_free_ char *tag = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'a': free(tag); tag = strupper(xstrdup(optarg)); break;
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        const struct cert_list_args *a = ctx->args;
+        enum out_format fmt = a->fmt;
+        _cleanup_free_ char *tag = a->asset ? strupper(xstrdup(a->asset)) : NULL;
         _cleanup_json_ json_t *rows = NULL;
         int r = db_cert_list(ctx->db, tag, &rows);
         if (r < 0) return cmd_fail_err(r);
@@ -43,13 +45,16 @@ static int get_cert(struct ctx *ctx, const char *arg, json_t **ret) {
         return r;
 }
 
+static const struct opt cert_show_opts[] = {
+        {"json", 0, NULL, OPTK_FORMAT, OPT_AT_(struct format_args, fmt, enum out_format), OUT_JSON, 0, 0, NULL,
+         "the signed JSON document, byte for byte", 0},
+        OPT_END,
+};
+
 static int cert_show_cmd(struct ctx *ctx, int argc, char **argv) {
-        enum out_format fmt = OUT_TABLE;
-        int u = cmd_parse_format(ctx, argc, argv, &fmt);
-        if (u >= 0) return u;
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one certificate id");
+        enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *cert = NULL;
-        int r = get_cert(ctx, argv[optind], &cert);
+        int r = get_cert(ctx, argv[1], &cert);
         if (r < 0) return cmd_fail_err(r);
         if (fmt == OUT_JSON) {
                 /* the document itself, as signed */
@@ -76,41 +81,44 @@ static int cert_show_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
-int cmd_cert_export_to(struct ctx *ctx, const char *cert_id, const char *dir);
+int cmd_export_signed(const char *dir, const char *id, const char *doc, const char *sighex, const void *pdf, size_t pdf_len) {
+        uint8_t sig[SIG_LEN];
+        if (!sighex || hex_decode(sighex, sig, sizeof sig) < 0) return err_set(EBADMSG, "'%s': its stored signature is damaged", id);
+        int r = mkdir_p(dir, 0755);
+        if (r < 0) return r;
+        _cleanup_free_ char *jp = xasprintf("%s/%s.json", dir, id), *sp = xasprintf("%s/%s.sig", dir, id),
+                            *pp = xasprintf("%s/%s.pdf", dir, id);
+        if ((r = write_file_atomic(jp, doc, strlen(doc), 0644)) < 0 || (r = write_file_atomic(sp, sig, sizeof sig, 0644)) < 0) return r;
+        return pdf ? write_file_atomic(pp, pdf, pdf_len, 0644) : 0;
+}
+
 int cmd_cert_export_to(struct ctx *ctx, const char *cert_id, const char *dir) {
         _cleanup_json_ json_t *cert = NULL;
         _cleanup_free_ void *pdf = NULL;
         size_t pdf_len = 0;
         int r = get_cert(ctx, cert_id, &cert);
         if (r < 0) return r;
-        const char *id = json_str(cert, "cert_id"), *doc = json_str(cert, "json"), *sighex = json_str(cert, "signature");
-        uint8_t sig[SIG_LEN];
-        if (!sighex || hex_decode(sighex, sig, sizeof sig) < 0) return err_set(EBADMSG, "certificate '%s': its stored signature is damaged", id);
-        r = mkdir_p(dir, 0755);
-        if (r < 0) return r;
-        _cleanup_free_ char *jp = xasprintf("%s/%s.json", dir, id), *sp = xasprintf("%s/%s.sig", dir, id),
-                            *pp = xasprintf("%s/%s.pdf", dir, id);
-        if ((r = write_file_atomic(jp, doc, strlen(doc), 0644)) < 0 || (r = write_file_atomic(sp, sig, sizeof sig, 0644)) < 0) return r;
+        const char *id = json_str(cert, "cert_id"), *doc = json_str(cert, "json");
         r = db_cert_pdf(ctx->db, id, &pdf, &pdf_len);
         if (r == -ENOENT) {
                 /* rendered afresh from the signed bytes */
                 r = cert_pdf(doc, strlen(doc), &pdf, &pdf_len);
         }
         if (r < 0) return r;
-        return write_file_atomic(pp, pdf, pdf_len, 0644);
+        return cmd_export_signed(dir, id, doc, json_str(cert, "signature"), pdf, pdf_len);
 }
 
+struct dir_args {
+        const char *out;
+};
+static const struct opt dir_opts[] = {
+        OPT_STRING_REQUIRED("output", 'o', "DIR", "the directory (created if missing)", struct dir_args, out),
+        OPT_END,
+};
+
 static int cert_export_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"output", required_argument, NULL, 'o'}, OPTS_HELP, {}};
-        const char *out = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) switch (c) {
-                case 'o': out = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one certificate id");
-        if (!out) return cmd_usage_error(ctx, "-o DIR is required");
-        _cleanup_free_ char *id = strupper(xstrdup(argv[optind]));
+        const char *out = ((const struct dir_args *) ctx->args)->out;
+        _cleanup_free_ char *id = strupper(xstrdup(argv[1]));
         int r = cmd_cert_export_to(ctx, id, out);
         if (r < 0) return cmd_fail_err(r);
         printf("wrote %s/%s.json, %s/%s.sig and %s/%s.pdf\n", out, id, out, id, out, id);
@@ -131,30 +139,26 @@ static int read_public_key(const char *path, EVP_PKEY **ret) {
         return 0;
 }
 
+struct verify_args {
+        const char *sig, *key, *authoriser_key;
+};
+static const struct opt cert_verify_opts[] = {
+        OPT_STRING("sig", 0, "FILE", "the detached signature (default: CERT.sig beside CERT.json)", struct verify_args, sig),
+        OPT_STRING("key", 0, "PUBKEY.pem", "the school's public key", struct verify_args, key),
+        OPT_STRING("authoriser-key", 0, "PUBKEY.pem", "also check the authoriser's own signature on the disposal\n"
+                   "authorisation the certificate carries (made with 'disposal authorise --sign')", struct verify_args, authoriser_key),
+        OPT_END,
+};
+
 static int cert_verify_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"sig", required_argument, NULL, 's'}, {"key", required_argument, NULL, 'k'},
-                {"authoriser-key", required_argument, NULL, 'a'}, OPTS_HELP, {},
-        };
-        const char *sig_path = NULL, *key_path = NULL, *auth_key_path = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 's': sig_path = optarg; break;
-                case 'k': key_path = optarg; break;
-                case 'a': auth_key_path = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one certificate or manifest (.json)");
+        const struct verify_args *va = ctx->args;
+        const char *sig_path = va->sig, *key_path = va->key, *auth_key_path = va->authoriser_key;
         if (!key_path) return cmd_usage_error(ctx, "--key PUBKEY.pem is required (the school's public key)");
-        const char *path = argv[optind];
+        const char *path = argv[1];
         _cleanup_free_ char *def_sig = NULL, *doc = NULL;
         _cleanup_free_ uint8_t *sig = NULL;
         size_t n = 0, sig_len = 0;
-        if (!sig_path) {
-                size_t l = strlen(path);
-                def_sig = l > 5 && streq(path + l - 5, ".json") ? xasprintf("%.*s.sig", (int) (l - 5), path) : xasprintf("%s.sig", path);
-                sig_path = def_sig;
-        }
+        if (!sig_path) sig_path = def_sig = cmd_sig_path_for(path);
         int r = read_file(path, DOC_MAX + 1, &doc, &n);
         if (r < 0) return cmd_fail_err(r);
         char *s;
@@ -220,23 +224,21 @@ static int cert_verify_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+struct issue_args {
+        const char *key, *pass_file, *key_dir;
+};
+static const struct opt cert_issue_opts[] = {
+        OPT_STRING_REQUIRED("key", 0, "NAME", "the key that signs certificates", struct issue_args, key),
+        OPT_STRING("passphrase-file", 0, "F", "its passphrase from the first line of F (else asked on the terminal)", struct issue_args, pass_file),
+        OPT_STRING("key-dir", 0, "D", "where key files live (default: keys/ beside the register)", struct issue_args, key_dir),
+        OPT_END,
+};
+
 static int cert_issue_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"key", required_argument, NULL, 'k'}, {"passphrase-file", required_argument, NULL, 'p'},
-                {"key-dir", required_argument, NULL, 'd'}, OPTS_HELP, {},
-        };
-        const char *key = NULL, *pass_file = NULL, *key_dir = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'k': key = optarg; break;
-                case 'p': pass_file = optarg; break;
-                case 'd': key_dir = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one wipe number (see 'assetctl wipe list')");
-        if (!key) return cmd_usage_error(ctx, "--key NAME is required (the key that signs certificates)");
+        const struct issue_args *ia = ctx->args;
+        const char *key = ia->key, *pass_file = ia->pass_file, *key_dir = ia->key_dir;
         int64_t id;
-        if (parse_int64(argv[optind], &id) < 0 || id < 1) return cmd_usage_error(ctx, "'%s' is not a wipe number", argv[optind]);
+        if (parse_int64(argv[1], &id) < 0 || id < 1) return cmd_usage_error(ctx, "'%s' is not a wipe number", argv[1]);
         /* refuse before asking for the passphrase */
         int r = disposal_cert_issue(ctx->db, id, NULL, NULL);
         if (r < 0) return cmd_fail_err(r);
@@ -255,25 +257,18 @@ static int cert_issue_cmd(struct ctx *ctx, int argc, char **argv) {
 }
 
 const struct command cert_commands[] = {
-        {"list", cert_list_cmd, CMD_DB, "[--asset TAG] [--json|--csv]", "list wipe certificates",
-         "  --asset TAG          only this asset's\n"
-         "  --json, --csv        machine-readable output\n"},
-        {"show", cert_show_cmd, CMD_DB, "ID [--json]", "show a certificate (--json prints the signed document)",
-         "  --json               the signed JSON document, byte for byte\n"},
-        {"export", cert_export_cmd, CMD_DB, "ID -o DIR", "write ID.json, ID.sig (raw Ed25519) and ID.pdf into DIR",
-         "  -o, --output DIR     the directory (created if missing)\n"},
-        {"verify", cert_verify_cmd, 0, "CERT.json [--sig CERT.sig] --key PUBKEY.pem [--authoriser-key PUBKEY.pem]",
-         "check a certificate or manifest offline: signature, schema, key, hashes and outcome",
-         "  --sig FILE           the detached signature (default: CERT.sig beside CERT.json)\n"
-         "  --key PUBKEY.pem     the school's public key\n"
-         "  --authoriser-key PUBKEY.pem  also check the authoriser's own signature on the disposal\n"
-         "                       authorisation the certificate carries (made with 'disposal authorise --sign')\n"},
-        {"issue", cert_issue_cmd, CMD_DB | CMD_WRITE, "WIPE-ID --key NAME [--passphrase-file F] [--key-dir D]",
+        {"list", cert_list_cmd, CMD_DB, "", "list wipe certificates", NULL, OPTIONS(cert_list_opts, struct cert_list_args)},
+        {"show", cert_show_cmd, CMD_DB, "ID", "show a certificate (--json prints the signed document)", NULL,
+         OPTIONS(cert_show_opts, struct format_args), POS(1, 1, "give one certificate id")},
+        {"export", cert_export_cmd, CMD_DB, "ID", "write ID.json, ID.sig (raw Ed25519) and ID.pdf into DIR", NULL,
+         OPTIONS(dir_opts, struct dir_args), POS(1, 1, "give one certificate id")},
+        {"verify", cert_verify_cmd, 0, "CERT.json",
+         "check a certificate or manifest offline: signature, schema, key, hashes and outcome", NULL,
+         OPTIONS(cert_verify_opts, struct verify_args), POS(1, 1, "give one certificate or manifest (.json)")},
+        {"issue", cert_issue_cmd, CMD_DB | CMD_WRITE, "WIPE-ID",
          "sign the certificate of an earlier erased wipe that got none (it ran without --key)",
-         "  --key NAME           the key that signs certificates\n"
-         "  --passphrase-file F  its passphrase from the first line of F (else asked on the terminal)\n"
-         "  --key-dir D          where key files live (default: keys/ beside the register)\n"
          "  The wipe must have ended erased, after the asset's disposal was authorised, be its medium's\n"
-         "  newest wipe and have no certificate yet.\n"},
+         "  newest wipe and have no certificate yet.\n",
+         OPTIONS(cert_issue_opts, struct issue_args), POS(1, 1, "give one wipe number (see 'assetctl wipe list')")},
         {NULL},
 };

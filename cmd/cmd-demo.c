@@ -4,42 +4,58 @@
  * binary. */
 #include "config.h"
 #include "commands.h"
+#include "datadir.h"
 
 #include <sys/stat.h>
 
-static char *find_demo(void) {
+/* demo/run.sh in $ASSETCTL_DEMO_DIR, else in datadir_dirs("demo"): the
+ * source tree in a test build, then the installed datadir. NULL, with the
+ * directories tried in *ret_tried, if there is none. */
+static char *find_demo(char **ret_tried) {
         const char *e = getenv("ASSETCTL_DEMO_DIR");
-        const char *dirs[] = {e, ASSETCTL_SRCDIR "/demo", ASSETCTL_DATADIR "/demo"};
-        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-                if (isempty(dirs[i])) continue;
+        char *dirs[DATADIR_MAX + 1];
+        int n = 0;
+        if (!isempty(e)) dirs[n++] = xstrdup(e);
+        n += datadir_dirs("demo", "demo", dirs + n);
+        char *found = NULL;
+        struct strbuf tried = {0};
+        for (int i = 0; i < n && !found; i++) {
                 char *p = xasprintf("%s/run.sh", dirs[i]);
                 struct stat st;
-                if (stat(p, &st) == 0) return p;
-                free(p);
+                if (stat(p, &st) == 0)
+                        found = p;
+                else
+                        free(p);
+                sb_printf(&tried, "%s%s", i ? ", " : "", dirs[i]);
         }
-        return NULL;
+        datadir_free(dirs, n);
+        if (found)
+                sb_free(&tried);
+        else
+                *ret_tried = sb_take(&tried);
+        return found;
 }
 
+const struct opt demo_opts[] = {
+        OPT_FLAG("keep", 0, "keep the temporary directory and say where it is", struct demo_args, keep),
+        OPT_FLAG("fast", 0, "no pauses between steps", struct demo_args, fast),
+        OPT_END,
+};
+
 int cmd_demo(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"keep", no_argument, NULL, 'k'}, {"fast", no_argument, NULL, 'f'}, OPTS_HELP, {}};
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-                if (c != 'k' && c != 'f') return cmd_bad_option(ctx);
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-        _cleanup_free_ char *script = find_demo();
-        if (!script) return cmd_fail("cannot find the demo scripts (looked in %s/demo and %s/demo)", ASSETCTL_SRCDIR, ASSETCTL_DATADIR);
+        const struct demo_args *a = ctx->args;
+        _cleanup_free_ char *tried = NULL;
+        _cleanup_free_ char *script = find_demo(&tried);
+        if (!script) return cmd_fail("cannot find the demo scripts: no run.sh in %s", tried);
         char self[4096];
         ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
         if (n < 0) return cmd_fail("cannot find this program: %s", strerror(errno));
         self[n] = 0;
         if (setenv("A", self, 1) < 0) return cmd_fail("cannot set up the demo: %s", strerror(errno));
         fflush(stdout);
-        char **args = xcalloc((size_t) argc + 3, sizeof *args);
-        args[0] = (char *) "bash";
-        args[1] = script;
-        for (int i = 1; i < argc; i++) args[i + 1] = argv[i];
+        char *args[] = {(char *) "bash", script, a->keep ? (char *) "--keep" : NULL, a->fast ? (char *) "--fast" : NULL, NULL};
+        if (!args[2]) args[2] = args[3], args[3] = NULL;
         execvp("bash", args);
         int e = errno;
-        free(args);
         return cmd_fail("cannot run '%s': %s", script, strerror(e));
 }

@@ -4,13 +4,8 @@
 #include "commands.h"
 #include "core.h"
 
-#include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
-#include <time.h>
-
-#include "blockdev.h"
-#include "blockwatch.h"
 
 static const struct column devices_cols[] = {
         {"devnode", "DEVICE"}, {"size", "SIZE"}, {"sectors", "SECTORS"}, {"bus", "BUS"}, {"kind", "KIND"},
@@ -98,15 +93,29 @@ static char *device_line(json_t *d) {
                          json_str(d, "bus"), json_str(d, "kind"), serial, match);
 }
 
-static const char *watch_source_why(enum blockwatch_source s, bool forced) {
-        if (forced) return "as asked";
-        return s == BLOCKWATCH_UDEV ? "udevd is running" : "udevd is not running";
+/* What --watch prints: lines, or JSON objects one a line. */
+struct watch_view {
+        enum out_format fmt;
+        bool forced; /* --source given */
+};
+
+static void watch_started(void *userdata, enum device_watch_source used, const char *name) {
+        const struct watch_view *v = userdata;
+        if (v->fmt == OUT_JSON)
+                printf("{\"event\":\"watching\",\"source\":\"%s\"}\n", name);
+        else
+                printf("watching for drives through %s (%s); stop with Ctrl-C\n",
+                       used == DEVICE_WATCH_UDEV ? "the udev monitor" : "kernel uevents",
+                       v->forced ? "as asked" : used == DEVICE_WATCH_UDEV ? "udevd is running" : "udevd is not running");
+        fflush(stdout);
 }
 
-static void watch_print(enum out_format fmt, const char *event, json_t *d) {
+static void watch_event(void *userdata, bool arrived, json_t *d) {
+        const struct watch_view *v = userdata;
+        const char *event = arrived ? "arrived" : "left";
         char now[21];
         now_utc(now);
-        if (fmt == OUT_JSON) {
+        if (v->fmt == OUT_JSON) {
                 _cleanup_json_ json_t *o = json_pack("{s:s, s:s, s:O}", "event", event, "time", now, "device", d);
                 _cleanup_free_ char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
                 puts(s);
@@ -117,16 +126,11 @@ static void watch_print(enum out_format fmt, const char *event, json_t *d) {
         fflush(stdout);
 }
 
-static int64_t mono_ms(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sigmask_restore(sigset_t *old) { sigprocmask(SIG_SETMASK, old, NULL); }
 
-/* --watch: until a signal, --count events or --timeout seconds. */
-static int devices_watch(struct ctx *ctx, enum out_format fmt, bool partitions, enum blockwatch_source source, int64_t count,
+/* --watch: until SIGINT/SIGTERM (a clean stop), --count events or --timeout
+ * seconds. */
+static int devices_watch(struct ctx *ctx, enum out_format fmt, bool partitions, enum device_watch_source source, int64_t count,
                          int64_t timeout) {
         sigset_t mask;
         sigemptyset(&mask);
@@ -136,69 +140,23 @@ static int devices_watch(struct ctx *ctx, enum out_format fmt, bool partitions, 
         sigprocmask(SIG_BLOCK, &mask, &old);
         _cleanup_close_ int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
         if (sfd < 0) return cmd_fail("cannot watch for signals: %s", strerror(errno));
-
-        _cleanup_blockwatch_ struct blockwatch *w = NULL;
-        int r = blockwatch_new(source, partitions, &w);
-        if (r < 0) return cmd_fail_err(r);
-        enum blockwatch_source used = blockwatch_source(w);
-        if (fmt == OUT_JSON)
-                printf("{\"event\":\"watching\",\"source\":\"%s\"}\n", blockwatch_source_name(used));
-        else
-                printf("watching for drives through %s (%s); stop with Ctrl-C\n",
-                       used == BLOCKWATCH_UDEV ? "the udev monitor" : "kernel uevents", watch_source_why(used, source != BLOCKWATCH_AUTO));
-        fflush(stdout);
-
-        int64_t seen = 0, deadline = timeout > 0 ? mono_ms() + timeout * 1000 : 0;
-        for (;;) {
-                struct blockwatch_event ev;
-                while (blockwatch_next(w, &ev) > 0) {
-                        _cleanup_json_ json_t *d = NULL;
-                        r = device_json(ctx->db, ev.dev, &d);
-                        bool arrived = ev.arrived;
-                        blockwatch_event_done(&ev);
-                        if (r < 0) return cmd_fail_err(r);
-                        watch_print(fmt, arrived ? "arrived" : "left", d);
-                        if (count > 0 && ++seen >= count) return 0;
-                }
-                int wait = -1;
-                if (deadline) {
-                        int64_t left = deadline - mono_ms();
-                        if (left <= 0) {
-                                if (count > 0)
-                                        return cmd_fail("timed out after %lld s with %lld of %lld events", (long long) timeout,
-                                                        (long long) seen, (long long) count);
-                                return 0;
-                        }
-                        wait = (int) left;
-                }
-                struct pollfd p[2] = {{.fd = blockwatch_fd(w), .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
-                if (poll(p, 2, wait) < 0) {
-                        if (errno == EINTR) continue;
-                        return cmd_fail("cannot wait for events: %s", strerror(errno));
-                }
-                if (p[1].revents & POLLIN) {
-                        /* SIGINT or SIGTERM: a clean stop. Take the signal off the queue,
-                         * or unblocking it on the way out would kill us after all. */
-                        struct signalfd_siginfo si;
-                        while (read(sfd, &si, sizeof si) == (ssize_t) sizeof si) {}
-                        return 0;
-                }
-                if (p[0].revents & POLLIN) {
-                        r = blockwatch_process(w);
-                        if (r < 0) return cmd_fail_err(r);
-                }
-        }
+        struct watch_view view = {.fmt = fmt, .forced = source != DEVICE_WATCH_AUTO};
+        struct device_watch w = {.source = source, .partitions = partitions, .count = count, .timeout_s = timeout, .stop_fd = sfd,
+                                 .started = watch_started, .event = watch_event, .userdata = &view};
+        int r = device_watch_run(ctx->db, &w);
+        /* Take a stopping signal off the queue, or unblocking it on the way
+         * out would kill us after all. */
+        struct signalfd_siginfo si;
+        while (read(sfd, &si, sizeof si) == (ssize_t) sizeof si) {}
+        return r < 0 ? cmd_fail_err(r) : 0;
 }
 
 static int devices_register(struct ctx *ctx, const char *tag_arg) {
         _cleanup_free_ char *path = NULL, *why = NULL, *tag = strupper(xstrdup(tag_arg));
         int r = device_pick_new(ctx->db, &path, &why);
         if (r < 0) return cmd_fail("cannot register a drive in '%s': %s", tag, err_msg());
-        _cleanup_blockdev_ struct blockdev *b = NULL;
-        r = blockdev_get(path, &b);
-        if (r < 0) return cmd_fail_err(r);
         _cleanup_json_ json_t *d = NULL, *m = json_object();
-        r = device_json(ctx->db, b, &d);
+        r = device_json_path(ctx->db, path, &d);
         if (r < 0) return cmd_fail_err(r);
         _cleanup_free_ char *line = device_line(d);
         printf("taking %s (%s)\n", line, why);
@@ -223,7 +181,7 @@ int cmd_devices(struct ctx *ctx, int argc, char **argv) {
         bool all = false, watch = false;
         int64_t count = 0, timeout = 0;
         const char *reg = NULL;
-        enum blockwatch_source source = BLOCKWATCH_AUTO;
+        enum device_watch_source source = DEVICE_WATCH_AUTO;
         int c;
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
                 case OPT_ALL: all = true; break;
@@ -237,16 +195,16 @@ int cmd_devices(struct ctx *ctx, int argc, char **argv) {
                         break;
                 case OPT_REGISTER: reg = optarg; break;
                 case OPT_SOURCE:
-                        if (streq(optarg, "udev")) source = BLOCKWATCH_UDEV;
-                        else if (streq(optarg, "kernel")) source = BLOCKWATCH_KERNEL;
-                        else if (streq(optarg, "auto")) source = BLOCKWATCH_AUTO;
+                        if (streq(optarg, "udev")) source = DEVICE_WATCH_UDEV;
+                        else if (streq(optarg, "kernel")) source = DEVICE_WATCH_KERNEL;
+                        else if (streq(optarg, "auto")) source = DEVICE_WATCH_AUTO;
                         else return cmd_usage_error(ctx, "--source '%s' is not udev, kernel or auto", optarg);
                         break;
                 case OPT_JSON: fmt = OUT_JSON; break;
                 case OPT_CSV: fmt = OUT_CSV; break;
                 default: return cmd_bad_option(ctx);
                 }
-        if ((count || timeout || source != BLOCKWATCH_AUTO) && !watch)
+        if ((count || timeout || source != DEVICE_WATCH_AUTO) && !watch)
                 return cmd_usage_error(ctx, "--count, --timeout and --source go with --watch");
         if (watch && reg) return cmd_usage_error(ctx, "--watch and --register do not go together");
         if (watch && fmt == OUT_CSV) return cmd_usage_error(ctx, "--watch prints lines or JSON objects, not CSV");
@@ -260,11 +218,8 @@ int cmd_devices(struct ctx *ctx, int argc, char **argv) {
         }
         if (argc - optind > 1) return cmd_usage_error(ctx, "give at most one device");
         if (optind < argc) { /* one device, every field */
-                _cleanup_blockdev_ struct blockdev *b = NULL;
-                int r = blockdev_get(argv[optind], &b);
-                if (r < 0) return cmd_fail_err(r);
                 _cleanup_json_ json_t *d = NULL;
-                r = device_json(ctx->db, b, &d);
+                int r = device_json_path(ctx->db, argv[optind], &d);
                 if (r < 0) return cmd_fail_err(r);
                 if (fmt != OUT_JSON) decorate(d, true);
                 out_object(fmt, device_all_cols, d);

@@ -6,22 +6,11 @@
 
 #include <sys/stat.h>
 
-/* Options every signing command takes. */
-#define OPT_KEY 0x3001
-#define OPT_PASSFILE 0x3002
-#define OPT_KEYDIR 0x3003
-#define OPTS_SIGN {"key", required_argument, NULL, OPT_KEY}, {"passphrase-file", required_argument, NULL, OPT_PASSFILE}, \
-                  {"key-dir", required_argument, NULL, OPT_KEYDIR}
-#define SIGN_HELP \
-        "  --key NAME             the registered signing key\n" \
-        "  --passphrase-file F    its passphrase from the first line of F (else asked on the terminal)\n" \
-        "  --key-dir D            where key files live (default: keys/ beside the register)\n"
-
-/* Upper-cased copies of argv[optind..argc) (free with free_tags). */
+/* Upper-cased copies of argv[1..argc) (free with free_tags). */
 static char **tags_from(int argc, char **argv, size_t *ret_n) {
-        size_t n = (size_t) (argc - optind);
+        size_t n = (size_t) (argc - 1);
         char **t = xcalloc(n + 1, sizeof *t);
-        for (size_t i = 0; i < n; i++) t[i] = strupper(xstrdup(argv[optind + (int) i]));
+        for (size_t i = 0; i < n; i++) t[i] = strupper(xstrdup(argv[1 + (int) i]));
         *ret_n = n;
         return t;
 }
@@ -33,16 +22,17 @@ static void free_tags(char ***t) {
 }
 #define _cleanup_tags_ _cleanup_(free_tags)
 
+struct reason_args {
+        const char *reason;
+};
+static const struct opt request_opts[] = {
+        OPT_STRING_REQUIRED("reason", 0, "TEXT", "why (broken beyond repair, obsolete, ...)", struct reason_args, reason),
+        OPT_END,
+};
+static const struct opt cancel_opts[] = {OPT_STRING_REQUIRED("reason", 0, "TEXT", "why", struct reason_args, reason), OPT_END};
+
 static int disposal_request_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"reason", required_argument, NULL, 'r'}, OPTS_HELP, {}};
-        const char *reason = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'r': reason = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind >= argc) return cmd_usage_error(ctx, "give at least one tag");
-        if (!reason) return cmd_usage_error(ctx, "--reason is required");
+        const char *reason = ((const struct reason_args *) ctx->args)->reason;
         size_t n;
         _cleanup_tags_ char **tags = tags_from(argc, argv, &n);
         int r = disposal_request(ctx->db, tags, n, reason);
@@ -52,15 +42,7 @@ static int disposal_request_cmd(struct ctx *ctx, int argc, char **argv) {
 }
 
 static int disposal_cancel_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"reason", required_argument, NULL, 'r'}, OPTS_HELP, {}};
-        const char *reason = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'r': reason = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind >= argc) return cmd_usage_error(ctx, "give at least one tag");
-        if (!reason) return cmd_usage_error(ctx, "--reason is required");
+        const char *reason = ((const struct reason_args *) ctx->args)->reason;
         size_t n;
         _cleanup_tags_ char **tags = tags_from(argc, argv, &n);
         int r = disposal_cancel(ctx->db, tags, n, reason);
@@ -69,20 +51,21 @@ static int disposal_cancel_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+struct authorise_args {
+        const char *by, *key, *pass_file, *key_dir;
+        bool sign;
+};
+static const struct opt authorise_opts[] = {
+        OPT_STRING("by", 0, "REF", "the authoriser (a person marked --authoriser)", struct authorise_args, by),
+        OPT_FLAG("sign", 0, "the authoriser signs the authorisation with their own key", struct authorise_args, sign),
+        OPTS_SIGNER(struct authorise_args, "the authoriser's own registered signing key"),
+        OPT_END,
+};
+
 static int disposal_authorise_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"by", required_argument, NULL, 'b'}, {"sign", no_argument, NULL, 's'}, OPTS_SIGN, OPTS_HELP, {}};
-        const char *by = NULL, *key = NULL, *pass_file = NULL, *key_dir = NULL;
-        bool sign = false;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'b': by = optarg; break;
-                case 's': sign = true; break;
-                case OPT_KEY: key = optarg; break;
-                case OPT_PASSFILE: pass_file = optarg; break;
-                case OPT_KEYDIR: key_dir = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind >= argc) return cmd_usage_error(ctx, "give at least one tag");
+        const struct authorise_args *a = ctx->args;
+        const char *by = a->by, *key = a->key, *pass_file = a->pass_file, *key_dir = a->key_dir;
+        bool sign = a->sign;
         if (!by) return cmd_usage_error(ctx, "--by REF is required (the authoriser)");
         if (sign && !key) return cmd_usage_error(ctx, "--sign needs --key NAME (the authoriser's own key)");
         if (!sign && (key || pass_file)) return cmd_usage_error(ctx, "--key and --passphrase-file go with --sign");
@@ -108,23 +91,22 @@ static int disposal_authorise_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+struct destroy_args {
+        const char *medium, *method, *by, *firm_cert;
+};
+static const struct opt destroy_opts[] = {
+        OPT_STRING("medium", 0, "SERIAL", "only this medium (default: every medium not yet erased or destroyed)", struct destroy_args, medium),
+        OPT_STRING("method", 0, "M", "shred, crush, degauss or other", struct destroy_args, method),
+        OPT_STRING("by", 0, "WHO", "who destroyed it (a person or the firm)", struct destroy_args, by),
+        OPT_STRING("firm-certificate", 0, "N", "the destruction firm's certificate number", struct destroy_args, firm_cert),
+        OPT_END,
+};
+
 static int disposal_destroy_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"medium", required_argument, NULL, 'm'}, {"method", required_argument, NULL, 'M'},
-                {"by", required_argument, NULL, 'b'}, {"firm-certificate", required_argument, NULL, 'f'}, OPTS_HELP, {},
-        };
-        const char *medium = NULL, *method = NULL, *by = NULL, *firm_cert = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'm': medium = optarg; break;
-                case 'M': method = optarg; break;
-                case 'b': by = optarg; break;
-                case 'f': firm_cert = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one tag");
+        const struct destroy_args *a = ctx->args;
+        const char *medium = a->medium, *method = a->method, *by = a->by, *firm_cert = a->firm_cert;
         if (!method || !by) return cmd_usage_error(ctx, "--method and --by are required");
-        _cleanup_free_ char *tag = strupper(xstrdup(argv[optind]));
+        _cleanup_free_ char *tag = strupper(xstrdup(argv[1]));
         const char *st = NULL;
         int r = disposal_destroy(ctx->db, tag, medium, method, by, firm_cert, &st);
         if (r < 0) return cmd_fail_err(r);
@@ -138,24 +120,23 @@ static const struct column disposal_cols[] = {
         {"authorised_by", "AUTHORISED BY"}, {"authorised_at", "AUTHORISED"}, {NULL},
 };
 
+struct dlist_args {
+        const char *status;
+        enum out_format fmt;
+};
+static const struct opt dlist_opts[] = {
+        OPT_STRING("status", 0, "S", "only assets in this state", struct dlist_args, status),
+        OPT_FORMAT(struct dlist_args, fmt),
+        OPT_END,
+};
+
 static int disposal_list_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"status", required_argument, NULL, 's'}, OPTS_FORMAT, OPTS_HELP, {}};
-        enum out_format fmt = OUT_TABLE;
-        const char *status = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 's': status = optarg; break;
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-        _cleanup_free_ char *st = status ? xstrdup(status) : NULL;
-        if (st) {
-                for (char *p = st; *p; p++)
-                        if (*p == ' ' || *p == '-') *p = '_';
-                if (!asset_status_valid(st)) return cmd_usage_error(ctx, "--status '%s' is not a status", status);
-        }
+        const struct dlist_args *a = ctx->args;
+        enum out_format fmt = a->fmt;
+        const char *status = a->status;
+        _cleanup_free_ char *st = NULL;
+        int u = cmd_status_opt(ctx, status, &st);
+        if (u >= 0) return u;
         _cleanup_json_ json_t *rows = NULL;
         int r = db_disposal_list(ctx->db, st, &rows);
         if (r < 0) return cmd_fail_err(r);
@@ -168,46 +149,36 @@ static int disposal_list_cmd(struct ctx *ctx, int argc, char **argv) {
 }
 
 const struct command disposal_commands[] = {
-        {"request", disposal_request_cmd, CMD_DB | CMD_WRITE, "TAG... --reason TEXT", "ask for assets to be disposed of",
-         "  --reason TEXT        why (broken beyond repair, obsolete, ...)\n"},
-        {"cancel", disposal_cancel_cmd, CMD_DB | CMD_WRITE, "TAG... --reason TEXT", "withdraw a request not yet authorised",
-         "  --reason TEXT        why\n"},
-        {"authorise", disposal_authorise_cmd, CMD_DB | CMD_WRITE, "TAG... --by REF [--sign --key NAME --passphrase-file F]",
-         "authorise disposal (the person must be an authoriser)",
-         "  --by REF             the authoriser (a person marked --authoriser)\n"
-         "  --sign               the authoriser signs the authorisation with their own key\n" SIGN_HELP},
-        {"destroy", disposal_destroy_cmd, CMD_DB | CMD_WRITE,
-         "TAG [--medium SERIAL] --method shred|crush|degauss|other --by WHO [--firm-certificate NUMBER]",
-         "record storage destroyed instead of wiped",
-         "  --medium SERIAL      only this medium (default: every medium not yet erased or destroyed)\n"
-         "  --method M           shred, crush, degauss or other\n"
-         "  --by WHO             who destroyed it (a person or the firm)\n"
-         "  --firm-certificate N the destruction firm's certificate number\n"},
-        {"list", disposal_list_cmd, CMD_DB, "[--status S] [--json|--csv]", "list disposal requests and their authorisations",
-         "  --status S           only assets in this state\n"
-         "  --json, --csv        machine-readable output\n"},
+        {"request", disposal_request_cmd, CMD_DB | CMD_WRITE, "TAG...", "ask for assets to be disposed of", NULL,
+         OPTIONS(request_opts, struct reason_args), POS(1, POS_ANY, "give at least one tag")},
+        {"cancel", disposal_cancel_cmd, CMD_DB | CMD_WRITE, "TAG...", "withdraw a request not yet authorised", NULL,
+         OPTIONS(cancel_opts, struct reason_args), POS(1, POS_ANY, "give at least one tag")},
+        {"authorise", disposal_authorise_cmd, CMD_DB | CMD_WRITE, "TAG...", "authorise disposal (the person must be an authoriser)", NULL,
+         OPTIONS(authorise_opts, struct authorise_args), POS(1, POS_ANY, "give at least one tag")},
+        {"destroy", disposal_destroy_cmd, CMD_DB | CMD_WRITE, "TAG", "record storage destroyed instead of wiped", NULL,
+         OPTIONS(destroy_opts, struct destroy_args), POS(1, 1, "give one tag")},
+        {"list", disposal_list_cmd, CMD_DB, "", "list disposal requests and their authorisations", NULL,
+         OPTIONS(dlist_opts, struct dlist_args)},
         {NULL},
 };
 
 /* --- consignments --- */
 
+struct create_args {
+        const char *firm, *carrier, *licence, *key, *pass_file, *key_dir;
+};
+static const struct opt create_opts[] = {
+        OPT_STRING("firm", 0, "NAME", "the authorised disposal firm", struct create_args, firm),
+        OPT_STRING("carrier-registration", 0, "NUMBER", "its waste carrier registration", struct create_args, carrier),
+        OPT_STRING("licence", 0, "T", "its licence or permit", struct create_args, licence),
+        OPTS_SIGNER(struct create_args, "the registered signing key"),
+        OPT_END,
+};
+
 static int consignment_create_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"firm", required_argument, NULL, 'f'}, {"carrier-registration", required_argument, NULL, 'c'},
-                {"licence", required_argument, NULL, 'l'}, OPTS_SIGN, OPTS_HELP, {},
-        };
-        const char *firm = NULL, *carrier = NULL, *licence = NULL, *key = NULL, *pass_file = NULL, *key_dir = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'f': firm = optarg; break;
-                case 'c': carrier = optarg; break;
-                case 'l': licence = optarg; break;
-                case OPT_KEY: key = optarg; break;
-                case OPT_PASSFILE: pass_file = optarg; break;
-                case OPT_KEYDIR: key_dir = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind >= argc) return cmd_usage_error(ctx, "give at least one tag");
+        const struct create_args *a = ctx->args;
+        const char *firm = a->firm, *carrier = a->carrier, *licence = a->licence, *key = a->key, *pass_file = a->pass_file,
+                   *key_dir = a->key_dir;
         if (!firm || !carrier) return cmd_usage_error(ctx, "--firm and --carrier-registration are required");
         if (!key) return cmd_usage_error(ctx, "--key NAME is required: the manifest is signed");
         size_t n;
@@ -223,22 +194,21 @@ static int consignment_create_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+struct receipt_args {
+        const char *number, *date, *by;
+};
+static const struct opt receipt_opts[] = {
+        OPT_STRING("number", 0, "N", "the receipt's number", struct receipt_args, number),
+        OPT_STRING("date", 0, "D", "the date on it (YYYY-MM-DD)", struct receipt_args, date),
+        OPT_STRING("received-by", 0, "NAME", "who signed it for the firm", struct receipt_args, by),
+        OPT_END,
+};
+
 static int consignment_receipt_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"number", required_argument, NULL, 'n'}, {"date", required_argument, NULL, 'd'},
-                {"received-by", required_argument, NULL, 'r'}, OPTS_HELP, {},
-        };
-        const char *number = NULL, *date = NULL, *by = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'n': number = optarg; break;
-                case 'd': date = optarg; break;
-                case 'r': by = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one consignment id");
+        const struct receipt_args *a = ctx->args;
+        const char *number = a->number, *date = a->date, *by = a->by;
         if (!number || !date || !by) return cmd_usage_error(ctx, "--number, --date and --received-by are required");
-        _cleanup_free_ char *id = strupper(xstrdup(argv[optind]));
+        _cleanup_free_ char *id = strupper(xstrdup(argv[1]));
         int r = consignment_receipt(ctx->db, id, number, date, by);
         if (r < 0) return cmd_fail_err(r);
         printf("%s: receipt %s recorded; its assets are disposed\n", id, number);
@@ -258,10 +228,7 @@ static const struct column cons_show_cols[] = {
 };
 
 static int consignment_list_cmd(struct ctx *ctx, int argc, char **argv) {
-        enum out_format fmt = OUT_TABLE;
-        int u = cmd_parse_format(ctx, argc, argv, &fmt);
-        if (u >= 0) return u;
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *rows = NULL;
         int r = db_consignment_list(ctx->db, &rows);
         if (r < 0) return cmd_fail_err(r);
@@ -277,12 +244,9 @@ static int get_consignment(struct ctx *ctx, const char *arg, json_t **ret) {
 }
 
 static int consignment_show_cmd(struct ctx *ctx, int argc, char **argv) {
-        enum out_format fmt = OUT_TABLE;
-        int u = cmd_parse_format(ctx, argc, argv, &fmt);
-        if (u >= 0) return u;
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one consignment id");
+        enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *c = NULL;
-        int r = get_consignment(ctx, argv[optind], &c);
+        int r = get_consignment(ctx, argv[1], &c);
         if (r < 0) return cmd_fail_err(r);
         struct strbuf sb = {0};
         size_t i;
@@ -305,34 +269,26 @@ static int write_in(const char *dir, const char *name, const void *data, size_t 
         return write_file_atomic(p, data, n, 0644);
 }
 
-/* Export one certificate (json, sig, pdf) into dir. */
-int cmd_cert_export_to(struct ctx *ctx, const char *cert_id, const char *dir);
+
+struct cons_dir_args {
+        const char *out;
+};
+static const struct opt cons_dir_opts[] = {
+        OPT_STRING_REQUIRED("output", 'o', "DIR", "the directory (created if missing)", struct cons_dir_args, out),
+        OPT_END,
+};
 
 static int consignment_export_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"output", required_argument, NULL, 'o'}, OPTS_HELP, {}};
-        const char *out = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) switch (c) {
-                case 'o': out = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one consignment id");
-        if (!out) return cmd_usage_error(ctx, "-o DIR is required");
+        const char *out = ((const struct cons_dir_args *) ctx->args)->out;
         _cleanup_json_ json_t *cons = NULL, *m = NULL;
         _cleanup_free_ void *pdf = NULL;
         _cleanup_free_ char *pem = NULL;
         size_t pdf_len = 0;
-        int r = get_consignment(ctx, argv[optind], &cons);
+        int r = get_consignment(ctx, argv[1], &cons);
         if (r < 0) return cmd_fail_err(r);
         const char *id = json_str(cons, "consignment_id"), *manifest = json_str(cons, "manifest"), *sighex = json_str(cons, "signature");
-        uint8_t sig[64];
-        if (!sighex || hex_decode(sighex, sig, sizeof sig) < 0) return cmd_fail("consignment '%s': its stored signature is damaged", id);
-        r = mkdir_p(out, 0755);
-        if (r < 0) return cmd_fail_err(r);
-        _cleanup_free_ char *jn = xasprintf("%s.json", id), *sn = xasprintf("%s.sig", id), *pn = xasprintf("%s.pdf", id);
-        if ((r = write_in(out, jn, manifest, strlen(manifest))) < 0 || (r = write_in(out, sn, sig, sizeof sig)) < 0)
-                return cmd_fail_err(r);
-        if (db_consignment_pdf(ctx->db, id, &pdf, &pdf_len) == 0 && (r = write_in(out, pn, pdf, pdf_len)) < 0) return cmd_fail_err(r);
+        if (db_consignment_pdf(ctx->db, id, &pdf, &pdf_len) < 0) pdf = NULL;
+        if ((r = cmd_export_signed(out, id, manifest, sighex, pdf, pdf_len)) < 0) return cmd_fail_err(r);
         /* the certificates the manifest names, and the public key to check them with */
         m = json_loads(manifest, 0, NULL);
         size_t i, j, nc = 0;
@@ -354,23 +310,16 @@ static int consignment_export_cmd(struct ctx *ctx, int argc, char **argv) {
 }
 
 const struct command consignment_commands[] = {
-        {"create", consignment_create_cmd, CMD_DB | CMD_WRITE,
-         "--firm NAME --carrier-registration NUMBER [--licence T] TAG... --key NAME [--passphrase-file F]",
-         "hand sanitised assets to the disposal firm with a signed manifest",
-         "  --firm NAME                    the authorised disposal firm\n"
-         "  --carrier-registration NUMBER  its waste carrier registration\n"
-         "  --licence T                    its licence or permit\n" SIGN_HELP},
-        {"receipt", consignment_receipt_cmd, CMD_DB | CMD_WRITE, "ID --number N --date D --received-by NAME",
-         "record the firm's written receipt; the assets become disposed",
-         "  --number N           the receipt's number\n"
-         "  --date D             the date on it (YYYY-MM-DD)\n"
-         "  --received-by NAME   who signed it for the firm\n"},
-        {"show", consignment_show_cmd, CMD_DB, "ID [--json|--csv]", "show a consignment (--json includes the manifest)",
-         "  --json, --csv        machine-readable output\n"},
-        {"list", consignment_list_cmd, CMD_DB, "[--json|--csv]", "list consignments", "  --json, --csv        machine-readable output\n"},
-        {"export", consignment_export_cmd, CMD_DB, "ID -o DIR",
-         "write ID.json, ID.sig, ID.pdf, its certificates and the school's public key into DIR",
-         "  -o, --output DIR     the directory (created if missing)\n"},
+        {"create", consignment_create_cmd, CMD_DB | CMD_WRITE, "TAG...", "hand sanitised assets to the disposal firm with a signed manifest",
+         NULL, OPTIONS(create_opts, struct create_args), POS(1, POS_ANY, "give at least one tag")},
+        {"receipt", consignment_receipt_cmd, CMD_DB | CMD_WRITE, "ID", "record the firm's written receipt; the assets become disposed",
+         NULL, OPTIONS(receipt_opts, struct receipt_args), POS(1, 1, "give one consignment id")},
+        {"show", consignment_show_cmd, CMD_DB, "ID", "show a consignment (--json includes the manifest)", NULL,
+         OPTIONS(format_opts, struct format_args), POS(1, 1, "give one consignment id")},
+        {"list", consignment_list_cmd, CMD_DB, "", "list consignments", NULL, OPTIONS(format_opts, struct format_args)},
+        {"export", consignment_export_cmd, CMD_DB, "ID",
+         "write ID.json, ID.sig, ID.pdf, its certificates and the school's public key into DIR", NULL,
+         OPTIONS(cons_dir_opts, struct cons_dir_args), POS(1, 1, "give one consignment id")},
         {NULL},
 };
 
@@ -382,30 +331,24 @@ static const struct column register_cols[] = {
         {"receipt_number", "RECEIPT"}, {NULL},
 };
 
+const struct opt report_disposals_opts[] = {
+        {"from", 0, "D", OPTK_STRING, OPT_AT_(struct report_disposals_args, from, const char *), 0, 0, 0, NULL,
+         "disposals in this period (YYYY-MM-DD, inclusive)", OPT_JOINED},
+        OPT_STRING("to", 0, "D", "", struct report_disposals_args, to),
+        OPT_STRING("pdf", 0, "FILE", "write the register as a PDF", struct report_disposals_args, pdf),
+        OPT_FORMAT(struct report_disposals_args, fmt),
+        OPT_END,
+};
+
 int cmd_report_disposals(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},
-                {"pdf", required_argument, NULL, 'p'}, OPTS_FORMAT, OPTS_HELP, {},
-        };
-        enum out_format fmt = OUT_TABLE;
-        const char *from = NULL, *to = NULL, *pdf = NULL;
+        const struct report_disposals_args *a = ctx->args;
+        enum out_format fmt = a->fmt;
+        const char *from = NULL, *to = NULL, *pdf = a->pdf;
         char f10[11], t10[11];
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'f':
-                        if (parse_date(optarg, f10) < 0) return cmd_usage_error(ctx, "--from '%s' is not a date (YYYY-MM-DD)", optarg);
-                        from = f10;
-                        break;
-                case 't':
-                        if (parse_date(optarg, t10) < 0) return cmd_usage_error(ctx, "--to '%s' is not a date (YYYY-MM-DD)", optarg);
-                        to = t10;
-                        break;
-                case 'p': pdf = optarg; break;
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        if (a->from && parse_date(a->from, f10) < 0) return cmd_usage_error(ctx, "--from '%s' is not a date (YYYY-MM-DD)", a->from);
+        if (a->from) from = f10;
+        if (a->to && parse_date(a->to, t10) < 0) return cmd_usage_error(ctx, "--to '%s' is not a date (YYYY-MM-DD)", a->to);
+        if (a->to) to = t10;
         if (from && to && strcmp(from, to) > 0) return cmd_usage_error(ctx, "--from %s is after --to %s", from, to);
         _cleanup_json_ json_t *rows = NULL;
         int r = db_disposal_register(ctx->db, from, to, &rows);

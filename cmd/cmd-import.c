@@ -6,32 +6,24 @@
 
 #include <sys/stat.h>
 
-int cmd_import_run(struct ctx *ctx, int argc, char **argv, int kind) {
-        static const struct option opts[] = {
-                {"dry-run", no_argument, NULL, 'n'},
-                {"status-map", required_argument, NULL, 's'},
-                OPTS_HELP, {},
-        };
-        unsigned flags = 0;
-        const char *maps[64]; /* point into argv */
-        size_t n_maps = 0;
-        int c;
-        while ((c = getopt_long(argc, argv, "hn", opts, NULL)) != -1) switch (c) {
-                case 'n': flags |= IMPORT_DRY_RUN; break;
-                case 's':
-                        if (kind != IMPORT_ASSETS) return cmd_usage_error(ctx, "--status-map is for asset imports");
-                        if (n_maps == ELEMENTSOF(maps)) return cmd_usage_error(ctx, "more than %zu --status-map options", ELEMENTSOF(maps));
-                        maps[n_maps++] = optarg;
-                        break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one file");
-        const char *file = argv[optind];
+#define IMPORT_DRY_RUN_OPT \
+        OPT_FLAG("dry-run", 'n', "check everything and say what would be added; change nothing", struct import_args, dry_run)
+const struct opt asset_import_opts[] = {
+        IMPORT_DRY_RUN_OPT,
+        OPT_LIST("status-map", 0, "L=S", "read status label L as state S (repeatable), e.g.\n"
+                 "--status-map 'Broken - Not Fixable=disposed'", struct import_args, status_map),
+        OPT_END,
+};
+const struct opt person_import_opts[] = {IMPORT_DRY_RUN_OPT, OPT_END};
+
+int cmd_import_run(struct ctx *ctx, const char *file, int kind) {
+        const struct import_args *a = ctx->args;
+        unsigned flags = a->dry_run ? IMPORT_DRY_RUN : 0;
         _cleanup_import_table_ struct import_table *t = NULL;
         int r = import_read(file, &t);
         if (r < 0) return cmd_fail_err(r);
-        for (size_t i = 0; i < n_maps; i++)
-                if (import_status_map_add(t, maps[i]) < 0) return cmd_usage_error(ctx, "%s", err_msg());
+        for (size_t i = 0; i < a->status_map.n; i++)
+                if (import_status_map_add(t, a->status_map.v[i]) < 0) return cmd_usage_error(ctx, "%s", err_msg());
         size_t added = 0;
         /* media, and loans from our issued_to or Snipe-IT's checkout columns;
          * people's badges */
@@ -66,27 +58,19 @@ int cmd_import_run(struct ctx *ctx, int argc, char **argv, int kind) {
         return 0;
 }
 
-int cmd_export_run(struct ctx *ctx, int argc, char **argv, int kind) {
-        static const struct option opts[] = {
-                {"format", required_argument, NULL, 'f'},
-                {"output", required_argument, NULL, 'o'},
-                OPTS_FORMAT, OPTS_HELP, {},
-        };
-        bool json = false;
-        const char *out = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "ho:f:", opts, NULL)) != -1) switch (c) {
-                case 'f':
-                        if (streq(optarg, "json")) json = true;
-                        else if (streq(optarg, "csv")) json = false;
-                        else return cmd_usage_error(ctx, "--format '%s': use csv or json", optarg);
-                        break;
-                case OPT_JSON: json = true; break;
-                case OPT_CSV: json = false; break;
-                case 'o': out = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+static const char *const export_formats[] = {"csv", "json", NULL};
+const struct opt export_opts[] = {
+        OPT_ENUM("format", 'f', "F", export_formats, "csv (default) or json (also --csv, --json)", struct export_args, format),
+        OPT_FORMAT(struct export_args, fmt),
+        OPT_STRING("output", 'o', "FILE", "write to FILE (mode 0600) instead of standard output", struct export_args, out),
+        OPT_END,
+};
+
+int cmd_export_run(struct ctx *ctx, int kind) {
+        const struct export_args *a = ctx->args;
+        const char *out = a->out;
+        /* --format F, else --json or --csv */
+        bool json = a->format ? streq(a->format, "json") : a->fmt == OUT_JSON;
         if (!out || streq(out, "-")) {
                 int r = json ? export_json(ctx->db, kind, stdout) : export_csv(ctx->db, kind, stdout);
                 return r < 0 ? cmd_fail_err(r) : 0;

@@ -1,23 +1,15 @@
 #include "commands.h"
 #include "core.h"
 
+const struct opt init_opts[] = {
+        OPT_STRING_REQUIRED("school", 0, "NAME", "the school's name, printed on labels and certificates", struct init_args, school),
+        OPT_STRING_REQUIRED("tag-prefix", 0, "PREFIX", "asset tags are PREFIX-000001 upwards (A-Z, 0-9)", struct init_args, tag_prefix),
+        OPT_END,
+};
+
 int cmd_init(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"school", required_argument, NULL, 's'},
-                {"tag-prefix", required_argument, NULL, 'p'},
-                OPTS_HELP,
-                {},
-        };
-        const char *school = NULL, *prefix = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 's': school = optarg; break;
-                case 'p': prefix = optarg; break;
-                case 'h': return cmd_help(ctx);
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-        if (!school || !prefix) return cmd_usage_error(ctx, "--school and --tag-prefix are required");
+        const struct init_args *a = ctx->args;
+        const char *school = a->school, *prefix = a->tag_prefix;
         int r = school_init(ctx->db, school, prefix);
         if (r < 0) return cmd_fail_err(r);
         _cleanup_free_ char *name = NULL, *p = NULL;

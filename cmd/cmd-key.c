@@ -71,24 +71,21 @@ int cmd_open_signer(struct ctx *ctx, const char *name, const char *key_dir, cons
         return signer_open(ctx->db, dir, name, pass, ret);
 }
 
+struct generate_args {
+        const char *name, *owner, *pass_file, *key_dir;
+};
+static const struct opt generate_opts[] = {
+        OPT_STRING("name", 0, "NAME", "the key's name (default 'school')", struct generate_args, name),
+        OPT_STRING("owner", 0, "REF", "the person whose own key this is (for signed authorisations)", struct generate_args, owner),
+        OPT_STRING("passphrase-file", 0, "F", "read the passphrase from the first line of F; else it is\n"
+                   "asked twice on the terminal (never on the command line)", struct generate_args, pass_file),
+        OPT_STRING("key-dir", 0, "D", "where key files live (default: keys/ beside the register)", struct generate_args, key_dir),
+        OPT_END,
+};
+
 static int key_generate_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"name", required_argument, NULL, 'n'},
-                {"owner", required_argument, NULL, 'o'},
-                {"passphrase-file", required_argument, NULL, 'p'},
-                {"key-dir", required_argument, NULL, 'd'},
-                OPTS_HELP, {},
-        };
-        const char *name = "school", *owner = NULL, *pass_file = NULL, *key_dir = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'n': name = optarg; break;
-                case 'o': owner = optarg; break;
-                case 'p': pass_file = optarg; break;
-                case 'd': key_dir = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s' (a passphrase is never given on the command line)", argv[optind]);
+        const struct generate_args *a = ctx->args;
+        const char *name = a->name ? a->name : "school", *owner = a->owner, *pass_file = a->pass_file, *key_dir = a->key_dir;
         _cleanup_free_ char *dir = keys_dir(ctx->db, key_dir);
         _cleanup_secret_ char *pass = NULL;
         int r = cmd_passphrase(pass_file, true, name, &pass);
@@ -106,10 +103,7 @@ static const struct column key_cols[] = {
 };
 
 static int key_list_cmd(struct ctx *ctx, int argc, char **argv) {
-        enum out_format fmt = OUT_TABLE;
-        int u = cmd_parse_format(ctx, argc, argv, &fmt);
-        if (u >= 0) return u;
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *rows = NULL;
         int r = db_key_list(ctx->db, &rows);
         if (r < 0) return cmd_fail_err(r);
@@ -122,16 +116,17 @@ static int key_list_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+struct output_args {
+        const char *out;
+};
+static const struct opt key_export_opts[] = {
+        OPT_STRING("output", 'o', "FILE", "write to FILE (default: standard output)", struct output_args, out),
+        OPT_END,
+};
+
 static int key_export_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"output", required_argument, NULL, 'o'}, OPTS_HELP, {}};
-        const char *out = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) switch (c) {
-                case 'o': out = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind > 1) return cmd_usage_error(ctx, "give at most one key name");
-        const char *name = optind < argc ? argv[optind] : "school";
+        const char *out = ((const struct output_args *) ctx->args)->out;
+        const char *name = argc > 1 ? argv[1] : "school";
         _cleanup_free_ char *pem = NULL;
         char fp[65];
         int r = key_public(ctx->db, name, &pem, fp);
@@ -147,41 +142,30 @@ static int key_export_cmd(struct ctx *ctx, int argc, char **argv) {
 }
 
 const struct command key_commands[] = {
-        {"generate", key_generate_cmd, CMD_DB | CMD_WRITE, "[--name NAME] [--owner REF] [--passphrase-file F] [--key-dir D]",
-         "make an Ed25519 signing key (private half encrypted with a passphrase)",
-         "  --name NAME            the key's name (default 'school')\n"
-         "  --owner REF            the person whose own key this is (for signed authorisations)\n"
-         "  --passphrase-file F    read the passphrase from the first line of F; else it is\n"
-         "                         asked twice on the terminal (never on the command line)\n"
-         "  --key-dir D            where key files live (default: keys/ beside the register)\n"},
-        {"list", key_list_cmd, CMD_DB, "[--json|--csv]", "list the registered keys and their fingerprints",
-         "  --json, --csv        machine-readable output\n"},
-        {"export-public", key_export_cmd, CMD_DB, "[NAME] [-o FILE]", "write a key's public half as PEM (for the disposal firm)",
-         "  -o, --output FILE    write to FILE (default: standard output)\n"},
+        {"generate", key_generate_cmd, CMD_DB | CMD_WRITE, "", "make an Ed25519 signing key (private half encrypted with a passphrase)",
+         NULL, OPTIONS(generate_opts, struct generate_args), POS(0, 0, "(a passphrase is never given on the command line)")},
+        {"list", key_list_cmd, CMD_DB, "", "list the registered keys and their fingerprints", NULL, OPTIONS(format_opts, struct format_args)},
+        {"export-public", key_export_cmd, CMD_DB, "[NAME]", "write a key's public half as PEM (for the disposal firm)", NULL,
+         OPTIONS(key_export_opts, struct output_args), POS(0, 1, "give at most one key name")},
         {NULL},
 };
 
 /* FILE.json -> FILE.sig; anything else -> FILE.sig appended. */
-static char *sig_path_for(const char *path) {
+char *cmd_sig_path_for(const char *path) {
         size_t l = strlen(path);
         return l > 5 && streq(path + l - 5, ".json") ? xasprintf("%.*s.sig", (int) (l - 5), path) : xasprintf("%s.sig", path);
 }
 
+const struct opt checkpoint_opts[] = {
+        OPTS_SIGNER(struct checkpoint_args, "the registered signing key"),
+        OPT_STRING("output", 'o', "FILE.json", "also write the signed checkpoint (and FILE.sig) to keep elsewhere",
+                   struct checkpoint_args, out),
+        OPT_END,
+};
+
 int cmd_audit_checkpoint(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {
-                {"key", required_argument, NULL, 'k'}, {"passphrase-file", required_argument, NULL, 'p'},
-                {"key-dir", required_argument, NULL, 'd'}, {"output", required_argument, NULL, 'o'}, OPTS_HELP, {},
-        };
-        const char *key = NULL, *pass_file = NULL, *key_dir = NULL, *out = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) switch (c) {
-                case 'k': key = optarg; break;
-                case 'p': pass_file = optarg; break;
-                case 'd': key_dir = optarg; break;
-                case 'o': out = optarg; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        const struct checkpoint_args *a = ctx->args;
+        const char *key = a->key, *pass_file = a->pass_file, *key_dir = a->key_dir, *out = a->out;
         if (!key) return cmd_usage_error(ctx, "--key NAME is required");
         _cleanup_signer_ struct signer *s = NULL;
         _cleanup_free_ char *statement = NULL;
@@ -194,7 +178,7 @@ int cmd_audit_checkpoint(struct ctx *ctx, int argc, char **argv) {
         if (r < 0) return cmd_fail("cannot checkpoint the audit log: %s", err_msg());
         printf("checkpoint signed with key '%s': %lld events, head %s\n", s->name, (long long) events, head);
         if (out) {
-                _cleanup_free_ char *sp = sig_path_for(out);
+                _cleanup_free_ char *sp = cmd_sig_path_for(out);
                 if ((r = write_file_atomic(out, statement, strlen(statement), 0644)) < 0 ||
                     (r = write_file_atomic(sp, sig, SIG_LEN, 0644)) < 0)
                         return cmd_fail("the checkpoint is stored, but: %s", err_msg());
@@ -214,7 +198,7 @@ int cmd_audit_checkpoints(struct ctx *ctx, const char *pub_path, const char *fil
                 if (r < 0) return cmd_fail("'%s': %s", pub_path, err_msg());
         }
         if (file) {
-                _cleanup_free_ char *doc = NULL, *sig = NULL, *sp = sig_path_for(file);
+                _cleanup_free_ char *doc = NULL, *sig = NULL, *sp = cmd_sig_path_for(file);
                 size_t n = 0, sl = 0;
                 int64_t events;
                 int r = read_file(file, 65536, &doc, &n);

@@ -4,8 +4,7 @@
 
 #include "commands.h"
 #include "core.h"
-#include "label.h"
-#include "sheet.h"
+#include "labels.h"
 
 /* A length option in millimetres: a plain decimal, within [min, max]. */
 static int parse_mm_opt(struct ctx *ctx, const char *name, const char *s, double min, double max, double *ret) {
@@ -18,60 +17,43 @@ static int parse_mm_opt(struct ctx *ctx, const char *name, const char *s, double
         return -1;
 }
 
-/* The label texts for a list of asset records, with their owned strings. */
-struct label_items {
-        struct label_text *items;
-        char **owned; /* payloads and make/model strings */
-        size_t n, n_owned;
-};
-
-static void label_items_free(struct label_items *li) {
-        for (size_t i = 0; i < li->n_owned; i++) free(li->owned[i]);
-        free(li->owned);
-        free(li->items);
-}
-
-static char *own(struct label_items *li, char *s) {
-        li->owned = xrealloc(li->owned, sizeof *li->owned * (li->n_owned + 1));
-        li->owned[li->n_owned++] = s;
-        return s;
-}
-
-/* Build the texts; school and the records in assets stay borrowed. */
-static void label_items_build(struct label_items *li, json_t *assets, const char *school, const char *tmpl) {
-        li->n = json_array_size(assets);
-        li->items = xcalloc(li->n ? li->n : 1, sizeof *li->items);
-        for (size_t i = 0; i < li->n; i++) {
-                json_t *a = json_array_get(assets, i);
-                const char *tag = json_str(a, "tag"), *make = json_str(a, "make"), *model = json_str(a, "model");
-                li->items[i].tag = tag;
-                li->items[i].payload = own(li, label_payload(tmpl, tag));
-                li->items[i].school = school;
-                if (!isempty(make) || !isempty(model))
-                        li->items[i].make_model = own(li, xasprintf("%s%s%s", strempty(make), !isempty(make) && !isempty(model) ? " " : "", strempty(model)));
-        }
-}
-
 enum { OPT_ALL = 0x3000, OPT_STATUS, OPT_LOCATION, OPT_SHEET, OPT_SKIP, OPT_OFFX, OPT_OFFY, OPT_ECC, OPT_URL,
        OPT_PNG, OPT_SVG, OPT_WIDTH, OPT_HEIGHT, OPT_DPI, OPT_PRINTER, OPT_MEDIA, OPT_SHEETS, OPT_RASTER, OPT_MODEL };
 
 static int list_sheets(void) {
-        char **names = NULL;
-        int n = sheet_list(&names);
-        for (int i = 0; i < n; i++) {
-                struct sheet *s = NULL;
-                if (sheet_find(names[i], &s) >= 0) {
-                        printf("%-8s %s\n", s->name, s->description);
-                        sheet_free(s);
-                } else
-                        printf("%-8s (invalid: %s)\n", names[i], err_msg());
-                free(names[i]);
+        _cleanup_json_ json_t *sheets = label_sheets();
+        size_t i;
+        json_t *x;
+        json_array_foreach(sheets, i, x) {
+                if (json_str(x, "error"))
+                        printf("%-8s (invalid: %s)\n", json_str(x, "name"), json_str(x, "error"));
+                else
+                        printf("%-8s %s\n", json_str(x, "name"), json_str(x, "description"));
         }
-        free(names);
         return 0;
 }
 
-static int label_run(struct ctx *ctx, int argc, char **argv) {
+/* Say what a label job did. */
+static void print_done(const struct label_job *job, const struct label_done *d) {
+        const char *s = d->labels == 1 ? "" : "s";
+        switch (job->output) {
+        case LABEL_TO_SHEET:
+                printf("wrote %zu label%s on %d %s sheet%s to %s\n", d->labels, s, d->sheets, d->what, d->sheets == 1 ? "" : "s", job->path);
+                break;
+        case LABEL_TO_PNG:
+        case LABEL_TO_SVG:
+                printf("wrote the label for %s (%g x %g mm) to %s\n", d->first_tag, job->width, job->height, job->path);
+                break;
+        case LABEL_TO_RASTER:
+                printf("wrote a %s raster job for %zu label%s on %s (%zu bytes) to %s\n", d->what, d->labels, s, d->media, d->bytes, job->path);
+                break;
+        case LABEL_TO_PRINTER:
+                printf("printed %zu label%s on the %s (%s)\n", d->labels, s, d->what, d->media);
+                break;
+        }
+}
+
+int cmd_label(struct ctx *ctx, int argc, char **argv) {
         static const struct option opts[] = {
                 {"all", no_argument, NULL, OPT_ALL},
                 {"status", required_argument, NULL, OPT_STATUS},
@@ -100,7 +82,7 @@ static int label_run(struct ctx *ctx, int argc, char **argv) {
         const char *png = NULL, *svg = NULL, *printer_dev = NULL, *media = NULL, *raster = NULL, *model = NULL;
         int64_t skip = 0;
         double off_x = 0, off_y = 0, width = 62, height = 29, dpi = 300;
-        enum qr_ecc ecc = QR_ECC_M;
+        enum label_ecc ecc = LABEL_ECC_M;
         int c, u = -1;
         while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
                 switch (c) {
@@ -125,7 +107,7 @@ static int label_run(struct ctx *ctx, int argc, char **argv) {
                         break;
                 }
                 case OPT_ECC:
-                        if (qr_ecc_from_string(optarg, &ecc) < 0) return cmd_usage_error(ctx, "%s", err_msg());
+                        if (label_ecc_parse(optarg, &ecc) < 0) return cmd_usage_error(ctx, "%s", err_msg());
                         break;
                 case OPT_URL: tmpl = optarg; break;
                 case OPT_PNG: png = optarg; break;
@@ -160,7 +142,6 @@ static int label_run(struct ctx *ctx, int argc, char **argv) {
         if (printer_dev && !streq(printer_dev, "usb") && strncmp(printer_dev, "usb:", 4) != 0)
                 return cmd_usage_error(ctx, "--printer takes usb or usb:SERIAL, not '%s'", printer_dev);
         if (media && !printer && !raster) return cmd_usage_error(ctx, "--media goes with --printer or --raster");
-        if (tmpl && label_url_template_check(tmpl) < 0) return cmd_usage_error(ctx, "%s", err_msg());
         _cleanup_free_ char *st = status ? xstrdup(status) : NULL;
         if (st) {
                 for (char *p = st; *p; p++)
@@ -168,41 +149,24 @@ static int label_run(struct ctx *ctx, int argc, char **argv) {
                 if (!asset_status_valid(st)) return cmd_usage_error(ctx, "--status '%s' is not a status", status);
         }
 
-        int r = cmd_open_db(ctx, 0);
+        if (printer_dev && strncmp(printer_dev, "usb:", 4) == 0 && !printer_dev[4])
+                return cmd_usage_error(ctx, "--printer usb:SERIAL needs the serial number");
+        struct label_job job = {
+                .output = sheet_name ? LABEL_TO_SHEET : png ? LABEL_TO_PNG : svg ? LABEL_TO_SVG : raster ? LABEL_TO_RASTER : LABEL_TO_PRINTER,
+                .tags = tags, .n_tags = n_tags, .status = st, .location = location, .url_template = tmpl, .ecc = ecc,
+                .path = sheet_name ? output : png ? png : svg ? svg : raster, .sheet = sheet_name,
+                .offset_x = off_x, .offset_y = off_y, .skip = (int) skip, .width = width, .height = height, .dpi = dpi,
+                .model = model, .media = media,
+                .serial = printer_dev && strncmp(printer_dev, "usb:", 4) == 0 ? printer_dev + 4 : NULL,
+        };
+        int r = label_job_check(&job);
+        if (r == -EINVAL) return cmd_usage_error(ctx, "%s", err_msg());
         if (r < 0) return cmd_fail_err(r);
-        _cleanup_free_ char *school = NULL;
-        r = school_get(ctx->db, &school, NULL);
+        r = cmd_open_db(ctx, 0);
         if (r < 0) return cmd_fail_err(r);
-        _cleanup_json_ json_t *assets = NULL;
-        r = label_assets(ctx->db, tags, n_tags, st, location, &assets);
-        if (r < 0) return cmd_fail("cannot make labels: %s", err_msg());
-        _cleanup_(label_items_free) struct label_items li = {0};
-        label_items_build(&li, assets, school, tmpl);
-
-        if (sheet_name) {
-                _cleanup_sheet_ struct sheet *s = NULL;
-                r = sheet_find(sheet_name, &s);
-                if (r < 0) return cmd_fail_err(r);
-                if (skip >= sheet_count(s))
-                        return cmd_usage_error(ctx, "--skip %lld: a %s sheet has %d labels", (long long) skip, s->name, sheet_count(s));
-                r = label_write_pdf(output, s, off_x, off_y, (int) skip, li.items, li.n, ecc);
-                if (r < 0) return cmd_fail_err(r);
-                printf("wrote %zu label%s on %d %s sheet%s to %s\n", li.n, li.n == 1 ? "" : "s", r, s->name, r == 1 ? "" : "s", output);
-                return 0;
-        }
-        if (png || svg) {
-                struct label_spec spec = {.width = width, .height = height, .dpi = dpi, .pad = 1.0, .ecc = ecc};
-                r = png ? label_write_png(png, &spec, &li.items[0]) : label_write_svg(svg, &spec, &li.items[0]);
-                if (r < 0) return cmd_fail_err(r);
-                printf("wrote the label for %s (%g x %g mm) to %s\n", li.items[0].tag, width, height, png ? png : svg);
-                return 0;
-        }
-        if (raster) return label_raster_cmd(ctx, raster, model, media, li.items, li.n, ecc);
-        return label_print_cmd(ctx, printer_dev, media, li.items, li.n, ecc);
-}
-
-int cmd_label(struct ctx *ctx, int argc, char **argv) {
-        int status = label_run(ctx, argc, argv);
-        label_release_caches();
-        return status;
+        struct label_done done;
+        r = label_job_run(ctx->db, &job, &done);
+        if (r < 0) return cmd_fail_err(r);
+        print_done(&job, &done);
+        return 0;
 }

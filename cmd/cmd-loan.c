@@ -39,78 +39,61 @@ int cmd_issue(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+/* What is presented to return_all: the command line's tags, then (with
+ * --expect) lines on stdin. */
+struct presented {
+        char **tags;
+        int ntags, i;
+        bool expect;
+        char *line;
+        size_t cap;
+};
+
+static const char *next_presented(void *ud) {
+        struct presented *p = ud;
+        if (p->i < p->ntags) return p->tags[p->i++];
+        if (p->expect && getline(&p->line, &p->cap, stdin) >= 0) return p->line;
+        return NULL;
+}
+
+static void print_item(void *ud, json_t *person, enum loan_take_back what, const char *text, const char *reason) {
+        const char *name = json_str(person, "name"), *ref = json_str(person, "ref");
+        switch (what) {
+        case LOAN_TAKEN_BACK: printf("%s returned by %s (%s)\n", text, name, ref); break;
+        case LOAN_NOT_A_TAG: printf("ignored: '%.40s' is not a tag\n", text); break;
+        case LOAN_NOT_HELD: printf("refused: %s is not on loan to %s (%s)\n", text, name, ref); break;
+        case LOAN_ALREADY_BACK: printf("%s already returned\n", text); break;
+        case LOAN_REFUSED: printf("refused: %s\n", reason); break;
+        }
+}
+
 /* Return everything `ref` holds, or only what is presented (tags, or lines
  * on stdin with --expect), then name what is still out. */
 static int return_all(struct ctx *ctx, const char *ref, bool expect, char **tags, int ntags) {
-        _cleanup_json_ json_t *p = NULL, *held = NULL;
-        int r = loan_holdings(ctx->db, ref, &p, &held);
+        struct presented pr = {.tags = tags, .ntags = ntags, .expect = expect};
+        struct loan_return_all_callbacks cb = {.userdata = &pr, .next = expect || ntags > 0 ? next_presented : NULL, .item = print_item};
+        struct loan_return_all_result res;
+        int r = loan_return_all(ctx->db, ref, &cb, &res);
+        free(pr.line);
         if (r < 0) return cmd_fail("cannot take back kit from '%s': %s", ref, err_msg());
-        size_t n = json_array_size(held);
-        const char *name = json_str(p, "name"), *pref = json_str(p, "ref");
+        const char *name = json_str(res.person, "name"), *pref = json_str(res.person, "ref");
+        size_t i, n = res.held;
+        json_t *l;
         if (n == 0) {
                 printf("%s (%s) holds nothing\n", name, pref);
+                loan_return_all_result_done(&res);
                 return 0;
         }
-        int status = 0;
-        size_t returned = 0;
-        bool *back = xcalloc(n, sizeof *back);
-        bool presented = expect || ntags > 0;
-        char *line = NULL;
-        size_t cap = 0;
-        for (int i = 0;; i++) {
-                char tok[65];
-                const char *raw;
-                if (!presented) {
-                        if ((size_t) i >= n) break;
-                        raw = json_str(json_array_get(held, i), "tag");
-                } else if (i < ntags)
-                        raw = tags[i];
-                else if (expect) {
-                        if (getline(&line, &cap, stdin) < 0) break;
-                        raw = line;
-                } else
-                        break;
-                int k = scan_normalise(raw, tok, sizeof tok);
-                if (k == 1) continue;
-                if (k < 0) {
-                        printf("ignored: '%.40s' is not a tag\n", raw);
-                        continue;
-                }
-                size_t j;
-                for (j = 0; j < n; j++)
-                        if (streq(json_str(json_array_get(held, j), "tag"), tok)) break;
-                if (j == n) {
-                        printf("refused: %s is not on loan to %s (%s)\n", tok, name, pref);
-                        status = 1;
-                        continue;
-                }
-                if (back[j]) {
-                        printf("%s already returned\n", tok);
-                        continue;
-                }
-                r = loan_return(ctx->db, tok, NULL, NULL, NULL);
-                if (r < 0) {
-                        printf("refused: %s\n", err_msg());
-                        status = 1;
-                        continue;
-                }
-                back[j] = true;
-                returned++;
-                printf("%s returned by %s (%s)\n", tok, name, pref);
-        }
-        free(line);
-        for (size_t j = 0; j < n; j++) {
-                json_t *l = json_array_get(held, j);
-                if (!back[j])
-                        printf("missing: %s %s %s (issued %s)\n", json_str(l, "tag"), json_str(l, "make"), json_str(l, "model"),
-                               json_str(l, "issued_at"));
-        }
-        free(back);
-        if (returned == n) printf("%s (%s) returned %zu item%s and holds nothing now\n", name, pref, n, n == 1 ? "" : "s");
+        json_array_foreach(res.missing, i, l)
+                printf("missing: %s %s %s (issued %s)\n", json_str(l, "tag"), json_str(l, "make"), json_str(l, "model"),
+                       json_str(l, "issued_at"));
+        int status = res.refused;
+        if (res.returned == n) printf("%s (%s) returned %zu item%s and holds nothing now\n", name, pref, n, n == 1 ? "" : "s");
         else {
-                printf("%s (%s) returned %zu of %zu items; %zu still missing\n", name, pref, returned, n, n - returned);
+                printf("%s (%s) returned %zu of %zu items; %zu still missing\n", name, pref, res.returned, n, n - res.returned);
                 status = 1;
         }
+        loan_return_all_result_done(&res);
         return status;
 }
 

@@ -3,51 +3,48 @@
 #include "commands.h"
 #include "loans.h"
 
+const struct opt sign_aup_opts[] = {
+        OPT_STRING("date", 0, "DATE", "when it was signed (default today)", struct sign_aup_args, date),
+        OPT_STRING("version", 0, "V", "which version of the agreement", struct sign_aup_args, version),
+        OPT_FLAG("clear", 0, "take it off file (withdrawn, or recorded in error)", struct sign_aup_args, clear),
+        OPT_END,
+};
+
 int cmd_person_sign_aup(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"date", required_argument, NULL, 'd'}, {"version", required_argument, NULL, 'v'},
-                                             {"clear", no_argument, NULL, 'c'}, OPTS_HELP, {}};
-        const char *date = NULL, *version = NULL;
-        bool clear = false;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'd': date = optarg; break;
-                case 'v': version = optarg; break;
-                case 'c': clear = true; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one reference");
+        const struct sign_aup_args *a = ctx->args;
+        const char *date = a->date, *version = a->version, *ref = argv[1];
+        bool clear = a->clear;
         if (clear && (date || version)) return cmd_usage_error(ctx, "--clear takes no --date or --version");
         if (clear) {
-                int r = person_clear_aup(ctx->db, argv[optind]);
-                if (r < 0) return cmd_fail("cannot clear the agreement of '%s': %s", argv[optind], err_msg());
-                printf("%s: no acceptable-use agreement on file\n", argv[optind]);
+                int r = person_clear_aup(ctx->db, ref);
+                if (r < 0) return cmd_fail("cannot clear the agreement of '%s': %s", ref, err_msg());
+                printf("%s: no acceptable-use agreement on file\n", ref);
                 return 0;
         }
-        int r = person_sign_aup(ctx->db, argv[optind], date, version);
-        if (r < 0) return cmd_fail("cannot record the agreement for '%s': %s", argv[optind], err_msg());
+        int r = person_sign_aup(ctx->db, ref, date, version);
+        if (r < 0) return cmd_fail("cannot record the agreement for '%s': %s", ref, err_msg());
         _cleanup_json_ json_t *p = NULL;
-        if (person_get(ctx->db, argv[optind], &p) < 0) return cmd_fail_err(-ENOENT);
+        if (person_get(ctx->db, ref, &p) < 0) return cmd_fail_err(-ENOENT);
         printf("%s (%s) signed the acceptable-use agreement%s%s on %s\n", json_str(p, "name"), json_str(p, "ref"),
                json_str(p, "aup_version") ? " version " : "", strempty(json_str(p, "aup_version")), json_str(p, "aup_signed"));
         return 0;
 }
 
+const struct opt leaving_opts[] = {
+        OPT_STRING("date", 0, "DATE", "the last day at school", struct leaving_args, date),
+        OPT_FLAG("clear", 0, "they are not leaving after all", struct leaving_args, clear),
+        OPT_END,
+};
+
 int cmd_person_leaving(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"date", required_argument, NULL, 'd'}, {"clear", no_argument, NULL, 'c'}, OPTS_HELP, {}};
-        const char *date = NULL;
-        bool clear = false;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'd': date = optarg; break;
-                case 'c': clear = true; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one reference");
+        const struct leaving_args *a = ctx->args;
+        const char *date = a->date, *ref = argv[1];
+        bool clear = a->clear;
         if (!date == !clear) return cmd_usage_error(ctx, "give --date DATE (or --clear)");
-        int r = person_set_leaving(ctx->db, argv[optind], date);
-        if (r < 0) return cmd_fail("cannot set the leaving date of '%s': %s", argv[optind], err_msg());
+        int r = person_set_leaving(ctx->db, ref, date);
+        if (r < 0) return cmd_fail("cannot set the leaving date of '%s': %s", ref, err_msg());
         _cleanup_json_ json_t *p = NULL, *held = NULL;
-        r = loan_holdings(ctx->db, argv[optind], &p, &held);
+        r = loan_holdings(ctx->db, ref, &p, &held);
         if (r < 0) return cmd_fail_err(r);
         if (clear) {
                 printf("%s (%s) is no longer leaving\n", json_str(p, "name"), json_str(p, "ref"));
@@ -67,12 +64,8 @@ int cmd_person_leaving(struct ctx *ctx, int argc, char **argv) {
 }
 
 int cmd_person_badge(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {OPTS_HELP, {}};
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) return cmd_bad_option(ctx);
-        if (argc - optind != 2) return cmd_usage_error(ctx, "give a reference and a badge number");
-        int r = person_add_badge(ctx->db, argv[optind], argv[optind + 1]);
-        if (r < 0) return cmd_fail("cannot add badge '%s' to '%s': %s", argv[optind + 1], argv[optind], err_msg());
-        printf("badge %s belongs to %s\n", argv[optind + 1], argv[optind]);
+        int r = person_add_badge(ctx->db, argv[1], argv[2]);
+        if (r < 0) return cmd_fail("cannot add badge '%s' to '%s': %s", argv[2], argv[1], err_msg());
+        printf("badge %s belongs to %s\n", argv[2], argv[1]);
         return 0;
 }

@@ -14,48 +14,45 @@ static const struct column person_show_cols[] = {
         {"leaving_date", "leaving date"}, {"created_at", "registered"}, {NULL},
 };
 
-#define PERSON_OPTIONS_HELP \
-        "  --name NAME          full name\n" \
-        "  --email E            email address\n" \
-        "  --role R             staff, pupil, governor, volunteer or contractor (default staff)\n" \
-        "  --job-title T        job title\n" \
-        "  --authoriser         may authorise disposals (--no-authoriser to clear)\n"
+/* add and edit: a person's fields (edit has no --ref: a reference never
+ * changes). */
+struct person_args {
+        const char *ref, *name, *email, *role, *job_title;
+        int authoriser; /* 1 yes, 2 no, 0 not given */
+};
+#define PERSON_FIELD_OPTS \
+        OPT_STRING("email", 0, "E", "email address", struct person_args, email), \
+        OPT_STRING("role", 0, "R", "staff, pupil, governor, volunteer or contractor (default staff)", struct person_args, role), \
+        OPT_STRING("job-title", 0, "T", "job title", struct person_args, job_title), \
+        {"authoriser", 0, NULL, OPTK_SET, OPT_AT_(struct person_args, authoriser, int), 1, 0, 0, NULL, \
+         "may authorise disposals, or not", OPT_JOINED}, \
+        OPT_SET("no-authoriser", 0, 2, "may authorise disposals, or not", struct person_args, authoriser)
+static const struct opt person_add_opts[] = {
+        OPT_STRING_REQUIRED("ref", 0, "REF", "the school's reference (staff code, pupil number)", struct person_args, ref),
+        OPT_STRING_REQUIRED("name", 0, "NAME", "full name", struct person_args, name),
+        PERSON_FIELD_OPTS,
+        OPT_END,
+};
+static const struct opt person_edit_opts[] = {
+        OPT_STRING("name", 0, "NAME", "full name", struct person_args, name),
+        PERSON_FIELD_OPTS,
+        OPT_END,
+};
 
-/* Parse person field options into p; returns -1 to go on, else exit status. */
-static int parse_person(struct ctx *ctx, int argc, char **argv, json_t *p, bool allow_ref) {
-        static const struct option opts[] = {
-                {"ref", required_argument, NULL, 'r'},
-                {"name", required_argument, NULL, 'n'},
-                {"email", required_argument, NULL, 'e'},
-                {"role", required_argument, NULL, 'o'},
-                {"job-title", required_argument, NULL, 'j'},
-                {"authoriser", no_argument, NULL, 'a'},
-                {"no-authoriser", no_argument, NULL, 'A'},
-                OPTS_HELP, {},
-        };
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'r':
-                        if (!allow_ref) return cmd_usage_error(ctx, "a reference cannot be changed");
-                        json_object_set_new(p, "ref", json_string(optarg));
-                        break;
-                case 'n': json_object_set_new(p, "name", json_string(optarg)); break;
-                case 'e': json_object_set_new(p, "email", json_string(optarg)); break;
-                case 'o': json_object_set_new(p, "role", json_string(optarg)); break;
-                case 'j': json_object_set_new(p, "job_title", json_string(optarg)); break;
-                case 'a': json_object_set_new(p, "authoriser", json_true()); break;
-                case 'A': json_object_set_new(p, "authoriser", json_false()); break;
-                default: return cmd_bad_option(ctx);
-                }
-        return -1;
+/* The fields given, as a person record. */
+static json_t *person_fields(const struct person_args *a) {
+        json_t *p = json_object();
+        const struct {
+                const char *key, *value;
+        } f[] = {{"ref", a->ref}, {"name", a->name}, {"email", a->email}, {"role", a->role}, {"job_title", a->job_title}};
+        for (size_t i = 0; i < ELEMENTSOF(f); i++)
+                if (f[i].value) json_object_set_new(p, f[i].key, json_string(f[i].value));
+        if (a->authoriser) json_object_set_new(p, "authoriser", json_boolean(a->authoriser == 1));
+        return p;
 }
 
 static int person_add_cmd(struct ctx *ctx, int argc, char **argv) {
-        _cleanup_json_ json_t *p = json_object();
-        int u = parse_person(ctx, argc, argv, p, true);
-        if (u >= 0) return u;
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-        if (!json_str(p, "ref") || !json_str(p, "name")) return cmd_usage_error(ctx, "--ref and --name are required");
+        _cleanup_json_ json_t *p = person_fields(ctx->args);
         int r = person_add(ctx->db, p);
         if (r < 0) return cmd_fail("cannot add person: %s", err_msg());
         printf("%s\n", json_str(p, "ref"));
@@ -63,41 +60,37 @@ static int person_add_cmd(struct ctx *ctx, int argc, char **argv) {
 }
 
 static int person_edit_cmd(struct ctx *ctx, int argc, char **argv) {
-        _cleanup_json_ json_t *p = json_object();
-        int u = parse_person(ctx, argc, argv, p, false);
-        if (u >= 0) return u;
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one reference");
+        _cleanup_json_ json_t *p = person_fields(ctx->args);
         if (json_object_size(p) == 0) return cmd_usage_error(ctx, "nothing to change: give --field value");
-        int r = person_edit(ctx->db, argv[optind], p);
-        if (r < 0) return cmd_fail("cannot edit '%s': %s", argv[optind], err_msg());
-        printf("%s updated\n", argv[optind]);
+        int r = person_edit(ctx->db, argv[1], p);
+        if (r < 0) return cmd_fail("cannot edit '%s': %s", argv[1], err_msg());
+        printf("%s updated\n", argv[1]);
         return 0;
 }
 
 static int person_show_cmd(struct ctx *ctx, int argc, char **argv) {
-        enum out_format fmt = OUT_TABLE;
-        int u = cmd_parse_format(ctx, argc, argv, &fmt);
-        if (u >= 0) return u;
-        if (argc - optind != 1) return cmd_usage_error(ctx, "give one reference");
+        const struct format_args *a = ctx->args;
         _cleanup_json_ json_t *p = NULL;
-        int r = person_get(ctx->db, argv[optind], &p);
+        int r = person_get(ctx->db, argv[1], &p);
         if (r < 0) return cmd_fail_err(r);
-        out_object(fmt, person_show_cols, p);
+        out_object(a->fmt, person_show_cols, p);
         return 0;
 }
 
+struct list_args {
+        const char *role;
+        enum out_format fmt;
+};
+static const struct opt list_opts[] = {
+        OPT_STRING("role", 0, "R", "only this role", struct list_args, role),
+        OPT_FORMAT(struct list_args, fmt),
+        OPT_END,
+};
+
 static int person_list_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option opts[] = {{"role", required_argument, NULL, 'r'}, OPTS_FORMAT, OPTS_HELP, {}};
-        enum out_format fmt = OUT_TABLE;
-        const char *role = NULL;
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case 'r': role = optarg; break;
-                case OPT_JSON: fmt = OUT_JSON; break;
-                case OPT_CSV: fmt = OUT_CSV; break;
-                default: return cmd_bad_option(ctx);
-                }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
+        const struct list_args *a = ctx->args;
+        const char *role = a->role;
+        enum out_format fmt = a->fmt;
         if (role && !person_role_valid(role)) return cmd_usage_error(ctx, "--role '%s' is not a role", role);
         _cleanup_json_ json_t *rows = NULL;
         int r = db_person_list(ctx->db, role, &rows);
@@ -106,33 +99,32 @@ static int person_list_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
-static int person_import_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_import_run(ctx, argc, argv, IMPORT_PEOPLE); }
-static int person_export_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_export_run(ctx, argc, argv, IMPORT_PEOPLE); }
+static int person_import_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_import_run(ctx, argv[1], IMPORT_PEOPLE); }
+static int person_export_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_export_run(ctx, IMPORT_PEOPLE); }
 
 const struct command person_commands[] = {
-        {"add", person_add_cmd, CMD_DB | CMD_WRITE, "--ref REF --name NAME [OPTIONS]", "add a person",
-         "  --ref REF            the school's reference (staff code, pupil number)\n" PERSON_OPTIONS_HELP},
-        {"show", person_show_cmd, CMD_DB, "REF [--json|--csv]", "show one person", "  --json, --csv        machine-readable output\n"},
-        {"list", person_list_cmd, CMD_DB, "[--role R] [--json|--csv]", "list people",
-         "  --role R             only this role\n  --json, --csv        machine-readable output\n"},
-        {"edit", person_edit_cmd, CMD_DB | CMD_WRITE, "REF --field VALUE...", "change a person's details", PERSON_OPTIONS_HELP},
-        {"sign-aup", cmd_person_sign_aup, CMD_DB | CMD_WRITE, "REF [--date DATE] [--version V] | --clear",
-         "record the signed acceptable-use agreement", "  --date DATE          when it was signed (default today)\n  --version V          which version of the agreement\n"
-         "  --clear              take it off file (withdrawn, or recorded in error)\n"},
-        {"leaving", cmd_person_leaving, CMD_DB | CMD_WRITE, "REF --date DATE | --clear", "record a leaving date and list the kit they hold",
-         "  --date DATE          the last day at school\n  --clear              they are not leaving after all\n"},
-        {"badge", cmd_person_badge, CMD_DB | CMD_WRITE, "REF BADGE", "a badge number scan mode accepts for the person", NULL},
-        {"import", person_import_cmd, CMD_DB | CMD_WRITE, "FILE [--dry-run]", "add people from a CSV (ours or Snipe-IT's) or JSON file",
-         "  --dry-run            check everything and say what would be added; change nothing\n\n"
+        {"add", person_add_cmd, CMD_DB | CMD_WRITE, "", "add a person", NULL, OPTIONS(person_add_opts, struct person_args)},
+        {"show", person_show_cmd, CMD_DB, "REF", "show one person", NULL, OPTIONS(format_opts, struct format_args),
+         POS(1, 1, "give one reference")},
+        {"list", person_list_cmd, CMD_DB, "", "list people", NULL, OPTIONS(list_opts, struct list_args)},
+        {"edit", person_edit_cmd, CMD_DB | CMD_WRITE, "REF", "change a person's details", NULL,
+         OPTIONS(person_edit_opts, struct person_args), POS(1, 1, "give one reference")},
+        {"sign-aup", cmd_person_sign_aup, CMD_DB | CMD_WRITE, "REF", "record the signed acceptable-use agreement", NULL,
+         OPTIONS(sign_aup_opts, struct sign_aup_args), POS(1, 1, "give one reference")},
+        {"leaving", cmd_person_leaving, CMD_DB | CMD_WRITE, "REF", "record a leaving date and list the kit they hold", NULL,
+         OPTIONS(leaving_opts, struct leaving_args), POS(1, 1, "give one reference")},
+        {"badge", cmd_person_badge, CMD_DB | CMD_WRITE, "REF BADGE", "a badge number scan mode accepts for the person", NULL,
+         OPTIONS(opts_none, char), POS(2, 2, "give a reference and a badge number")},
+        {"import", person_import_cmd, CMD_DB | CMD_WRITE, "FILE", "add people from a CSV (ours or Snipe-IT's) or JSON file",
          "  FILE is CSV with a header row: our own columns (as 'person export' writes:\n"
          "  ref, name, email, role, job_title, authoriser, aup_signed, aup_version,\n"
          "  leaving_date, created_at, updated_at, badges) or Snipe-IT's user columns (First Name, Last Name, Email,\n"
          "  Username, Employee Number, Job Title; the reference is the employee number,\n"
          "  else the username); or the JSON that 'person export --format json' writes.\n"
          "  Other columns are listed as ignored. Any bad row rejects the whole file:\n"
-         "  every bad row is listed as FILE:LINE: column: reason and nothing is changed.\n"},
-        {"export", person_export_cmd, CMD_DB, "[--format csv|json] [-o FILE]", "write every person with their badges as CSV or JSON (import reads it back)",
-         "  --format F           csv (default) or json (also --csv, --json)\n"
-         "  -o, --output FILE    write to FILE (mode 0600) instead of standard output\n"},
+         "  every bad row is listed as FILE:LINE: column: reason and nothing is changed.\n",
+         OPTIONS(person_import_opts, struct import_args), POS(1, 1, "give one file")},
+        {"export", person_export_cmd, CMD_DB, "", "write every person with their badges as CSV or JSON (import reads it back)", NULL,
+         OPTIONS(export_opts, struct export_args)},
         {NULL},
 };

@@ -4,32 +4,10 @@
 #include "incident.h"
 #include "reports.h"
 
-static int parse_fmt(struct ctx *ctx, int argc, char **argv, const struct option *extra, int (*on)(int c, const char *arg, void *u),
-                     void *u, enum out_format *fmt) {
-        struct option opts[8];
-        size_t n = 0;
-        for (; extra && extra[n].name; n++) opts[n] = extra[n];
-        opts[n++] = (struct option) {"json", no_argument, NULL, OPT_JSON};
-        opts[n++] = (struct option) {"csv", no_argument, NULL, OPT_CSV};
-        opts[n++] = (struct option) OPTS_HELP;
-        opts[n] = (struct option) {0};
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-                if (c == OPT_JSON) *fmt = OUT_JSON;
-                else if (c == OPT_CSV) *fmt = OUT_CSV;
-                else if (!on || c == '?' || c == OPT_HELP) return cmd_bad_option(ctx);
-                else if (on(c, optarg, u) < 0) return cmd_usage_error(ctx, "'%s' is not a valid value for that option", optarg);
-        }
-        if (optind != argc) return cmd_usage_error(ctx, "unexpected argument '%s'", argv[optind]);
-        return -1;
-}
-
 static int overdue_cmd(struct ctx *ctx, int argc, char **argv) {
         static const struct column cols[] = {{"tag", "TAG"}, {"make", "MAKE"}, {"model", "MODEL"}, {"ref", "REF"}, {"name", "NAME"},
                                              {"issued_at", "ISSUED"}, {"due", "DUE"}, {"days_overdue", "DAYS OVER"}, {NULL}};
-        enum out_format fmt = OUT_TABLE;
-        int u = parse_fmt(ctx, argc, argv, NULL, NULL, NULL, &fmt);
-        if (u >= 0) return u;
+        enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *rows = NULL;
         int r = report_overdue(ctx->db, &rows);
         if (r < 0) return cmd_fail_err(r);
@@ -37,19 +15,22 @@ static int overdue_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
-static int within_opt(int c, const char *arg, void *u) {
-        if (c != 'w') return -1;
-        return parse_int64(arg, u) < 0 || *(int64_t *) u < 0 ? -1 : 0;
-}
+struct leavers_args {
+        long within;
+        enum out_format fmt;
+};
+static const struct opt leavers_opts[] = {
+        OPT_INT("within", 0, "DAYS", 0, 36500, 30, "leaving within DAYS days from today (default 30), or gone", struct leavers_args, within),
+        OPT_FORMAT(struct leavers_args, fmt),
+        OPT_END,
+};
 
 static int leavers_cmd(struct ctx *ctx, int argc, char **argv) {
-        static const struct option extra[] = {{"within", required_argument, NULL, 'w'}, {}};
         static const struct column cols[] = {{"ref", "REF"}, {"name", "NAME"}, {"leaving_date", "LEAVING"}, {"tag", "TAG"},
                                              {"make", "MAKE"}, {"model", "MODEL"}, {"issued_at", "ISSUED"}, {NULL}};
-        enum out_format fmt = OUT_TABLE;
-        int64_t days = 30;
-        int u = parse_fmt(ctx, argc, argv, extra, within_opt, &days, &fmt);
-        if (u >= 0) return u;
+        const struct leavers_args *a = ctx->args;
+        enum out_format fmt = a->fmt;
+        int64_t days = a->within;
         _cleanup_json_ json_t *rows = NULL;
         int r = report_leavers(ctx->db, days, &rows);
         if (r < 0) return cmd_fail_err(r);
@@ -58,9 +39,7 @@ static int leavers_cmd(struct ctx *ctx, int argc, char **argv) {
 }
 
 static int compliance_cmd(struct ctx *ctx, int argc, char **argv) {
-        enum out_format fmt = OUT_TABLE;
-        int u = parse_fmt(ctx, argc, argv, NULL, NULL, NULL, &fmt);
-        if (u >= 0) return u;
+        enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *secs = NULL;
         int64_t problems;
         int r = report_compliance(ctx->db, &secs, &problems);
@@ -106,9 +85,7 @@ static int compliance_cmd(struct ctx *ctx, int argc, char **argv) {
 static int lostprop_cmd(struct ctx *ctx, int argc, char **argv) {
         static const struct column cols[] = {{"id", "ID"}, {"description", "DESCRIPTION"}, {"serial", "SERIAL"},
                                              {"found_where", "WHERE"}, {"found_on", "FOUND"}, {"hold_until", "HOLD UNTIL"}, {NULL}};
-        enum out_format fmt = OUT_TABLE;
-        int u = parse_fmt(ctx, argc, argv, NULL, NULL, NULL, &fmt);
-        if (u >= 0) return u;
+        enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         _cleanup_json_ json_t *rows = NULL;
         int r = lostprop_list(ctx->db, true, &rows);
         if (r < 0) return cmd_fail_err(r);
@@ -117,20 +94,16 @@ static int lostprop_cmd(struct ctx *ctx, int argc, char **argv) {
 }
 
 const struct command report_commands[] = {
-        {"overdue", overdue_cmd, CMD_DB, "[--json|--csv]", "loans past their due date", "  --json, --csv        machine-readable output\n"},
-        {"leavers", leavers_cmd, CMD_DB, "[--within DAYS] [--json|--csv]", "people leaving or gone who still hold kit, with the items",
-         "  --within DAYS        leaving within DAYS days from today (default 30), or gone\n"
-         "  --json, --csv        machine-readable output\n"},
-        {"compliance", compliance_cmd, CMD_DB, "[--json|--csv]",
-         "policy check: agreements, encryption, PAT, audits, overdue, leavers (exit 1 if action needed)",
-         "  --json, --csv        machine-readable output\n"},
-        {"lostprop", lostprop_cmd, CMD_DB, "[--json|--csv]", "unclaimed lost property due for disposal",
-         "  --json, --csv        machine-readable output\n"},
-        /* issue 7: the handler is in cmd-disposal.c */
-        {"disposals", cmd_report_disposals, CMD_DB, "[--from D] [--to D] [--json|--csv|--pdf FILE]",
-         "the disposal register: asset, serial, date, who authorised it, method, certificates, firm, receipt",
-         "  --from D, --to D     disposals in this period (YYYY-MM-DD, inclusive)\n"
-         "  --pdf FILE           write the register as a PDF\n"
-         "  --json, --csv        machine-readable output\n"},
+        {"overdue", overdue_cmd, CMD_DB, "", "loans past their due date", NULL, OPTIONS(format_opts, struct format_args)},
+        {"leavers", leavers_cmd, CMD_DB, "", "people leaving or gone who still hold kit, with the items", NULL,
+         OPTIONS(leavers_opts, struct leavers_args)},
+        {"compliance", compliance_cmd, CMD_DB, "",
+         "policy check: agreements, encryption, PAT, audits, overdue, leavers (exit 1 if action needed)", NULL,
+         OPTIONS(format_opts, struct format_args)},
+        {"lostprop", lostprop_cmd, CMD_DB, "", "unclaimed lost property due for disposal", NULL, OPTIONS(format_opts, struct format_args)},
+        /* issue 7: the handler and its options are in cmd-disposal.c */
+        {"disposals", cmd_report_disposals, CMD_DB, "",
+         "the disposal register: asset, serial, date, who authorised it, method, certificates, firm, receipt", NULL,
+         OPTIONS(report_disposals_opts, struct report_disposals_args)},
         {NULL},
 };

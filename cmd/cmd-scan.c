@@ -64,6 +64,59 @@ static int cmp_double(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
+/* What the scan loop reports to: the input, the bell, the timings. */
+struct scan_view {
+        struct line_reader *lr;
+        bool bell_out, bell_err;
+        bool timing;
+        double *times;
+        size_t ntimes, captimes;
+};
+
+static bool view_waiting(void *ud) {
+        struct scan_view *v = ud;
+        return input_waiting(v->lr);
+}
+
+static const char *view_next(void *ud) {
+        struct scan_view *v = ud;
+        return interrupted ? NULL : next_line(v->lr);
+}
+
+static void view_result(void *ud, enum scan_result res, const char *text, double seconds) {
+        struct scan_view *v = ud;
+        bool ring = res == SCAN_REFUSED || res == SCAN_IGNORED;
+        fputs(text, stdout);
+        if (ring && v->bell_out) fputc('\a', stdout);
+        fputc('\n', stdout);
+        fflush(stdout);
+        if (ring && v->bell_err) {
+                fputc('\a', stderr);
+                fflush(stderr);
+        }
+        if (!v->timing) return;
+        if (v->ntimes == v->captimes) {
+                v->captimes = v->captimes ? v->captimes * 2 : 1024;
+                v->times = xrealloc(v->times, v->captimes * sizeof *v->times);
+        }
+        v->times[v->ntimes++] = seconds;
+}
+
+/* --timing: how fast the scans were handled, to stderr. */
+static void print_timing(struct scan_view *v, double elapsed, unsigned checkpoints) {
+        size_t n = v->ntimes;
+        if (!n) return;
+        double *times = v->times;
+        qsort(times, n, sizeof *times, cmp_double);
+        double total = 0;
+        for (size_t i = 0; i < n; i++) total += times[i];
+        size_t i99 = (size_t) ((double) n * 0.99);
+        if (i99 >= n) i99 = n - 1;
+        fprintf(stderr, "timing: %zu scans in %.3f s, %.0f scans/s, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms, %u checkpoints\n",
+                n, elapsed, (double) n / total, total / (double) n * 1e3, times[n / 2] * 1e3, times[i99] * 1e3, times[n - 1] * 1e3,
+                checkpoints);
+}
+
 static double now_s(void) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -131,54 +184,16 @@ int cmd_scan(struct ctx *ctx, int argc, char **argv) {
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: getline returns, the summary is printed */
 
-        double *times = NULL;
-        size_t ntimes = 0, captimes = 0;
+        struct scan_view v = {.lr = xcalloc(1, sizeof *v.lr), .bell_out = bell_out, .bell_err = bell_err, .timing = timing};
+        struct scan_callbacks cb = {.userdata = &v, .waiting = view_waiting, .next = view_next, .result = view_result};
         double t_start = now_s();
-        struct line_reader *lr = xcalloc(1, sizeof *lr);
-        char *line;
-        scan_session_start(&s);
-        for (;;) {
-                /* WAL housekeeping between scans: at once when nobody is
-                 * waiting; with a scan already waiting only when the log is
-                 * long, and then its time counts against that scan */
-                double t0 = timing ? now_s() : 0;
-                bool idle = !input_waiting(lr);
-                if (scan_housekeeping(&s, idle) && idle && timing) t0 = now_s();
-                if (interrupted || !(line = next_line(lr))) break;
-                _cleanup_free_ char *text = NULL;
-                enum scan_result res = scan_one(&s, line, &text);
-                bool ring = res == SCAN_REFUSED || res == SCAN_IGNORED;
-                fputs(text, stdout);
-                if (ring && bell_out) fputc('\a', stdout);
-                fputc('\n', stdout);
-                fflush(stdout);
-                if (ring && bell_err) {
-                        fputc('\a', stderr);
-                        fflush(stderr);
-                }
-                if (timing) {
-                        if (ntimes == captimes) {
-                                captimes = captimes ? captimes * 2 : 1024;
-                                times = xrealloc(times, captimes * sizeof *times);
-                        }
-                        times[ntimes++] = now_s() - t0;
-                }
-        }
+        scan_run(&s, &cb);
         double elapsed = now_s() - t_start;
-        free(lr);
+        free(v.lr);
         _cleanup_free_ char *sum = scan_summary(&s);
         printf("%s\n", sum);
-        if (timing && ntimes) {
-                qsort(times, ntimes, sizeof *times, cmp_double);
-                double total = 0;
-                for (size_t i = 0; i < ntimes; i++) total += times[i];
-                size_t i99 = (size_t) ((double) ntimes * 0.99);
-                if (i99 >= ntimes) i99 = ntimes - 1;
-                fprintf(stderr, "timing: %zu scans in %.3f s, %.0f scans/s, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms, %u checkpoints\n",
-                        ntimes, elapsed, (double) ntimes / total, total / (double) ntimes * 1e3, times[ntimes / 2] * 1e3,
-                        times[i99] * 1e3, times[ntimes - 1] * 1e3, s.checkpoints);
-        }
-        free(times);
+        if (timing) print_timing(&v, elapsed, s.checkpoints);
+        free(v.times);
         scan_session_done(&s);
         return 0;
 }

@@ -7,29 +7,37 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "db.h"
+#include "store.h"
 #include "json.h"
 #include "util.h"
+#include "options.h"
 
 enum cmd_flags {
         CMD_DB = 1 << 0,          /* opens the register before running */
         CMD_WRITE = 1 << 1,       /* writes to the register */
         CMD_CREATE = 1 << 2,      /* may create the register file */
-        CMD_ROOT = 1 << 3,        /* needs root (raw devices) */
-        CMD_DESTRUCTIVE = 1 << 4, /* can destroy data on a device */
+        CMD_DESTRUCTIVE = 1 << 4, /* can destroy data on a device: on a terminal it asks, in
+                                   * a script its OPT_CONFIRM option must be given */
 };
 
 struct ctx;
 
-/* One row of a command table: a group (with sub) or a leaf (with run). */
+/* One row of a command table: a group (with sub), a leaf (with run), or a
+ * group with a leaf of its own (both: the leaf runs when the next word is not
+ * a sub-command's name). A leaf with opts is parsed by the dispatcher
+ * (options.h); one without (a legacy row) parses its own argv. */
 struct command {
         const char *name;
         int (*run)(struct ctx *ctx, int argc, char **argv); /* returns the exit status */
         unsigned flags;                                      /* enum cmd_flags */
-        const char *synopsis;  /* arguments after the command name, for usage */
+        const char *synopsis;  /* the positional arguments ("TAG REF"); legacy rows: the whole synopsis */
         const char *summary;   /* one line for `assetctl help` */
-        const char *options;   /* option help, one per line, or NULL */
+        const char *options;   /* prose printed after the options (notes); legacy rows: the option help */
         const struct command *sub; /* sub-commands, ended by a {NULL} row */
+        const struct opt *opts;    /* the option table (OPTIONS()), or NULL for a legacy row */
+        size_t args_size;          /* sizeof the args struct opts fill */
+        int min_args, max_args;    /* positional arguments (POS()) */
+        const char *args_error;    /* the message when their count is wrong, or NULL */
 };
 
 /* What the dispatcher set up for a command. */
@@ -38,6 +46,7 @@ struct ctx {
         struct db *db;               /* open register when CMD_DB */
         const struct command *cmd;   /* the leaf being run */
         const char *path;            /* "asset add": the words that named it */
+        void *args;                  /* the parsed options (struct of the row's opts) */
 };
 
 /* The table of every command (main.c). */
@@ -78,18 +87,28 @@ void out_object(enum out_format f, const struct column *cols, json_t *obj);
 /* A JSON value as display text ("" for null, "yes"/"no" for booleans). */
 char *out_text(json_t *v);
 
-/* Common options for listings: --json, --csv. Use OPTS_FORMAT in the
- * option array and out_format_opt() in the switch. */
+/* Legacy rows' getopt loops (until converted to options.h): --json, --csv
+ * and --help in a struct option array. */
 #define OPT_JSON 0x1001
 #define OPT_CSV 0x1002
 #define OPT_HELP 'h'
 #define OPTS_FORMAT {"json", no_argument, NULL, OPT_JSON}, {"csv", no_argument, NULL, OPT_CSV}
 #define OPTS_HELP {"help", no_argument, NULL, OPT_HELP}
 
+/* The table of a leaf whose only options are --json and --csv. */
+struct format_args {
+        enum out_format fmt;
+};
+extern const struct opt format_opts[];
+
 /* Parse a leaf whose only options are --json, --csv and --help into *fmt;
  * returns -1 to go on (positional arguments from optind), else the usage
  * exit status. */
 int cmd_parse_format(struct ctx *ctx, int argc, char **argv, enum out_format *fmt);
+
+/* --status S as a state ("in stock", "in-stock" -> in_stock) into *ret
+ * (NULL when status is); returns -1 to go on, else the usage exit status. */
+int cmd_status_opt(const struct ctx *ctx, const char *status, char **ret);
 
 /* Reset getopt for a leaf's own parse (the dispatcher used it first). */
 void cmd_getopt_reset(void);

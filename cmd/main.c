@@ -12,11 +12,35 @@ static int cmd_help_all(struct ctx *ctx, int argc, char **argv);
 static int cmd_version(struct ctx *ctx, int argc, char **argv);
 static int cmd_completion(struct ctx *ctx, int argc, char **argv);
 
+struct help_args {
+        bool man;
+};
+static const struct opt help_opts[] = {
+        OPT_FLAG("man", 0, "print every command and its options as the man page's scdoc COMMANDS section", struct help_args, man),
+        OPT_END,
+};
+
+/* wipe list, show, verify: sub-commands of wipe, whose own leaf (wipe
+ * DEVICE...) runs when the next word is none of them. */
+static const struct command wipe_commands[] = {
+        {"list", wipe_list_cmd, CMD_DB, "[--asset TAG] [--json|--csv]", "the wipes in the register",
+         "  --asset TAG          only this asset's wipes\n"
+         "  --json, --csv        machine-readable output\n"},
+        {"show", wipe_show_cmd, CMD_DB, "ID [--json]", "one wipe with its passes, roots and seeds",
+         "  --json               machine-readable output\n"},
+        {"verify", wipe_verify_cmd, CMD_DB, "DEVICE (--pattern zero|one|HEX | --record ID) [--sample P] [--json]",
+         "read-only check of a drive against a pattern, or against a stored wipe's last pass",
+         "  --pattern P          zero, one or a hex byte pattern\n"
+         "  --record ID          the stored wipe whose last pass to check against (a random stream\n"
+         "                       is regenerated from its recorded seed)\n"
+         "  --sample P           check a P percent sample of the chunks\n"
+         "  --json               machine-readable output\n"},
+        {NULL},
+};
+
 const struct command commands[] = {
-        {"init", cmd_init, CMD_DB | CMD_WRITE | CMD_CREATE, "--school NAME --tag-prefix PREFIX",
-         "create the register (or change the school's name)",
-         "  --school NAME        the school's name, printed on labels and certificates\n"
-         "  --tag-prefix PREFIX  asset tags are PREFIX-000001 upwards (A-Z, 0-9)\n"},
+        {"init", cmd_init, CMD_DB | CMD_WRITE | CMD_CREATE, "", "create the register (or change the school's name)", NULL,
+         OPTIONS(init_opts, struct init_args)},
         {"asset", NULL, 0, NULL, "the asset register", NULL, asset_commands},
         {"person", NULL, 0, NULL, "people: staff, pupils, governors, volunteers", NULL, person_commands},
         {"audit", NULL, 0, NULL, "the tamper-evident audit log", NULL, audit_commands},
@@ -44,7 +68,8 @@ const struct command commands[] = {
          "  --timing             print scans per second and time per scan (p50, p99) to stderr\n"},
         {"stocktake", NULL, 0, NULL, "stock-takes: count a room against the register", NULL, stocktake_commands},
         {"incident", NULL, 0, NULL, "loss, theft and damage", NULL, incident_commands},
-        {"found", cmd_found, CMD_DB | CMD_WRITE, "TAG [--notes TEXT]", "a lost or stolen asset is back: return it to stock", NULL},
+        {"found", cmd_found, CMD_DB | CMD_WRITE, "TAG", "a lost or stolen asset is back: return it to stock", NULL,
+         OPTIONS(found_opts, struct found_args), POS(1, 1, "give one tag")},
         {"lostprop", NULL, 0, NULL, "lost property held for its owner", NULL, lostprop_commands},
         {"check", NULL, 0, NULL, "maintenance checks (PAT tests)", NULL, check_commands},
         {"report", NULL, 0, NULL, "reports: overdue loans, leavers, compliance, disposals", NULL, report_commands},
@@ -89,14 +114,10 @@ const struct command commands[] = {
          "  --passphrase-file F   its passphrase from the first line of F (else asked on the terminal)\n"
          "  --key-dir D           where key files live (default: keys/ beside the register)\n"
          "\n"
-         "  wipe list [--asset TAG] [--json|--csv]      the wipes in the register\n"
-         "  wipe show ID [--json]                       one wipe with its passes, roots and seeds\n"
-         "  wipe verify DEVICE --pattern zero|one|HEX [--sample P] [--json]\n"
-         "  wipe verify DEVICE --record ID [--sample P] [--json]\n"
-         "                        read-only check against a pattern, or against a stored wipe's last\n"
-         "                        pass (a random stream is regenerated from its recorded seed)\n"
+         "  wipe list, wipe show ID, wipe verify DEVICE: see 'assetctl help wipe'.\n"
          "  list, show and verify are sub-commands only right after 'wipe'; a file of that name\n"
-         "  is wiped as ./list (the bare word is refused anywhere else)\n"},
+         "  is wiped as ./list (the bare word is refused anywhere else)\n",
+         wipe_commands},
         {"devices", cmd_devices, CMD_DB, "[DEVICE] [--all] [--json|--csv] | --watch [--json] | --register TAG",
          "the drives this machine sees, matched to the register",
          "  DEVICE               show one drive with every field\n"
@@ -114,19 +135,21 @@ const struct command commands[] = {
         {"disposal", NULL, 0, NULL, "disposal requests, authorisations and destruction records", NULL, disposal_commands},
         {"cert", NULL, 0, NULL, "signed wipe certificates; verify one offline", NULL, cert_commands},
         {"consignment", NULL, 0, NULL, "consignments to the disposal firm and its receipts", NULL, consignment_commands},
-        {"demo", cmd_demo, 0, "[--keep] [--fast]", "a guided walk through the whole job on a throwaway register",
-         "  --keep   keep the temporary directory and say where it is\n"
-         "  --fast   no pauses between steps\n"},
-        {"help", cmd_help_all, 0, "[COMMAND]", "list the commands, or show one command's help", NULL},
-        {"version", cmd_version, 0, "", "print the version", NULL},
-        {"completion", cmd_completion, 0, "bash", "print a bash completion script", NULL},
+        {"demo", cmd_demo, 0, "", "a guided walk through the whole job on a throwaway register", NULL,
+         OPTIONS(demo_opts, struct demo_args)},
+        {"help", cmd_help_all, 0, "[COMMAND [SUBCOMMAND]]", "list the commands, or show one command's help", NULL,
+         OPTIONS(help_opts, struct help_args), POS(0, 2, NULL)},
+        {"version", cmd_version, 0, "", "print the version", NULL, OPTIONS(opts_none, char)},
+        {"completion", cmd_completion, 0, "bash", "print a bash completion script", NULL, OPTIONS(opts_none, char),
+         POS(1, 1, "only 'bash' is supported")},
         {NULL},
 };
 
 static const char *prog = "assetctl";
 
 static void print_usage_line(FILE *f, const char *path, const struct command *c) {
-        fprintf(f, "usage: %s %s%s%s\n", prog, path, c->synopsis && *c->synopsis ? " " : "", c->synopsis ? c->synopsis : "");
+        _cleanup_free_ char *syn = c->opts ? opt_synopsis(c) : xstrdup(strempty(c->synopsis));
+        fprintf(f, "usage: %s %s%s%s\n", prog, path, *syn ? " " : "", syn);
 }
 
 static void print_group(FILE *f, const char *path, const struct command *table) {
@@ -143,9 +166,19 @@ static void print_group(FILE *f, const char *path, const struct command *table) 
 }
 
 int cmd_help(const struct ctx *ctx) {
-        print_usage_line(stdout, ctx->path, ctx->cmd);
-        printf("\n%s\n", ctx->cmd->summary);
-        if (ctx->cmd->options) printf("\noptions:\n%s", ctx->cmd->options);
+        const struct command *c = ctx->cmd;
+        print_usage_line(stdout, ctx->path, c);
+        printf("\n%s\n", c->summary);
+        if (c->opts && c->opts[0].name) {
+                printf("\noptions:\n");
+                opt_print_help(c->opts);
+        }
+        if (c->opts && c->options) printf("\n%s", c->options);
+        if (!c->opts && c->options) printf("\noptions:\n%s", c->options);
+        if (c->sub && c->run) {
+                printf("\nsub-commands:\n");
+                for (const struct command *s = c->sub; s->name; s++) printf("  %s %-8s  %s\n", c->name, s->name, s->summary);
+        }
         return 0;
 }
 
@@ -209,7 +242,42 @@ static const struct command *find(const struct command *table, const char *name)
         return NULL;
 }
 
+/* One command's scdoc entry: its usage, summary and options. */
+static void print_man_entry(const char *path, const struct command *c) {
+        _cleanup_free_ char *syn = c->opts ? opt_synopsis(c) : xstrdup(strempty(c->synopsis));
+        printf("*%s*%s", path, *syn ? " " : "");
+        /* scdoc: a leading or lone underscore or asterisk would start emphasis */
+        for (const char *p = syn; *p; p++) printf("%s%c", *p == '*' || *p == '_' ? "\\" : "", *p);
+        printf("\n\t%s.\n\n", c->summary);
+        if (c->opts) opt_print_man(c->opts);
+        else if (c->options) {
+                printf("\t```\n");
+                for (const char *p = c->options; *p; ) {
+                        const char *nl = strchrnul(p, '\n');
+                        printf("\t%.*s\n", (int) (nl - p), p);
+                        p = *nl ? nl + 1 : nl;
+                }
+                printf("\t```\n\n");
+        }
+}
+
+/* The man page's COMMANDS section, from the table. */
+static int print_man(void) {
+        printf("# COMMANDS\n\n"
+               "Every command takes *--help*; the options of each, as *--help* prints them:\n\n");
+        for (const struct command *c = commands; c->name; c++) {
+                if (c->run) print_man_entry(c->name, c);
+                for (const struct command *s = c->sub; s && s->name; s++) {
+                        _cleanup_free_ char *path = xasprintf("%s %s", c->name, s->name);
+                        print_man_entry(path, s);
+                }
+        }
+        return 0;
+}
+
 static int cmd_help_all(struct ctx *ctx, int argc, char **argv) {
+        const struct help_args *a = ctx->args;
+        if (a && a->man) return print_man();
         if (argc < 2) {
                 print_group(stdout, NULL, commands);
                 return 0;
@@ -229,7 +297,7 @@ static int cmd_help_all(struct ctx *ctx, int argc, char **argv) {
                 struct ctx sub = {.cmd = s, .path = path};
                 return cmd_help(&sub);
         }
-        if (c->sub) {
+        if (c->sub && !c->run) {
                 print_group(stdout, c->name, c->sub);
                 return 0;
         }
@@ -260,13 +328,18 @@ static void print_new_options(const char *text, size_t n, const char **seen, siz
 }
 
 /* Print the long options a command takes, each once, space-separated (for
- * the completion script): those in its synopsis, and those an option help
- * line (indented by two spaces) starts with, up to the two spaces before its
- * description; not ones its prose mentions. */
+ * the completion script): from its option table; for a legacy row, those in
+ * its synopsis and those an option help line (indented by two spaces) starts
+ * with, up to the two spaces before its description; not ones its prose
+ * mentions. */
 static void print_options(const struct command *c) {
+        printf("--help");
+        if (c->opts) {
+                opt_print_names(c->opts);
+                return;
+        }
         const char *seen[128] = {"--help"};
         size_t lens[128] = {6}, n_seen = 1;
-        printf("--help");
         if (c->synopsis) print_new_options(c->synopsis, strlen(c->synopsis), seen, lens, &n_seen, ELEMENTSOF(seen));
         for (const char *line = c->options; line && *line; ) {
                 const char *nl = strchrnul(line, '\n'), *term = line;
@@ -284,13 +357,11 @@ static void print_names(const struct command *list) {
         for (const struct command *c = list; c->name; c++) printf("%s%s", c == list ? "" : " ", c->name);
 }
 
-/* The bash completion script: commands, sub-commands (and wipe's list, show
- * and verify), `help COMMAND [SUBCOMMAND]`, and each command's options, all
- * from the command table. */
-static int cmd_completion(struct ctx *ctx, int argc, char **argv) {
-        if (argc != 2 || !streq(argv[1], "bash")) return cmd_usage_error(ctx, "only 'bash' is supported");
-        printf("# bash completion for assetctl, generated from its command table\n"
-               "_assetctl_subs() {\n"
+/* The bash completion script's functions: each group's sub-commands, and
+ * each leaf's options ("wipe" and "wipe list" both, for a group with a leaf
+ * of its own). */
+static void print_completion_tables(void) {
+        printf("_assetctl_subs() {\n"
                "    case $1 in\n");
         for (const struct command *c = commands; c->name; c++) {
                 if (!c->sub) continue;
@@ -300,27 +371,35 @@ static int cmd_completion(struct ctx *ctx, int argc, char **argv) {
         }
         printf("    help) echo \"");
         print_names(commands);
-        printf("\" ;;\n");
-        printf("    wipe) echo \"");
-        for (size_t i = 0; wipe_subverbs[i]; i++) printf("%s%s", i ? " " : "", wipe_subverbs[i]);
         printf("\" ;;\n    esac\n}\n"
                "_assetctl_opts() {\n"
                "    case $1 in\n");
         for (const struct command *c = commands; c->name; c++) {
-                if (c->sub) {
-                        for (const struct command *s = c->sub; s->name; s++) {
-                                printf("    \"%s %s\") echo \"", c->name, s->name);
-                                print_options(s);
-                                printf("\" ;;\n");
-                        }
-                        continue;
+                for (const struct command *s = c->sub; s && s->name; s++) {
+                        printf("    \"%s %s\") echo \"", c->name, s->name);
+                        print_options(s);
+                        printf("\" ;;\n");
                 }
+                if (!c->run) continue;
                 printf("    \"%s\") echo \"", c->name);
                 print_options(c);
                 printf("\" ;;\n");
         }
-        printf("    esac\n}\n"
-               "_assetctl() {\n"
+        printf("    esac\n}\n");
+        /* groups whose own leaf takes files (wipe DEVICE...) */
+        printf("_assetctl_leaf_groups=\"");
+        for (const struct command *c = commands, *first = NULL; c->name; c++)
+                if (c->sub && c->run) printf("%s%s", first ? " " : "", c->name), first = c;
+        printf("\"\n");
+}
+
+/* The bash completion script: commands, sub-commands, `help COMMAND
+ * [SUBCOMMAND]`, and each command's options, all from the command table. */
+static int cmd_completion(struct ctx *ctx, int argc, char **argv) {
+        if (!streq(argv[1], "bash")) return cmd_usage_error(ctx, "only 'bash' is supported");
+        printf("# bash completion for assetctl, generated from its command table\n");
+        print_completion_tables();
+        printf("_assetctl() {\n"
                "    local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]} words= files=1 key\n"
                "    if [ $COMP_CWORD -eq 1 ]; then\n"
                "        words=\"");
@@ -329,14 +408,16 @@ static int cmd_completion(struct ctx *ctx, int argc, char **argv) {
                "    elif [ \"$cmd\" = help ]; then\n"
                "        files=\n"
                "        [ $COMP_CWORD -eq 2 ] && words=$(_assetctl_subs help)\n"
-               "        [ $COMP_CWORD -eq 3 ] && [ \"${COMP_WORDS[2]}\" != wipe ] && words=$(_assetctl_subs \"${COMP_WORDS[2]}\")\n"
+               "        [ $COMP_CWORD -eq 3 ] && words=$(_assetctl_subs \"${COMP_WORDS[2]}\")\n"
+               "        [ \"${cur#-}\" != \"$cur\" ] && words=$(_assetctl_opts help)\n"
                "    elif [ \"$cmd\" = completion ]; then\n"
                "        words=bash; files=\n"
                "    elif [ $COMP_CWORD -eq 2 ] && [ \"${cur#-}\" = \"$cur\" ] && [ -n \"$(_assetctl_subs \"$cmd\")\" ]; then\n"
-               "        words=$(_assetctl_subs \"$cmd\"); [ \"$cmd\" = wipe ] || files=\n"
+               "        words=$(_assetctl_subs \"$cmd\")\n"
+               "        [[ \" $_assetctl_leaf_groups \" == *\" $cmd \"* ]] || files=\n"
                "    elif [ \"${cur#-}\" != \"$cur\" ]; then\n"
-               "        key=$cmd\n"
-               "        [ \"$cmd\" != wipe ] && [ -n \"$(_assetctl_subs \"$cmd\")\" ] && key=\"$cmd ${COMP_WORDS[2]}\"\n"
+               "        key=\"$cmd ${COMP_WORDS[2]}\"\n"
+               "        [ -n \"$(_assetctl_opts \"$key\")\" ] || key=$cmd\n"
                "        words=$(_assetctl_opts \"$key\"); files=\n"
                "    fi\n"
                "    COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
@@ -383,6 +464,78 @@ static bool wants_help(int argc, char **argv) {
         return false;
 }
 
+/* Find the leaf argv[0..] names in group c (argv[0] is c's name): its row,
+ * with *path and argc/argv moved past the words; NULL after printing why
+ * not (*ret_status). */
+static const struct command *find_leaf(const struct command *c, char **path, int *argc, char ***argv, int *ret_status) {
+        char **v = *argv;
+        if (c->run && (*argc < 2 || !find(c->sub, v[1]))) return c; /* the group's own leaf */
+        if (*argc < 2 || v[1][0] == '-') {
+                bool help = *argc >= 2 && (streq(v[1], "--help") || streq(v[1], "-h"));
+                if (!help && *argc < 2) fprintf(stderr, "error: '%s' needs a command: one of those below\n\n", c->name);
+                else if (!help) fprintf(stderr, "error: '%s' comes after the command: '%s COMMAND %s'\n\n", v[1], c->name, v[1]);
+                print_group(help ? stdout : stderr, c->name, c->sub);
+                *ret_status = help ? 0 : 2;
+                return NULL;
+        }
+        const struct command *s = find(c->sub, v[1]);
+        if (!s) {
+                fprintf(stderr, "error: '%s %s' is not an assetctl command: see 'assetctl %s --help'\n", c->name, v[1], c->name);
+                *ret_status = 2;
+                return NULL;
+        }
+        free(*path);
+        *path = xasprintf("%s %s", c->name, s->name);
+        (*argc)--, (*argv)++;
+        return s;
+}
+
+/* Is the option that confirms a destructive command given (parsed into
+ * args, or for a legacy row on its command line)? */
+static bool confirmed(const struct command *c, const void *args, int argc, char **argv) {
+        if (!c->opts) {
+                for (int i = 1; i < argc && !streq(argv[i], "--"); i++)
+                        if (streq(argv[i], "--yes")) return true;
+                return false;
+        }
+        for (const struct opt *o = c->opts; o->name; o++)
+                if ((o->flags & OPT_CONFIRMS) && *(const bool *) ((const char *) args + o->offset)) return true;
+        return false;
+}
+
+/* Run leaf c: parse its options into ctx->args (unless a legacy row), check
+ * what it needs, open the register, call it with the positionals. */
+static int run_leaf(struct ctx *ctx, int argc, char **argv) {
+        const struct command *c = ctx->cmd;
+        int first = 1;
+        _cleanup_free_ void *args = c->opts ? xcalloc(1, c->args_size ? c->args_size : 1) : NULL;
+        /* getopt names the command in its messages: "assetctl asset add: ..." */
+        _cleanup_free_ char *argv0 = xasprintf("%s %s", prog, ctx->path);
+        argv[0] = argv0;
+        if (c->opts) {
+                int u = opt_parse(ctx, c, argc, argv, args, &first);
+                if (u >= 0) {
+                        opt_free(c->opts, args);
+                        return u;
+                }
+                argv[first - 1] = argv0;
+                ctx->args = args;
+        } else
+                cmd_getopt_reset();
+        int status = 0;
+        /* a destructive command asks on a terminal; in a script it must be told */
+        if ((c->flags & CMD_DESTRUCTIVE) && c->opts && !isatty(STDIN_FILENO) && !confirmed(c, args, argc, argv))
+                status = cmd_usage_error(ctx, "'%s %s' destroys data: confirm on a terminal, or give its confirming option", prog, ctx->path);
+        if (!status && (c->flags & CMD_DB)) {
+                int r = cmd_open_db(ctx, c->flags);
+                if (r < 0) status = cmd_fail_err(r);
+        }
+        if (!status) status = c->run(ctx, argc - first + 1, argv + first - 1);
+        opt_free(c->opts, args);
+        ctx->args = NULL;
+        return status;
+}
+
 static int run(int argc, char **argv) {
         int bad = 0;
         struct ctx ctx = {0};
@@ -409,37 +562,14 @@ static int run(int argc, char **argv) {
         _cleanup_free_ char *path = xstrdup(c->name);
         argc--, argv++;
         if (c->sub) {
-                if (argc < 2 || argv[1][0] == '-') {
-                        bool help = argc >= 2 && (streq(argv[1], "--help") || streq(argv[1], "-h"));
-                        if (!help && argc < 2) fprintf(stderr, "error: '%s' needs a command: one of those below\n\n", c->name);
-                        else if (!help) fprintf(stderr, "error: '%s' comes after the command: '%s COMMAND %s'\n\n", argv[1], c->name, argv[1]);
-                        print_group(help ? stdout : stderr, c->name, c->sub);
-                        return help ? 0 : 2;
-                }
-                const struct command *s = find(c->sub, argv[1]);
-                if (!s) {
-                        fprintf(stderr, "error: '%s %s' is not an assetctl command: see 'assetctl %s --help'\n", c->name, argv[1], c->name);
-                        return 2;
-                }
-                free(path);
-                path = xasprintf("%s %s", c->name, s->name);
-                c = s;
-                argc--, argv++;
+                int status = 0;
+                c = find_leaf(c, &path, &argc, &argv, &status);
+                if (!c) return status;
         }
         ctx.cmd = c;
         ctx.path = path;
         if (wants_help(argc, argv)) return cmd_help(&ctx);
-        if ((c->flags & CMD_ROOT) && geteuid() != 0)
-                return cmd_fail("'%s %s' needs root: run it with sudo", prog, path);
-        if (c->flags & CMD_DB) {
-                int r = cmd_open_db(&ctx, c->flags);
-                if (r < 0) return cmd_fail_err(r);
-        }
-        cmd_getopt_reset();
-        /* getopt names the command in its messages: "assetctl asset add: ..." */
-        _cleanup_free_ char *argv0 = xasprintf("%s %s", prog, path);
-        argv[0] = argv0;
-        int status = c->run(&ctx, argc, argv);
+        int status = run_leaf(&ctx, argc, argv);
         db_close(ctx.db);
         return status;
 }

@@ -1,5 +1,6 @@
 /* Output for listings and records: aligned tables, JSON and CSV. */
 #include "cmd.h"
+#include "core.h"
 
 #include <wchar.h>
 
@@ -130,13 +131,25 @@ void out_object(enum out_format f, const struct column *cols, json_t *obj) {
         }
 }
 
+const struct opt format_opts[] = {OPT_FORMAT(struct format_args, fmt), OPT_END};
+
 int cmd_parse_format(struct ctx *ctx, int argc, char **argv, enum out_format *fmt) {
-        static const struct option opts[] = {OPTS_FORMAT, OPTS_HELP, {}};
-        int c;
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) switch (c) {
-                case OPT_JSON: *fmt = OUT_JSON; break;
-                case OPT_CSV: *fmt = OUT_CSV; break;
-                default: return cmd_bad_option(ctx);
-                }
+        struct command c = *ctx->cmd;
+        c.opts = format_opts;
+        c.min_args = 0, c.max_args = POS_ANY;
+        struct format_args a = {*fmt};
+        int first, u = opt_parse(ctx, &c, argc, argv, &a, &first);
+        if (u >= 0) return u;
+        *fmt = a.fmt;
+        return -1;
+}
+
+int cmd_status_opt(const struct ctx *ctx, const char *status, char **ret) {
+        if (!status) return -1;
+        _cleanup_free_ char *st = xstrdup(status);
+        for (char *p = st; *p; p++)
+                if (*p == ' ' || *p == '-') *p = '_';
+        if (!asset_status_valid(st)) return cmd_usage_error(ctx, "--status '%s' is not a status", status);
+        *ret = TAKE_PTR(st);
         return -1;
 }

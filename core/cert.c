@@ -671,29 +671,22 @@ static void add_ranges(json_t *out, json_t *src, const char *what) {
         }
 }
 
-int cert_from_wipe(json_t *wipe, const struct cert_context *c, json_t **ret) {
-        _cleanup_json_ json_t *d = json_object();
-        int64_t wipe_id = get_int(wipe, "id");
-        const char *method = json_str(wipe, "method"), *verify = json_str(wipe, "verify");
-        const char *outcome_raw = json_str(wipe, "outcome");
-        if (!method || !verify || !outcome_raw) return err_set(EINVAL, "wipe %lld: the record has no method, verification or outcome", (long long) wipe_id);
-        if (streq(verify, "off"))
-                return err_set(EINVAL, "wipe %lld was not verified (--verify off): a certificate of sanitisation needs verification", (long long) wipe_id);
-        _cleanup_free_ char *outcome = xstrdup(outcome_raw), *vmode = xstrdup(verify), *vdetail = NULL;
-        for (char *p = outcome; *p; p++)
-                if (*p == '_') *p = ' ';
+/* The verification mode of a record ("sample:10" is cut to "sample" in
+ * place) and what it did, in words (caller frees; NULL for off). */
+static char *verify_detail(char *vmode) {
         char *colon = strchr(vmode, ':');
         if (colon) {
                 *colon = 0;
-                vdetail = xasprintf("%s%% of the 4 MiB chunks read back and compared with what was written", colon + 1);
-        } else if (streq(vmode, "last"))
-                vdetail = xstrdup("the last pass read back in full; its SHA-256 root compared with the root written");
-        else if (streq(vmode, "all"))
-                vdetail = xstrdup("every pass read back in full; each SHA-256 root compared with the root written");
-        char started[21], ended[21], t[21];
-        if (norm_time(json_object_get(wipe, "started_at"), started) < 0 || norm_time(json_object_get(wipe, "ended_at"), ended) < 0)
-                return err_set(EINVAL, "wipe %lld: the record has no start or end time (it did not finish)", (long long) wipe_id);
+                return xasprintf("%s%% of the 4 MiB chunks read back and compared with what was written", colon + 1);
+        }
+        if (streq(vmode, "last")) return xstrdup("the last pass read back in full; its SHA-256 root compared with the root written");
+        if (streq(vmode, "all")) return xstrdup("every pass read back in full; each SHA-256 root compared with the root written");
+        return NULL;
+}
 
+/* The certificate's header and parties: schema, id, tool, organisation,
+ * operator, host, asset and medium. */
+static void cert_parties(json_t *d, json_t *wipe, const struct cert_context *c) {
         json_set_str(d, "schema", CERT_SCHEMA);
         json_set_str(d, "certificate_id", c->cert_id);
         json_set_str(d, "issued", c->issued);
@@ -721,7 +714,10 @@ int cert_from_wipe(json_t *wipe, const struct cert_context *c, json_t **ret) {
         json_set_str(medium, "kind", json_str(c->medium, "kind"));
         json_set_str(medium, "wwn", json_str(c->medium, "wwn"));
         json_object_set_new(d, "medium", medium);
+}
 
+/* The certificate's "sanitisation": the method, its verification, the tool. */
+static json_t *cert_sanitisation(json_t *wipe, const char *method, const char *vmode, const char *vdetail) {
         const char *desc = "overwrite with the passes listed";
         for (size_t i = 0; i < ELEMENTSOF(method_descriptions); i++)
                 if (streq(method_descriptions[i].name, method)) desc = method_descriptions[i].description;
@@ -738,42 +734,68 @@ int cert_from_wipe(json_t *wipe, const struct cert_context *c, json_t **ret) {
         json_set_str(san, "tool", tool);
         json_object_set_new(san, "passes_planned", json_integer((json_int_t) (json_is_array(plan) ? json_array_size(plan)
                                                                                                  : json_array_size(src_passes))));
-        json_object_set_new(d, "sanitisation", san);
+        return san;
+}
 
-        json_t *passes = json_array(), *errs = json_array();
+/* One pass of the wipe record as the certificate lists it (number i from
+ * 0); a pass's error goes to errs. started/ended stand in for its times. */
+static json_t *cert_pass(json_t *sp, size_t i, const char *started, const char *ended, json_t *errs) {
+        char t[21];
+        json_t *p = json_object();
+        json_object_set_new(p, "number", json_integer(get_int(sp, "index") > 0 ? get_int(sp, "index") : (json_int_t) i + 1));
+        const char *pattern = json_str(sp, "pattern");
+        json_set_str(p, "pattern", pattern ? pattern : "unknown");
+        int64_t w = get_int(sp, "bytes_written");
+        json_object_set_new(p, "bytes_written", json_integer(w < 0 ? 0 : w));
+        json_set_str(p, "written_root", json_str(sp, "root_written"));
+        const char *pv = json_str(sp, "verify");
+        bool verified = pv && !streq(pv, "off");
+        json_object_set_new(p, "verified", json_boolean(verified));
+        int64_t bv = get_int(sp, "bytes_verified");
+        json_object_set_new(p, "bytes_verified", json_integer(verified && bv > 0 ? bv : 0));
+        json_set_str(p, "verified_root", verified ? json_str(sp, "root_read") : NULL);
+        json_set_str(p, "seed", json_str(sp, "seed"));
+        json_set_str(p, "seed_sha256", json_str(sp, "seed_sha256"));
+        if (norm_time(json_object_get(sp, "started_at"), t) < 0) snprintf(t, sizeof t, "%s", started);
+        json_set_str(p, "started", t);
+        if (norm_time(json_object_get(sp, "ended_at"), t) < 0) snprintf(t, sizeof t, "%s", ended);
+        json_set_str(p, "ended", t);
+        json_t *pe = json_array(), *eo = json_object_get(sp, "errors");
+        add_ranges(pe, json_object_get(eo, "write_errors"), "write error");
+        add_ranges(pe, json_object_get(eo, "read_errors"), "read error");
+        add_ranges(pe, json_object_get(eo, "mismatches"), "read back differently");
+        if (json_str(sp, "error")) {
+                _cleanup_free_ char *m = xasprintf("pass %zu: %s", i + 1, json_str(sp, "error"));
+                json_array_append_new(errs, json_string(m));
+        }
+        json_object_set_new(p, "errors", pe);
+        return p;
+}
+
+int cert_from_wipe(json_t *wipe, const struct cert_context *c, json_t **ret) {
+        _cleanup_json_ json_t *d = json_object();
+        int64_t wipe_id = get_int(wipe, "id");
+        const char *method = json_str(wipe, "method"), *verify = json_str(wipe, "verify");
+        const char *outcome_raw = json_str(wipe, "outcome");
+        if (!method || !verify || !outcome_raw) return err_set(EINVAL, "wipe %lld: the record has no method, verification or outcome", (long long) wipe_id);
+        if (streq(verify, "off"))
+                return err_set(EINVAL, "wipe %lld was not verified (--verify off): a certificate of sanitisation needs verification", (long long) wipe_id);
+        _cleanup_free_ char *outcome = xstrdup(outcome_raw), *vmode = xstrdup(verify), *vdetail = NULL;
+        for (char *p = outcome; *p; p++)
+                if (*p == '_') *p = ' ';
+        vdetail = verify_detail(vmode);
+        char started[21], ended[21];
+        if (norm_time(json_object_get(wipe, "started_at"), started) < 0 || norm_time(json_object_get(wipe, "ended_at"), ended) < 0)
+                return err_set(EINVAL, "wipe %lld: the record has no start or end time (it did not finish)", (long long) wipe_id);
+
+        cert_parties(d, wipe, c);
+        json_object_set_new(d, "sanitisation", cert_sanitisation(wipe, method, vmode, vdetail));
+        json_t *src_passes = json_object_get(wipe, "passes"), *passes = json_array(), *errs = json_array();
         json_object_set_new(d, "passes", passes);
         size_t i;
         json_t *sp;
         json_array_foreach(src_passes, i, sp) {
-                json_t *p = json_object();
-                json_object_set_new(p, "number", json_integer(get_int(sp, "index") > 0 ? get_int(sp, "index") : (json_int_t) i + 1));
-                const char *pattern = json_str(sp, "pattern");
-                json_set_str(p, "pattern", pattern ? pattern : "unknown");
-                int64_t w = get_int(sp, "bytes_written");
-                json_object_set_new(p, "bytes_written", json_integer(w < 0 ? 0 : w));
-                json_set_str(p, "written_root", json_str(sp, "root_written"));
-                const char *pv = json_str(sp, "verify");
-                bool verified = pv && !streq(pv, "off");
-                json_object_set_new(p, "verified", json_boolean(verified));
-                int64_t bv = get_int(sp, "bytes_verified");
-                json_object_set_new(p, "bytes_verified", json_integer(verified && bv > 0 ? bv : 0));
-                json_set_str(p, "verified_root", verified ? json_str(sp, "root_read") : NULL);
-                json_set_str(p, "seed", json_str(sp, "seed"));
-                json_set_str(p, "seed_sha256", json_str(sp, "seed_sha256"));
-                if (norm_time(json_object_get(sp, "started_at"), t) < 0) snprintf(t, sizeof t, "%s", started);
-                json_set_str(p, "started", t);
-                if (norm_time(json_object_get(sp, "ended_at"), t) < 0) snprintf(t, sizeof t, "%s", ended);
-                json_set_str(p, "ended", t);
-                json_t *pe = json_array(), *eo = json_object_get(sp, "errors");
-                add_ranges(pe, json_object_get(eo, "write_errors"), "write error");
-                add_ranges(pe, json_object_get(eo, "read_errors"), "read error");
-                add_ranges(pe, json_object_get(eo, "mismatches"), "read back differently");
-                if (json_str(sp, "error")) {
-                        _cleanup_free_ char *m = xasprintf("pass %zu: %s", i + 1, json_str(sp, "error"));
-                        json_array_append_new(errs, json_string(m));
-                }
-                json_object_set_new(p, "errors", pe);
-                json_array_append_new(passes, p);
+                json_array_append_new(passes, cert_pass(sp, i, started, ended, errs));
         }
         if (json_str(wipe, "error")) json_array_append_new(errs, json_string(json_str(wipe, "error")));
         json_object_set_new(d, "errors", errs);

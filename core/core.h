@@ -3,8 +3,8 @@
  * in err_msg() (naming the thing and the rule). Nothing here prints. */
 #pragma once
 
-#include "db.h"
-#include "register.h"
+#include "store.h"
+#include "store-assets.h"
 
 /* --- asset states (DESIGN.md) --- */
 
@@ -68,53 +68,6 @@ int person_add(struct db *db, json_t *p);
 int person_get(struct db *db, const char *ref, json_t **ret);
 int person_edit(struct db *db, const char *ref, json_t *changes);
 
-/* --- labels (core/labels.c) --- */
-
-/* The assets to label: the given tags (each must exist; upper-cased, in the
- * order given, duplicates kept), or every asset matching status/location
- * (status as stored, either may be NULL) when n_tags is 0. Returns a JSON
- * array of asset records; -ENOENT naming the first unknown tag, or when
- * nothing matches. */
-int label_assets(struct db *db, char *const *tags, size_t n_tags, const char *status, const char *location, json_t **ret);
-/* Check a URL template: it must contain "{tag}" (any number of times) and
- * no other braces, printable ASCII only. Returns 0 or -EINVAL. */
-int label_url_template_check(const char *tmpl);
-/* What a label's QR code holds: the tag, or the template with {tag} filled
- * in (NULL template: the tag). New string. */
-char *label_payload(const char *tmpl, const char *tag);
-/* --- drives seen by this machine (core/devices.c) --- */
-struct blockdev;
-
-/* A size for people, in decimal units as drive labels use: "500 GB",
- * "67.1 MB", "512 B". Caller frees. */
-char *size_human(uint64_t bytes);
-/* The serial and model the register records for b (caller frees both;
- * either may be NULL when the drive does not say): the drive's own serial,
- * "VENDOR MODEL"; a loop device stands for its image file: serial
- * "file:PATH", model "disk image". */
-void device_register_identity(const struct blockdev *b, char **ret_serial, char **ret_model);
-/* b as a JSON object keyed like `assetctl devices --json` (no match). */
-json_t *blockdev_json(const struct blockdev *b);
-/* The registered medium (by serial, then WWN) or asset (by serial) that b
- * is: {asset_tag, medium_id, medium_serial, medium_model, matched_by}, or
- * *ret = NULL when none. */
-int device_match(struct db *db, const struct blockdev *b, json_t **ret);
-/* blockdev_json() plus "asset_tag" and "match" (null when none, or db NULL). */
-int device_json(struct db *db, const struct blockdev *b, json_t **ret);
-/* Every drive (and partition, if partitions) as device_json() objects. */
-int devices_list(struct db *db, bool partitions, json_t **ret);
-/* Fill the medium keys (model, serial, size_bytes, kind, wwn) that m lacks
- * from the drive at path; refuses partitions, empty readers, and drives that
- * do not report a serial or model unless m gives one. */
-int media_from_device(const char *path, json_t *m);
-/* media_from_device() then asset_add_media(); refuses a WWN already registered. */
-int asset_add_media_from(struct db *db, const char *tag, const char *path, json_t *m, int64_t *ret_id);
-/* The drive just plugged in: the one unregistered removable or USB whole
- * disk, or the newest of several when udev's arrival times set it clearly
- * (30 s) apart. Else -ENODEV/-EEXIST naming the candidates. *ret_why says
- * why it was chosen. Caller frees both. */
-int device_pick_new(struct db *db, char **ret_path, char **ret_why);
-/* USB devices as JSON objects (path, ids, names, serial, class) with the
- * registered asset or medium whose serial matches (asset_tag, matched_by);
- * unregistered_only: only those that match nothing, root hubs left out. */
-int usb_list(struct db *db, bool unregistered_only, json_t **ret);
+/* Labels and the drives this machine sees: core/labels.h and core/devices.h. */
+#include "devices.h"
+#include "labels.h"

@@ -137,6 +137,13 @@ int device_json(struct db *db, const struct blockdev *b, json_t **ret) {
         return 0;
 }
 
+int device_json_path(struct db *db, const char *path, json_t **ret) {
+        _cleanup_blockdev_ struct blockdev *b = NULL;
+        int r = blockdev_get(path, &b);
+        if (r < 0) return r;
+        return device_json(db, b, ret);
+}
+
 int devices_list(struct db *db, bool partitions, json_t **ret) {
         struct blockdev **list = NULL;
         size_t n = 0;

@@ -4,7 +4,7 @@
 #include "cert.h"
 #include "disposal.h"
 #include "sign.h"
-#include "wipe.h"
+#include "wipe-record.h"
 
 static int64_t id_of(json_t *o) { return json_integer_value(json_object_get(o, "id")); }
 
@@ -290,11 +290,101 @@ static int wipe_medium(struct db *db, json_t *wipe, json_t **ret) {
                        (long long) wid, tag ? " of " : "", tag ? tag : "");
 }
 
-int disposal_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char **ret_cert_id) {
-        _cleanup_json_ json_t *m = NULL, *a = NULL, *au = NULL, *doc = NULL, *d = NULL, *auth = NULL, *row = NULL;
-        _cleanup_free_ char *school = NULL, *prefix = NULL, *cert_id = NULL, *text = NULL;
+/* A wipe that ended with exceptions or failed: its medium goes to physical
+ * destruction, and an authorised asset with it. Inside the caller's
+ * transaction. */
+static int wipe_to_destruction(struct db *db, json_t *m, json_t *a, const char *outcome, int64_t wipe_id) {
+        const char *tag = json_str(a, "tag"), *st = json_str(a, "status");
+        _cleanup_json_ json_t *d = json_pack("{sssssI}", "medium", json_str(m, "serial"), "outcome", outcome, "wipe", (json_int_t) wipe_id);
+        int r;
+        if ((r = db_media_set_status(db, id_of(m), "destroy_required")) < 0 ||
+            (r = db_audit_begin(db, "disposal.destroy-required", tag, d)) < 0 ||
+            (r = db_audit_row(db, "media", id_of(m))) < 0 || (r = db_audit_end(db)) < 0)
+                return r;
+        if (streq(st, ST_AUTHORISED)) return asset_move(db, tag, ST_DESTROY_REQUIRED, "disposal.destroy-required", d);
+        return 0;
+}
+
+/* Who authorised the disposal, as the certificate carries it: a signed
+ * authorisation travels with its statement and signature, so the firm can
+ * check it with the authoriser's public key. */
+static json_t *cert_authorisation(json_t *au) {
+        json_t *auth = json_pack("{sssssssssb}", "name", json_str(au, "name"), "role", json_str(au, "role"),
+                                 "person_ref", json_str(au, "person_ref"), "authorised_at",
+                                 json_str(au, "authorised_at"), "signed", json_str(au, "signature") != NULL);
+        bool au_signed = json_str(au, "signature") != NULL;
+        json_set_str(auth, "statement", au_signed ? json_str(au, "statement") : NULL);
+        json_set_str(auth, "signature", au_signed ? json_str(au, "signature") : NULL);
+        json_set_str(auth, "key_fingerprint", au_signed ? json_str(au, "key_fingerprint") : NULL);
+        return auth;
+}
+
+/* Store a signed certificate document (and its PDF) for medium m of asset
+ * a, the medium erased, with its audit event; then settle the asset.
+ * Inside the caller's transaction. */
+static int cert_store(struct db *db, json_t *doc, json_t *m, json_t *a, int64_t wipe_id, const char *outcome,
+                      const struct signer *signer, const char *cert_id, const char *now) {
+        _cleanup_free_ char *text = json_canonical(doc);
         _cleanup_free_ void *pdf = NULL;
-        size_t pdf_len = 0;
+        _cleanup_json_ json_t *row = NULL, *d = NULL;
+        size_t pdf_len = 0, n = strlen(text);
+        uint8_t sig[SIG_LEN];
+        int r = key_sign(signer->key, text, n, sig);
+        if (r >= 0) r = cert_pdf(text, n, &pdf, &pdf_len);
+        if (r < 0) return r;
+        row = json_pack("{sssIsIsIssssssss}", "cert_id", cert_id, "asset_id", (json_int_t) id_of(a), "media_id", (json_int_t) id_of(m),
+                        "wipe_id", (json_int_t) wipe_id, "method", json_str(json_object_get(doc, "sanitisation"), "method"),
+                        "outcome", outcome, "key_fingerprint", signer->fingerprint, "issued_at", now);
+        int64_t cid;
+        r = db_cert_insert(db, row, text, n, sig, pdf, pdf_len, &cid);
+        if (r >= 0) r = db_media_set_status(db, id_of(m), "erased");
+        if (r < 0) return r;
+        char h[65];
+        sha256_hex(text, n, h);
+        const char *tag = json_str(a, "tag");
+        d = json_pack("{sssssssI}", "certificate", cert_id, "medium", json_str(m, "serial"), "sha256", h, "wipe", (json_int_t) wipe_id);
+        if ((r = db_audit_begin(db, "cert.issue", tag, d)) < 0 || (r = db_audit_row(db, "certificates", cid)) < 0 ||
+            (r = db_audit_row(db, "media", id_of(m))) < 0 || (r = db_audit_end(db)) < 0)
+                return r;
+        return disposal_settle(db, id_of(a), tag);
+}
+
+/* Build, sign and store the certificate of an erased wipe of medium m of
+ * authorised asset a. Inside the caller's transaction. */
+static int cert_issue(struct db *db, json_t *wipe, json_t *m, json_t *a, struct signer *signer, char **ret_cert_id) {
+        _cleanup_json_ json_t *au = NULL, *doc = NULL, *auth = NULL;
+        _cleanup_free_ char *school = NULL, *prefix = NULL, *cert_id = NULL, *had = NULL;
+        const char *tag = json_str(a, "tag");
+        int64_t wipe_id = json_integer_value(json_object_get(wipe, "id"));
+        int r = db_cert_for_wipe(db, wipe_id, &had);
+        if (r == 0) return err_set(EEXIST, "wipe %lld already has certificate %s (see 'assetctl cert show %s')", (long long) wipe_id, had, had);
+        if (r != -ENOENT) return r;
+        r = db_authorisation_latest(db, id_of(a), &au);
+        if (r == -ENOENT) return err_set(EPERM, "no certificate for '%s': its disposal has no authorisation on record", tag);
+        if (r < 0) return r;
+        r = school_get(db, &school, &prefix);
+        if (r < 0) return r;
+        int64_t num;
+        r = db_cert_next_number(db, &num);
+        if (r < 0) return r;
+        cert_id = xasprintf("%s-CERT-%06lld", prefix, (long long) num);
+        char now[21];
+        now_utc(now);
+        auth = cert_authorisation(au);
+        struct cert_context c = {
+                .cert_id = cert_id, .issued = now, .school = school, .operator_name = db_actor(db), .asset = a,
+                .medium = m, .authorisation = auth, .fingerprint = signer->fingerprint,
+        };
+        r = cert_from_wipe(wipe, &c, &doc);
+        if (r >= 0) r = cert_store(db, doc, m, a, wipe_id, json_str(wipe, "outcome"), signer, cert_id, now);
+        if (r < 0) return r;
+        *ret_cert_id = TAKE_PTR(cert_id);
+        return 0;
+}
+
+int disposal_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char **ret_cert_id) {
+        _cleanup_json_ json_t *m = NULL, *a = NULL;
+        _cleanup_free_ char *cert_id = NULL;
         const char *outcome = json_str(wipe, "outcome");
         if (!outcome) return err_set(EINVAL, "the wipe record has no outcome");
         bool erased = streq(outcome, "erased");
@@ -322,79 +412,14 @@ int disposal_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char
                 goto fail;
         }
         int64_t wipe_id = json_integer_value(json_object_get(wipe, "id"));
-        if (!erased) {
+        if (!erased)
                 /* erased with exceptions, failed: the medium goes to physical destruction */
-                d = json_pack("{sssssI}", "medium", serial, "outcome", outcome, "wipe", (json_int_t) wipe_id);
-                if ((r = db_media_set_status(db, id_of(m), "destroy_required")) < 0 ||
-                    (r = db_audit_begin(db, "disposal.destroy-required", tag, d)) < 0 ||
-                    (r = db_audit_row(db, "media", id_of(m))) < 0 || (r = db_audit_end(db)) < 0)
-                        goto fail;
-                if (streq(st, ST_AUTHORISED)) {
-                        r = asset_move(db, tag, ST_DESTROY_REQUIRED, "disposal.destroy-required", d);
-                        if (r < 0) goto fail;
-                }
-                r = db_commit(db);
-                if (r >= 0 && ret_cert_id) *ret_cert_id = NULL;
-                return r;
-        }
-        if (!signer) {
+                r = wipe_to_destruction(db, m, a, outcome, wipe_id);
+        else if (!signer)
                 r = err_set(EINVAL, "no certificate for the wipe of '%s': give --key NAME and --passphrase-file to sign it "
                                     "(or later: 'assetctl cert issue %lld --key NAME')", serial, (long long) wipe_id);
-                goto fail;
-        }
-        {
-                _cleanup_free_ char *had = NULL;
-                r = db_cert_for_wipe(db, wipe_id, &had);
-                if (r == 0) r = err_set(EEXIST, "wipe %lld already has certificate %s (see 'assetctl cert show %s')", (long long) wipe_id, had, had);
-                if (r != -ENOENT) goto fail;
-        }
-        r = db_authorisation_latest(db, id_of(a), &au);
-        if (r == -ENOENT) r = err_set(EPERM, "no certificate for '%s': its disposal has no authorisation on record", tag);
-        if (r < 0) goto fail;
-        r = school_get(db, &school, &prefix);
-        if (r < 0) goto fail;
-        int64_t num;
-        r = db_cert_next_number(db, &num);
-        if (r < 0) goto fail;
-        cert_id = xasprintf("%s-CERT-%06lld", prefix, (long long) num);
-        char now[21];
-        now_utc(now);
-        auth = json_pack("{sssssssssb}", "name", json_str(au, "name"), "role", json_str(au, "role"),
-                                                "person_ref", json_str(au, "person_ref"), "authorised_at",
-                                                json_str(au, "authorised_at"), "signed", json_str(au, "signature") != NULL);
-        /* a signed authorisation travels with its statement and signature, so
-         * the firm can check it with the authoriser's public key */
-        bool au_signed = json_str(au, "signature") != NULL;
-        json_set_str(auth, "statement", au_signed ? json_str(au, "statement") : NULL);
-        json_set_str(auth, "signature", au_signed ? json_str(au, "signature") : NULL);
-        json_set_str(auth, "key_fingerprint", au_signed ? json_str(au, "key_fingerprint") : NULL);
-        struct cert_context c = {
-                .cert_id = cert_id, .issued = now, .school = school, .operator_name = db_actor(db), .asset = a,
-                .medium = m, .authorisation = auth, .fingerprint = signer->fingerprint,
-        };
-        r = cert_from_wipe(wipe, &c, &doc);
-        if (r < 0) goto fail;
-        text = json_canonical(doc);
-        size_t n = strlen(text);
-        uint8_t sig[SIG_LEN];
-        r = key_sign(signer->key, text, n, sig);
-        if (r >= 0) r = cert_pdf(text, n, &pdf, &pdf_len);
-        if (r < 0) goto fail;
-        row = json_pack("{sssIsIsIssssssss}", "cert_id", cert_id, "asset_id", (json_int_t) id_of(a),
-                                               "media_id", (json_int_t) id_of(m), "wipe_id", (json_int_t) wipe_id,
-                                               "method", json_str(json_object_get(doc, "sanitisation"), "method"),
-                                               "outcome", outcome, "key_fingerprint", signer->fingerprint, "issued_at", now);
-        int64_t cid;
-        r = db_cert_insert(db, row, text, n, sig, pdf, pdf_len, &cid);
-        if (r >= 0) r = db_media_set_status(db, id_of(m), "erased");
-        if (r < 0) goto fail;
-        char h[65];
-        sha256_hex(text, n, h);
-        d = json_pack("{sssssssI}", "certificate", cert_id, "medium", serial, "sha256", h, "wipe", (json_int_t) wipe_id);
-        if ((r = db_audit_begin(db, "cert.issue", tag, d)) < 0 || (r = db_audit_row(db, "certificates", cid)) < 0 ||
-            (r = db_audit_row(db, "media", id_of(m))) < 0 || (r = db_audit_end(db)) < 0)
-                goto fail;
-        r = disposal_settle(db, id_of(a), tag);
+        else
+                r = cert_issue(db, wipe, m, a, signer, &cert_id);
         if (r < 0) goto fail;
         r = db_commit(db);
         if (r < 0) return r;
@@ -753,47 +778,23 @@ int audit_checkpoint_file_verify(struct db *db, const char *doc, size_t n, const
         return 0;
 }
 
-/* --- the wipe command's hook (issue 6's core/wipe.c calls it once per
- * ended wipe, under its record lock) --- */
+/* --- the wipe session's hook (core/wipe-record.c calls it once per ended
+ * wipe, under its record lock) --- */
 
-static struct signer *wipe_signer;   /* borrowed from the wipe command */
-static json_t *wipe_notes;           /* "wipe id" -> {text, warning} */
-
-void disposal_set_wipe_signer(struct signer *s) { wipe_signer = s; }
-
-static void note(int64_t wipe_id, bool warning, const char *text) {
-        if (!wipe_notes) wipe_notes = json_object();
-        char key[32];
-        snprintf(key, sizeof key, "%lld", (long long) wipe_id);
-        json_object_set_new(wipe_notes, key, json_pack("{sssb}", "text", text, "warning", warning));
-}
-
-const char *disposal_wipe_note(int64_t wipe_id, bool *ret_warning) {
-        char key[32];
-        snprintf(key, sizeof key, "%lld", (long long) wipe_id);
-        json_t *n = json_object_get(wipe_notes, key);
-        if (!n) return NULL;
-        if (ret_warning) *ret_warning = json_is_true(json_object_get(n, "warning"));
-        return json_str(n, "text");
-}
-
-void disposal_wipe_notes_free(void) {
-        if (wipe_notes) json_decref(wipe_notes);
-        wipe_notes = NULL;
-}
-
-int disposal_on_wipe_ended(struct db *db, json_t *wipe) {
-        int64_t id = json_integer_value(json_object_get(wipe, "id"));
+int disposal_on_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char **ret_note, bool *ret_warning) {
+        *ret_note = NULL;
+        *ret_warning = false;
         json_t *certify = json_object_get(wipe, "certify");
         if (json_is_false(certify)) return 0;
         /* a wipe of something not on the register concerns no disposal */
         if (!json_is_integer(json_object_get(wipe, "medium_id")) && !json_str(wipe, "asset_tag")) return 0;
         _cleanup_free_ char *cid = NULL;
         _cleanup_json_ json_t *m = NULL, *a = NULL;
-        int r = disposal_wipe_ended(db, wipe, wipe_signer, &cid);
+        int r = disposal_wipe_ended(db, wipe, signer, &cid);
         if (r == -EPERM || r == -ENOENT || r == -EINVAL) {
                 /* the wipe stands; only the certificate is refused, and the operator is told why */
-                note(id, true, err_msg());
+                *ret_note = xstrdup(err_msg());
+                *ret_warning = true;
                 return 0;
         }
         if (r < 0) return r;
@@ -804,6 +805,9 @@ int disposal_on_wipe_ended(struct db *db, json_t *wipe) {
         const char *tag = json_str(a, "tag"), *st = asset_status_label(json_str(a, "status"));
         _cleanup_free_ char *text = cid ? xasprintf("certificate %s issued for %s (medium %s); %s is %s", cid, tag, json_str(m, "serial"), tag, st)
                                         : xasprintf("%s: medium %s must be physically destroyed; %s is %s", tag, json_str(m, "serial"), tag, st);
-        if (cid || streq(json_str(a, "status"), ST_DESTROY_REQUIRED)) note(id, !cid, text);
+        if (cid || streq(json_str(a, "status"), ST_DESTROY_REQUIRED)) {
+                *ret_note = TAKE_PTR(text);
+                *ret_warning = !cid;
+        }
         return 0;
 }

@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 
 #include "core.h"
-#include "disposal-db.h"
+#include "store-disposal.h"
 
 /* A private key unlocked for signing, with its registered name and
  * fingerprint. */
@@ -67,16 +67,13 @@ int disposal_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char
  * With signer NULL it only runs those checks (0: it could be issued). */
 int disposal_cert_issue(struct db *db, int64_t wipe_id, struct signer *signer, char **ret_cert_id);
 
-/* The wipe command's side: the key it unlocked (borrowed, may be NULL);
- * disposal_on_wipe_ended() runs once per ended wipe (its record as
- * wipe_get() returns it) and leaves a note for the operator: the
- * certificate issued, or why none was (returns 0 then: the wipe stands),
- * or the medium sent to destruction. Notes live until
- * disposal_wipe_notes_free(). */
-void disposal_set_wipe_signer(struct signer *s);
-int disposal_on_wipe_ended(struct db *db, json_t *wipe);
-const char *disposal_wipe_note(int64_t wipe_id, bool *ret_warning);
-void disposal_wipe_notes_free(void);
+/* The wipe session's side: runs once per ended wipe (its record as
+ * wipe_get() returns it), with the key that signs its certificate (may be
+ * NULL), and leaves a note for the operator in *ret_note (malloc'd, or
+ * NULL; *ret_warning says whether it is a warning): the certificate issued,
+ * or why none was (returns 0 then: the wipe stands), or the medium sent to
+ * destruction. */
+int disposal_on_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char **ret_note, bool *ret_warning);
 
 /* Consignments. */
 int consignment_create(struct db *db, char **tags, size_t n, const char *firm, const char *carrier_reg,

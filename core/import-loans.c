@@ -8,7 +8,7 @@
  * transaction and its one audit event, just after inserting the asset. */
 #include "import.h"
 #include "loans.h"
-#include "loans-store.h"
+#include "store-loans.h"
 #include "json.h"
 
 #include <ctype.h>

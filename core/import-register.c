@@ -18,8 +18,8 @@
 #include "import.h"
 #include "records.h"
 #include "loans.h"
-#include "export-store.h"
-#include "loans-store.h"
+#include "store-export.h"
+#include "store-loans.h"
 #include "json.h"
 
 #include <ctype.h>

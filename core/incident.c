@@ -1,6 +1,6 @@
 /* Incidents, found kit, lost property and checks. See incident.h. */
 #include "incident.h"
-#include "loans-store.h"
+#include "store-loans.h"
 #include "json.h"
 
 static int64_t jid(json_t *o) { return json_integer_value(json_object_get(o, "id")); }

@@ -1,7 +1,8 @@
 /* Loans and the person facts their rules need. See loans.h. */
 #include "loans.h"
-#include "loans-store.h"
+#include "store-loans.h"
 #include "json.h"
+#include "scan.h"
 
 static int64_t jid(json_t *o) { return json_integer_value(json_object_get(o, "id")); }
 
@@ -196,6 +197,66 @@ int loan_holdings(struct db *db, const char *ref, json_t **ret_person, json_t **
         *ret_loans = loans;
         if (ret_person) *ret_person = TAKE_PTR(p);
         return 0;
+}
+
+/* Take back one presented item of the held loans (back[] marks those
+ * returned). */
+static void take_back(struct db *db, json_t *person, json_t *held, bool *back, const char *raw, const struct loan_return_all_callbacks *cb,
+                      struct loan_return_all_result *res) {
+        char tok[65];
+        int k = scan_normalise(raw, tok, sizeof tok);
+        if (k == 1) return;
+        if (k < 0) {
+                cb->item(cb->userdata, person, LOAN_NOT_A_TAG, raw, NULL);
+                return;
+        }
+        size_t j, n = json_array_size(held);
+        for (j = 0; j < n; j++)
+                if (streq(json_str(json_array_get(held, j), "tag"), tok)) break;
+        if (j == n) {
+                res->refused = true;
+                cb->item(cb->userdata, person, LOAN_NOT_HELD, tok, NULL);
+                return;
+        }
+        if (back[j]) {
+                cb->item(cb->userdata, person, LOAN_ALREADY_BACK, tok, NULL);
+                return;
+        }
+        int r = loan_return(db, tok, NULL, NULL, NULL);
+        if (r < 0) {
+                res->refused = true;
+                cb->item(cb->userdata, person, LOAN_REFUSED, tok, err_msg());
+                return;
+        }
+        back[j] = true;
+        res->returned++;
+        cb->item(cb->userdata, person, LOAN_TAKEN_BACK, tok, NULL);
+}
+
+int loan_return_all(struct db *db, const char *ref, const struct loan_return_all_callbacks *cb, struct loan_return_all_result *ret) {
+        _cleanup_json_ json_t *p = NULL, *held = NULL;
+        int r = loan_holdings(db, ref, &p, &held);
+        if (r < 0) return r;
+        size_t n = json_array_size(held);
+        struct loan_return_all_result res = {.held = n};
+        _cleanup_free_ bool *back = xcalloc(n ? n : 1, sizeof *back);
+        for (size_t i = 0; n > 0; i++) {
+                const char *raw = cb->next ? cb->next(cb->userdata) : i < n ? json_str(json_array_get(held, i), "tag") : NULL;
+                if (!raw) break;
+                take_back(db, p, held, back, raw, cb, &res);
+        }
+        res.missing = json_array();
+        for (size_t j = 0; j < n; j++)
+                if (!back[j]) json_array_append(res.missing, json_array_get(held, j));
+        res.person = TAKE_PTR(p);
+        *ret = res;
+        return 0;
+}
+
+void loan_return_all_result_done(struct loan_return_all_result *r) {
+        json_decref(r->person);
+        json_decref(r->missing);
+        *r = (struct loan_return_all_result) {0};
 }
 
 int person_sign_aup(struct db *db, const char *ref, const char *date, const char *version) {

@@ -26,6 +26,32 @@ int loan_issue_to(struct db *db, const char *tag, json_t *person, const struct i
 int loan_return(struct db *db, const char *tag, const char *condition, const char *damage, json_t **ret_loan);
 /* What person `ref` holds: *ret_person and *ret_loans (array by tag). */
 int loan_holdings(struct db *db, const char *ref, json_t **ret_person, json_t **ret_loans);
+
+/* A leaver's return: take back what person `ref` holds. Without next,
+ * everything held; with it, only the tags it hands out in turn (NULL at
+ * the end: the command line's tags, then lines on stdin). Each item
+ * presented is reported once through `item`. */
+enum loan_take_back {
+        LOAN_TAKEN_BACK,   /* returned (text: the tag) */
+        LOAN_NOT_A_TAG,    /* ignored (text: what was presented) */
+        LOAN_NOT_HELD,     /* refused: not on loan to this person (text: the tag) */
+        LOAN_ALREADY_BACK, /* presented twice (text: the tag) */
+        LOAN_REFUSED,      /* the return failed (text: the tag; reason: why) */
+};
+struct loan_return_all_callbacks {
+        void *userdata;
+        const char *(*next)(void *userdata);
+        void (*item)(void *userdata, json_t *person, enum loan_take_back what, const char *text, const char *reason);
+};
+struct loan_return_all_result {
+        json_t *person;            /* the person (owned) */
+        json_t *missing;           /* the loans still out, as loan_holdings() lists them (owned) */
+        size_t held, returned;     /* loans held at the start, and returned */
+        bool refused;              /* something presented was refused */
+};
+int loan_return_all(struct db *db, const char *ref, const struct loan_return_all_callbacks *cb, struct loan_return_all_result *ret);
+void loan_return_all_result_done(struct loan_return_all_result *r);
+
 /* Check (without writing) whether `person` may be given kit today: 0, or
  * -EPERM with the reason, for the asset `tag` (may be NULL). */
 int loan_check_person(json_t *person, const char *tag);

@@ -1,6 +1,6 @@
 /* Reports and printable papers. See reports.h. */
 #include "reports.h"
-#include "loans-store.h"
+#include "store-loans.h"
 #include "paper.h"
 #include "json.h"
 

@@ -1,11 +1,12 @@
 /* Scan mode. See scan.h. */
 #include "scan.h"
 #include "loans.h"
-#include "loans-store.h"
+#include "store-loans.h"
 #include "stocktake.h"
 #include "json.h"
 
 #include <ctype.h>
+#include <time.h>
 
 int scan_mode_parse(const char *s, enum scan_mode *ret) {
         static const char *const names[] = {"auto", "issue", "return", "stocktake", "lookup"};
@@ -242,4 +243,27 @@ void scan_session_done(struct scan_session *s) {
         if (s->wal_pages) db_checkpoint(s->db);
         s->wal_pages = 0;
         db_checkpoint_auto(s->db);
+}
+
+static double now_s(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+void scan_run(struct scan_session *s, const struct scan_callbacks *cb) {
+        scan_session_start(s);
+        for (;;) {
+                /* WAL housekeeping between scans: at once when nobody is
+                 * waiting; with a scan already waiting only when the log is
+                 * long, and then its time counts against that scan */
+                double t0 = now_s();
+                bool idle = !cb->waiting(cb->userdata);
+                if (scan_housekeeping(s, idle) && idle) t0 = now_s();
+                const char *line = cb->next(cb->userdata);
+                if (!line) break;
+                _cleanup_free_ char *text = NULL;
+                enum scan_result res = scan_one(s, line, &text);
+                cb->result(cb->userdata, res, text, now_s() - t0);
+        }
 }

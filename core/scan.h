@@ -46,6 +46,21 @@ int scan_mode_parse(const char *s, enum scan_mode *ret);
 int scan_normalise(const char *line, char *out, size_t n);
 /* Handle one scan; *ret_text is the line to show (caller frees). */
 enum scan_result scan_one(struct scan_session *s, const char *line, char **ret_text);
+/* The front end's side of scan_run(). */
+struct scan_callbacks {
+        void *userdata;
+        /* Is another scan already waiting (typed ahead)? */
+        bool (*waiting)(void *userdata);
+        /* The next line, or NULL at the end (or on an interrupt). */
+        const char *(*next)(void *userdata);
+        /* A scan was handled: the line to show, and how long it took
+         * (the housekeeping it waited for included). */
+        void (*result)(void *userdata, enum scan_result res, const char *text, double seconds);
+};
+/* The whole session: start, then for each line housekeeping between scans
+ * (at once when nobody waits; see scan_housekeeping()) and scan_one(), until
+ * next() returns NULL. The summary is scan_summary() after. */
+void scan_run(struct scan_session *s, const struct scan_callbacks *cb);
 /* The closing summary line (caller frees). */
 char *scan_summary(const struct scan_session *s);
 void scan_session_done(struct scan_session *s);

@@ -1,6 +1,6 @@
 /* Stock-takes. See stocktake.h. */
 #include "stocktake.h"
-#include "loans-store.h"
+#include "store-loans.h"
 #include "json.h"
 
 static int64_t jid(json_t *o) { return json_integer_value(json_object_get(o, "id")); }

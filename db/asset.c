@@ -1,4 +1,5 @@
-#include "register.h"
+#include "store-assets.h"
+#include "db-internal.h"
 #include "json.h"
 #define ASSET_FIELD(...) RECORD_FIELD(asset, __VA_ARGS__)
 #define MEDIUM_FIELD(...) RECORD_FIELD(medium, __VA_ARGS__)

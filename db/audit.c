@@ -13,17 +13,37 @@
  * audit_rows entry (a run, see schema-audit-runs.c): db_audit_row() keeps
  * them in memory and db_audit_end() writes them. An entry of one row is
  * what it always was, so events written before runs existed verify as they
- * did. */
+ * did.
+ *
+ * Encodings. audit_events.encoding says how an event's hashes were made;
+ * verify checks each event, and the rows it recorded, under its own.
+ *   1  (every event before migration 6) a row is its columns in SQL order:
+ *      name NUL, SQLite's type code (1 byte), the value's length (8 bytes,
+ *      native order), the value as text; the rows digest has lines
+ *      "TABLE\tROWID\tHASH\n"; the event's hash is SHA-256 of canonical
+ *      JSON {action, actor, details, id, prev, rows, subject, time}.
+ *   2  (new events) canonical and backend-neutral. A byte string is an
+ *      8-byte big-endian length and the bytes; a value is a tag of our own
+ *      ('n' null; 'i' integer: 8 bytes big-endian two's complement; 'r'
+ *      real: IEEE-754 bits, 8 bytes big-endian; 't' text in UTF-8 and 'b'
+ *      blob: a byte string). A row is: its record name (covered_table's
+ *      `record`, fixed for ever: a renamed SQL table keeps its chains), the
+ *      value of its key column (its own key, not a rowid), the number of
+ *      fields (8 bytes big-endian), then each field in byte order of its
+ *      name, as its name and its value. The rows digest lines name the
+ *      record ("RECORD\tID\tHASH\n"), and the event's JSON adds
+ *      "encoding": 2. tests/unit/test-db.c pins a row's bytes.
+ * A new encoding is a new number here, never an edit of one in use. */
 #include "db-internal.h"
 #include "json.h"
 
 /* The tables whose rows the audit log covers: each schema part (the
  * migration that creates them) lists its own. */
 const struct covered_table db_cover_foundation[] = {
-        COVER("settings"),
-        COVER("assets"),
-        COVER("media"),
-        COVER("people"),
+        COVER("settings", "setting", "key"),
+        COVER("assets", "asset", "id"),
+        COVER("media", "medium", "id"),
+        COVER("people", "person", "id"),
         {NULL},
 };
 static const struct covered_table *const cover_lists[] = {
@@ -41,14 +61,10 @@ static const struct covered_table *covered(const char *name) {
         return NULL;
 }
 
-/* Hash the columns of st from column `first` on, in order: per column its
- * name and NUL, the SQLite type as one byte, the value's length (8 bytes,
- * native order) and its text. The encoding is built in one buffer and
- * hashed in one go with a context the db keeps (row by row EVP calls cost
- * more than the hashing). */
-static void row_hash(struct db *db, sqlite3_stmt *st, int first, char out[65]) {
-        struct strbuf *b = &db->row_buf;
-        b->len = 0;
+/* Encoding 1 (events written before migration 6): the columns of st from
+ * column `first` on, in order: per column its name and NUL, the SQLite type
+ * as one byte, the value's length (8 bytes, native order) and its text. */
+static void row_encode_v1(struct strbuf *b, sqlite3_stmt *st, int first) {
         int n = sqlite3_column_count(st);
         for (int i = first; i < n; i++) {
                 const char *name = sqlite3_column_name(st, i);
@@ -75,6 +91,96 @@ static void row_hash(struct db *db, sqlite3_stmt *st, int first, char out[65]) {
                 sb_add(b, (const char *) &len, sizeof len);
                 if (len) sb_add(b, p, (size_t) len);
         }
+}
+
+static void put_be64(struct strbuf *b, uint64_t v) {
+        char o[8];
+        for (int i = 7; i >= 0; i--, v >>= 8) o[i] = (char) (v & 0xff);
+        sb_add(b, o, 8);
+}
+
+/* A length-prefixed byte string of encoding 2: 8-byte big-endian length,
+ * then the bytes. */
+static void put_bytes(struct strbuf *b, const void *p, size_t len) {
+        put_be64(b, (uint64_t) len);
+        if (len) sb_add(b, p, len);
+}
+
+/* One typed value of encoding 2: a tag byte of our own ('n' null, 'i'
+ * integer, 'r' real, 't' text, 'b' blob), then for 'i' the 64-bit two's
+ * complement and for 'r' the IEEE-754 bits, 8 bytes big-endian, for 't' and
+ * 'b' a length-prefixed byte string (text in UTF-8), for 'n' nothing. */
+static void put_value(struct strbuf *b, sqlite3_stmt *st, int i) {
+        switch (sqlite3_column_type(st, i)) {
+        case SQLITE_INTEGER:
+                sb_add(b, "i", 1);
+                put_be64(b, (uint64_t) sqlite3_column_int64(st, i));
+                break;
+        case SQLITE_FLOAT: {
+                double d = sqlite3_column_double(st, i);
+                uint64_t bits;
+                memcpy(&bits, &d, sizeof bits);
+                sb_add(b, "r", 1);
+                put_be64(b, bits);
+                break;
+        }
+        case SQLITE_TEXT:
+                sb_add(b, "t", 1);
+                put_bytes(b, sqlite3_column_text(st, i), (size_t) sqlite3_column_bytes(st, i));
+                break;
+        case SQLITE_BLOB:
+                sb_add(b, "b", 1);
+                put_bytes(b, sqlite3_column_blob(st, i), (size_t) sqlite3_column_bytes(st, i));
+                break;
+        default: sb_add(b, "n", 1);
+        }
+}
+
+/* The columns of st from `first` on sorted by name (and which is t's key),
+ * kept in db for the next row of the same statement. */
+static void field_order(struct db *db, sqlite3_stmt *st, int first, const struct covered_table *t) {
+        int n = sqlite3_column_count(st) - first;
+        if (db->order_st == st && db->order_first == first && db->order_n == n) return;
+        db->order = xrealloc(db->order, (size_t) (n > 0 ? n : 1) * sizeof *db->order);
+        db->order_key = -1;
+        for (int k = 0; k < n; k++) {
+                int c = first + k, j = k;
+                for (; j > 0 && strcmp(sqlite3_column_name(st, db->order[j - 1]), sqlite3_column_name(st, c)) > 0; j--)
+                        db->order[j] = db->order[j - 1];
+                db->order[j] = c;
+                if (streq(sqlite3_column_name(st, c), t->key)) db->order_key = c;
+        }
+        db->order_st = st;
+        db->order_first = first;
+        db->order_n = n;
+}
+
+/* Encoding 2, canonical and backend-neutral: the record name (t->record,
+ * not the SQL table's name) as a byte string, the record's own key (the
+ * value of its key column, typed; not the rowid), the number of fields
+ * (8 bytes big-endian), then each field in byte order of its name: its name
+ * as a byte string and its typed value. */
+static void row_encode_v2(struct db *db, struct strbuf *b, sqlite3_stmt *st, int first, const struct covered_table *t) {
+        field_order(db, st, first, t);
+        put_bytes(b, t->record, strlen(t->record));
+        if (db->order_key >= 0) put_value(b, st, db->order_key);
+        else sb_add(b, "n", 1);
+        put_be64(b, (uint64_t) db->order_n);
+        for (int k = 0; k < db->order_n; k++) {
+                const char *name = sqlite3_column_name(st, db->order[k]);
+                put_bytes(b, name, strlen(name));
+                put_value(b, st, db->order[k]);
+        }
+}
+
+/* Hash the row of st (columns from `first` on) under encoding `version`.
+ * The encoding is built in one buffer and hashed in one go with a context
+ * the db keeps (row by row EVP calls cost more than the hashing). */
+static void row_hash(struct db *db, sqlite3_stmt *st, int first, const struct covered_table *t, int version, char out[65]) {
+        struct strbuf *b = &db->row_buf;
+        b->len = 0;
+        if (version == 1) row_encode_v1(b, st, first);
+        else row_encode_v2(db, b, st, first, t);
         if (!db->sha256) db->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
         if (!db->row_ctx) db->row_ctx = EVP_MD_CTX_new();
         uint8_t d[32];
@@ -82,6 +188,24 @@ static void row_hash(struct db *db, sqlite3_stmt *st, int first, char out[65]) {
             !EVP_DigestUpdate(db->row_ctx, b->buf ? b->buf : "", b->len) || !EVP_DigestFinal_ex(db->row_ctx, d, NULL))
                 abort();
         hex_encode(d, 32, out);
+}
+
+int audit_row_encoding(struct db *db, const char *table, int64_t rowid, int version, struct strbuf *ret) {
+        const struct covered_table *t = covered(table);
+        if (!t) return err_set(EINVAL, "table '%s' is not covered by the audit log", table);
+        sqlite3_stmt *st;
+        int r = db_prepare(db, t->select_one, &st);
+        if (r < 0) return r;
+        db_bind_int(st, 1, rowid);
+        int rc = sqlite3_step(st);
+        ret->len = 0;
+        if (rc == SQLITE_ROW) {
+                if (version == 1) row_encode_v1(ret, st, 0);
+                else row_encode_v2(db, ret, st, 0, t);
+        }
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE) return -ENOENT;
+        return rc == SQLITE_ROW ? 0 : db_error(db, rc, "cannot read the row");
 }
 
 /* Append the rows-digest line of one row, "TABLE\tROWID\tHASH\n", to b
@@ -101,7 +225,8 @@ static void digest_line(struct strbuf *b, const char *tbl, size_t tbl_len, int64
 }
 
 /* Add the lines of one audit_rows entry (n rows from rowid, hashes
- * concatenated) to the digest ctx; b is scratch space. */
+ * concatenated) to the digest ctx; b is scratch space. tbl is the SQL
+ * table's name under encoding 1, the record name under encoding 2. */
 static void digest_entry(EVP_MD_CTX *ctx, struct strbuf *b, const char *tbl, int64_t rowid, int64_t n, const char *hashes,
                          size_t len) {
         size_t tl = strlen(tbl);
@@ -113,7 +238,16 @@ static void digest_entry(EVP_MD_CTX *ctx, struct strbuf *b, const char *tbl, int
         EVP_DigestUpdate(ctx, b->buf ? b->buf : "", b->len);
 }
 
-static char *event_hash_input(int64_t id, const char *ts, const char *actor, const char *action,
+/* The name an audit_rows entry of table `tbl` goes by in an event's rows
+ * digest under encoding `version`. */
+static const char *digest_name(const char *tbl, int version) {
+        const struct covered_table *t = version >= 2 ? covered(tbl) : NULL;
+        return t ? t->record : tbl;
+}
+
+/* What an event's hash is the SHA-256 of: canonical JSON (sorted keys, no
+ * spaces) of its fields; from encoding 2 on the encoding is one of them. */
+static char *event_hash_input(int version, int64_t id, const char *ts, const char *actor, const char *action,
                               const char *subject, const char *details, const char *rows, const char *prev) {
         _cleanup_json_ json_t *o = json_object();
         json_object_set_new(o, "id", json_integer(id));
@@ -124,6 +258,7 @@ static char *event_hash_input(int64_t id, const char *ts, const char *actor, con
         json_set_str(o, "details", details);
         json_set_str(o, "rows", rows);
         json_set_str(o, "prev", prev);
+        if (version >= 2) json_object_set_new(o, "encoding", json_integer(version));
         return json_canonical(o);
 }
 
@@ -166,7 +301,7 @@ static int run_flush(struct db *db, struct audit_run *run) {
         db_bind_int(st, 5, (int64_t) run->n);
         r = db_step_done(db, st, "cannot write the audit log");
         if (r < 0) return r;
-        digest_entry(db->ev_rows, &db->row_buf, run->t->name, run->first, (int64_t) run->n, run->hex.buf, run->hex.len);
+        digest_entry(db->ev_rows, &db->row_buf, run->t->record, run->first, (int64_t) run->n, run->hex.buf, run->hex.len);
         run->n = 0;
         run->hex.len = 0;
         return 0;
@@ -212,7 +347,7 @@ int db_audit_row(struct db *db, const char *table, int64_t rowid) {
         db_bind_int(st, 1, rowid);
         int rc = sqlite3_step(st);
         char hash[65] = "";
-        if (rc == SQLITE_ROW) row_hash(db, st, 0, hash);
+        if (rc == SQLITE_ROW) row_hash(db, st, 0, t, AUDIT_ENCODING_LATEST, hash);
         sqlite3_reset(st);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db, rc, "cannot read the changed row");
         if (!hash[0]) snprintf(hash, sizeof hash, "%s", "deleted");
@@ -233,7 +368,7 @@ int db_audit_rows(struct db *db, const char *table, int64_t first, int64_t last)
         while (r >= 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
                 int64_t rowid = sqlite3_column_int64(st, 0);
                 char hash[65];
-                row_hash(db, st, 1, hash);
+                row_hash(db, st, 1, t, AUDIT_ENCODING_LATEST, hash);
                 for (; next < rowid && r >= 0; next++) r = record_row(db, t, next, "deleted");
                 if (r >= 0) r = record_row(db, t, rowid, hash);
                 next = rowid + 1;
@@ -266,12 +401,12 @@ int db_audit_end(struct db *db) {
 
         char ts[21];
         now_utc(ts);
-        _cleanup_free_ char *input = event_hash_input(db->ev_id, ts, db_actor(db), db->ev_action, db->ev_subject,
+        _cleanup_free_ char *input = event_hash_input(AUDIT_ENCODING_LATEST, db->ev_id, ts, db_actor(db), db->ev_action, db->ev_subject,
                                                       db->ev_details, rows, prev);
         char hash[65];
         sha256_hex(input, strlen(input), hash);
-        r = db_prepare(db, "INSERT INTO audit_events(id, time, actor, action, subject, details, rows_digest, prev_hash, hash) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &st);
+        r = db_prepare(db, "INSERT INTO audit_events(id, time, actor, action, subject, details, rows_digest, prev_hash, hash, encoding) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, db->ev_id);
         db_bind_text(st, 2, ts);
@@ -282,6 +417,7 @@ int db_audit_end(struct db *db) {
         db_bind_text(st, 7, rows);
         db_bind_text(st, 8, prev);
         db_bind_text(st, 9, hash);
+        db_bind_int(st, 10, AUDIT_ENCODING_LATEST);
         return db_step_done(db, st, "cannot write the audit log");
 }
 
@@ -318,7 +454,7 @@ static void problem(struct audit_report *rep, int64_t event, char *msg) {
  * each hash recomputed from the event and its rows. */
 static int verify_chain(struct db *db, struct audit_report *rep) {
         sqlite3_stmt *ev, *rows;
-        int r = db_prepare(db, "SELECT id, time, actor, action, subject, details, rows_digest, prev_hash, hash "
+        int r = db_prepare(db, "SELECT id, time, actor, action, subject, details, rows_digest, prev_hash, hash, encoding "
                                "FROM audit_events ORDER BY id", &ev);
         if (r < 0) return r;
         r = db_prepare(db, "SELECT tbl, row_id, row_hash, n_rows FROM audit_rows WHERE event_id = ?1 ORDER BY rowid", &rows);
@@ -337,6 +473,12 @@ static int verify_chain(struct db *db, struct audit_report *rep) {
                         break;
                 }
                 expect++;
+                int64_t version = sqlite3_column_int64(ev, 9);
+                if (version < 1 || version > AUDIT_ENCODING_LATEST) {
+                        problem(rep, id, xasprintf("event %lld: unknown audit encoding %lld (written by a newer assetctl, or edited)",
+                                                   (long long) id, (long long) version));
+                        break;
+                }
                 EVP_MD_CTX *ctx = EVP_MD_CTX_new();
                 EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
                 db_bind_int(rows, 1, id);
@@ -350,7 +492,8 @@ static int verify_chain(struct db *db, struct audit_report *rep) {
                                 runs_ok = false;
                                 continue;
                         }
-                        digest_entry(ctx, &lines, strempty((const char *) sqlite3_column_text(rows, 0)), sqlite3_column_int64(rows, 1),
+                        digest_entry(ctx, &lines, digest_name(strempty((const char *) sqlite3_column_text(rows, 0)), (int) version),
+                                     sqlite3_column_int64(rows, 1),
                                      n, h, hl);
                 }
                 sqlite3_reset(rows);
@@ -368,7 +511,7 @@ static int verify_chain(struct db *db, struct audit_report *rep) {
                         problem(rep, id, xasprintf("event %lld: its row hashes were altered", (long long) id));
                         break;
                 }
-                _cleanup_free_ char *input = event_hash_input(id, c[1], c[2], c[3], c[4], c[5], digest, prev);
+                _cleanup_free_ char *input = event_hash_input((int) version, id, c[1], c[2], c[3], c[4], c[5], digest, prev);
                 char hash[65];
                 sha256_hex(input, strlen(input), hash);
                 if (!streq_ptr(c[8], hash)) {
@@ -393,6 +536,7 @@ struct latest {
         bool deleted;                  /* the entry says "deleted" */
         bool hash_ok;                  /* hash holds 64 hex digits */
         bool exists;                   /* the row is in its table */
+        uint8_t version;               /* the encoding of that entry's event */
         char hash[64];
 };
 
@@ -439,7 +583,8 @@ static struct latest *latest_get(struct latest_map *m, const struct covered_tabl
 static int verify_rows(struct db *db, struct audit_report *rep) {
         sqlite3_stmt *all;
         struct latest_map m = {0};
-        int r = db_prepare(db, "SELECT event_id, tbl, row_id, row_hash, n_rows FROM audit_rows ORDER BY event_id, rowid", &all);
+        int r = db_prepare(db, "SELECT r.event_id, r.tbl, r.row_id, r.row_hash, r.n_rows, coalesce(e.encoding, 1) "
+                               "FROM audit_rows r LEFT JOIN audit_events e ON e.id = r.event_id ORDER BY r.event_id, r.rowid", &all);
         if (r < 0) return r;
         int rc;
         while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
@@ -449,6 +594,7 @@ static int verify_rows(struct db *db, struct audit_report *rep) {
                 const char *h = strempty((const char *) sqlite3_column_text(all, 3));
                 size_t hl = (size_t) sqlite3_column_bytes(all, 3);
                 int64_t n = sqlite3_column_int64(all, 4);
+                int64_t version = sqlite3_column_int64(all, 5);
                 const struct covered_table *t = covered(tbl);
                 if (!t) {
                         problem(rep, e, xasprintf("event %lld names unknown table '%s'", (long long) e, tbl));
@@ -463,6 +609,8 @@ static int verify_rows(struct db *db, struct audit_report *rep) {
                         l->event = e;
                         l->deleted = n == 1 && streq(h, "deleted");
                         l->hash_ok = n > 1 || hl == 64;
+                        /* an unknown encoding is verify_chain's to name */
+                        l->version = version >= 1 && version <= AUDIT_ENCODING_LATEST ? (uint8_t) version : 1;
                         if (l->hash_ok) memcpy(l->hash, h + 64 * k, 64);
                 }
         }
@@ -477,8 +625,8 @@ static int verify_rows(struct db *db, struct audit_report *rep) {
                 while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
                         int64_t rowid = sqlite3_column_int64(all, 0);
                         char hash[65];
-                        row_hash(db, all, 1, hash);
                         struct latest *l = latest_get(&m, t, rowid, false);
+                        row_hash(db, all, 1, t, l ? l->version : AUDIT_ENCODING_LATEST, hash);
                         if (!l)
                                 problem(rep, 0, xasprintf("%s row %lld has no audit event (inserted behind the tool's back)",
                                                           t->name, (long long) rowid));

@@ -1,12 +1,13 @@
 /* Keys, disposal, certificates, consignments, receipts, checkpoints: the SQL.
  * See disposal.h. */
-#include "disposal-db.h"
+#include "store-disposal.h"
+#include "db-internal.h"
 #include "json.h"
 
 static int insert_done(struct db *db, sqlite3_stmt *st, const char *what, int64_t *ret_id) {
         int r = db_step_done(db, st, what);
         if (r < 0) return r;
-        if (ret_id) *ret_id = sqlite3_last_insert_rowid(db_handle(db));
+        if (ret_id) *ret_id = db_last_id(db);
         return 0;
 }
 

@@ -1,6 +1,7 @@
 /* Queries for `asset export` / `person export` and the import of what they
- * write: see export-store.h. */
-#include "export-store.h"
+ * write: see store-export.h. */
+#include "store-export.h"
+#include "db-internal.h"
 #include "json.h"
 
 int db_export_media(struct db *db, json_t **ret) {

@@ -1,6 +1,7 @@
 /* The store for loans, badges, stock-takes, incidents, lost property and
- * checks. See loans-store.h. */
-#include "loans-store.h"
+ * checks. See store-loans.h. */
+#include "store-loans.h"
+#include "db-internal.h"
 #include "json.h"
 #include "record-sql.h"
 

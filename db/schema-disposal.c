@@ -103,14 +103,14 @@ const char db_schema_disposal[] =
         ");\n";
 
 const struct covered_table db_cover_disposal[] = {
-        COVER("keys"),
-        COVER("disposal_requests"),
-        COVER("authorisations"),
-        COVER("destructions"),
-        COVER("certificates"),
-        COVER("consignments"),
-        COVER("consignment_items"),
-        COVER("receipts"),
-        COVER("audit_checkpoints"),
+        COVER("keys", "signing_key", "id"),
+        COVER("disposal_requests", "disposal_request", "id"),
+        COVER("authorisations", "authorisation", "id"),
+        COVER("destructions", "destruction", "id"),
+        COVER("certificates", "certificate", "id"),
+        COVER("consignments", "consignment", "id"),
+        COVER("consignment_items", "consignment_item", "id"),
+        COVER("receipts", "receipt", "id"),
+        COVER("audit_checkpoints", "audit_checkpoint", "id"),
         {NULL},
 };

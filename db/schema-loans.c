@@ -79,12 +79,12 @@ const char db_schema_loans[] =
         "CREATE INDEX checks_asset ON checks(asset_id, kind, checked_on);\n";
 
 const struct covered_table db_cover_loans[] = {
-        COVER("loans"),
-        COVER("badges"),
-        COVER("stocktakes"),
-        COVER("stocktake_scans"),
-        COVER("incidents"),
-        COVER("lost_property"),
-        COVER("checks"),
+        COVER("loans", "loan", "id"),
+        COVER("badges", "badge", "id"),
+        COVER("stocktakes", "stocktake", "id"),
+        COVER("stocktake_scans", "stocktake_scan", "id"),
+        COVER("incidents", "incident", "id"),
+        COVER("lost_property", "lost_item", "id"),
+        COVER("checks", "check", "id"),
         {NULL},
 };

@@ -67,8 +67,8 @@ const char db_schema_wipe[] =
         ");\n";
 
 const struct covered_table db_cover_wipe[] = {
-        COVER("wipes"),
-        COVER("wipe_passes"),
-        COVER("wipe_digests"),
+        COVER("wipes", "wipe", "id"),
+        COVER("wipe_passes", "wipe_pass", "id"),
+        COVER("wipe_digests", "wipe_digests", "wipe_id"),
         {NULL},
 };

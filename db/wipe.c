@@ -1,5 +1,6 @@
-/* Wipes and their passes in the store (see wipe-store.h). */
-#include "wipe-store.h"
+/* Wipes and their passes in the store (see store-wipes.h). */
+#include "store-wipes.h"
+#include "db-internal.h"
 #include "json.h"
 
 /* Bind obj[key]: strings, integers, booleans as 0/1, absent or null as NULL. */
@@ -31,7 +32,7 @@ int db_wipe_insert(struct db *db, json_t *w, int64_t *ret_id) {
         for (size_t i = 0; i < ELEMENTSOF(keys); i++) bind_key(st, (int) i + 1, w, keys[i]);
         r = db_step_done(db, st, "cannot record the wipe");
         if (r < 0) return r;
-        *ret_id = sqlite3_last_insert_rowid(db_handle(db));
+        *ret_id = db_last_id(db);
         return 0;
 }
 
@@ -61,7 +62,7 @@ int db_wipe_pass_insert(struct db *db, int64_t wipe_id, json_t *p, int64_t *ret_
         bind_key(st, 6, p, "started_at");
         r = db_step_done(db, st, "cannot record the pass");
         if (r < 0) return r;
-        *ret_id = sqlite3_last_insert_rowid(db_handle(db));
+        *ret_id = db_last_id(db);
         return 0;
 }
 

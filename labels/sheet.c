@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "sheet.h"
+#include "datadir.h"
 
 void sheet_free(struct sheet *s) {
         if (!s)
@@ -148,12 +149,15 @@ int sheet_load_file(const char *path, struct sheet **ret) {
         return sheet_parse(text, origin, name, ret);
 }
 
-/* The directories searched, in order; NULL entries are skipped. */
-static void sheet_dirs(const char *dirs[static 3]) {
+/* The directories searched, in order: $ASSETCTL_SHEETS_DIR alone if set,
+ * else datadir_dirs()'s list. Returns the count; free with datadir_free(). */
+static int sheet_dirs(char *dirs[static DATADIR_MAX]) {
         const char *env = getenv("ASSETCTL_SHEETS_DIR");
-        dirs[0] = env && *env ? env : NULL;
-        dirs[1] = env && *env ? NULL : ASSETCTL_SRCDIR "/labels/sheets";
-        dirs[2] = env && *env ? NULL : ASSETCTL_DATADIR "/sheets";
+        if (!isempty(env)) {
+                dirs[0] = xstrdup(env);
+                return 1;
+        }
+        return datadir_dirs("sheets", "labels/sheets", dirs);
 }
 
 /* Template names are short words: letters, digits, '-', '_'. */
@@ -169,12 +173,11 @@ static int cmpstr(const void *a, const void *b) {
 }
 
 int sheet_list(char ***ret) {
-        const char *dirs[3];
-        sheet_dirs(dirs);
+        char *dirs[DATADIR_MAX];
+        int nd = sheet_dirs(dirs);
         char **v = NULL;
         int n = 0;
-        for (int d = 0; d < 3; d++) {
-                if (!dirs[d]) continue;
+        for (int d = 0; d < nd; d++) {
                 DIR *dir = opendir(dirs[d]);
                 if (!dir) continue;
                 struct dirent *de;
@@ -194,6 +197,7 @@ int sheet_list(char ***ret) {
                 }
                 closedir(dir);
         }
+        datadir_free(dirs, nd);
         if (n > 1) qsort(v, (size_t) n, sizeof *v, cmpstr);
         *ret = v;
         return n;
@@ -201,14 +205,13 @@ int sheet_list(char ***ret) {
 
 int sheet_find(const char *name, struct sheet **ret) {
         if (!sheet_name_valid(name)) return err_set(EINVAL, "'%s' is not a sheet name", name);
-        const char *dirs[3];
-        sheet_dirs(dirs);
-        for (int d = 0; d < 3; d++) {
-                if (!dirs[d]) continue;
+        char *dirs[DATADIR_MAX];
+        int nd = sheet_dirs(dirs);
+        _cleanup_free_ char *found = NULL;
+        for (int d = 0; d < nd && !found; d++) {
                 DIR *dir = opendir(dirs[d]);
                 if (!dir) continue;
                 struct dirent *de;
-                _cleanup_free_ char *found = NULL;
                 while ((de = readdir(dir))) {
                         size_t l = strlen(de->d_name);
                         if (l == strlen(name) + 6 && streq(de->d_name + l - 6, ".sheet") && strncasecmp(de->d_name, name, l - 6) == 0) {
@@ -217,8 +220,9 @@ int sheet_find(const char *name, struct sheet **ret) {
                         }
                 }
                 closedir(dir);
-                if (found) return sheet_load_file(found, ret);
         }
+        datadir_free(dirs, nd);
+        if (found) return sheet_load_file(found, ret);
         char **names = NULL;
         int n = sheet_list(&names);
         struct strbuf sb = {0};

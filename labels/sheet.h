@@ -29,8 +29,9 @@ int sheet_parse(const char *text, const char *origin, const char *name, struct s
 /* Read a template file (at most 64 KiB). */
 int sheet_load_file(const char *path, struct sheet **ret);
 /* Find the template called name (case-insensitive) in the search path:
- * $ASSETCTL_SHEETS_DIR if set, else ASSETCTL_SRCDIR/labels/sheets (when
- * running from the build tree) then the installed datadir/sheets. -ENOENT
+ * $ASSETCTL_SHEETS_DIR if set, else datadir_dirs("sheets") (util/datadir.h:
+ * the source tree's labels/sheets in a test build, then the installed
+ * datadir/sheets). -ENOENT
  * naming the stocks available when there is none. */
 int sheet_find(const char *name, struct sheet **ret);
 /* Names of all templates found (sorted, de-duplicated); caller frees each

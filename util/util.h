@@ -82,9 +82,11 @@ int parse_money_pence(const char *s, int64_t *ret_pence);
 /* A calendar date: YYYY-MM-DD, or DD/MM/YYYY (UK, as Snipe-IT exports).
  * Writes the canonical YYYY-MM-DD into ret (11 bytes). */
 int parse_date(const char *s, char ret[static 11]);
-/* Today's date in UTC as YYYY-MM-DD; $ASSETCTL_TODAY overrides it for tests. */
+/* Today's date in UTC as YYYY-MM-DD; $ASSETCTL_TODAY overrides it in a test build
+ * (meson -Dtests=true) only. */
 void today(char ret[static 11]);
-/* Current UTC time as YYYY-MM-DDTHH:MM:SSZ; $ASSETCTL_NOW overrides it. */
+/* Current UTC time as YYYY-MM-DDTHH:MM:SSZ; $ASSETCTL_NOW overrides it in a
+ * test build only. */
 void now_utc(char ret[static 21]);
 /* Days from a to b (both YYYY-MM-DD); b - a. */
 int64_t date_diff_days(const char *a, const char *b);

@@ -937,6 +937,113 @@ static int verify_phase(struct engine *e, enum wipe_verify v, double pct, const 
         return r;
 }
 
+/* A pass that began: write it, flush, and read it back as v says (the
+ * identity checked again first). *failed: the target changed. */
+static int write_and_verify(struct engine *e, struct wipe_target *t, const struct wipe_options *o, const struct wipe_callbacks *cb,
+                            struct wipe_pass_result *pr, enum wipe_verify v, uint8_t *digests, uint8_t *rdig, bool *failed) {
+        if (pr->spec.kind == WIPE_CONST) patterns_init(&e->pat, &pr->spec, t->size);
+        int r = write_pass(e, digests);
+        if (r < 0) pass_error(pr, r, "cannot write");
+        if (r == 0 && (r = flush_target(t)) < 0) pass_error(pr, r, "cannot flush");
+        e->work_done += t->size;
+        if (r == 0 && v != WIPE_VERIFY_OFF) {
+                if (cb->check_identity && (r = cb->check_identity(cb->userdata, pr->index)) < 0) {
+                        pass_error(pr, r, "the target changed");
+                        *failed = true;
+                } else {
+                        r = verify_phase(e, v, o->sample_percent, digests, rdig);
+                        if (r < 0) pass_error(pr, r, "cannot read back");
+                }
+        }
+        if (v == WIPE_VERIFY_SAMPLE) e->work_done += (uint64_t) ((double) t->size * o->sample_percent / 100);
+        else if (v != WIPE_VERIFY_OFF) e->work_done += t->size;
+        if (pr->spec.kind == WIPE_CONST) patterns_free(&e->pat);
+        return r;
+}
+
+/* Before a pass writes: the identity re-check, the seed of a random pass,
+ * and the pass recorded as begun. *failed: one of them refused. */
+static int pass_prepare(const struct wipe_callbacks *cb, struct wipe_result *res, struct wipe_pass_result *pr, bool *failed) {
+        int r = 0;
+        if (cb->check_identity && (r = cb->check_identity(cb->userdata, pr->index)) < 0) {
+                pass_error(pr, r, "the target changed");
+                *failed = true;
+                return r;
+        }
+        if (pr->spec.kind == WIPE_RANDOM) {
+                if (getrandom(pr->seed, 32, 0) != 32) {
+                        r = -errno;
+                        pass_error(pr, r, "cannot draw a random seed");
+                        *failed = true;
+                        return r;
+                }
+                sha256_buf(pr->seed, 32, pr->seed_hash);
+        }
+        if (cb->pass_begin && (r = cb->pass_begin(cb->userdata, res, pr)) < 0) {
+                pass_error(pr, r, "cannot record the pass");
+                *failed = true;
+        }
+        return r;
+}
+
+/* Pass i of the wipe, from its checks to its record. Returns 0 to go on,
+ * else -errno (the pass's error set). */
+static int run_pass(struct engine *e, struct wipe_target *t, const struct wipe_method *m, const struct wipe_options *o,
+                    const struct wipe_callbacks *cb, struct wipe_result *res, size_t i, uint8_t *digests, uint8_t *rdig,
+                    bool *failed) {
+        struct wipe_pass_result *pr = &res->passes[i];
+        *pr = (struct wipe_pass_result) {.index = (unsigned) i + 1, .spec = m->passes[i]};
+        res->n_passes = i + 1;
+        pr->started_ns = now_ns(CLOCK_REALTIME);
+        e->pr = pr;
+        e->spec = &pr->spec;
+        e->seed = pr->seed;
+        err_clear();
+        int r = pass_prepare(cb, res, pr, failed);
+        bool begun = r == 0;
+        if (r == 0) r = write_and_verify(e, t, o, cb, pr, pass_verify(m, o, i), digests, rdig, failed);
+        pr->ended_ns = now_ns(CLOCK_REALTIME);
+        if (pr->spec.kind == WIPE_RANDOM && pr->started_ns) pr->seed_revealed = true;
+        if (i + 1 == m->n_passes && pr->written_complete) {
+                res->last_digests = xmalloc(res->n_chunks * 32);
+                memcpy(res->last_digests, digests, res->n_chunks * 32);
+        }
+        if (cb->pass_end && begun) {
+                int q = cb->pass_end(cb->userdata, res, pr);
+                if (q < 0) {
+                        if (!pr->error) pass_error(pr, q, "cannot record the pass");
+                        *failed = true;
+                        if (r == 0) r = q;
+                }
+        }
+        return r;
+}
+
+/* How the wipe ended, from the last error and what the passes found. */
+static void set_outcome(struct wipe_result *res, int r, bool failed) {
+        uint64_t mism = 0, errs = 0;
+        for (size_t i = 0; i < res->n_passes; i++) {
+                mism += res->passes[i].mismatches.total_bytes;
+                errs += res->passes[i].write_errors.total_bytes + res->passes[i].read_errors.total_bytes;
+        }
+        if (r == -EINTR) {
+                res->outcome = WIPE_INTERRUPTED;
+                res->error = xstrdup("interrupted by the operator");
+        } else if (r < 0 || failed) {
+                res->outcome = WIPE_FAILED;
+                struct wipe_pass_result *last = &res->passes[res->n_passes - 1];
+                res->error = xasprintf("pass %u: %s", last->index, last->error ? last->error : strerror(-r));
+        } else if (mism) {
+                res->outcome = WIPE_FAILED;
+                res->error = xasprintf("%llu bytes read back differently from what was written",
+                                       (unsigned long long) mism);
+        } else if (errs) {
+                res->outcome = WIPE_ERASED_EXCEPTIONS;
+                res->error = xasprintf("%llu bytes could not be written or read back", (unsigned long long) errs);
+        } else
+                res->outcome = WIPE_ERASED;
+}
+
 int wipe_run(struct wipe_target *t, const struct wipe_method *m, const struct wipe_options *o,
              const struct wipe_callbacks *cb, struct wipe_result *ret) {
         if (!t || t->fd < 0 || !m || !o || !ret || m->n_passes == 0 || m->n_passes > WIPE_MAX_PASSES || t->size == 0)
@@ -960,94 +1067,14 @@ int wipe_run(struct wipe_target *t, const struct wipe_method *m, const struct wi
         _cleanup_free_ uint8_t *digests = xmalloc(nc * 32), *rdig = xmalloc(nc * 32);
         bool direct_throughout = t->direct, failed = false;
         int r = 0;
-        for (size_t i = 0; i < m->n_passes; i++) {
-                struct wipe_pass_result *pr = &res->passes[i];
-                *pr = (struct wipe_pass_result) {.index = (unsigned) i + 1, .spec = m->passes[i]};
-                res->n_passes = i + 1;
-                pr->started_ns = now_ns(CLOCK_REALTIME);
-                e.pr = pr;
-                e.spec = &pr->spec;
-                e.seed = pr->seed;
-                enum wipe_verify v = pass_verify(m, o, i);
-                err_clear();
-                if (cb->check_identity && (r = cb->check_identity(cb->userdata, pr->index)) < 0) {
-                        pass_error(pr, r, "the target changed");
-                        failed = true;
-                }
-                if (r == 0 && pr->spec.kind == WIPE_RANDOM) {
-                        if (getrandom(pr->seed, 32, 0) != 32) {
-                                r = -errno;
-                                pass_error(pr, r, "cannot draw a random seed");
-                                failed = true;
-                        } else
-                                sha256_buf(pr->seed, 32, pr->seed_hash);
-                }
-                bool begun = false;
-                if (r == 0 && cb->pass_begin && (r = cb->pass_begin(cb->userdata, res, pr)) < 0) {
-                        pass_error(pr, r, "cannot record the pass");
-                        failed = true;
-                }
-                begun = r == 0;
-                if (r == 0) {
-                        if (pr->spec.kind == WIPE_CONST) patterns_init(&e.pat, &pr->spec, t->size);
-                        r = write_pass(&e, digests);
-                        if (r < 0) pass_error(pr, r, "cannot write");
-                        if (r == 0 && (r = flush_target(t)) < 0) pass_error(pr, r, "cannot flush");
-                        e.work_done += t->size;
-                        if (r == 0 && v != WIPE_VERIFY_OFF) {
-                                if (cb->check_identity && (r = cb->check_identity(cb->userdata, pr->index)) < 0) {
-                                        pass_error(pr, r, "the target changed");
-                                        failed = true;
-                                } else {
-                                        r = verify_phase(&e, v, o->sample_percent, digests, rdig);
-                                        if (r < 0) pass_error(pr, r, "cannot read back");
-                                }
-                        }
-                        if (v == WIPE_VERIFY_SAMPLE) e.work_done += (uint64_t) ((double) t->size * o->sample_percent / 100);
-                        else if (v != WIPE_VERIFY_OFF) e.work_done += t->size;
-                        if (pr->spec.kind == WIPE_CONST) patterns_free(&e.pat);
-                }
+        for (size_t i = 0; i < m->n_passes && r >= 0; i++) {
+                r = run_pass(&e, t, m, o, cb, res, i, digests, rdig, &failed);
                 if (!t->direct) direct_throughout = false;
-                pr->ended_ns = now_ns(CLOCK_REALTIME);
-                if (pr->spec.kind == WIPE_RANDOM && pr->started_ns) pr->seed_revealed = true;
-                if (i + 1 == m->n_passes && pr->written_complete) {
-                        res->last_digests = xmalloc(nc * 32);
-                        memcpy(res->last_digests, digests, nc * 32);
-                }
-                if (cb->pass_end && begun) {
-                        int q = cb->pass_end(cb->userdata, res, pr);
-                        if (q < 0) {
-                                if (!pr->error) pass_error(pr, q, "cannot record the pass");
-                                failed = true;
-                                if (r == 0) r = q;
-                        }
-                }
-                if (r < 0) break;
         }
         engine_done(&e);
         res->direct = direct_throughout;
         res->ended_ns = now_ns(CLOCK_REALTIME);
-        uint64_t mism = 0, errs = 0;
-        for (size_t i = 0; i < res->n_passes; i++) {
-                mism += res->passes[i].mismatches.total_bytes;
-                errs += res->passes[i].write_errors.total_bytes + res->passes[i].read_errors.total_bytes;
-        }
-        if (r == -EINTR) {
-                res->outcome = WIPE_INTERRUPTED;
-                res->error = xstrdup("interrupted by the operator");
-        } else if (r < 0 || failed) {
-                res->outcome = WIPE_FAILED;
-                struct wipe_pass_result *last = &res->passes[res->n_passes - 1];
-                res->error = xasprintf("pass %u: %s", last->index, last->error ? last->error : strerror(-r));
-        } else if (mism) {
-                res->outcome = WIPE_FAILED;
-                res->error = xasprintf("%llu bytes read back differently from what was written",
-                                       (unsigned long long) mism);
-        } else if (errs) {
-                res->outcome = WIPE_ERASED_EXCEPTIONS;
-                res->error = xasprintf("%llu bytes could not be written or read back", (unsigned long long) errs);
-        } else
-                res->outcome = WIPE_ERASED;
+        set_outcome(res, r, failed);
         return 0;
 }
 

@@ -29,7 +29,7 @@ check_err "--status-map without '='" 2 "--status-map 'Archived': give LABEL=STAT
   "$A" asset import --status-map Archived report.csv
 check_err "--status-map to a state that does not exist" 2 "--status-map 'Archived=binned': 'binned' is not a state" \
   "$A" asset import --status-map Archived=binned report.csv
-check_err "--status-map is for assets" 2 "--status-map is for asset imports" \
+check_err "--status-map is for assets: person import has no such option" 2 "assetctl person import: unrecognized option '--status-map'" \
   "$A" person import --status-map Archived=disposed report.csv
 check_err "a map to a state part-way through disposal is refused too" 1 \
   "report.csv:10: Status: 'Archived (archived)' is part-way through disposal (authorised): its disposal records (request, authorisation, certificates, consignment) are not in the file" \

@@ -46,7 +46,7 @@ check_out "report leavers (within 30 days)" "REF  NAME       LEAVING     TAG    
 JB   Jo Bloggs  2026-12-20  TS-000001  Dell   Latitude 5420  2026-11-23
 JB   Jo Bloggs  2026-12-20  TS-000003  Apple  iPad           2026-11-23" "$A" report leavers
 check_out "report leavers --within 7: not yet" "REF  NAME  LEAVING  TAG  MAKE  MODEL  ISSUED" "$A" report leavers --within 7
-check_err "report leavers --within junk is usage" 2 "'soon' is not a valid value for that option" "$A" report leavers --within soon
+check_err "report leavers --within junk is usage" 2 "--within 'soon' is not a number from 0 to 36500" "$A" report leavers --within soon
 
 check_out "report overdue: none today" "TAG  MAKE  MODEL  REF  NAME  ISSUED  DUE  DAYS OVER" "$A" report overdue
 check_out "report overdue later (CSV)" "tag,make,model,ref,name,issued,due,days_overdue

@@ -21,7 +21,7 @@ exact "an unknown option: getopt's message once, then the usage" 2 "" "assetctl 
 usage: assetctl init --school NAME --tag-prefix PREFIX
 Run 'assetctl init --help' for the options." "$A" init --bogus
 exact "a missing value" 2 "" "assetctl person sign-aup: option '--date' requires an argument
-usage: assetctl person sign-aup REF [--date DATE] [--version V] | --clear
+usage: assetctl person sign-aup REF [--date DATE] [--version V] [--clear]
 Run 'assetctl person sign-aup --help' for the options." "$A" person sign-aup JB --date
 exact "wipe list with a wipe option" 2 "" "assetctl wipe list: unrecognized option '--method'
 usage: assetctl wipe list [--asset TAG] [--json|--csv]

@@ -45,7 +45,7 @@ check_out "... and the asset is still authorised" "authorised" sh -c "\"$A\" ass
 refused "an older wipe of a medium wiped again since" \
   "error: no certificate for wipe 1: medium 'Z1' was wiped again since (wipe 2); certify that one" \
   "$A" cert issue 1 --key school --passphrase-file "$T/pass"
-exact "--key is required" 2 "" "error: --key NAME is required (the key that signs certificates)
+exact "--key is required" 2 "" "error: --key is required
 usage: assetctl cert issue WIPE-ID --key NAME [--passphrase-file F] [--key-dir D]
 Run 'assetctl cert issue --help' for the options." "$A" cert issue 2
 exact "a wipe number is required" 2 "" "error: 'two' is not a wipe number

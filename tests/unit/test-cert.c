@@ -266,12 +266,13 @@ static void test_disposal_flow(void **state) {
         assert_int_equal(disposal_wipe_ended(db, w, s, &cid), -EPERM);
         assert_non_null(strstr(err_msg(), "not authorised for disposal"));
         /* the wipe command's hook: the wipe stands, a warning says why there is no certificate */
-        disposal_set_wipe_signer(s);
-        assert_int_equal(disposal_on_wipe_ended(db, w), 0);
+        char *note = NULL;
         bool warning = false;
-        assert_non_null(disposal_wipe_note(7, &warning));
+        assert_int_equal(disposal_on_wipe_ended(db, w, s, &note, &warning), 0);
+        assert_non_null(note);
         assert_true(warning);
-        assert_non_null(strstr(disposal_wipe_note(7, NULL), "not authorised for disposal"));
+        assert_non_null(strstr(note, "not authorised for disposal"));
+        free(note);
         json_t *certs = NULL;
         assert_int_equal(db_cert_list(db, NULL, &certs), 0);
         assert_int_equal(json_array_size(certs), 0);
@@ -283,11 +284,10 @@ static void test_disposal_flow(void **state) {
         char *stt = status_of(db, tag);
         assert_string_equal(stt, "authorised");
         free(stt);
-        assert_int_equal(disposal_on_wipe_ended(db, w), 0);
-        assert_string_equal(disposal_wipe_note(7, &warning), "certificate TS-CERT-000001 issued for TS-000001 (medium S3Y); TS-000001 is sanitised");
+        assert_int_equal(disposal_on_wipe_ended(db, w, s, &note, &warning), 0);
+        assert_string_equal(note, "certificate TS-CERT-000001 issued for TS-000001 (medium S3Y); TS-000001 is sanitised");
         assert_false(warning);
-        disposal_wipe_notes_free();
-        disposal_set_wipe_signer(NULL);
+        free(note);
         cid = xstrdup("TS-CERT-000001");
         stt = status_of(db, tag);
         assert_string_equal(stt, "sanitised");

@@ -11,7 +11,7 @@
 #include "incident.h"
 #include "json.h"
 #include "loans.h"
-#include "loans-store.h"
+#include "store-loans.h"
 #include "scan.h"
 #include "stocktake.h"
 

@@ -1,7 +1,7 @@
-/* The register's side of a wipe (see wipe.h). */
+/* The register's side of a wipe (see wipe-record.h). */
 #include "config.h"
-#include "wipe.h"
-#include "wipe-store.h"
+#include "wipe-record.h"
+#include "store-wipes.h"
 #include "json.h"
 #include "disposal.h"
 
@@ -16,7 +16,8 @@ static void unlockp(pthread_mutex_t **m) { if (*m) pthread_mutex_unlock(*m); }
 void wipe_record_done(struct wipe_record *rec) {
         free(rec->asset_tag);
         free(rec->subject);
-        rec->asset_tag = rec->subject = NULL;
+        free(rec->note);
+        rec->asset_tag = rec->subject = rec->note = NULL;
 }
 
 int wipe_match(struct db *db, const struct blockdev *b, const char *asset_tag, json_t **ret) {
@@ -173,17 +174,18 @@ fail:
  * wipe_record_end() has committed. Issue 7 (certificates) hooks in here: an
  * outcome of "erased" on a wipe with certify true gets a signed certificate.
  * Returns 0 or -errno (the wipe's record stays as committed). */
-static int wipe_ended(struct db *db, int64_t wipe_id, const struct wipe_result *r) {
-        (void) r;
+static int wipe_ended(struct db *db, struct wipe_record *rec, struct signer *signer) {
         /* issue 7: certificate for an authorised asset's erased medium, or destruction */
         _cleanup_json_ json_t *w = NULL;
-        int e = wipe_get(db, wipe_id, &w);
+        int e = wipe_get(db, rec->id, &w);
         if (e < 0) return e;
         LOCKED;
-        return disposal_on_wipe_ended(db, w);
+        free(rec->note);
+        rec->note = NULL;
+        return disposal_on_wipe_ended(db, w, signer, &rec->note, &rec->note_warning);
 }
 
-int wipe_record_end(struct db *db, struct wipe_record *rec, const struct wipe_result *res) {
+int wipe_record_end(struct db *db, struct wipe_record *rec, const struct wipe_result *res, struct signer *signer) {
         {
                 LOCKED;
                 char t[32];
@@ -219,7 +221,7 @@ fail:
                 return r;
         }
 ended:
-        return wipe_ended(db, rec->id, res);
+        return wipe_ended(db, rec, signer);
 }
 
 int wipe_get(struct db *db, int64_t id, json_t **ret) {

@@ -3,7 +3,7 @@
  * badges; and the insert that brings a medium back as it was exported. */
 #pragma once
 
-#include "db.h"
+#include "store.h"
 
 /* Every storage medium, by asset tag then medium id: asset_tag, model,
  * serial, size_bytes, kind, wwn, status, created_at. */

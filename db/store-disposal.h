@@ -9,7 +9,7 @@
  * caller's transaction. */
 #pragma once
 
-#include "db.h"
+#include "store.h"
 
 /* Keys: name, fingerprint, public_pem, person_id (0 for none). */
 int db_key_insert(struct db *db, const char *name, const char *fingerprint, const char *public_pem,

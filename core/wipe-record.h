@@ -8,6 +8,7 @@
 #pragma once
 
 #include "core.h"
+#include "wipe-session.h"
 #include "wipe/wipe.h"
 #include "blockdev.h"
 
@@ -18,6 +19,8 @@ struct wipe_record {
         char *asset_tag;                       /* NULL when not known */
         char *subject;                         /* audit subject: the asset tag, else the target */
         int64_t pass_rows[WIPE_MAX_PASSES];    /* wipe_passes.id of each pass begun */
+        char *note;                            /* the disposal's note for the operator, or NULL */
+        bool note_warning;
 };
 void wipe_record_done(struct wipe_record *rec);
 
@@ -40,12 +43,9 @@ int wipe_record_pass_begin(struct db *db, struct wipe_record *rec, const struct 
 int wipe_record_pass_end(struct db *db, struct wipe_record *rec, const struct wipe_pass_result *p);
 /* The wipe ended: store the outcome and the last pass's chunk digests; a
  * matched medium whose wipe failed or ended with exceptions becomes
- * 'destroy_required'. Then the single "wipe ended" hook runs. */
-int wipe_record_end(struct db *db, struct wipe_record *rec, const struct wipe_result *r);
-
-/* One wipe record with its passes ("passes": [...]) as JSON; -ENOENT. */
-int wipe_get(struct db *db, int64_t id, json_t **ret);
-/* Wipes, newest first (one asset's only when asset_tag is given). */
-int wipe_list(struct db *db, const char *asset_tag, json_t **ret);
+ * 'destroy_required'. Then the single "wipe ended" hook runs: the
+ * disposal's certificate (signed with signer, may be NULL) or destruction,
+ * its note for the operator left in rec->note. */
+int wipe_record_end(struct db *db, struct wipe_record *rec, const struct wipe_result *r, struct signer *signer);
 /* The chunk digests stored for a wipe's last pass (32 * n bytes, caller frees). */
 int wipe_last_digests(struct db *db, int64_t id, uint8_t **ret, uint64_t *ret_n);

@@ -1,3 +1,6 @@
+/* The SQLite backend of the store: the connection, its pragmas and busy
+ * wait, transactions, the statement cache and helpers, the mapping of SQLite
+ * codes to -errno, settings. The seam is described in db-internal.h. */
 #include "config.h"
 #include "db-internal.h"
 #include "json.h"
@@ -23,7 +26,9 @@ char *db_default_path(const char *explicit_path) {
 }
 
 sqlite3 *db_handle(struct db *db) { return db->h; }
+int64_t db_last_id(struct db *db) { return sqlite3_last_insert_rowid(db->h); }
 const char *db_path(struct db *db) { return db->path; }
+int64_t db_school(struct db *db) { return db->school; }
 int db_schema_latest(void) { return db_migrations[db_n_migrations - 1].version; }
 
 int db_error(struct db *db, int rc, const char *what) {
@@ -128,6 +133,7 @@ int db_open(const char *path, unsigned flags, struct db **ret) {
 
         struct db *db = xcalloc(1, sizeof *db);
         db->path = xstrdup(path);
+        db->school = DB_SCHOOL_ONLY;
 
         int oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
         int rc = sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL);
@@ -163,6 +169,7 @@ void db_close(struct db *db) {
         if (db->row_ctx) EVP_MD_CTX_free(db->row_ctx);
         if (db->sha256) EVP_MD_free(db->sha256);
         sb_free(&db->row_buf);
+        free(db->order);
         for (size_t i = 0; i < db->n_runs; i++) sb_free(&db->runs[i].hex);
         free(db->runs);
         free(db->ev_action);

@@ -1,10 +1,44 @@
-/* The store: one SQLite file. This folder is the only code that speaks SQL.
- * Functions return 0 (or a count) on success and -errno on failure, with a
- * message left in err_msg(). */
+/* The store: the register behind every command, as one interface that
+ * knows no database engine. This folder is the only code that speaks SQL;
+ * callers see an opaque `struct db` and the functions of store.h and the
+ * store-*.h headers (what each kind of record needs), never a statement.
+ *
+ * Today the one implementation is a SQLite file (sqlite.c holds everything
+ * SQLite-specific about the connection: see db-internal.h for the seam a
+ * second backend, PostgreSQL, implements). What every backend promises:
+ *
+ * Errors. Functions that can fail return 0 (or a count) on success and
+ *   -errno on failure, with a message left in err_msg() (lowercase, the
+ *   subject quoted, the reason last). The engine's own codes never leave
+ *   db/: a constraint (a duplicate tag) is -EEXIST, a lock not had in time
+ *   -EBUSY, a read-only register -EROFS, a full disk -ENOSPC, a damaged file
+ *   -EBADMSG, anything else -EIO. "One row" look-ups return -ENOENT with no
+ *   message when there is none.
+ *
+ * Transactions. db_begin() takes the write lock at once (SQLite: BEGIN
+ *   IMMEDIATE), so two processes never interleave a read-check-write: a
+ *   command reads what it checks inside the same transaction that writes.
+ *   Begins nest by counting; only the outermost db_commit() commits, and
+ *   db_rollback() at any depth undoes the whole transaction. Every write
+ *   and its audit event are made in one transaction.
+ *
+ * Isolation. Inside a transaction a command sees one consistent snapshot
+ *   plus its own writes (serializable: there is one writer at a time).
+ *   Outside one, each read sees the latest committed state; readers never
+ *   block the writer nor it them (SQLite: WAL).
+ *
+ * Concurrency. A writer that finds the lock held waits for it up to 10
+ *   seconds (SQLite: the busy timeout), then fails with -EBUSY; nothing
+ *   retries behind the caller's back.
+ *
+ * The school. A register belongs to one school, fixed when it is opened
+ *   (db_school()); every record a command reads or writes is that school's.
+ *   A SQLite register is always the one school with id 1; a shared backend
+ *   keeps many and opens a connection as one of them, behind the same
+ *   interface. */
 #pragma once
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -30,11 +64,15 @@ void db_close(struct db *db);
 static inline void db_closep(struct db **db) { if (*db) db_close(*db); }
 #define _cleanup_db_ __attribute__((cleanup(db_closep)))
 
-sqlite3 *db_handle(struct db *db);
 const char *db_path(struct db *db);
 /* Schema version of the open file, and the newest this binary knows. */
 int db_schema_version(struct db *db);
 int db_schema_latest(void);
+
+/* The school this register (connection) works in, fixed at open: a
+ * SQLite register has exactly one, DB_SCHOOL_ONLY. */
+#define DB_SCHOOL_ONLY 1
+int64_t db_school(struct db *db);
 
 /* Who is acting: $ASSETCTL_ACTOR, else the sudo user, else the login name. */
 const char *db_actor(struct db *db);
@@ -50,33 +88,6 @@ void db_rollback(struct db *db);
  * a page cache large enough (64 MiB) that the transaction's pages are not
  * spilled to the WAL and read back, and temporary b-trees in memory. */
 int db_tune_bulk(struct db *db);
-
-/* A cached prepared statement for a constant SQL string (compared by pointer
- * first, then text). The statement is reset and its bindings cleared; the
- * db owns it. */
-int db_prepare(struct db *db, const char *sql, sqlite3_stmt **ret);
-/* Turn a SQLite result code into -errno with a message naming what. */
-int db_error(struct db *db, int rc, const char *what);
-/* Run a statement with no result rows (bindings already made). */
-int db_step_done(struct db *db, sqlite3_stmt *st, const char *what);
-
-/* Bind helpers: NULL strings bind SQL NULL. */
-void db_bind_text(sqlite3_stmt *st, int i, const char *s);
-void db_bind_int(sqlite3_stmt *st, int i, int64_t v);
-/* Column as a malloc'd string or NULL. */
-char *db_column_strdup(sqlite3_stmt *st, int i);
-/* The row of st as a JSON object keyed by column name (integers as numbers,
- * NULL as null). */
-json_t *db_row_json(sqlite3_stmt *st);
-/* Bind obj[key] to parameter i: strings as text, integers, booleans as 0/1;
- * absent, null, or 0 for a "*_id" key bind NULL. The text is not copied:
- * obj must outlive the statement's next step (bind, step, reset at once). */
-void db_bind_json(sqlite3_stmt *st, int i, json_t *obj, const char *key);
-/* Every row of st as an array of objects (resets st); the integer columns
- * named in the NULL-ended `bools` (may be NULL) become JSON booleans. */
-int db_collect(struct db *db, sqlite3_stmt *st, const char *const *bools, json_t **ret);
-/* The first row of st as in db_collect, or -ENOENT (no message). */
-int db_one(struct db *db, sqlite3_stmt *st, const char *const *bools, json_t **ret);
 
 /* Settings: small key/value facts about the school (name, tag prefix). */
 int db_setting_get(struct db *db, const char *key, char **ret);

@@ -3,7 +3,7 @@
  * each change in a transaction with its audit event. */
 #pragma once
 
-#include "db.h"
+#include "store.h"
 
 /* Insert a wipe (outcome 'started'). Keys: target, target_kind, medium_id,
  * asset_tag, device (JSON text), method, pass_list (JSON text), verify,

@@ -4,7 +4,7 @@
  * same keys the command line prints with --json and the CSV export uses. */
 #pragma once
 
-#include "db.h"
+#include "store.h"
 #include "store-records.h"
 
 /* Assets. Insert writes every insertable field of a (absent ones bind NULL

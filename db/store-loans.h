@@ -6,7 +6,7 @@
  * audit nothing: core/ audits in the same transaction. */
 #pragma once
 
-#include "db.h"
+#include "store.h"
 #include "store-records.h"
 
 /* --- loans --- */

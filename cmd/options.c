@@ -1,0 +1,207 @@
+/* The option tables' parser and printers (options.h). */
+#include "cmd.h"
+
+#include <limits.h>
+
+const struct opt opts_none[] = {OPT_END};
+
+static size_t opt_count(const struct opt *opts) {
+        size_t n = 0;
+        while (opts && opts[n].name) n++;
+        return n;
+}
+
+/* Store one option's value; returns -1, or the usage exit status. */
+static int opt_store(const struct ctx *ctx, const struct opt *o, void *args, const char *arg) {
+        void *p = (char *) args + o->offset;
+        switch (o->kind) {
+        case OPTK_FLAG: *(bool *) p = true; break;
+        case OPTK_SET: *(int *) p = (int) o->value; break;
+        case OPTK_FORMAT: *(enum out_format *) p = (enum out_format) o->value; break;
+        case OPTK_STRING: *(const char **) p = arg; break;
+        case OPTK_INT: {
+                int64_t v;
+                if (parse_int64(arg, &v) < 0 || v < o->min || v > o->max)
+                        return cmd_usage_error(ctx, "--%s '%s' is not a number from %ld to %ld", o->name, arg, o->min, o->max);
+                *(long *) p = (long) v;
+                break;
+        }
+        case OPTK_LIST: {
+                struct opt_list *l = p;
+                l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+                l->v[l->n++] = arg;
+                break;
+        }
+        case OPTK_ENUM:
+                for (size_t i = 0; o->words[i]; i++)
+                        if (streq(o->words[i], arg)) {
+                                *(const char **) p = o->words[i];
+                                return -1;
+                        }
+                _cleanup_free_ char *all = xstrdup("");
+                for (size_t i = 0; o->words[i]; i++) {
+                        char *n = xasprintf("%s%s%s", all, i == 0 ? "" : o->words[i + 1] ? ", " : " or ", o->words[i]);
+                        free(all);
+                        all = n;
+                }
+                return cmd_usage_error(ctx, "--%s '%s': use %s", o->name, arg, all);
+        }
+        return -1;
+}
+
+/* getopt_long's tables for opts: long[] (val 0x100 + index, then --help)
+ * and the short option string. */
+static void opt_getopt_tables(const struct opt *opts, size_t n, struct option *lo, char *so) {
+        size_t k = 0;
+        so[k++] = 'h';
+        for (size_t i = 0; i < n; i++) {
+                lo[i] = (struct option) {opts[i].name, opts[i].arg ? required_argument : no_argument, NULL, 0x100 + (int) i};
+                if (opts[i].short_name) {
+                        so[k++] = (char) opts[i].short_name;
+                        if (opts[i].arg) so[k++] = ':';
+                }
+        }
+        so[k] = 0;
+        lo[n] = (struct option) {"help", no_argument, NULL, 'h'};
+        lo[n + 1] = (struct option) {0};
+}
+
+static int opt_check_counts(const struct ctx *ctx, const struct command *c, const bool *seen, int argc, char **argv, int first) {
+        int n = argc - first;
+        if (n < c->min_args || n > c->max_args) {
+                bool aside = c->args_error && c->args_error[0] == '(';
+                if (c->args_error && !aside) return cmd_usage_error(ctx, "%s", c->args_error);
+                if (n > c->max_args)
+                        return cmd_usage_error(ctx, "unexpected argument '%s'%s%s", argv[first + c->max_args], aside ? " " : "", aside ? c->args_error : "");
+                return cmd_usage_error(ctx, "give %s", c->synopsis);
+        }
+        for (size_t i = 0; c->opts[i].name; i++)
+                if ((c->opts[i].flags & OPT_REQUIRED) && !seen[i]) return cmd_usage_error(ctx, "--%s is required", c->opts[i].name);
+        return -1;
+}
+
+int opt_parse(const struct ctx *ctx, const struct command *c, int argc, char **argv, void *args, int *ret_first) {
+        size_t n = opt_count(c->opts);
+        _cleanup_free_ struct option *lo = xcalloc(n + 2, sizeof *lo);
+        _cleanup_free_ char *so = xcalloc(2 * n + 2, 1);
+        _cleanup_free_ bool *seen = xcalloc(n + 1, sizeof *seen);
+        opt_getopt_tables(c->opts, n, lo, so);
+        for (size_t i = 0; i < n; i++)
+                if (c->opts[i].kind == OPTK_INT) *(long *) ((char *) args + c->opts[i].offset) = c->opts[i].value;
+        cmd_getopt_reset();
+        int ch;
+        while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+                if (ch == 'h') return cmd_help(ctx);
+                size_t i = (size_t) ch - 0x100;
+                if (ch < 0x100)
+                        for (i = 0; i < n && c->opts[i].short_name != ch; i++) {}
+                if (i >= n) return cmd_bad_option(ctx); /* getopt has said what is wrong */
+                seen[i] = true;
+                int u = opt_store(ctx, &c->opts[i], args, optarg);
+                if (u >= 0) return u;
+        }
+        int u = opt_check_counts(ctx, c, seen, argc, argv, optind);
+        if (u >= 0) return u;
+        *ret_first = optind;
+        return -1;
+}
+
+void opt_free(const struct opt *opts, void *args) {
+        for (size_t i = 0; opts && opts[i].name; i++)
+                if (opts[i].kind == OPTK_LIST) {
+                        struct opt_list *l = (struct opt_list *) ((char *) args + opts[i].offset);
+                        free(l->v);
+                        *l = (struct opt_list) {0};
+                }
+}
+
+/* "--name ARG" or "-o, --name ARG" into a new string. */
+static char *opt_term(const struct opt *o) {
+        if (o->short_name) return xasprintf("-%c, --%s%s%s", o->short_name, o->name, o->arg ? " " : "", strempty(o->arg));
+        return xasprintf("--%s%s%s", o->name, o->arg ? " " : "", strempty(o->arg));
+}
+
+char *opt_synopsis(const struct command *c) {
+        char *s = xstrdup(strempty(c->synopsis));
+        size_t optional = 0;
+        for (const struct opt *o = c->opts; o && o->name; o++)
+                if (!(o->flags & OPT_REQUIRED) && !(o > c->opts && (o[-1].flags & OPT_JOINED))) optional++;
+        for (int pass = 0; pass < 2; pass++)
+                for (const struct opt *o = c->opts; o && o->name; o++) {
+                        bool req = o->flags & OPT_REQUIRED;
+                        if (req != (pass == 0) || (o > c->opts && (o[-1].flags & OPT_JOINED))) continue;
+                        if (!req && optional > 4) break;
+                        char *n;
+                        if (o->flags & OPT_JOINED)
+                                n = xasprintf("%s%s[--%s|--%s]", s, *s ? " " : "", o->name, o[1].name);
+                        else
+                                n = xasprintf("%s%s%s--%s%s%s%s%s", s, *s ? " " : "", req ? "" : "[", o->name, o->arg ? " " : "",
+                                              strempty(o->arg), req ? "" : "]", o->kind == OPTK_LIST ? "..." : "");
+                        free(s);
+                        s = n;
+                }
+        if (optional > 4) {
+                char *n = xasprintf("%s%s[OPTIONS]", s, *s ? " " : "");
+                free(s);
+                s = n;
+        }
+        return s;
+}
+
+/* Print help text starting at column col, later lines indented to it. */
+static void print_indented(const char *help, int col) {
+        for (const char *p = help; *p; ) {
+                const char *nl = strchrnul(p, '\n');
+                if (p != help) printf("%*s", col, "");
+                printf("%.*s\n", (int) (nl - p), p);
+                p = *nl ? nl + 1 : nl;
+        }
+}
+
+void opt_print_help(const struct opt *opts) {
+        enum { WIDTH = 19 };
+        for (const struct opt *o = opts; o && o->name; o++) {
+                _cleanup_free_ char *t = opt_term(o);
+                if (o->flags & OPT_JOINED) {
+                        _cleanup_free_ char *t2 = opt_term(o + 1);
+                        char *j = xasprintf("%s, %s", t, t2);
+                        free(t);
+                        t = j;
+                }
+                if (strlen(t) <= WIDTH)
+                        printf("  %-*s  ", WIDTH, t);
+                else
+                        printf("  %s\n%*s", t, WIDTH + 4, "");
+                print_indented(o->help, WIDTH + 4);
+                if (o->flags & OPT_JOINED) o++;
+        }
+}
+
+void opt_print_names(const struct opt *opts) {
+        for (const struct opt *o = opts; o && o->name; o++) printf(" --%s", o->name);
+}
+
+static void opt_print_man_term(const struct opt *o) {
+        if (o->short_name) printf("*-%c*, ", o->short_name);
+        printf("*--%s*%s%s%s", o->name, o->arg ? " _" : "", strempty(o->arg), o->arg ? "_" : "");
+}
+
+void opt_print_man(const struct opt *opts) {
+        for (const struct opt *o = opts; o && o->name; o++) {
+                printf("\t");
+                opt_print_man_term(o);
+                if (o->flags & OPT_JOINED) {
+                        printf(", ");
+                        opt_print_man_term(o + 1);
+                }
+                printf("\n");
+                for (const char *p = o->help; *p; ) {
+                        const char *nl = strchrnul(p, '\n');
+                        /* scdoc: a line starting with '-' would start a list */
+                        printf("\t\t%s%.*s\n", *p == '-' ? "\\" : "", (int) (nl - p), p);
+                        p = *nl ? nl + 1 : nl;
+                }
+                printf("\n");
+                if (o->flags & OPT_JOINED) o++;
+        }
+}

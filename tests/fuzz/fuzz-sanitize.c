@@ -1,0 +1,52 @@
+/* libFuzzer target for devices/sanitize's reply parsers: the first byte
+ * picks the parser (NVMe Identify Controller, namespace list, Sanitize
+ * Status log; ATA IDENTIFY DEVICE, DEVICE CONFIGURATION IDENTIFY, the ATA
+ * return in sense data; SCSI REPORT SUPPORTED OPERATION CODES), the rest is
+ * the drive's reply. Checks what callers rely on: a failed parse leaves the
+ * caps untouched, a successful one yields only known method bits, and the
+ * JSON and summary can always be made. Built with -Dfuzz=true (clang); the
+ * normal build replays tests/fuzz/corpus-sanitize through it (replay-sanitize). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json.h"
+#include "sanitize.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+        if (size < 1) return 0;
+        unsigned which = data[0] % 7;
+        const uint8_t *buf = data + 1;
+        size_t n = size - 1;
+        struct sanitize_caps c = { 0 }, before;
+        c.hpa.native_max_sectors = 1000; /* the DCO parser compares against it */
+        before = c;
+        int r = 0;
+        uint64_t lba = 0;
+        bool yes = false;
+        switch (which) {
+        case 0: r = sanitize_parse_nvme_id_ctrl(buf, n, &c); break;
+        case 1: r = sanitize_parse_nvme_ns_list(buf, n, &c); break;
+        case 2: r = sanitize_parse_nvme_sanitize_log(buf, n, &c); break;
+        case 3: r = sanitize_parse_ata_identify(buf, n, &c); break;
+        case 4: r = sanitize_parse_ata_dco(buf, n, &c); break;
+        case 5: r = sanitize_parse_ata_return(buf, n, &lba); break;
+        default: r = sanitize_parse_scsi_rsoc(buf, n, &yes); break;
+        }
+        if (r < 0) {
+                if (memcmp(&c, &before, sizeof c) != 0) __builtin_trap();
+                if (isempty(err_msg())) __builtin_trap();
+                return 0;
+        }
+        if (c.methods >> SANITIZE_METHOD_COUNT) __builtin_trap();
+        if (which == 1 && c.namespaces > SANITIZE_NVME_ID_LEN / 4) __builtin_trap();
+        if (which == 5 && lba >> 48) __builtin_trap();
+        if (c.frozen && !c.security.frozen) __builtin_trap();
+        _cleanup_json_ json_t *o = json_object();
+        sanitize_caps_to_json(&c, o);
+        _cleanup_free_ char *s = json_canonical(o);
+        if (!s || !sanitize_caps_summary(&c)) __builtin_trap();
+        return 0;
+}
