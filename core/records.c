@@ -160,7 +160,8 @@ static int normalise_field(json_t *o, const struct field *f, enum record_phase p
         if (!(f->role & (FR_INSERT | FR_UPDATE))) return 0; /* the key and joined fields are the store's */
         switch (p) {
         case RP_TEXT:
-                return f->type == FT_TEXT
+                /* max 0: not normalised as text (a kind or a status is checked as it is) */
+                return f->type == FT_TEXT && f->max
                                ? norm_text_ml(o, f->name, f->max, f->role & FR_REQUIRED, f->check == FC_multiline)
                                : 0;
         case RP_TAG: return f->check == FC_tag ? check_tag(o, f) : 0;

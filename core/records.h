@@ -12,7 +12,7 @@
  * is part of each record's contract (the import's messages rest on it). */
 enum record_phase {
         RP_END,
-        RP_TEXT,   /* TEXT fields: trimmed, UTF-8, no control characters, at most max, "" -> absent; required */
+        RP_TEXT,   /* TEXT fields with a max: trimmed, UTF-8, no control characters, at most max, "" -> absent; required */
         RP_TAG,    /* check tag: upper-cased, asset_tag_valid() */
         RP_DATE,   /* DATE fields to YYYY-MM-DD */
         RP_BOOL,   /* BOOL fields from yes/no, 1/0, true/false */

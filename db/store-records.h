@@ -22,7 +22,8 @@
  *            a tag, a reference, created_at), touch (updated_at: now on
  *            every update), joined (read from another table, never
  *            written), req/reqonce (a col/once the record must have)
- *   max      text: longest value in bytes (0: no limit checked)
+ *   max      text: longest value in bytes (0: not normalised as text
+ *            at all: no trimming, no limit; its check, if any, applies)
  *   check    what core checks beyond the type: none, tag, ref, email,
  *            role, multiline, medium_kind, asset_status
  *   default  what an insert stores when the record has none (text or NULL)
@@ -134,7 +135,7 @@ struct field {
         const char *name;       /* member, column, JSON key, CSV header */
         enum field_type type;
         unsigned role;          /* enum field_role */
-        unsigned max;           /* text: most bytes (0: unchecked) */
+        unsigned max;           /* text: most bytes (0: not normalised as text) */
         enum field_check check;
         const char *dflt;       /* stored by an insert when absent, or NULL */
         const char *aliases;    /* import headers, see the top of the file */
