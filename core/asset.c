@@ -2,6 +2,7 @@
 #include "core.h"
 #include "json.h"
 #include "store-loans.h"
+#include "records-internal.h"
 
 #include <ctype.h>
 
@@ -69,16 +70,17 @@ int asset_check_move(const char *tag, const char *from, const char *to) {
 }
 
 int asset_move(struct db *db, const char *tag, const char *to, const char *action, json_t *details) {
-        _cleanup_json_ json_t *a = NULL, *d = NULL;
+        _cleanup_(asset_clear) struct asset a = {0};
+        _cleanup_json_ json_t *d = NULL;
         int r = db_begin(db);
         if (r < 0) return r;
-        r = db_asset_by_tag(db, tag, &a);
+        r = db_asset_record_by_tag(db, tag, &a);
         if (r == -ENOENT) r = err_set(ENOENT, "no asset '%s' in the register", tag);
         if (r < 0) goto fail;
-        const char *from = json_str(a, "status");
+        const char *from = a.status;
         r = asset_check_move(tag, from, to);
         if (r < 0) goto fail;
-        int64_t id = json_integer_value(json_object_get(a, "id"));
+        int64_t id = a.id;
         r = db_asset_set_status(db, id, to);
         if (r < 0) goto fail;
         d = details ? json_deep_copy(details) : json_object();
@@ -94,11 +96,12 @@ fail:
 
 int asset_repair(struct db *db, const char *tag_in, bool done, const char *notes) {
         _cleanup_free_ char *tag = strupper(xstrdup(tag_in));
-        _cleanup_json_ json_t *a = NULL, *d = json_object();
-        int r = db_asset_by_tag(db, tag, &a);
+        _cleanup_(asset_clear) struct asset a = {0};
+        _cleanup_json_ json_t *d = json_object();
+        int r = db_asset_record_by_tag(db, tag, &a);
         if (r == -ENOENT) return err_set(ENOENT, "no asset '%s' in the register", tag);
         if (r < 0) return r;
-        const char *st = json_str(a, "status");
+        const char *st = a.status;
         if (!done && streq(st, ST_ISSUED))
                 return err_set(EPERM, "'%s' is issued: return it first ('assetctl return %s')", tag, tag);
         if (done && !streq(st, ST_IN_REPAIR))
@@ -154,115 +157,10 @@ bool asset_tag_valid(const char *tag) {
         return true;
 }
 
-/* Text fields: valid UTF-8, no control characters (line breaks only where
- * multiline), bounded; "" -> absent. */
-static int norm_text_ml(json_t *o, const char *key, size_t max, bool required, bool multiline) {
-        json_t *v = json_object_get(o, key);
-        if (v && json_is_null(v)) {
-                json_object_del(o, key);
-                v = NULL;
-        }
-        if (v && !json_is_string(v)) return err_set(EINVAL, "%s: must be text", key);
-        if (v) {
-                _cleanup_free_ char *s = xstrdup(json_string_value(v));
-                strstrip(s);
-                bool ok;
-                if (multiline) {
-                        /* line breaks are fine in notes; CRLF counts as LF */
-                        char *w = s;
-                        for (char *p = s; *p; p++)
-                                if (!(p[0] == '\r' && p[1] == '\n')) *w++ = *p;
-                        *w = 0;
-                        _cleanup_free_ char *flat = xstrdup(s);
-                        for (char *p = flat; *p; p++)
-                                if (*p == '\n') *p = ' ';
-                        ok = utf8_valid(flat, strlen(flat));
-                } else
-                        ok = utf8_valid(s, strlen(s));
-                if (!ok) return err_set(EINVAL, "%s: not valid UTF-8 text (or has control characters)", key);
-                if (strlen(s) > max) return err_set(EINVAL, "%s: longer than %zu bytes", key, max);
-                /* replace only what changed: an import normalises 100,000 rows */
-                if (*s) {
-                        if (!streq(s, json_string_value(v))) json_object_set_new(o, key, json_string(s));
-                } else {
-                        json_object_del(o, key);
-                        v = NULL;
-                }
-        }
-        if (!v && required) return err_set(EINVAL, "%s: required", key);
-        return 0;
-}
-
-static int norm_text(json_t *o, const char *key, size_t max, bool required) {
-        return norm_text_ml(o, key, max, required, false);
-}
-
-static int norm_date(json_t *o, const char *key) {
-        const char *s = json_str(o, key);
-        if (!s) return 0;
-        char d[11];
-        if (parse_date(s, d) < 0) return err_set(EINVAL, "%s: '%s' is not a date (use YYYY-MM-DD)", key, s);
-        if (!streq(d, s)) json_object_set_new(o, key, json_string(d));
-        return 0;
-}
-
-static int norm_bool(json_t *o, const char *key) {
-        json_t *v = json_object_get(o, key);
-        if (!v || json_is_boolean(v)) return 0;
-        if (json_is_null(v)) {
-                json_object_del(o, key);
-                return 0;
-        }
-        if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1)) {
-                json_object_set_new(o, key, json_boolean(json_integer_value(v)));
-                return 0;
-        }
-        if (json_is_string(v)) {
-                const char *s = json_string_value(v);
-                static const char *const yes[] = {"1", "yes", "y", "true", "t"}, *const no[] = {"0", "no", "n", "false", "f", ""};
-                for (size_t i = 0; i < ELEMENTSOF(yes); i++)
-                        if (strcasecmp(s, yes[i]) == 0) {
-                                json_object_set_new(o, key, json_true());
-                                return 0;
-                        }
-                for (size_t i = 0; i < ELEMENTSOF(no); i++)
-                        if (strcasecmp(s, no[i]) == 0) {
-                                json_object_set_new(o, key, json_false());
-                                return 0;
-                        }
-                return err_set(EINVAL, "%s: '%s' is not yes or no", key, s);
-        }
-        return err_set(EINVAL, "%s: must be yes or no", key);
-}
-
 int asset_normalise(json_t *a) {
-        static const char *const texts[] = {"name", "category", "location", "supplier", "order_number", "notes"};
-        int r;
-        if ((r = norm_text(a, "tag", 32, false)) < 0) return r;
-        if ((r = norm_text(a, "serial", 128, true)) < 0) return r;
-        if ((r = norm_text(a, "make", 128, true)) < 0) return r;
-        if ((r = norm_text(a, "model", 128, true)) < 0) return r;
-        for (size_t i = 0; i < ELEMENTSOF(texts); i++)
-                if ((r = norm_text_ml(a, texts[i], streq(texts[i], "notes") ? 4096 : 256, false, streq(texts[i], "notes"))) < 0)
-                        return r;
-        const char *tag = json_str(a, "tag");
-        if (tag) {
-                _cleanup_free_ char *t = strupper(xstrdup(tag));
-                if (!asset_tag_valid(t))
-                        return err_set(EINVAL, "tag: '%s' is not a valid tag (upper-case letters, digits and '-', at most 32)", tag);
-                json_object_set_new(a, "tag", json_string(t));
-        }
-        if ((r = norm_date(a, "purchased")) < 0 || (r = norm_date(a, "warranty_until")) < 0 ||
-            (r = norm_date(a, "last_audited")) < 0)
-                return r;
-        if ((r = norm_bool(a, "personal_data")) < 0 || (r = norm_bool(a, "encrypted")) < 0) return r;
-        json_t *cost = json_object_get(a, "cost_pence");
-        if (json_is_string(cost)) {
-                int64_t p;
-                if (parse_int64(json_string_value(cost), &p) < 0 || p < 0)
-                        return err_set(EINVAL, "cost_pence: '%s' is not a whole number of pence", json_string_value(cost));
-                json_object_set_new(a, "cost_pence", json_integer(p));
-        }
+        int r = record_normalise(&asset_type, a, asset_phases);
+        if (r < 0) return r;
+        /* "cost" is not a field: the pounds a person types, stored as pence */
         const char *c = json_str(a, "cost");
         if (c) {
                 int64_t p;
@@ -270,8 +168,14 @@ int asset_normalise(json_t *a) {
                 if (*c) json_object_set_new(a, "cost_pence", json_integer(p));
                 json_object_del(a, "cost");
         }
-        const char *st = json_str(a, "status");
-        if (st && !asset_status_valid(st)) return err_set(EINVAL, "status: '%s' is not a status", st);
+        return record_normalise(&asset_type, a, asset_status_phases);
+}
+
+/* Refuse a make and serial registered as another asset than `tag`. */
+static int check_serial_free(struct db *db, const struct asset *a, const char *tag) {
+        _cleanup_json_ json_t *dup = NULL;
+        if (db_asset_by_make_serial(db, a->make, a->serial, &dup) == 0 && (!tag || !streq(json_str(dup, "tag"), tag)))
+                return err_set(EEXIST, "serial '%s' (%s) is already registered as '%s'", a->serial, a->make, json_str(dup, "tag"));
         return 0;
 }
 
@@ -309,22 +213,20 @@ int asset_add(struct db *db, json_t *a, char **ret_tag) {
                 tag = xasprintf("%s-%06lld", prefix, (long long) n + 1);
                 json_object_set_new(a, "tag", json_string(tag));
         }
+        struct asset rec;
+        record_from_json(&asset_type, a, &rec);
         if (db_asset_by_tag(db, tag, &dup) == 0) {
                 r = err_set(EEXIST, "tag '%s' is already in the register", tag);
                 goto fail;
         }
         r = scan_name_check(db, tag, "tag", true);
         if (r < 0) goto fail;
-        if (db_asset_by_make_serial(db, json_str(a, "make"), json_str(a, "serial"), &dup) == 0) {
-                r = err_set(EEXIST, "serial '%s' (%s) is already registered as '%s'", json_str(a, "serial"),
-                            json_str(a, "make"), json_str(dup, "tag"));
-                goto fail;
-        }
-        int64_t id;
-        r = db_asset_insert(db, a, &id);
+        r = check_serial_free(db, &rec, NULL);
         if (r < 0) goto fail;
-        d = json_pack("{ss,ss,ss}", "serial", json_str(a, "serial"), "make", json_str(a, "make"),
-                                             "model", json_str(a, "model"));
+        int64_t id;
+        r = db_asset_insert(db, &rec, &id);
+        if (r < 0) goto fail;
+        d = json_pack("{ss,ss,ss}", "serial", rec.serial, "make", rec.make, "model", rec.model);
         r = db_audit(db, "asset.add", tag, d, "assets", id);
         if (r < 0) goto fail;
         r = db_commit(db);
@@ -380,19 +282,15 @@ int asset_edit(struct db *db, const char *tag, json_t *changes) {
         json_object_update(a, changes);
         r = asset_normalise(a);
         if (r < 0) goto fail;
+        struct asset rec;
+        record_from_json(&asset_type, a, &rec);
         if (json_object_get(changes, "serial") || json_object_get(changes, "make")) {
-                _cleanup_json_ json_t *dup = NULL;
-                if (db_asset_by_make_serial(db, json_str(a, "make"), json_str(a, "serial"), &dup) == 0 &&
-                    !streq(json_str(dup, "tag"), tag)) {
-                        r = err_set(EEXIST, "serial '%s' (%s) is already registered as '%s'", json_str(a, "serial"),
-                                    json_str(a, "make"), json_str(dup, "tag"));
-                        goto fail;
-                }
+                r = check_serial_free(db, &rec, tag);
+                if (r < 0) goto fail;
         }
-        int64_t id = json_integer_value(json_object_get(a, "id"));
-        r = db_asset_update(db, id, a);
+        r = db_asset_update(db, &rec);
         if (r < 0) goto fail;
-        r = db_audit(db, "asset.edit", tag, changes, "assets", id);
+        r = db_audit(db, "asset.edit", tag, changes, "assets", rec.id);
         if (r < 0) goto fail;
         return db_commit(db);
 fail:
@@ -401,28 +299,25 @@ fail:
 }
 
 int asset_add_media(struct db *db, const char *tag, json_t *m, int64_t *ret_id) {
-        int r;
-        if ((r = norm_text(m, "model", 128, true)) < 0 || (r = norm_text(m, "serial", 128, true)) < 0 ||
-            (r = norm_text(m, "wwn", 256, false)) < 0)
-                return r;
-        const char *kind = json_str(m, "kind");
-        if (!kind || !(streq(kind, "hdd") || streq(kind, "ssd") || streq(kind, "nvme") || streq(kind, "flash")))
-                return err_set(EINVAL, "kind: '%s' is not hdd, ssd, nvme or flash", strempty(kind));
+        int r = record_normalise(&medium_type, m, medium_phases);
+        if (r < 0) return r;
         json_t *size = json_object_get(m, "size_bytes");
         if (!json_is_integer(size) || json_integer_value(size) < 0) return err_set(EINVAL, "size: give the size in bytes");
-        _cleanup_json_ json_t *a = NULL, *dup = NULL;
+        _cleanup_json_ json_t *dup = NULL;
+        _cleanup_(asset_clear) struct asset a = {0};
+        struct medium rec;
+        record_from_json(&medium_type, m, &rec);
         r = db_begin(db);
         if (r < 0) return r;
-        r = db_asset_by_tag(db, tag, &a);
+        r = db_asset_record_by_tag(db, tag, &a);
         if (r == -ENOENT) r = err_set(ENOENT, "no asset '%s' in the register", tag);
         if (r < 0) goto fail;
-        if (db_media_by_serial(db, json_str(m, "serial"), &dup) == 0) {
-                r = err_set(EEXIST, "medium with serial '%s' is already registered in '%s'", json_str(m, "serial"),
-                            json_str(dup, "asset_tag"));
+        if (db_media_by_serial(db, rec.serial, &dup) == 0) {
+                r = err_set(EEXIST, "medium with serial '%s' is already registered in '%s'", rec.serial, json_str(dup, "asset_tag"));
                 goto fail;
         }
         int64_t id;
-        r = db_media_insert(db, json_integer_value(json_object_get(a, "id")), m, &id);
+        r = db_media_insert(db, a.id, &rec, &id);
         if (r < 0) goto fail;
         r = db_audit(db, "asset.add-media", tag, m, "media", id);
         if (r < 0) goto fail;
@@ -441,48 +336,27 @@ bool person_role_valid(const char *role) {
         return false;
 }
 
-int person_normalise(json_t *p) {
-        int r;
-        if ((r = norm_text(p, "ref", 64, true)) < 0 || (r = norm_text(p, "name", 256, true)) < 0 ||
-            (r = norm_text(p, "email", 256, false)) < 0 || (r = norm_text(p, "job_title", 256, false)) < 0 ||
-            (r = norm_text(p, "role", 32, false)) < 0 || (r = norm_text(p, "aup_version", 64, false)) < 0)
-                return r;
-        const char *email = json_str(p, "email");
-        if (email && (!strchr(email, '@') || strchr(email, ' ') || strchr(email, '@') == email || !strchr(strchr(email, '@'), '.')))
-                return err_set(EINVAL, "email: '%s' is not an email address", email);
-        const char *role = json_str(p, "role");
-        if (role) {
-                _cleanup_free_ char *l = xstrdup(role);
-                for (char *c = l; *c; c++) *c = (char) tolower((unsigned char) *c);
-                if (!person_role_valid(l))
-                        return err_set(EINVAL, "role: '%s' is not staff, pupil, governor, volunteer or contractor", role);
-                json_object_set_new(p, "role", json_string(l));
-        }
-        if ((r = norm_bool(p, "authoriser")) < 0 || (r = norm_date(p, "aup_signed")) < 0 || (r = norm_date(p, "leaving_date")) < 0)
-                return r;
-        const char *ref = json_str(p, "ref");
-        for (const char *c = ref; *c; c++)
-                if (isspace((unsigned char) *c)) return err_set(EINVAL, "ref: '%s' has spaces (a reference is one word)", ref);
-        return 0;
-}
+int person_normalise(json_t *p) { return record_normalise(&person_type, p, person_phases); }
 
 int person_add(struct db *db, json_t *p) {
         int r = person_normalise(p);
         if (r < 0) return r;
+        struct person rec;
+        record_from_json(&person_type, p, &rec);
         r = db_begin(db);
         if (r < 0) return r;
         _cleanup_json_ json_t *dup = NULL;
-        if (db_person_by_ref(db, json_str(p, "ref"), &dup) == 0) {
-                r = err_set(EEXIST, "reference '%s' is already in the register (%s)", json_str(p, "ref"), json_str(dup, "name"));
+        if (db_person_by_ref(db, rec.ref, &dup) == 0) {
+                r = err_set(EEXIST, "reference '%s' is already in the register (%s)", rec.ref, json_str(dup, "name"));
                 goto fail;
         }
         r = scan_name_check(db, json_str(p, "ref"), "reference", false);
         if (r < 0) goto fail;
         int64_t id;
-        r = db_person_insert(db, p, &id);
+        r = db_person_insert(db, &rec, &id);
         if (r < 0) goto fail;
-        dup = json_pack("{ss}", "name", json_str(p, "name"));
-        r = db_audit(db, "person.add", json_str(p, "ref"), dup, "people", id);
+        dup = json_pack("{ss}", "name", rec.name);
+        r = db_audit(db, "person.add", rec.ref, dup, "people", id);
         if (r < 0) goto fail;
         return db_commit(db);
 fail:
@@ -506,10 +380,11 @@ int person_edit(struct db *db, const char *ref, json_t *changes) {
         json_object_update(p, changes);
         r = person_normalise(p);
         if (r < 0) goto fail;
-        int64_t id = json_integer_value(json_object_get(p, "id"));
-        r = db_person_update(db, id, p);
+        struct person rec;
+        record_from_json(&person_type, p, &rec);
+        r = db_person_update(db, &rec);
         if (r < 0) goto fail;
-        r = db_audit(db, "person.edit", json_str(p, "ref"), changes, "people", id);
+        r = db_audit(db, "person.edit", rec.ref, changes, "people", rec.id);
         if (r < 0) goto fail;
         return db_commit(db);
 fail:

@@ -90,7 +90,8 @@ static int checkout_row(struct db *db, const struct import_table *t, const struc
                             *type = value(t, rec, "Checkout Type"),
                             *at = value2(t, rec, "issued_at", "Checkout Date", &at_col), *due = value2(t, rec, "due", "Expected Checkin Date", &due_col),
                             *cond = value(t, rec, "condition_out"), *override = value(t, rec, "override_reason");
-        _cleanup_json_ json_t *p = NULL, *a = NULL, *l = NULL;
+        _cleanup_json_ json_t *p = NULL;
+        _cleanup_(asset_clear) struct asset a = {0};
         /* the custom report's "Type" is the checkout type when it sits beside
          * its "Username" / "Employee No." columns */
         if (!type && !import_value(t, rec, "Checkout Type") && (import_value(t, rec, "Username") || import_value(t, rec, "Employee No."))) {
@@ -113,9 +114,9 @@ static int checkout_row(struct db *db, const struct import_table *t, const struc
                                "'Checked Out To: Email' are empty", type_col);
         int r = find_holder(db, ours, empno, user, email, &p);
         if (r < 0) return r;
-        r = db_asset_by_tag(db, tag, &a);
+        r = db_asset_record_by_tag(db, tag, &a);
         if (r < 0) return r;
-        const char *st = json_str(a, "status");
+        const char *st = a.status;
         if (!streq(st, ST_IN_STOCK) && !streq(st, ST_ISSUED))
                 return err_set(EPERM, "%s: '%s' is %s, so it cannot be on loan to %s", ours ? "issued_to" : type_col, tag,
                                asset_status_label(st), json_str(p, "ref"));
@@ -129,13 +130,19 @@ static int checkout_row(struct db *db, const struct import_table *t, const struc
                 return err_set(EINVAL, "condition_out: not valid UTF-8 text (or has control characters)");
         if (override && !utf8_valid(override, strlen(override)))
                 return err_set(EINVAL, "override_reason: not valid UTF-8 text (or has control characters)");
-        int64_t aid = json_integer_value(json_object_get(a, "id")), lid;
-        l = json_pack("{sI,sI,ss,ss}", "asset_id", (json_int_t) aid, "person_id",
-                      (json_int_t) json_integer_value(json_object_get(p, "id")), "issued_at", issued, "source", "import");
-        if (due) json_object_set_new(l, "due", json_string(due_day));
-        if (cond) json_object_set_new(l, "condition_out", json_string(cond));
-        if (override) json_object_set_new(l, "override_reason", json_string(override));
-        r = db_loan_insert(db, l, &lid);
+        int64_t aid = a.id, lid;
+        struct loan l = {
+                .asset_id = aid,
+                .person_id = json_integer_value(json_object_get(p, "id")),
+                .issued_at = issued,
+                .due = due ? due_day : NULL,
+                .condition_out = cond,
+                .override_reason = override,
+                .source = (char *) "import",
+        };
+        record_mark(&l, LOAN_F_asset_id);
+        record_mark(&l, LOAN_F_person_id);
+        r = db_loan_record_insert(db, &l, &lid);
         /* an export's issued asset arrives issued; Snipe-IT's "Deployed" in stock */
         if (r >= 0 && streq(st, ST_IN_STOCK)) r = db_asset_set_status(db, aid, ST_ISSUED);
         /* the import's event covers the loan, and the asset as it is now */

@@ -17,6 +17,7 @@
  * import-loans.c. */
 #include "core-internal.h"
 #include "import.h"
+#include "records-internal.h"
 #include "loans.h"
 #include "store-export.h"
 #include "store-loans.h"
@@ -181,7 +182,6 @@ int import_asset_status(struct import_table *t, struct import_record *rec, const
 
 /* ---------------------------------------------------------------- media */
 
-static const char *const media_keys[] = {"model", "serial", "size_bytes", "kind", "wwn", "status", "created_at"};
 
 /* Check a text member of a medium: string, valid UTF-8 without control
  * characters, trimmed, 1..max bytes; absent only when optional. */
@@ -218,7 +218,8 @@ int import_media_parse(const char *text, json_t **ret) {
                 json_t *v;
                 json_object_foreach(m, k, v) {
                         bool known = false;
-                        for (size_t j = 0; j < ELEMENTSOF(media_keys) && !known; j++) known = streq(k, media_keys[j]);
+                        const struct record_field *f = record_field(&medium_type, k);
+                        known = f && (f->role & FR_INSERT);
                         if (!known) return err_set(EINVAL, "media: medium %zu: unknown key '%s'", i + 1, k);
                 }
                 int r;
@@ -311,22 +312,23 @@ int import_record_extras(struct import_table *t, struct import_record *rec, enum
 static int media_row(struct db *db, const struct import_record *rec, const char *tag) {
         json_t *media = json_object_get(rec->rec, "media");
         if (json_array_size(media) == 0) return 0;
-        _cleanup_json_ json_t *a = NULL;
-        int r = db_asset_by_tag(db, tag, &a);
+        _cleanup_(asset_clear) struct asset a = {0};
+        int r = db_asset_record_by_tag(db, tag, &a);
         if (r < 0) return r;
-        int64_t aid = json_integer_value(json_object_get(a, "id"));
         size_t i;
         json_t *m;
         json_array_foreach(media, i, m) {
                 _cleanup_json_ json_t *dup = NULL;
-                if (db_media_by_serial(db, json_str(m, "serial"), &dup) == 0)
-                        return err_set(EEXIST, "media: medium with serial '%s' is already registered in '%s'", json_str(m, "serial"),
+                struct medium med;
+                record_from_json(&medium_type, m, &med);
+                if (db_media_by_serial(db, med.serial, &dup) == 0)
+                        return err_set(EEXIST, "media: medium with serial '%s' is already registered in '%s'", med.serial,
                                        json_str(dup, "asset_tag"));
-                const char *wwn = json_str(m, "wwn");
-                if (wwn && db_media_by_wwn(db, wwn, &dup) == 0)
-                        return err_set(EEXIST, "media: medium with WWN '%s' is already registered in '%s'", wwn, json_str(dup, "asset_tag"));
+                if (med.wwn && db_media_by_wwn(db, med.wwn, &dup) == 0)
+                        return err_set(EEXIST, "media: medium with WWN '%s' is already registered in '%s'", med.wwn,
+                                       json_str(dup, "asset_tag"));
                 int64_t id;
-                r = db_media_insert(db, aid, m, &id);
+                r = db_media_insert(db, a.id, &med, &id);
                 if (r >= 0) r = db_audit_row(db, "media", id);
                 if (r < 0) return r;
         }
@@ -395,6 +397,8 @@ const struct import_hook *person_import_hook(void) { return &person_hook; }
 
 /* --------------------------------------------------------------- export */
 
+const char *const export_loan_keys[] = {"issued_to", "issued_at", "due", "condition_out", "override_reason", NULL};
+
 int export_extras(struct db *db, enum import_kind kind, json_t *rows) {
         _cleanup_json_ json_t *extra = NULL, *by = json_object();
         size_t i;
@@ -422,21 +426,21 @@ int export_extras(struct db *db, enum import_kind kind, json_t *rows) {
                 json_t *list = json_object_get(by, tag);
                 if (!list) json_object_set_new(by, tag, list = json_array());
                 json_t *m = json_object();
-                /* the fixed order of media_keys; an absent WWN is left out */
-                for (size_t k = 0; k < ELEMENTSOF(media_keys); k++) {
-                        json_t *v = json_object_get(x, media_keys[k]);
-                        if (v && !json_is_null(v)) json_object_set(m, media_keys[k], v);
+                /* the medium's stored fields in table order; an absent WWN is left out */
+                for (size_t k = 0; k < medium_type.n_fields; k++) {
+                        const struct record_field *f = &medium_type.fields[k];
+                        json_t *v = (f->role & FR_INSERT) ? json_object_get(x, f->name) : NULL;
+                        if (v && !json_is_null(v)) json_object_set(m, f->name, v);
                 }
                 json_array_append_new(list, m);
         }
         json_array_foreach(loans, i, x) json_object_set(loan_by, json_str(x, "tag"), x);
-        static const char *const loan_keys[] = {"issued_to", "issued_at", "due", "condition_out", "override_reason"};
         json_array_foreach(rows, i, row) {
                 const char *tag = json_str(row, "tag");
                 json_t *list = json_object_get(by, tag), *l = json_object_get(loan_by, tag);
-                for (size_t k = 0; k < ELEMENTSOF(loan_keys); k++) {
-                        json_t *v = l ? json_object_get(l, loan_keys[k]) : NULL;
-                        json_object_set(row, loan_keys[k], v ? v : json_null());
+                for (const char *const *k = export_loan_keys; *k; k++) {
+                        json_t *v = l ? json_object_get(l, *k) : NULL;
+                        json_object_set(row, *k, v ? v : json_null());
                 }
                 json_object_set_new(row, "media", list ? json_incref(list) : json_array());
         }

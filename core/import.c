@@ -9,6 +9,7 @@
 #include "core-internal.h"
 #include "import.h"
 #include "json.h"
+#include "records-internal.h"
 
 #include <csv.h>
 #include <ctype.h>
@@ -530,73 +531,45 @@ int import_read(const char *file, struct import_table **ret) {
 
 /* --------------------------------------------------------------- mapping */
 
-/* Which header feeds which field. Lower priority wins when several columns
- * feed one field and both have a value. Headers are compared
- * case-insensitively after trimming, with '_' equal to ' '. */
+/* Which header feeds which field: the record's field table (its names and
+ * aliases, see db/store-records.h), and these columns that feed no one
+ * field but are turned into one in build_*(): "cost" (pounds, to
+ * cost_pence), "warranty_months" (months from the purchase date, to
+ * warranty_until), "first_name"/"last_name" (joined into name). Lower
+ * priority wins when several columns feed one field and both have a value.
+ * Headers are compared case-insensitively after trimming, with '_' equal
+ * to ' '. */
 struct alias {
         const char *header;
         const char *key;
         int priority;
 };
 
-/* Keys with special handling in build_*(): "warranty_months" (months from
- * the purchase date), "first_name"/"last_name" (joined into name),
- * "snipe_status" (Snipe-IT's status labels). */
-static const struct alias asset_aliases[] = {
-        {"tag", "tag", 0}, {"asset tag", "tag", 0},
-        {"serial", "serial", 0}, {"serial number", "serial", 0}, {"serial no", "serial", 0},
-        {"make", "make", 0}, {"manufacturer", "make", 0},
-        {"model", "model", 0}, {"model name", "model", 0},
-        {"name", "name", 0}, {"asset name", "name", 0}, {"item name", "name", 0},
-        {"category", "category", 0},
-        {"location", "location", 0},
-        {"status", "status", 0},
-        {"personal data", "personal_data", 0},
-        {"encrypted", "encrypted", 0},
-        {"purchased", "purchased", 0}, {"purchase date", "purchased", 0},
+static const struct alias asset_derived[] = {
         {"cost", "cost", 0}, {"purchase cost", "cost", 0},
-        {"cost pence", "cost_pence", 0},
-        {"supplier", "supplier", 0},
-        {"order number", "order_number", 0},
-        {"warranty until", "warranty_until", 0}, {"warranty expires", "warranty_until", 0},
         {"warranty", "warranty_months", 0}, {"warranty months", "warranty_months", 0},
-        {"notes", "notes", 0},
-        {"last audited", "last_audited", 0}, {"last audit", "last_audited", 0}, {"last audit date", "last_audited", 0},
-        {"created at", "created_at", 0},
-        {"updated at", "updated_at", 0},
         {NULL},
 };
 
-static const struct alias person_aliases[] = {
-        {"ref", "ref", 0}, {"employee number", "ref", 1}, {"employee num", "ref", 1}, {"employee no", "ref", 1},
-        {"username", "ref", 2}, {"user name", "ref", 2},
-        {"name", "name", 0}, {"full name", "name", 0},
+static const struct alias person_derived[] = {
         {"first name", "first_name", 0},
         {"last name", "last_name", 0}, {"surname", "last_name", 0},
-        {"email", "email", 0}, {"e-mail", "email", 0}, {"email address", "email", 0},
-        {"role", "role", 0},
-        {"job title", "job_title", 0}, {"title", "job_title", 0},
-        {"authoriser", "authoriser", 0},
-        {"aup signed", "aup_signed", 0},
-        {"aup version", "aup_version", 0},
-        {"leaving date", "leaving_date", 0},
-        {"created at", "created_at", 0},
-        {"updated at", "updated_at", 0},
         {NULL},
 };
 
-/* Compare a header with an alias: case-insensitive, '_' as ' '. */
-static bool header_is(const char *h, const char *alias) {
-        for (; *h && *alias; h++, alias++) {
-                char a = *h == '_' ? ' ' : (char) tolower((unsigned char) *h);
-                if (a != *alias) return false;
-        }
-        return !*h && !*alias;
+static const struct record_type *kind_type(enum import_kind kind) {
+        return kind == IMPORT_ASSETS ? &asset_type : &person_type;
 }
 
-static const struct alias *find_alias(enum import_kind kind, const char *h) {
-        for (const struct alias *a = kind == IMPORT_ASSETS ? asset_aliases : person_aliases; a->header; a++)
-                if (header_is(h, a->header)) return a;
+/* The key (a field's name, or a derived column's) header h feeds, or NULL. */
+static const char *find_key(enum import_kind kind, const char *h, int *ret_priority) {
+        const struct record_field *f = record_header_field(kind_type(kind), h, ret_priority);
+        if (f) return f->name;
+        for (const struct alias *a = kind == IMPORT_ASSETS ? asset_derived : person_derived; a->header; a++)
+                if (record_header_is(h, a->header, strlen(a->header))) {
+                        *ret_priority = a->priority;
+                        return a->key;
+                }
         return NULL;
 }
 
@@ -676,34 +649,55 @@ static void set_if(json_t *o, const char *key, const char *v) {
         if (v && *v) json_object_set_new_nocheck(o, key, json_stringn_nocheck(v, strlen(v)));
 }
 
-/* Build the normalised asset record of one row; 0 or -EINVAL (problem recorded). */
-static int build_asset(struct import_table *t, struct import_record *rec) {
-        static const char *const plain[] = {"tag", "serial", "make", "model", "name", "category", "location",
-                                            "personal_data", "encrypted", "purchased", "cost", "cost_pence",
-                                            "supplier", "order_number", "warranty_until", "notes", "last_audited"};
-        _cleanup_json_ json_t *a = json_object();
-        for (size_t i = 0; i < ELEMENTSOF(plain); i++) set_if(a, plain[i], field(t, rec, plain[i], NULL));
+/* Set each field the file gives as it is (all but the rowid, the times and
+ * the status, which need reading) from the row. */
+static void set_plain(const struct import_table *t, const struct import_record *rec, const struct record_type *rt, json_t *o) {
+        for (size_t i = 0; i < rt->n_fields; i++) {
+                const struct record_field *f = &rt->fields[i];
+                if ((f->role & FR_INSERT) && f->type != FT_TIME && f->type != FT_STATUS) set_if(o, f->name, field(t, rec, f->name, NULL));
+        }
+}
+
+/* The record's times (created_at, updated_at), ours or Snipe-IT's, as
+ * ours; -EINVAL with the problem recorded. */
+static int set_times(struct import_table *t, const struct import_record *rec, const struct record_type *rt, json_t *o) {
         ssize_t col;
         char nb[32], ts[21];
-        /* Snipe-IT writes some dates as times ("Last Audit"): the register keeps the day */
-        for (const char *const *k = (const char *const[]) {"purchased", "warranty_until", "last_audited", NULL}; *k; k++)
-                if (json_str(a, *k) && import_timestamp(json_str(a, *k), ts) == 0) {
-                        ts[10] = 0;
-                        json_object_set_new(a, *k, json_string(ts));
-                }
-        const char *st = field(t, rec, "status", &col);
-        if (*st) {
-                const char *s;
-                if (import_asset_status(t, rec, st, col_name(t, (size_t) col, nb), &s) < 0) return -EINVAL;
-                json_object_set_new(a, "status", json_string(s));
-        }
-        for (const char *const *k = (const char *const[]) {"created_at", "updated_at", NULL}; *k; k++) {
-                const char *v = field(t, rec, *k, &col);
+        for (size_t i = 0; i < rt->n_fields; i++) {
+                const struct record_field *f = &rt->fields[i];
+                if (f->type != FT_TIME) continue;
+                const char *v = field(t, rec, f->name, &col);
                 if (!*v) continue;
                 if (import_timestamp(v, ts) < 0)
                         return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", v);
-                json_object_set_new(a, *k, json_string(ts));
+                json_object_set_new(o, f->name, json_string(ts));
         }
+        return 0;
+}
+
+/* Build the normalised asset record of one row; 0 or -EINVAL (problem recorded). */
+static int build_asset(struct import_table *t, struct import_record *rec) {
+        _cleanup_json_ json_t *a = json_object();
+        set_plain(t, rec, &asset_type, a);
+        set_if(a, "cost", field(t, rec, "cost", NULL));
+        ssize_t col;
+        char nb[32], ts[21];
+        for (size_t i = 0; i < asset_type.n_fields; i++) {
+                const struct record_field *f = &asset_type.fields[i];
+                const char *v = json_str(a, f->name);
+                /* Snipe-IT writes some dates as times ("Last Audit"): the register keeps the day */
+                if (f->type == FT_DATE && v && import_timestamp(v, ts) == 0) {
+                        ts[10] = 0;
+                        json_object_set_new(a, f->name, json_string(ts));
+                }
+        }
+        const char *st = field(t, rec, asset_type.fields[ASSET_F_status].name, &col);
+        if (*st) {
+                const char *s;
+                if (import_asset_status(t, rec, st, col_name(t, (size_t) col, nb), &s) < 0) return -EINVAL;
+                json_object_set_new(a, asset_type.fields[ASSET_F_status].name, json_string(s));
+        }
+        if (set_times(t, rec, &asset_type, a) < 0) return -EINVAL;
         /* Excel writes semicolons where the decimal point is a comma: "1.049,99" */
         const char *cost = json_str(a, "cost");
         if (!t->json && t->delim == ';' && cost && strchr(cost, ',')) {
@@ -745,10 +739,8 @@ static int build_asset(struct import_table *t, struct import_record *rec) {
 }
 
 static int build_person(struct import_table *t, struct import_record *rec) {
-        static const char *const plain[] = {"ref", "name", "email", "role", "job_title", "authoriser", "aup_signed",
-                                            "aup_version", "leaving_date"};
         _cleanup_json_ json_t *p = json_object();
-        for (size_t i = 0; i < ELEMENTSOF(plain); i++) set_if(p, plain[i], field(t, rec, plain[i], NULL));
+        set_plain(t, rec, &person_type, p);
         if (!json_str(p, "name")) {
                 _cleanup_free_ char *first = xstrdup(field(t, rec, "first_name", NULL)), *last = xstrdup(field(t, rec, "last_name", NULL));
                 strstrip(first);
@@ -758,16 +750,7 @@ static int build_person(struct import_table *t, struct import_record *rec) {
                         json_object_set_new(p, "name", json_string(n));
                 }
         }
-        ssize_t col;
-        char nb[32];
-        for (const char *const *k = (const char *const[]) {"created_at", "updated_at", NULL}; *k; k++) {
-                const char *v = field(t, rec, *k, &col);
-                char ts[21];
-                if (!*v) continue;
-                if (import_timestamp(v, ts) < 0)
-                        return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a time (YYYY-MM-DDTHH:MM:SSZ)", v);
-                json_object_set_new(p, *k, json_string(ts));
-        }
+        if (set_times(t, rec, &person_type, p) < 0) return -EINVAL;
         int r = person_normalise(p);
         if (r < 0) {
                 norm_problem(t, rec, r);
@@ -784,13 +767,13 @@ static int map_header(struct import_table *t, enum import_kind kind, const struc
         bool header_bad = false;
         for (size_t i = 0; i < t->n_cols; i++) {
                 struct import_column *c = &t->cols[i];
-                const struct alias *a = find_alias(kind, c->header);
-                c->key = a ? a->key : NULL;
-                c->priority = a ? a->priority : 0;
-                if (!a && hook && hook->columns)
+                int prio = 0;
+                c->key = find_key(kind, c->header, &prio);
+                c->priority = prio;
+                if (!c->key && hook && hook->columns)
                         for (const char *const *h = hook->columns; *h; h++)
                                 if (strcasecmp(*h, c->header) == 0) c->claimed = true;
-                for (size_t j = 0; j < i && a; j++)
+                for (size_t j = 0; j < i && c->key; j++)
                         if (t->cols[j].key && streq(t->cols[j].key, c->key) && t->cols[j].priority == c->priority) {
                                 import_problem(t, t->header_line, c->header, "duplicate column: '%s' (column %zu) already gives the %s",
                                                t->cols[j].header, j + 1, c->key);
@@ -798,15 +781,16 @@ static int map_header(struct import_table *t, enum import_kind kind, const struc
                                 break;
                         }
         }
-        static const char *const asset_required[] = {"serial", "make", "model", NULL};
-        static const char *const person_required[] = {"ref", "name", NULL};
-        for (const char *const *k = kind == IMPORT_ASSETS ? asset_required : person_required; *k; k++) {
+        const struct record_type *rt = kind_type(kind);
+        for (size_t f = 0; f < rt->n_fields; f++) {
+                const char *k = rt->fields[f].name;
+                if (!(rt->fields[f].role & FR_REQUIRED)) continue;
                 bool have = false;
                 for (size_t i = 0; i < t->n_cols && !have; i++)
-                        have = t->cols[i].key && (streq(t->cols[i].key, *k) || (streq(*k, "name") && kind == IMPORT_PEOPLE &&
-                                                                                 (streq(t->cols[i].key, "first_name") || streq(t->cols[i].key, "last_name"))));
+                        have = t->cols[i].key && (streq(t->cols[i].key, k) || (streq(k, "name") && kind == IMPORT_PEOPLE &&
+                                                                                (streq(t->cols[i].key, "first_name") || streq(t->cols[i].key, "last_name"))));
                 if (!have) {
-                        import_problem(t, t->header_line, *k, "required column missing (the header has no %s column)", *k);
+                        import_problem(t, t->header_line, k, "required column missing (the header has no %s column)", k);
                         header_bad = true;
                 }
         }
@@ -1018,13 +1002,17 @@ static bool write_record(struct db *db, struct import_table *t, struct import_re
                         snprintf(tag, sizeof tag, "%s-%06lld", prefix, (long long) ++*next);
                         json_object_set_new(rec->rec, "tag", json_string(tag));
                 }
-                subject = json_str(rec->rec, "tag");
+                struct asset a;
+                record_from_json(&asset_type, rec->rec, &a);
+                subject = a.tag;
                 r = scan_name_check(db, subject, "tag", true);
-                if (r >= 0) r = db_asset_insert(db, rec->rec, &id);
+                if (r >= 0) r = db_asset_insert(db, &a, &id);
         } else {
-                subject = json_str(rec->rec, "ref");
+                struct person p;
+                record_from_json(&person_type, rec->rec, &p);
+                subject = p.ref;
                 r = scan_name_check(db, subject, "reference", false);
-                if (r >= 0) r = db_person_insert(db, rec->rec, &id);
+                if (r >= 0) r = db_person_insert(db, &p, &id);
         }
         if (r >= 0) r = written_add(db, w, id);
         if (r < 0) {
@@ -1117,15 +1105,21 @@ fail:
 
 /* ---------------------------------------------------------------- export */
 
-static const char *const asset_export_cols[] = {
-        "tag", "serial", "make", "model", "name", "category", "location", "status", "issued_to", "issued_at", "due",
-        "condition_out", "override_reason", "personal_data", "encrypted", "purchased", "cost_pence", "supplier",
-        "order_number", "warranty_until", "notes", "last_audited", "created_at", "updated_at", "media", NULL,
-};
-static const char *const person_export_cols[] = {
-        "ref", "name", "email", "role", "job_title", "authoriser", "aup_signed", "aup_version", "leaving_date",
-        "created_at", "updated_at", "badges", NULL,
-};
+/* The export's columns: every field but the rowid in table order (an
+ * asset's open loan after its status), then the lists that travel with the
+ * record. NULL-ended, in cols. */
+static void export_cols(enum import_kind kind, const char *cols[static 64]) {
+        const struct record_type *rt = kind_type(kind);
+        size_t n = 0;
+        for (size_t i = 0; i < rt->n_fields; i++) {
+                if (rt->fields[i].role & FR_KEY) continue;
+                cols[n++] = rt->fields[i].name;
+                if (kind == IMPORT_ASSETS && i == ASSET_F_status)
+                        for (const char *const *k = export_loan_keys; *k; k++) cols[n++] = *k;
+        }
+        cols[n++] = kind == IMPORT_ASSETS ? "media" : "badges";
+        cols[n] = NULL;
+}
 
 static int export_rows(struct db *db, enum import_kind kind, json_t **ret) {
         _cleanup_json_ json_t *rows = NULL;
@@ -1140,7 +1134,8 @@ int export_csv(struct db *db, enum import_kind kind, FILE *f) {
         _cleanup_json_ json_t *rows = NULL;
         int r = export_rows(db, kind, &rows);
         if (r < 0) return r;
-        const char *const *cols = kind == IMPORT_ASSETS ? asset_export_cols : person_export_cols;
+        const char *cols[64];
+        export_cols(kind, cols);
         for (size_t c = 0; cols[c]; c++) fprintf(f, "%s%s", c ? "," : "", cols[c]);
         fputc('\n', f);
         size_t i;
@@ -1161,7 +1156,8 @@ int export_json(struct db *db, enum import_kind kind, FILE *f) {
         _cleanup_json_ json_t *rows = NULL;
         int r = export_rows(db, kind, &rows);
         if (r < 0) return r;
-        const char *const *cols = kind == IMPORT_ASSETS ? asset_export_cols : person_export_cols;
+        const char *cols[64];
+        export_cols(kind, cols);
         _cleanup_json_ json_t *out = json_array();
         size_t i;
         json_t *row;

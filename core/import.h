@@ -187,3 +187,6 @@ const struct import_hook *person_import_hook(void);
  * issued_to, issued_at, due, condition_out, override_reason (null when not
  * out); people get "badges" (array). */
 int export_extras(struct db *db, enum import_kind kind, json_t *rows);
+/* The open loan's keys export_extras() adds, in export order (NULL-ended):
+ * who holds the asset (the person's ref) and the loan's own fields. */
+extern const char *const export_loan_keys[];

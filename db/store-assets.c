@@ -1,54 +1,139 @@
 #include "store-assets.h"
 #include "db-internal.h"
 #include "json.h"
+#define ASSET_FIELD(...) RECORD_FIELD(asset, __VA_ARGS__)
+#define MEDIUM_FIELD(...) RECORD_FIELD(medium, __VA_ARGS__)
+#define PERSON_FIELD(...) RECORD_FIELD(person, __VA_ARGS__)
 
-static const char *const asset_bools[] = {"personal_data", "encrypted", NULL};
-static const char *const person_bools[] = {"authoriser", NULL};
+#include "record-sql.h"
 
-#define ASSET_COLS "id, tag, serial, make, model, name, category, location, status, personal_data, encrypted, " \
-                   "purchased, cost_pence, supplier, order_number, warranty_until, notes, last_audited, created_at, updated_at"
+#include <stddef.h>
 
-int db_asset_insert(struct db *db, json_t *a, int64_t *ret_id) {
-        static const char *const keys[] = {"tag", "serial", "make", "model", "name", "category", "location",
-                                           "personal_data", "encrypted", "purchased", "cost_pence", "supplier",
-                                           "order_number", "warranty_until", "notes", "last_audited"};
+const struct record_type asset_type = {"asset", (const struct record_field[]) {ASSET_FIELDS(ASSET_FIELD)}, ASSET_N_FIELDS,
+                                       sizeof(struct asset)};
+const struct record_type medium_type = {"medium", (const struct record_field[]) {MEDIUM_FIELDS(MEDIUM_FIELD)}, MEDIUM_N_FIELDS,
+                                        sizeof(struct medium)};
+const struct record_type person_type = {"person", (const struct record_field[]) {PERSON_FIELDS(PERSON_FIELD)}, PERSON_N_FIELDS,
+                                        sizeof(struct person)};
+
+static const char *const asset_bools[] = {ASSET_FIELDS(SQL_BOOLS) NULL};
+static const char *const person_bools[] = {PERSON_FIELDS(SQL_BOOLS) NULL};
+
+#define ASSET_COLS ASSET_FIELDS(SQL_SELECT)
+
+void record_clear(const struct record_type *t, void *rec) {
+        if (*(bool *) ((char *) rec + offsetof(struct asset, owned)))
+                for (size_t i = 0; i < t->n_fields; i++) {
+                        const struct record_field *f = &t->fields[i];
+                        if (f->type != FT_ID && f->type != FT_INT && f->type != FT_PENCE && f->type != FT_BOOL)
+                                free(*(char **) record_member(rec, f));
+                }
+        memset(rec, 0, t->size);
+}
+
+static bool is_text(const struct record_field *f) {
+        return f->type != FT_ID && f->type != FT_INT && f->type != FT_PENCE && f->type != FT_BOOL;
+}
+
+int db_bind_record(sqlite3_stmt *st, const struct record_type *t, const void *rec, unsigned mask, const char *now) {
+        int i = 1;
+        const char *stamp = NULL;
+        for (size_t k = 0; k < t->n_fields; k++) {
+                const struct record_field *f = &t->fields[k];
+                if (!(f->role & mask)) continue;
+                const void *m = record_member_const(rec, f);
+                if ((mask & FR_UPDATE) && (f->role & FR_TOUCH))
+                        db_bind_text(st, i, now);
+                else if (f->type == FT_BOOL)
+                        db_bind_int(st, i, *(const bool *) m);
+                else if (!is_text(f)) {
+                        /* a reference (KEY_id) of 0 is none */
+                        int64_t v = *(const int64_t *) m;
+                        size_t nl = strlen(f->name);
+                        bool is_ref = nl > 3 && streq(f->name + nl - 3, "_id");
+                        if (record_has(rec, k) && !(is_ref && v == 0)) db_bind_int(st, i, v);
+                        else sqlite3_bind_null(st, i);
+                } else {
+                        const char *v = *(char *const *) m;
+                        if (!v && f->type == FT_TIME && (mask & FR_INSERT) && (f->role & (FR_TOUCH | FR_UPDATE)) != FR_UPDATE)
+                                v = stamp ? stamp : now;
+                        if (!v) v = f->dflt;
+                        if (f->type == FT_TIME && !stamp) stamp = v;
+                        if (v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+                        else sqlite3_bind_null(st, i);
+                }
+                i++;
+        }
+        return i;
+}
+
+void db_row_record(sqlite3_stmt *st, const struct record_type *t, void *rec) {
+        memset(rec, 0, t->size);
+        *(bool *) ((char *) rec + offsetof(struct asset, owned)) = true;
+        for (size_t k = 0; k < t->n_fields; k++) {
+                const struct record_field *f = &t->fields[k];
+                void *m = record_member(rec, f);
+                int i = (int) k;
+                if (sqlite3_column_type(st, i) == SQLITE_NULL) continue;
+                record_mark(rec, k);
+                if (f->type == FT_BOOL) *(bool *) m = sqlite3_column_int64(st, i) != 0;
+                else if (!is_text(f)) *(int64_t *) m = sqlite3_column_int64(st, i);
+                else *(char **) m = db_column_strdup(st, i);
+        }
+}
+
+int db_one_record(struct db *db, sqlite3_stmt *st, const struct record_type *t, void *rec) {
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) db_row_record(st, t, rec);
+        sqlite3_reset(st);
+        if (rc == SQLITE_ROW) return 0;
+        return rc == SQLITE_DONE ? -ENOENT : db_error(db, rc, "cannot read the register");
+}
+
+/* Run an insert whose parameters db_bind_record() bound; the new rowid. */
+static int insert_record(struct db *db, const char *sql, const struct record_type *t, const void *rec,
+                         int64_t extra, const char *what, int64_t *ret_id) {
         sqlite3_stmt *st;
-        int r = db_prepare(db, "INSERT INTO assets(tag, serial, make, model, name, category, location, personal_data, "
-                               "encrypted, purchased, cost_pence, supplier, order_number, warranty_until, notes, last_audited, "
-                               "status, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, 0), "
-                               "coalesce(?9, 0), ?10, ?11, ?12, ?13, ?14, ?15, ?16, coalesce(?17, 'in_stock'), coalesce(?19, ?18), "
-                               "coalesce(?20, ?19, ?18))", &st);
+        int r = db_prepare(db, sql, &st);
         if (r < 0) return r;
-        for (size_t i = 0; i < ELEMENTSOF(keys); i++) db_bind_json(st, (int) i + 1, a, keys[i]);
-        db_bind_json(st, 17, a, "status");
-        /* an import of our own export keeps the record's history */
-        db_bind_json(st, 19, a, "created_at");
-        db_bind_json(st, 20, a, "updated_at");
         char now[21];
         now_utc(now);
-        db_bind_text(st, 18, now);
-        r = db_step_done(db, st, "cannot add the asset");
+        int next = db_bind_record(st, t, rec, FR_INSERT, now);
+        if (extra) db_bind_int(st, next, extra);
+        r = db_step_done(db, st, what);
         if (r < 0) return r;
         *ret_id = sqlite3_last_insert_rowid(db_handle(db));
         return 0;
 }
 
-int db_asset_update(struct db *db, int64_t id, json_t *a) {
-        static const char *const keys[] = {"serial", "make", "model", "name", "category", "location", "personal_data",
-                                           "encrypted", "purchased", "cost_pence", "supplier", "order_number",
-                                           "warranty_until", "notes", "last_audited", "status"};
+static int update_record(struct db *db, const char *sql, const struct record_type *t, const void *rec, int64_t id,
+                         const char *what) {
         sqlite3_stmt *st;
-        int r = db_prepare(db, "UPDATE assets SET serial = ?1, make = ?2, model = ?3, name = ?4, category = ?5, "
-                               "location = ?6, personal_data = ?7, encrypted = ?8, purchased = ?9, cost_pence = ?10, "
-                               "supplier = ?11, order_number = ?12, warranty_until = ?13, notes = ?14, last_audited = ?15, "
-                               "status = ?16, updated_at = ?17 WHERE id = ?18", &st);
+        int r = db_prepare(db, sql, &st);
         if (r < 0) return r;
-        for (size_t i = 0; i < ELEMENTSOF(keys); i++) db_bind_json(st, (int) i + 1, a, keys[i]);
         char now[21];
         now_utc(now);
-        db_bind_text(st, 17, now);
-        db_bind_int(st, 18, id);
-        return db_step_done(db, st, "cannot update the asset");
+        int next = db_bind_record(st, t, rec, FR_UPDATE, now);
+        db_bind_int(st, next, id);
+        return db_step_done(db, st, what);
+}
+
+int db_asset_insert(struct db *db, const struct asset *a, int64_t *ret_id) {
+        return insert_record(db, "INSERT INTO assets(" ASSET_FIELDS(SQL_INSERT) ") VALUES (" ASSET_FIELDS(SQL_VALUE) ")",
+                             &asset_type, a, 0, "cannot add the asset", ret_id);
+}
+
+int db_asset_update(struct db *db, const struct asset *a) {
+        return update_record(db, "UPDATE assets SET " ASSET_FIELDS(SQL_UPDATE) " WHERE id = ?", &asset_type, a, a->id,
+                             "cannot update the asset");
+}
+
+int db_asset_record_by_tag(struct db *db, const char *tag, struct asset *ret) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE tag = ?1", &st);
+        if (r < 0) return r;
+        db_bind_text(st, 1, tag);
+        return db_one_record(db, st, &asset_type, ret);
 }
 
 int db_asset_set_status(struct db *db, int64_t id, const char *status) {
@@ -113,28 +198,11 @@ int db_asset_max_tag_number(struct db *db, const char *prefix, int64_t *ret) {
         return rc == SQLITE_ROW ? 0 : db_error(db, rc, "cannot read the register");
 }
 
-#define MEDIA_COLS "m.id, a.tag AS asset_tag, m.model, m.serial, m.size_bytes, m.kind, m.wwn, m.status, m.created_at"
+#define MEDIA_COLS MEDIUM_FIELDS(SQL_SELECT_M)
 
-int db_media_insert(struct db *db, int64_t asset_id, json_t *m, int64_t *ret_id) {
-        sqlite3_stmt *st;
-        int r = db_prepare(db, "INSERT INTO media(asset_id, model, serial, size_bytes, kind, wwn, status, created_at) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce(?7, 'fitted'), coalesce(?8, ?9))", &st);
-        if (r < 0) return r;
-        db_bind_int(st, 1, asset_id);
-        db_bind_json(st, 2, m, "model");
-        db_bind_json(st, 3, m, "serial");
-        db_bind_json(st, 4, m, "size_bytes");
-        db_bind_json(st, 5, m, "kind");
-        db_bind_json(st, 6, m, "wwn");
-        db_bind_json(st, 7, m, "status");
-        db_bind_json(st, 8, m, "created_at");
-        char now[21];
-        now_utc(now);
-        db_bind_text(st, 9, now);
-        r = db_step_done(db, st, "cannot add the medium");
-        if (r < 0) return r;
-        *ret_id = sqlite3_last_insert_rowid(db_handle(db));
-        return 0;
+int db_media_insert(struct db *db, int64_t asset_id, const struct medium *m, int64_t *ret_id) {
+        return insert_record(db, "INSERT INTO media(" MEDIUM_FIELDS(SQL_INSERT) ", asset_id) VALUES ("
+                                 MEDIUM_FIELDS(SQL_VALUE) ", ?)", &medium_type, m, asset_id, "cannot add the medium", ret_id);
 }
 
 int db_media_by_asset(struct db *db, int64_t asset_id, json_t **ret) {
@@ -173,41 +241,24 @@ int db_media_set_status(struct db *db, int64_t id, const char *status) {
         return db_step_done(db, st, "cannot update the medium");
 }
 
-#define PERSON_COLS "id, ref, name, email, role, job_title, authoriser, aup_signed, aup_version, leaving_date, created_at, updated_at"
+#define PERSON_COLS PERSON_FIELDS(SQL_SELECT)
 
-int db_person_insert(struct db *db, json_t *p, int64_t *ret_id) {
-        static const char *const keys[] = {"ref", "name", "email", "role", "job_title", "authoriser", "aup_signed",
-                                           "aup_version", "leaving_date"};
-        sqlite3_stmt *st;
-        int r = db_prepare(db, "INSERT INTO people(ref, name, email, role, job_title, authoriser, aup_signed, aup_version, "
-                               "leaving_date, created_at, updated_at) VALUES (?1, ?2, ?3, coalesce(?4, 'staff'), ?5, "
-                               "coalesce(?6, 0), ?7, ?8, ?9, coalesce(?11, ?10), coalesce(?12, ?11, ?10))", &st);
-        if (r < 0) return r;
-        for (size_t i = 0; i < ELEMENTSOF(keys); i++) db_bind_json(st, (int) i + 1, p, keys[i]);
-        db_bind_json(st, 11, p, "created_at");
-        db_bind_json(st, 12, p, "updated_at");
-        char now[21];
-        now_utc(now);
-        db_bind_text(st, 10, now);
-        r = db_step_done(db, st, "cannot add the person");
-        if (r < 0) return r;
-        *ret_id = sqlite3_last_insert_rowid(db_handle(db));
-        return 0;
+int db_person_insert(struct db *db, const struct person *p, int64_t *ret_id) {
+        return insert_record(db, "INSERT INTO people(" PERSON_FIELDS(SQL_INSERT) ") VALUES (" PERSON_FIELDS(SQL_VALUE) ")",
+                             &person_type, p, 0, "cannot add the person", ret_id);
 }
 
-int db_person_update(struct db *db, int64_t id, json_t *p) {
-        static const char *const keys[] = {"name", "email", "role", "job_title", "authoriser", "aup_signed",
-                                           "aup_version", "leaving_date"};
+int db_person_update(struct db *db, const struct person *p) {
+        return update_record(db, "UPDATE people SET " PERSON_FIELDS(SQL_UPDATE) " WHERE id = ?", &person_type, p, p->id,
+                             "cannot update the person");
+}
+
+int db_person_record_by_ref(struct db *db, const char *ref, struct person *ret) {
         sqlite3_stmt *st;
-        int r = db_prepare(db, "UPDATE people SET name = ?1, email = ?2, role = ?3, job_title = ?4, authoriser = ?5, "
-                               "aup_signed = ?6, aup_version = ?7, leaving_date = ?8, updated_at = ?9 WHERE id = ?10", &st);
+        int r = db_prepare(db, "SELECT " PERSON_COLS " FROM people WHERE ref = ?1", &st);
         if (r < 0) return r;
-        for (size_t i = 0; i < ELEMENTSOF(keys); i++) db_bind_json(st, (int) i + 1, p, keys[i]);
-        char now[21];
-        now_utc(now);
-        db_bind_text(st, 9, now);
-        db_bind_int(st, 10, id);
-        return db_step_done(db, st, "cannot update the person");
+        db_bind_text(st, 1, ref);
+        return db_one_record(db, st, &person_type, ret);
 }
 
 int db_person_by_ref(struct db *db, const char *ref, json_t **ret) {

@@ -1,17 +1,22 @@
-/* Register records: assets, their storage media, people. Records travel as
- * JSON objects keyed by column name (snake_case), the same keys the
- * command line prints with --json and the CSV export uses. */
+/* Register records: assets, their storage media, people. Writers take the
+ * typed records of store-records.h; readers return them typed
+ * (db_*_record_*) or as JSON objects keyed by column name (snake_case), the
+ * same keys the command line prints with --json and the CSV export uses. */
 #pragma once
 
 #include "store.h"
+#include "store-records.h"
 
-/* Assets. Insert/update take every column key present in a (missing keys
- * bind NULL or the column default; insert keeps created_at/updated_at when
- * given, as an import of an export does, else stamps the current time). */
-int db_asset_insert(struct db *db, json_t *a, int64_t *ret_id);
-int db_asset_update(struct db *db, int64_t id, json_t *a);
+/* Assets. Insert writes every insertable field of a (absent ones bind NULL
+ * or the field's default; created_at/updated_at are kept when given, as an
+ * import of an export does, else stamped now). Update writes a's updatable
+ * fields to the row a->id and stamps updated_at. */
+int db_asset_insert(struct db *db, const struct asset *a, int64_t *ret_id);
+int db_asset_update(struct db *db, const struct asset *a);
 /* One asset by tag (exact); -ENOENT if none. */
 int db_asset_by_tag(struct db *db, const char *tag, json_t **ret);
+/* The same into a typed record (owned: record_clear() it). */
+int db_asset_record_by_tag(struct db *db, const char *tag, struct asset *ret);
 /* Assets whose serial is `serial` (case-insensitive); an array. */
 int db_asset_by_serial(struct db *db, const char *serial, json_t **ret);
 /* The asset with this make and serial (case-insensitive); -ENOENT if none. */
@@ -30,8 +35,8 @@ int db_person_count(struct db *db, int64_t *ret);
 
 /* Storage media inside an asset. db_media_insert stores m's model, serial,
  * size_bytes, kind, wwn, and status and created_at when m has them (an
- * import of an export), else 'fitted' and now. */
-int db_media_insert(struct db *db, int64_t asset_id, json_t *m, int64_t *ret_id);
+ * import of an export), else 'fitted' and now; m->asset_tag is not read. */
+int db_media_insert(struct db *db, int64_t asset_id, const struct medium *m, int64_t *ret_id);
 int db_media_by_asset(struct db *db, int64_t asset_id, json_t **ret);
 /* The medium with this serial; -ENOENT if none. */
 int db_media_by_serial(struct db *db, const char *serial, json_t **ret);
@@ -40,10 +45,11 @@ int db_media_by_wwn(struct db *db, const char *wwn, json_t **ret);
 int db_media_set_status(struct db *db, int64_t id, const char *status);
 
 /* People. */
-int db_person_insert(struct db *db, json_t *p, int64_t *ret_id);
-int db_person_update(struct db *db, int64_t id, json_t *p);
+int db_person_insert(struct db *db, const struct person *p, int64_t *ret_id);
+int db_person_update(struct db *db, const struct person *p);
 /* One person by reference (case-insensitive); -ENOENT if none. */
 int db_person_by_ref(struct db *db, const char *ref, json_t **ret);
+int db_person_record_by_ref(struct db *db, const char *ref, struct person *ret);
 /* One person by email (case-insensitive); -ENOENT if none. */
 int db_person_by_email(struct db *db, const char *email, json_t **ret);
 int db_person_list(struct db *db, const char *role, json_t **ret);

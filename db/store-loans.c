@@ -3,6 +3,13 @@
 #include "store-loans.h"
 #include "db-internal.h"
 #include "json.h"
+#include "record-sql.h"
+
+#include <stddef.h>
+
+#define LOAN_FIELD(...) RECORD_FIELD(loan, __VA_ARGS__)
+const struct record_type loan_type = {"loan", (const struct record_field[]) {LOAN_FIELDS(LOAN_FIELD)}, LOAN_N_FIELDS,
+                                      sizeof(struct loan)};
 
 /* Bind the variadic arguments by a tiny format: 's' text (NULL binds NULL),
  * 'i' int64, 'I' int64 where 0 binds NULL. */
@@ -84,6 +91,19 @@ int db_loan_insert(struct db *db, json_t *l, int64_t *ret_id) {
                           "cannot record the loan", ret_id, "iisssss", jint(l, "asset_id"), jint(l, "person_id"),
                           jstr(l, "issued_at"), jstr(l, "due"), jstr(l, "condition_out"), jstr(l, "override_reason"),
                           jstr(l, "source"));
+}
+
+int db_loan_record_insert(struct db *db, const struct loan *l, int64_t *ret_id) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "INSERT INTO loans(" LOAN_FIELDS(SQL_INSERT) ") VALUES (" LOAN_FIELDS(SQL_VALUE) ")", &st);
+        if (r < 0) return r;
+        char now[21];
+        now_utc(now);
+        db_bind_record(st, &loan_type, l, FR_INSERT, now);
+        r = db_step_done(db, st, "cannot record the loan");
+        if (r < 0) return r;
+        *ret_id = sqlite3_last_insert_rowid(db_handle(db));
+        return 0;
 }
 
 int db_loan_close(struct db *db, int64_t loan_id, const char *returned_at, const char *condition_in, const char *damage,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "store.h"
+#include "store-records.h"
 
 /* --- loans --- */
 
@@ -21,6 +22,9 @@ int db_loan_latest_by_asset(struct db *db, int64_t asset_id, json_t **ret);
 /* Insert a loan: asset_id, person_id, issued_at, due, condition_out,
  * override_reason, source (absent keys bind NULL or the default). */
 int db_loan_insert(struct db *db, json_t *loan, int64_t *ret_id);
+/* The same from a typed loan: every field of l (absent ones NULL, source
+ * 'issue', issued_at now). */
+int db_loan_record_insert(struct db *db, const struct loan *l, int64_t *ret_id);
 /* Close a loan: returned_at, condition_in, damage, outcome. */
 int db_loan_close(struct db *db, int64_t loan_id, const char *returned_at, const char *condition_in,
                   const char *damage, const char *outcome);
