@@ -23,20 +23,30 @@ static void free_tags(char ***t) {
 #define _cleanup_tags_ _cleanup_(free_tags)
 
 struct reason_args {
-        const char *reason;
+        const char *reason, *funding, *proceeds;
 };
 static const struct opt request_opts[] = {
         OPT_STRING_REQUIRED("reason", 0, "TEXT", "why (broken beyond repair, obsolete, ...)", struct reason_args, reason),
+        OPT_STRING("funding-source", 0, "TEXT", "what paid for the kit (for the trust's accounts; also 'disposal accounts')",
+                   struct reason_args, funding),
+        OPT_STRING("proceeds", 0, "POUNDS", "what its disposal is expected to bring in, if sold or recycled for value",
+                   struct reason_args, proceeds),
         OPT_END,
 };
 static const struct opt cancel_opts[] = {OPT_STRING_REQUIRED("reason", 0, "TEXT", "why", struct reason_args, reason), OPT_END};
 
 static int disposal_request_cmd(struct ctx *ctx, int argc, char **argv) {
-        const char *reason = ((const struct reason_args *) ctx->args)->reason;
+        const struct reason_args *a = ctx->args;
+        const char *reason = a->reason;
+        int64_t pence;
+        if (a->proceeds && parse_money_pence(a->proceeds, &pence) < 0)
+                return cmd_fail("--proceeds '%s': not an amount of money (pounds: '45', '45.50')", a->proceeds);
         size_t n;
         _cleanup_tags_ char **tags = tags_from(argc, argv, &n);
         int r = disposal_request(ctx->db, tags, n, reason);
         if (r < 0) return cmd_fail_err(r);
+        if ((a->funding || a->proceeds) && (r = disposal_accounts(ctx->db, tags, n, a->funding, a->proceeds)) < 0)
+                return cmd_fail_err(r);
         for (size_t i = 0; i < n; i++) printf("%s: disposal requested\n", tags[i]);
         return 0;
 }
@@ -159,18 +169,33 @@ const struct command disposal_commands[] = {
          OPTIONS(destroy_opts, struct destroy_args), POS(1, 1, "give one tag")},
         {"list", disposal_list_cmd, CMD_DB, "", "list disposal requests and their authorisations", NULL,
          OPTIONS(dlist_opts, struct dlist_args)},
+        {"classify", cmd_disposal_classify, CMD_DB | CMD_WRITE, "TAG...", "give assets their own List of Waste code for the waste notes",
+         NULL, OPTIONS(disposal_classify_opts, struct classify_args), POS(1, POS_ANY, "give at least one tag")},
+        {"accounts", cmd_disposal_accounts, CMD_DB | CMD_WRITE, "TAG...",
+         "record the funding source and the proceeds of a disposal (for the trust's accounts)", NULL,
+         OPTIONS(disposal_accounts_opts, struct disposal_accounts_args), POS(1, POS_ANY, "give at least one tag")},
         {NULL},
 };
 
 /* --- consignments --- */
 
 struct create_args {
-        const char *firm, *carrier, *licence, *key, *pass_file, *key_dir;
+        const char *firm, *carrier, *licence, *key, *pass_file, *key_dir, *place, *containment;
+        struct opt_list ewc;
+        bool hierarchy;
 };
 static const struct opt create_opts[] = {
         OPT_STRING("firm", 0, "NAME", "the authorised disposal firm", struct create_args, firm),
-        OPT_STRING("carrier-registration", 0, "NUMBER", "its waste carrier registration", struct create_args, carrier),
-        OPT_STRING("licence", 0, "T", "its licence or permit", struct create_args, licence),
+        OPT_STRING("carrier-registration", 0, "NUMBER", "its waste carrier registration (CBDU or CBDL and its number)",
+                   struct create_args, carrier),
+        OPT_STRING("licence", 0, "T", "the receiving site's environmental permit (on the waste notes)", struct create_args, licence),
+        OPT_LIST("ewc", 0, "KEY=CODE", "List of Waste code for an asset tag or a category, on this consignment's notes",
+                 struct create_args, ewc),
+        OPT_STRING("place", 0, "TEXT", "where the waste is handed over (default: the school's address)", struct create_args, place),
+        OPT_STRING("containment", 0, "TEXT", "how the waste is contained (default: loose, on pallets)", struct create_args,
+                   containment),
+        OPT_FLAG("waste-hierarchy-applied", 0, "the school confirms it applied the waste hierarchy (reuse, recycling first)",
+                 struct create_args, hierarchy),
         OPTS_SIGNER(struct create_args, "the registered signing key"),
         OPT_END,
 };
@@ -187,8 +212,14 @@ static int consignment_create_cmd(struct ctx *ctx, int argc, char **argv) {
         _cleanup_free_ char *id = NULL;
         int r = cmd_open_signer(ctx, key, key_dir, pass_file, &signer);
         if (r < 0) return cmd_fail_err(r);
-        r = consignment_create(ctx->db, tags, n, firm, carrier, licence, signer, &id);
+        struct consignment_paper paper = {.place = a->place, .containment = a->containment, .ewc = a->ewc.v, .n_ewc = a->ewc.n,
+                                         .hierarchy_applied = a->hierarchy};
+        _cleanup_json_ json_t *warnings = NULL;
+        r = consignment_create(ctx->db, tags, n, firm, carrier, licence, &paper, signer, &id, &warnings);
         if (r < 0) return cmd_fail_err(r);
+        size_t i;
+        json_t *w;
+        json_array_foreach(warnings, i, w) cmd_warn("%s", json_string_value(w));
         printf("%s: %zu asset%s consigned to %s; export the signed manifest with 'assetctl consignment export %s -o DIR'\n",
                id, n, n == 1 ? "" : "s", firm, id);
         return 0;
