@@ -146,7 +146,8 @@ int waste_note_pdf(json_t *notes, const char *kind, const char *path);
 int school_setting_set(struct db *db, const char *key, const char *value);
 /* Every setting the paperwork reads, with its value or null. */
 int school_settings(struct db *db, json_t **ret);
-/* The evidence pack's offline checker and its instructions, as text
- * (malloc'd) for consignment id; cert_ids are the certificates exported. */
-char *evidence_verify_sh(void);
-char *evidence_readme(const char *consignment_id, json_t *cert_ids, bool has_hazardous);
+/* The evidence pack (core/evidence.c): verify.sh for consignment id, and
+ * README.txt naming the certificates (cert_ids) and the notes' files
+ * (notes_files), both arrays of strings. Malloc'd text. */
+char *evidence_verify_sh(const char *consignment_id);
+char *evidence_readme(const char *consignment_id, json_t *cert_ids, json_t *notes_files);
