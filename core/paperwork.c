@@ -479,18 +479,19 @@ int consignment_notes(struct db *db, const char *consignment_id, json_t **ret) {
 static const char *blank(const char *s) { return isempty(s) ? "________________________________" : s; }
 
 static void items_table(struct paper *p, json_t *note, bool hazardous) {
-        static const double x[] = {0, 22, 120, 140};
-        const char *head[] = {"EWC code", "Description of the waste", "Quantity", hazardous ? "Hazard codes" : "Containment"};
-        paper_row(p, head, x, 4, true);
+        static const double x[] = {0, 25, 50};
+        const char *head[] = {"EWC code", "Quantity", hazardous ? "Hazard codes" : "Containment"};
+        paper_row(p, head, x, 3, true);
         size_t i;
         json_t *t;
         json_array_foreach(json_object_get(note, "totals"), i, t) {
                 char q[32];
                 snprintf(q, sizeof q, "%lld item%s", (long long) json_integer_value(json_object_get(t, "quantity")),
                          json_integer_value(json_object_get(t, "quantity")) == 1 ? "" : "s");
-                const char *cells[] = {json_str(t, "ewc_code"), json_str(t, "description"), q,
-                                       hazardous ? blank(json_str(t, "hazard_codes")) : json_str(t, "containment")};
-                paper_row(p, cells, x, 4, false);
+                const char *cells[] = {json_str(t, "ewc_code"), q, hazardous ? blank(json_str(t, "hazard_codes")) : json_str(t, "containment")};
+                paper_row(p, cells, x, 3, false);
+                _cleanup_free_ char *d = xasprintf("Description: %s", json_str(t, "description"));
+                paper_para(p, d);
         }
         paper_gap(p, 4);
         paper_para(p, "Items in this load (asset tag, serial number, description, code):");
