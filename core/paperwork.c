@@ -36,7 +36,7 @@ int waste_code_normalise(const char *what, const char *in, char ret[static 12]) 
                         d[nd++] = *p;
                 } else if (*p == '*' && nd == 6 && !star)
                         star = true;
-                else if ((*p == ' ' || *p == '-' || *p == '.') && nd > 0 && nd % 2 == 0 && !star)
+                else if ((*p == ' ' || *p == '-' || *p == '.') && nd > 0 && nd < 6 && nd % 2 == 0 && p[1] != ' ')
                         continue;
                 else
                         goto bad;
