@@ -585,8 +585,8 @@ static void hwcn_pdf(struct paper *p, json_t *n, json_t *note) {
         paper_field(p, "Waste hierarchy", json_is_true(json_object_get(n, "waste_hierarchy_applied"))
                                                   ? "[X] I confirm that I have fulfilled my duty to apply the waste hierarchy"
                                                   : "[ ] I confirm that I have fulfilled my duty to apply the waste hierarchy");
-        paper_field(p, "Date and time of collection (UTC)", json_str(tr, "date"));
-        paper_field(p, "", json_str(tr, "time"));
+        _cleanup_free_ char *when = xasprintf("%s %s UTC", json_str(tr, "date"), json_str(tr, "time"));
+        paper_field(p, "Collected (date, time)", when);
         paper_field(p, "Place", blank(json_str(tr, "place")));
         paper_signature(p, "Consignor's signature");
         paper_gap(p, 6);
