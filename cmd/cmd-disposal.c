@@ -23,20 +23,30 @@ static void free_tags(char ***t) {
 #define _cleanup_tags_ _cleanup_(free_tags)
 
 struct reason_args {
-        const char *reason;
+        const char *reason, *funding, *proceeds;
 };
 static const struct opt request_opts[] = {
         OPT_STRING_REQUIRED("reason", 0, "TEXT", "why (broken beyond repair, obsolete, ...)", struct reason_args, reason),
+        OPT_STRING("funding-source", 0, "TEXT", "what paid for the kit (for the trust's accounts; also 'disposal accounts')",
+                   struct reason_args, funding),
+        OPT_STRING("proceeds", 0, "POUNDS", "what its disposal is expected to bring in, if sold or recycled for value",
+                   struct reason_args, proceeds),
         OPT_END,
 };
 static const struct opt cancel_opts[] = {OPT_STRING_REQUIRED("reason", 0, "TEXT", "why", struct reason_args, reason), OPT_END};
 
 static int disposal_request_cmd(struct ctx *ctx, int argc, char **argv) {
-        const char *reason = ((const struct reason_args *) ctx->args)->reason;
+        const struct reason_args *a = ctx->args;
+        const char *reason = a->reason;
+        int64_t pence;
+        if (a->proceeds && parse_money_pence(a->proceeds, &pence) < 0)
+                return cmd_fail("--proceeds '%s': not an amount of money (pounds: '45', '45.50')", a->proceeds);
         size_t n;
         _cleanup_tags_ char **tags = tags_from(argc, argv, &n);
         int r = disposal_request(ctx->db, tags, n, reason);
         if (r < 0) return cmd_fail_err(r);
+        if ((a->funding || a->proceeds) && (r = disposal_accounts(ctx->db, tags, n, a->funding, a->proceeds)) < 0)
+                return cmd_fail_err(r);
         for (size_t i = 0; i < n; i++) printf("%s: disposal requested\n", tags[i]);
         return 0;
 }
@@ -159,18 +169,33 @@ const struct command disposal_commands[] = {
          OPTIONS(destroy_opts, struct destroy_args), POS(1, 1, "give one tag")},
         {"list", disposal_list_cmd, CMD_DB, "", "list disposal requests and their authorisations", NULL,
          OPTIONS(dlist_opts, struct dlist_args)},
+        {"classify", cmd_disposal_classify, CMD_DB | CMD_WRITE, "TAG...", "give assets their own List of Waste code for the waste notes",
+         NULL, OPTIONS(disposal_classify_opts, struct classify_args), POS(1, POS_ANY, "give at least one tag")},
+        {"accounts", cmd_disposal_accounts, CMD_DB | CMD_WRITE, "TAG...",
+         "record the funding source and the proceeds of a disposal (for the trust's accounts)", NULL,
+         OPTIONS(disposal_accounts_opts, struct disposal_accounts_args), POS(1, POS_ANY, "give at least one tag")},
         {NULL},
 };
 
 /* --- consignments --- */
 
 struct create_args {
-        const char *firm, *carrier, *licence, *key, *pass_file, *key_dir;
+        const char *firm, *carrier, *licence, *key, *pass_file, *key_dir, *place, *containment;
+        struct opt_list ewc;
+        bool hierarchy;
 };
 static const struct opt create_opts[] = {
         OPT_STRING("firm", 0, "NAME", "the authorised disposal firm", struct create_args, firm),
-        OPT_STRING("carrier-registration", 0, "NUMBER", "its waste carrier registration", struct create_args, carrier),
-        OPT_STRING("licence", 0, "T", "its licence or permit", struct create_args, licence),
+        OPT_STRING("carrier-registration", 0, "NUMBER", "its waste carrier registration (CBDU or CBDL and its number)",
+                   struct create_args, carrier),
+        OPT_STRING("licence", 0, "T", "the receiving site's environmental permit (on the waste notes)", struct create_args, licence),
+        OPT_LIST("ewc", 0, "KEY=CODE", "List of Waste code for an asset tag or a category, on this consignment's notes",
+                 struct create_args, ewc),
+        OPT_STRING("place", 0, "TEXT", "where the waste is handed over (default: the school's address)", struct create_args, place),
+        OPT_STRING("containment", 0, "TEXT", "how the waste is contained (default: loose, on pallets)", struct create_args,
+                   containment),
+        OPT_FLAG("waste-hierarchy-applied", 0, "the school confirms it applied the waste hierarchy (reuse, recycling first)",
+                 struct create_args, hierarchy),
         OPTS_SIGNER(struct create_args, "the registered signing key"),
         OPT_END,
 };
@@ -187,8 +212,14 @@ static int consignment_create_cmd(struct ctx *ctx, int argc, char **argv) {
         _cleanup_free_ char *id = NULL;
         int r = cmd_open_signer(ctx, key, key_dir, pass_file, &signer);
         if (r < 0) return cmd_fail_err(r);
-        r = consignment_create(ctx->db, tags, n, firm, carrier, licence, signer, &id);
+        struct consignment_paper paper = {.place = a->place, .containment = a->containment, .ewc = a->ewc.v, .n_ewc = a->ewc.n,
+                                         .hierarchy_applied = a->hierarchy};
+        _cleanup_json_ json_t *warnings = NULL;
+        r = consignment_create(ctx->db, tags, n, firm, carrier, licence, &paper, signer, &id, &warnings);
         if (r < 0) return cmd_fail_err(r);
+        size_t i;
+        json_t *w;
+        json_array_foreach(warnings, i, w) cmd_warn("%s", json_string_value(w));
         printf("%s: %zu asset%s consigned to %s; export the signed manifest with 'assetctl consignment export %s -o DIR'\n",
                id, n, n == 1 ? "" : "s", firm, id);
         return 0;
@@ -278,34 +309,89 @@ static const struct opt cons_dir_opts[] = {
         OPT_END,
 };
 
+/* The public key of an authoriser whose signed authorisation a certificate
+ * in dir carries, as key-FINGERPRINT16.pub.pem (once per key). */
+static int export_authoriser_key(struct ctx *ctx, const char *dir, const char *cert_id) {
+        _cleanup_free_ char *path = xasprintf("%s/%s.json", dir, cert_id), *text = NULL, *pem = NULL, *name = NULL;
+        size_t n;
+        int r = read_file(path, 1 << 20, &text, &n);
+        if (r < 0) return err_set(-r, "cannot read '%s' back: %s", path, strerror(-r));
+        _cleanup_json_ json_t *c = json_loads(text, 0, NULL);
+        const char *kf = json_str(json_object_get(c, "authorisation"), "key_fingerprint");
+        if (!kf || strlen(kf) != 64) return 0;
+        char fp[65];
+        if ((r = key_public(ctx->db, kf, &pem, fp)) < 0) return r;
+        name = xasprintf("key-%.16s.pub.pem", kf);
+        return write_in(dir, name, pem, strlen(pem));
+}
+
+/* The waste notes of a consignment as PDF and JSON beside the manifest;
+ * the file names go in files; a consignment made before notes existed has
+ * none (a warning). */
+static int export_notes(struct ctx *ctx, const char *dir, const char *id, json_t *files) {
+        static const struct {
+                const char *kind, *file;
+        } kinds[] = {{"waste_transfer_note", "waste-transfer-note"}, {"hazardous_waste_consignment_note", "hazardous-waste-consignment-note"}};
+        _cleanup_json_ json_t *notes = NULL, *warnings = NULL;
+        int r = consignment_notes(ctx->db, id, &notes);
+        if (r == -ENOENT) {
+                cmd_warn("consignment '%s' was made before waste notes existed: it has none (write them by hand)", id);
+                return 0;
+        }
+        if (r < 0) return r;
+        _cleanup_free_ char *text = json_dumps(notes, JSON_INDENT(2) | JSON_SORT_KEYS), *jn = xasprintf("%s-waste-notes.json", id);
+        if ((r = write_in(dir, jn, text, strlen(text))) < 0) return r;
+        json_array_append_new(files, json_string(jn));
+        size_t i;
+        json_t *note;
+        json_array_foreach(json_object_get(notes, "notes"), i, note) for (size_t k = 0; k < ELEMENTSOF(kinds); k++) {
+                if (!streq_ptr(json_str(note, "kind"), kinds[k].kind)) continue;
+                _cleanup_free_ char *fn = xasprintf("%s-%s.pdf", id, kinds[k].file), *path = xasprintf("%s/%s", dir, fn);
+                if ((r = waste_note_pdf(notes, kinds[k].kind, path)) < 0) return r;
+                json_array_append_new(files, json_string(fn));
+        }
+        warnings = waste_notes_warnings(notes);
+        json_t *w;
+        json_array_foreach(warnings, i, w) cmd_warn("%s", json_string_value(w));
+        return 0;
+}
+
 static int consignment_export_cmd(struct ctx *ctx, int argc, char **argv) {
         const char *out = ((const struct cons_dir_args *) ctx->args)->out;
-        _cleanup_json_ json_t *cons = NULL, *m = NULL;
+        _cleanup_json_ json_t *cons = NULL, *m = NULL, *cert_ids = json_array(), *note_files = json_array();
         _cleanup_free_ void *pdf = NULL;
-        _cleanup_free_ char *pem = NULL;
+        _cleanup_free_ char *pem = NULL, *sh = NULL, *readme = NULL;
         size_t pdf_len = 0;
         int r = get_consignment(ctx, argv[1], &cons);
         if (r < 0) return cmd_fail_err(r);
         const char *id = json_str(cons, "consignment_id"), *manifest = json_str(cons, "manifest"), *sighex = json_str(cons, "signature");
         if (consignment_stored_pdf(ctx->db, id, &pdf, &pdf_len) < 0) pdf = NULL;
         if ((r = cmd_export_signed(out, id, manifest, sighex, pdf, pdf_len)) < 0) return cmd_fail_err(r);
-        /* the certificates the manifest names, and the public key to check them with */
+        /* the certificates the manifest names, the authorisers' keys and the public key to check them with */
         m = json_loads(manifest, 0, NULL);
         size_t i, j, nc = 0;
         json_t *a, *md;
         json_array_foreach(json_object_get(m, "assets"), i, a) json_array_foreach(json_object_get(a, "media"), j, md) {
                 const char *cid = json_str(md, "certificate_id");
                 if (!cid) continue;
-                r = cmd_cert_export_to(ctx, cid, out);
-                if (r < 0) return cmd_fail_err(r);
+                if ((r = cmd_cert_export_to(ctx, cid, out)) < 0 || (r = export_authoriser_key(ctx, out, cid)) < 0)
+                        return cmd_fail_err(r);
+                json_array_append_new(cert_ids, json_string(cid));
                 nc++;
         }
         char fp[65];
         r = key_public(ctx->db, json_str(cons, "key_fingerprint"), &pem, fp);
         if (r < 0) return cmd_fail_err(r);
         if ((r = write_in(out, "school.pub.pem", pem, strlen(pem))) < 0) return cmd_fail_err(r);
-        printf("wrote %s/%s.json, .sig, .pdf, %zu certificate%s and school.pub.pem (fingerprint %s)\n", out, id, nc,
-               nc == 1 ? "" : "s", fp);
+        if ((r = export_notes(ctx, out, id, note_files)) < 0) return cmd_fail_err(r);
+        sh = evidence_verify_sh(id);
+        readme = evidence_readme(id, cert_ids, note_files);
+        _cleanup_free_ char *shp = xasprintf("%s/verify.sh", out);
+        if ((r = write_file_atomic(shp, sh, strlen(sh), 0755)) < 0 || (r = write_in(out, "README.txt", readme, strlen(readme))) < 0)
+                return cmd_fail_err(r);
+        printf("wrote %s/%s.json, .sig, .pdf, %zu certificate%s, school.pub.pem (fingerprint %s), %zu waste note file%s, "
+               "README.txt and verify.sh\n",
+               out, id, nc, nc == 1 ? "" : "s", fp, json_array_size(note_files), json_array_size(note_files) == 1 ? "" : "s");
         return 0;
 }
 
@@ -318,7 +404,7 @@ const struct command consignment_commands[] = {
          OPTIONS(format_opts, struct format_args), POS(1, 1, "give one consignment id")},
         {"list", consignment_list_cmd, CMD_DB, "", "list consignments", NULL, OPTIONS(format_opts, struct format_args)},
         {"export", consignment_export_cmd, CMD_DB, "ID",
-         "write ID.json, ID.sig, ID.pdf, its certificates and the school's public key into DIR", NULL,
+         "write the signed manifest, its certificates, the keys, the waste notes, README.txt and verify.sh into DIR", NULL,
          OPTIONS(cons_dir_opts, struct cons_dir_args), POS(1, 1, "give one consignment id")},
         {NULL},
 };
@@ -328,7 +414,7 @@ const struct command consignment_commands[] = {
 static const struct column register_cols[] = {
         {"tag", "ASSET"}, {"serial", "SERIAL"}, {"disposal_date", "DISPOSED"}, {"authorised_by", "AUTHORISED BY"},
         {"authorised_at", "AUTHORISED"}, {"method", "METHOD"}, {"certificates", "CERTIFICATES"}, {"firm", "FIRM"},
-        {"receipt_number", "RECEIPT"}, {NULL},
+        {"receipt_number", "RECEIPT"}, {"funding_source", "FUNDING"}, {"proceeds", "PROCEEDS"}, {NULL},
 };
 
 const struct opt report_disposals_opts[] = {

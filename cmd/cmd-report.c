@@ -98,12 +98,12 @@ const struct command report_commands[] = {
         {"leavers", leavers_cmd, CMD_DB, "", "people leaving or gone who still hold kit, with the items", NULL,
          OPTIONS(leavers_opts, struct leavers_args)},
         {"compliance", compliance_cmd, CMD_DB, "",
-         "policy check: agreements, encryption, PAT, audits, overdue, leavers (exit 1 if action needed)", NULL,
+         "policy check: agreements, encryption, PAT, audits, overdue, leavers, consignments' paperwork (exit 1 if action needed)", NULL,
          OPTIONS(format_opts, struct format_args)},
         {"lostprop", lostprop_cmd, CMD_DB, "", "unclaimed lost property due for disposal", NULL, OPTIONS(format_opts, struct format_args)},
         /* issue 7: the handler and its options are in cmd-disposal.c */
         {"disposals", cmd_report_disposals, CMD_DB, "",
-         "the disposal register: asset, serial, date, who authorised it, method, certificates, firm, receipt", NULL,
+         "the disposal register: asset, serial, date, who authorised it, method, certificates, firm, receipt, funding, proceeds", NULL,
          OPTIONS(report_disposals_opts, struct report_disposals_args)},
         {NULL},
 };

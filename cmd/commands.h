@@ -129,6 +129,19 @@ struct report_disposals_args {
 };
 extern const struct opt report_disposals_opts[];
 int cmd_report_disposals(struct ctx *ctx, int argc, char **argv);
+/* issue 14: the paperwork (cmd-paperwork.c) */
+extern const struct command firm_commands[];
+extern const struct command setting_commands[];
+struct classify_args {
+        const char *ewc;
+};
+extern const struct opt disposal_classify_opts[];
+int cmd_disposal_classify(struct ctx *ctx, int argc, char **argv);
+struct disposal_accounts_args {
+        const char *funding, *proceeds;
+};
+extern const struct opt disposal_accounts_opts[];
+int cmd_disposal_accounts(struct ctx *ctx, int argc, char **argv);
 struct signer;
 /* The options of every signing command: T has const char *key, *pass_file,
  * *key_dir; KEYHELP says what the key is for. */

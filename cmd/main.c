@@ -77,6 +77,8 @@ const struct command commands[] = {
         {"disposal", NULL, 0, NULL, "disposal requests, authorisations and destruction records", NULL, disposal_commands},
         {"cert", NULL, 0, NULL, "signed wipe certificates; verify one offline", NULL, cert_commands},
         {"consignment", NULL, 0, NULL, "consignments to the disposal firm and its receipts", NULL, consignment_commands},
+        {"firm", NULL, 0, NULL, "disposal firms as data processors: their contracts", NULL, firm_commands},
+        {"setting", NULL, 0, NULL, "the school's address, SIC code and contacts for the waste notes", NULL, setting_commands},
         {"demo", cmd_demo, 0, "", "a guided walk through the whole job on a throwaway register", NULL,
          OPTIONS(demo_opts, struct demo_args)},
         {"help", cmd_help_all, 0, "[COMMAND [SUBCOMMAND]]", "list the commands, or show one command's help", NULL,

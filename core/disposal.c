@@ -525,13 +525,16 @@ static int manifest_asset(struct db *db, json_t *a, json_t **ret) {
         return 0;
 }
 
-int consignment_create(struct db *db, char **tags, size_t n, const char *firm, const char *carrier_reg,
-                       const char *licence, struct signer *signer, char **ret_id) {
+int consignment_create(struct db *db, char **tags, size_t n, const char *firm, const char *carrier_in,
+                       const char *licence, const struct consignment_paper *paper, struct signer *signer, char **ret_id,
+                       json_t **ret_warnings) {
         int r;
-        if ((r = check_text("--firm", firm, 256)) < 0 || (r = check_text("--carrier-registration", carrier_reg, 128)) < 0 ||
+        char carrier_reg[24];
+        if ((r = check_text("--firm", firm, 256)) < 0 || (r = carrier_registration_normalise(carrier_in, carrier_reg)) < 0 ||
             (licence && (r = check_text("--licence", licence, 256)) < 0))
                 return r;
         if (!signer) return err_set(EINVAL, "a manifest must be signed: give --key NAME");
+        _cleanup_json_ json_t *warnings = json_array();
         _cleanup_json_ json_t *doc = NULL, *assets = json_array(), *rows = json_array(), *d = NULL, *row = NULL;
         _cleanup_free_ char *school = NULL, *prefix = NULL, *cid = NULL, *text = NULL;
         _cleanup_free_ void *pdf = NULL;
@@ -601,6 +604,8 @@ int consignment_create(struct db *db, char **tags, size_t n, const char *firm, c
                     (r = db_audit_row(db, "consignment_items", item)) < 0)
                         goto fail;
         }
+        r = consignment_notes_make(db, cid, num, crow, now, firm, carrier_reg, licence, paper, rows, warnings);
+        if (r < 0) goto fail;
         r = db_audit_end(db);
         if (r < 0) goto fail;
         json_array_foreach(rows, i, a) {
@@ -611,6 +616,7 @@ int consignment_create(struct db *db, char **tags, size_t n, const char *firm, c
         r = db_commit(db);
         if (r < 0) return r;
         *ret_id = TAKE_PTR(cid);
+        if (ret_warnings) *ret_warnings = json_array_size(warnings) ? TAKE_PTR(warnings) : NULL;
         return 0;
 fail:
         db_rollback(db);

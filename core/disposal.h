@@ -74,9 +74,20 @@ int disposal_cert_issue(struct db *db, int64_t wipe_id, struct signer *signer, c
  * destruction. */
 int disposal_on_wipe_ended(struct db *db, json_t *wipe, struct signer *signer, char **ret_note, bool *ret_warning);
 
-/* Consignments. */
+/* Consignments. paper may be NULL (defaults throughout). The waste notes
+ * are made and stored with the consignment; ret_warnings (may be NULL)
+ * gets an array of strings to show the operator (a blank address, a
+ * default waste code), or NULL when there are none. */
+struct consignment_paper {
+        const char *place;       /* where the waste is handed over; NULL: the school's address */
+        const char *containment; /* how it is contained; NULL: "loose, on pallets" */
+        const char *const *ewc;  /* overrides "KEY=CODE", KEY a tag or a category */
+        size_t n_ewc;
+        bool hierarchy_applied;  /* the school confirms it applied the waste hierarchy */
+};
 int consignment_create(struct db *db, char **tags, size_t n, const char *firm, const char *carrier_reg,
-                       const char *licence, struct signer *signer, char **ret_id);
+                       const char *licence, const struct consignment_paper *paper, struct signer *signer, char **ret_id,
+                       json_t **ret_warnings);
 int consignment_receipt(struct db *db, const char *id, const char *number, const char *date, const char *received_by);
 
 /* PDFs (cairo) for people: a certificate, a manifest, the disposal register.
@@ -98,3 +109,45 @@ int audit_checkpoints_verify(struct db *db, EVP_PKEY *pub);
  * with pub, and that the log still reaches it. */
 int audit_checkpoint_file_verify(struct db *db, const char *doc, size_t n, const uint8_t *sig, size_t sig_len, EVP_PKEY *pub,
                                  int64_t *ret_events);
+
+/* --- the paperwork (issue 14): core/paperwork.c --- */
+
+/* A List of Waste code as "NN NN NN" with "*" when hazardous, from "160213",
+ * "16 02 13*", "16-02-13"; -EINVAL naming `what` otherwise. */
+int waste_code_normalise(const char *what, const char *in, char ret[static 12]);
+/* A waste carrier registration in England or Wales: CBDU (upper tier) or
+ * CBDL (lower tier) then its number; upper-cased, spaces dropped. */
+int carrier_registration_normalise(const char *in, char ret[static 24]);
+/* The shipped code list (data/waste-codes.tsv, or $ASSETCTL_WASTE_CODES):
+ * {"path", "codes": {code: {description, hazard_codes}}, "categories":
+ * {lower-case name: code}, "default": code}. -ENOENT/-EINVAL naming the
+ * file and line. */
+int waste_codes_load(json_t **ret);
+/* Give assets their own List of Waste code (overrides the category's). */
+int disposal_classify(struct db *db, char **tags, size_t n, const char *code);
+/* The accounts of a disposal: the funding source of the kit and the
+ * proceeds (pounds, "45.50") when it is sold or recycled for value; either
+ * may be NULL (kept as it was). */
+int disposal_accounts(struct db *db, char **tags, size_t n, const char *funding_source, const char *proceeds);
+/* The disposal firm as data processor: its contract reference and expiry
+ * (YYYY-MM-DD); either may be NULL when the firm is already on file. */
+int firm_set(struct db *db, const char *name, const char *contract_ref, const char *contract_expires);
+int firm_list(struct db *db, json_t **ret);
+/* The waste notes stored with a consignment (parsed JSON); -ENOENT if it
+ * has none (made before notes existed). */
+int consignment_notes(struct db *db, const char *consignment_id, json_t **ret);
+/* Warnings about blank fields of stored notes (array of strings). */
+json_t *waste_notes_warnings(json_t *notes);
+/* Write one note of notes as a PDF at path: kind "waste_transfer_note" or
+ * "hazardous_waste_consignment_note". */
+int waste_note_pdf(json_t *notes, const char *kind, const char *path);
+/* School settings for the paperwork: school_address, school_postcode,
+ * school_sic_code (checked), school_phone, school_email. */
+int school_setting_set(struct db *db, const char *key, const char *value);
+/* Every setting the paperwork reads, with its value or null. */
+int school_settings(struct db *db, json_t **ret);
+/* The evidence pack (core/evidence.c): verify.sh for consignment id, and
+ * README.txt naming the certificates (cert_ids) and the notes' files
+ * (notes_files), both arrays of strings. Malloc'd text. */
+char *evidence_verify_sh(const char *consignment_id);
+char *evidence_readme(const char *consignment_id, json_t *cert_ids, json_t *notes_files);

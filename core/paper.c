@@ -112,8 +112,10 @@ void paper_field(struct paper *p, const char *label, const char *value) {
         font(p, 10.5, true);
         advance(p, 10.5 * 1.45);
         show_at(p, MARGIN, label);
+        /* a label wider than its column puts the value on the next line */
+        bool fits = width_of(p, label) <= 40 * MM - 4;
         font(p, 10.5, false);
-        p->y -= 10.5 * 1.35;
+        if (fits) p->y -= 10.5 * 1.35;
         wrapped(p, MARGIN + 40 * MM, value && *value ? value : "-", 10.5);
 }
 

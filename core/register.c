@@ -19,7 +19,20 @@ int asset_list(struct db *db, const char *status, const char *location, const ch
 }
 int person_list(struct db *db, const char *role, json_t **ret) { return db_person_list(db, role, ret); }
 int disposal_list(struct db *db, const char *status, json_t **ret) { return db_disposal_list(db, status, ret); }
-int disposal_register(struct db *db, const char *from, const char *to, json_t **ret) { return db_disposal_register(db, from, to, ret); }
+/* The register with the proceeds in pounds ("55.50") as "proceeds". */
+int disposal_register(struct db *db, const char *from, const char *to, json_t **ret) {
+        int r = db_disposal_register(db, from, to, ret);
+        if (r < 0) return r;
+        size_t i;
+        json_t *row;
+        json_array_foreach(*ret, i, row) {
+                json_t *p = json_object_get(row, "proceeds_pence");
+                if (!json_is_integer(p)) continue;
+                long long v = json_integer_value(p);
+                json_object_set_new(row, "proceeds", json_sprintf("%lld.%02lld", v / 100, v % 100));
+        }
+        return 0;
+}
 int key_list(struct db *db, json_t **ret) { return db_key_list(db, ret); }
 int key_get(struct db *db, const char *name_or_fingerprint, json_t **ret) { return db_key_get(db, name_or_fingerprint, ret); }
 int cert_list(struct db *db, const char *asset_tag, json_t **ret) { return db_cert_list(db, asset_tag, ret); }

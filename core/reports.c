@@ -2,6 +2,7 @@
 #include "core-internal.h"
 #include "reports.h"
 #include "store-loans.h"
+#include "store-paperwork.h"
 #include "paper.h"
 #include "json.h"
 
@@ -72,6 +73,40 @@ static void year_before(const char *t, char ret[static 11]) {
         snprintf(ret, 11, "%04d-%02d-%02d", (y - 1) % 10000, m % 100, d % 100);
 }
 
+/* The paperwork of every consignment: those without a receipt or waste
+ * notes (ret_paper), and those whose firm has no data-processing contract
+ * on file, or one that had expired when the consignment was made or has
+ * expired (by day t) while the firm still holds it (ret_contracts). */
+static int consignment_paper_problems(struct db *db, const char *t, json_t **ret_paper, json_t **ret_contracts) {
+        _cleanup_json_ json_t *rows = NULL;
+        int r = db_consignment_paperwork(db, &rows);
+        if (r < 0) return r;
+        json_t *paper = json_array(), *contracts = json_array(), *c;
+        size_t i;
+        json_array_foreach(rows, i, c) {
+                const char *id = json_str(c, "consignment_id"), *firm = json_str(c, "firm"), *exp = json_str(c, "contract_expires");
+                bool receipt = json_str(c, "receipt_number") != NULL, notes = json_integer_value(json_object_get(c, "has_notes")) != 0;
+                char made[11];
+                snprintf(made, sizeof made, "%.10s", strempty(json_str(c, "created_at")));
+                if (!receipt || !notes) {
+                        _cleanup_free_ char *p = xasprintf("%s%s%s", receipt ? "" : "no receipt from the firm",
+                                                           !receipt && !notes ? "; " : "",
+                                                           notes ? "" : "no waste notes (made before assetctl wrote them)");
+                        json_array_append_new(paper, json_pack("{ss ss ss ss}", "consignment_id", id, "firm", firm, "made", made,
+                                                               "problem", p));
+                }
+                _cleanup_free_ char *why = NULL;
+                if (!json_str(c, "contract_ref") || !exp)
+                        why = xasprintf("%s has no data-processing contract on file ('assetctl firm set')", firm);
+                else if (strcmp(exp, made) < 0 || (!receipt && strcmp(exp, t) < 0))
+                        why = xasprintf("%s's contract %s expired %s", firm, json_str(c, "contract_ref"), exp);
+                if (why) json_array_append_new(contracts, json_pack("{ss ss ss}", "consignment_id", id, "firm", firm, "problem", why));
+        }
+        *ret_paper = paper;
+        *ret_contracts = contracts;
+        return 0;
+}
+
 int report_compliance(struct db *db, json_t **ret, int64_t *ret_problems) {
         char t[11], year_ago[11];
         today(t);
@@ -98,6 +133,12 @@ int report_compliance(struct db *db, json_t **ret, int64_t *ret_problems) {
                 "{name} ({ref}) left {leaving_date}, still holds {tag} ({make} {model})");
         SECTION(db_lostprop_list(db, t, &items), "lostprop", "unclaimed lost property past its hold date",
                 "item {id}: {description}, held until {hold_until}");
+        json_t *paper = NULL, *contracts = NULL;
+        if ((r = consignment_paper_problems(db, t, &paper, &contracts)) < 0) goto fail;
+        section(out, "consignment_paper", "consignments without the firm's receipt or their waste notes", paper,
+                "{consignment_id} to {firm}, made {made}: {problem}", &problems);
+        section(out, "firm_contract", "consignments to a firm with no data-processing contract, or an expired one", contracts,
+                "{consignment_id}: {problem}", &problems);
 #undef SECTION
         *ret = out;
         *ret_problems = problems;

@@ -130,10 +130,12 @@ extern const struct covered_table db_cover_foundation[];
 extern const struct covered_table db_cover_loans[];
 extern const struct covered_table db_cover_wipe[];
 extern const struct covered_table db_cover_disposal[];
+extern const struct covered_table db_cover_paperwork[];
 /* Schema text of the later migrations, one file each (schema-*.c). */
 extern const char db_schema_loans[];
 extern const char db_schema_wipe[];
 extern const char db_schema_disposal[];
+extern const char db_schema_paperwork[];
 extern const char db_schema_audit_runs[];
 extern const char db_schema_audit_encoding[];
 

@@ -12,7 +12,7 @@ step key export-public school -o "$DEMO_DIR/school.pub.pem"
 pause
 "$A" person show HT >/dev/null 2>&1 || step person add --ref HT --name "Ann Head" --job-title Headteacher --authoriser
 "$A" person show TECH >/dev/null 2>&1 || step person add --ref TECH --name "Sam Tech" --job-title "ICT Technician"
-step disposal request "$old" --reason "motherboard failed; beyond economic repair"
+step disposal request "$old" --reason "motherboard failed; beyond economic repair" --funding-source "devolved formula capital"
 say "Only an authoriser may authorise a disposal: the technician cannot."
 step_may_fail disposal authorise "$old" --by TECH
 say "The head signs the authorisation with her own key, so that the firm can check it was she who authorised it, not just the school's word."
@@ -46,11 +46,28 @@ else
 fi
 step asset show "$old"
 pause
-say "The firm collects it. Only sanitised assets can be consigned; the manifest lists each asset, its drive and its certificate, and is signed like a certificate."
+say "The firm collects it. It will handle the drives' data for the school, so it is a data processor: its contract is on file, and the compliance report flags a consignment to a firm without one, or with one expired."
+step firm set "GreenIT Recycling Ltd" --contract DP-2026-014 --contract-expires 2029-03-31
+say "The waste notes the law asks for name the school as producer, with its address and SIC code."
+step setting set school_address "Ffordd yr Ysgol, Aberystwyth"
+step setting set school_postcode "SY23 1AA"
+step setting set school_sic_code 85310
+say "Only sanitised assets can be consigned; the manifest lists each asset, its drive and its certificate, and is signed like a certificate. The carrier's registration is checked (CBDU or CBDL and its number), and the waste notes are made with it: each item's List of Waste code comes from its category."
+step_may_fail consignment create --firm "GreenIT Recycling Ltd" --carrier-registration 123456 "$old" --key school \
+  --passphrase-file "$DEMO_DIR/school-key.pass"
 step consignment create --firm "GreenIT Recycling Ltd" --carrier-registration CBDU123456 --licence "EPR/AB1234CD" \
-  "$old" --key school --passphrase-file "$DEMO_DIR/school-key.pass"
+  --waste-hierarchy-applied "$old" --key school --passphrase-file "$DEMO_DIR/school-key.pass"
 cons=$("$A" consignment list --csv | tail -1 | cut -d, -f1)
 step consignment export "$cons" -o "$DEMO_DIR/for-the-firm"
+say "The waste transfer note (a hazardous waste consignment note too, when anything in the load is hazardous, such as a CRT monitor), ready to sign at the collection:"
+if command -v pdftotext >/dev/null; then
+  pdftotext -layout "$DEMO_DIR/for-the-firm/$cons-waste-transfer-note.pdf" - | sed -n '1,40p'
+else
+  jq . "$DEMO_DIR/for-the-firm/$cons-waste-notes.json" | sed -n '1,40p'
+fi
+pause
+say "The firm runs verify.sh, which needs only openssl, sha256sum and jq: every signature, every hash in the manifest, and the head's signed authorisation."
+( cd "$DEMO_DIR/for-the-firm" && sh verify.sh )
 pause
 say "At the firm, offline, with no assetctl register: stock OpenSSL checks each signature over the exact bytes with the school's public key..."
 show_openssl() { printf '\n$ openssl'; printf ' %q' "$@"; echo; openssl "$@"; }
@@ -71,8 +88,9 @@ sed 's/"outcome":"erased"/"outcome":"erasec"/; s/GreenIT/GreenIS/' "$DEMO_DIR/fo
   echo "(exit status $?: refused, as it should be)"
 step_may_fail cert verify "$DEMO_DIR/tampered.json" --sig "$DEMO_DIR/for-the-firm/$doc.sig" --key "$DEMO_DIR/school.pub.pem"
 pause
-say "The firm's written receipt comes back; the asset is disposed, and the disposal register records it: date, who authorised it and when, how it was sanitised, the certificate, the firm and the receipt."
+say "The firm's written receipt comes back; the asset is disposed, and the disposal register records it: date, who authorised it and when, how it was sanitised, the certificate, the firm and the receipt, and for the trust's accounts the funding source and what the disposal brought in."
 step consignment receipt "$cons" --number GIT-2026-0457 --date "$(date -u +%Y-%m-%d)" --received-by "R. Green"
+step disposal accounts "$old" --proceeds 12.50
 step report disposals
 step report disposals --pdf "$DEMO_DIR/disposal-register.pdf"
 say "Finally a signed checkpoint of the audit log: deleting its tail would now be detected."

@@ -41,14 +41,14 @@ check_err "owner must exist" 1 "no person 'NOPE'" "$A" key generate --name k5 --
 "$A" disposal authorise TS-000001 --by HT >/dev/null
 sqlite3 "$ASSETCTL_DB" .dump >"$T/before"
 check_err "wrong passphrase refused" 1 "wrong passphrase for key" \
-  "$A" consignment create --firm F --carrier-registration C TS-000001 --key school --passphrase-file "$T/bad"
+  "$A" consignment create --firm F --carrier-registration CBDU123456 TS-000001 --key school --passphrase-file "$T/bad"
 sqlite3 "$ASSETCTL_DB" .dump >"$T/after"
 check "nothing changed" cmp -s "$T/before" "$T/after"
 check_err "unknown key named before any prompt" 1 "no key 'nokey' on the register" \
-  "$A" consignment create --firm F --carrier-registration C TS-000001 --key nokey
+  "$A" consignment create --firm F --carrier-registration CBDU123456 TS-000001 --key nokey
 chmod 644 "$D/keys/school.key"
 check_err "a key file readable by others is refused" 1 "is readable by others" \
-  "$A" consignment create --firm F --carrier-registration C TS-000001 --key school --passphrase-file "$T/pass"
+  "$A" consignment create --firm F --carrier-registration CBDU123456 TS-000001 --key school --passphrase-file "$T/pass"
 chmod 600 "$D/keys/school.key"
 check_rc "--key-dir elsewhere" 0 "$A" key generate --name dept --key-dir "$T/elsewhere" --passphrase-file "$T/pass"
 check_out "... mode 0600 there too" "600" stat -c %a "$T/elsewhere/dept.key"

@@ -85,12 +85,16 @@ check_out "consignment" \
   --key school --passphrase-file "$T/pass"
 check_out "assets consigned" "consigned consigned consigned" sh -c "\"$A\" asset list --status consigned --csv | tail -n +2 | cut -d, -f7 | tr '\n' ' ' | sed 's/ \$//'"
 check_err "consign twice refused" 1 "cannot consign 'TS-000003': it is consigned, not sanitised" \
-  "$A" consignment create --firm X --carrier-registration Y TS-000003 --key school --passphrase-file "$T/pass"
+  "$A" consignment create --firm X --carrier-registration CBDU1 TS-000003 --key school --passphrase-file "$T/pass"
 check_rc "export" 0 "$A" consignment export TS-CONS-000001 -o "$T/out"
-check_out "export wrote the manifest, signature, PDF and key" "TS-CONS-000001.json
+check_out "export wrote the manifest, signature, PDF, key, waste notes, README.txt and verify.sh" "README.txt
+TS-CONS-000001-waste-notes.json
+TS-CONS-000001-waste-transfer-note.pdf
+TS-CONS-000001.json
 TS-CONS-000001.pdf
 TS-CONS-000001.sig
-school.pub.pem" ls "$T/out"
+school.pub.pem
+verify.sh" ls "$T/out"
 check_out "signature is the raw 64 bytes" "64" stat -c %s "$T/out/TS-CONS-000001.sig"
 check_out "stock openssl verifies the manifest" "Signature Verified Successfully" \
   openssl pkeyutl -verify -pubin -inkey "$T/out/school.pub.pem" -rawin -in "$T/out/TS-CONS-000001.json" -sigfile "$T/out/TS-CONS-000001.sig"
@@ -116,10 +120,10 @@ check_out "consignment list" "TS-CONS-000001,GreenIT Ltd,CBDU12345,3,GIT-7781,20
   sh -c "\"$A\" consignment list --csv | tail -1 | cut -d, -f1-4,6,7"
 
 check_out "the disposal register" \
-"tag,serial,disposal_date,authorised_by,method,certificates,firm,receipt_number
-TS-000001,LAP1,2099-11-30,Ann Head,\"destroyed (crush), destroyed (shred)\",,GreenIT Ltd,GIT-7781
-TS-000002,IPAD1,2099-11-30,Ann Head,destroyed (other),,GreenIT Ltd,GIT-7781
-TS-000003,KB1,2099-11-30,Ann Head,no storage,,GreenIT Ltd,GIT-7781" \
+"tag,serial,disposal_date,authorised_by,method,certificates,firm,receipt_number,funding_source,proceeds
+TS-000001,LAP1,2099-11-30,Ann Head,\"destroyed (crush), destroyed (shred)\",,GreenIT Ltd,GIT-7781,,
+TS-000002,IPAD1,2099-11-30,Ann Head,destroyed (other),,GreenIT Ltd,GIT-7781,,
+TS-000003,KB1,2099-11-30,Ann Head,no storage,,GreenIT Ltd,GIT-7781,," \
   sh -c "\"$A\" report disposals --csv | cut -d, -f1-4,6- "
 check_out "the register by period" "0" sh -c "\"$A\" report disposals --from 2026-01-01 --to 2026-12-31 --json | grep -c '\"tag\"' || true"
 check_out "... and the period that has them" "3" sh -c "\"$A\" report disposals --from 2099-11-01 --json | grep -c '\"tag\"'"

@@ -105,6 +105,6 @@ check_err "the other key's own check names the fingerprint" 1 "key: the document
 "$A" disposal request TS-000002 --reason old >/dev/null
 "$A" disposal authorise TS-000002 --by HT >/dev/null
 check_err "consigning before its drive is dealt with is refused" 1 "cannot consign 'TS-000002': it is authorised, not sanitised" \
-  "$A" consignment create --firm F --carrier-registration C TS-000002 --key school --passphrase-file "$T/pass"
+  "$A" consignment create --firm F --carrier-registration CBDU123456 TS-000002 --key school --passphrase-file "$T/pass"
 check_rc "audit verify" 0 "$A" audit verify
 done_testing

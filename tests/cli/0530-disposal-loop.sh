@@ -46,7 +46,7 @@ check_out "the manifest names the certificate by its hash" "$(sha256sum <"$T/fir
 check_out "receipt" "TS-CONS-000001: receipt GIT-1 recorded; its assets are disposed" \
   "$A" consignment receipt TS-CONS-000001 --number GIT-1 --date 2099-01-15 --received-by "Sam Green"
 verify_audit "the receipt"
-check_out "the disposal register" "TS-000001,PF0ABC12,2099-01-15,Ann Head,wipe nist-clear,TS-CERT-000001,GreenIT Ltd,GIT-1" \
+check_out "the disposal register" "TS-000001,PF0ABC12,2099-01-15,Ann Head,wipe nist-clear,TS-CERT-000001,GreenIT Ltd,GIT-1,," \
   sh -c "\"$A\" report disposals --csv | tail -1 | cut -d, -f1-4,6-"
 check_out "the authorisation time is in it" "$("$A" disposal list --csv | tail -1 | cut -d, -f6)" \
   sh -c "\"$A\" report disposals --csv | tail -1 | cut -d, -f5"

@@ -70,7 +70,7 @@ exact "the wrong authoriser key" "error: '$c1' does not verify (1 problem):
 exact "an authoriser key for an unsigned authorisation" "error: '$c2' does not verify (1 problem):
   authorisation: not signed by the authoriser (recorded by the school only), so key $fp_ann cannot check it" \
   "$A" cert verify "$c2" --key "$T/school.pem" --authoriser-key "$T/ann.pem"
-"$A" consignment create --firm F --carrier-registration C TS-000001 --key school --passphrase-file "$T/pass" >/dev/null
+"$A" consignment create --firm F --carrier-registration CBDU123456 TS-000001 --key school --passphrase-file "$T/pass" >/dev/null
 "$A" consignment export TS-CONS-000001 -o "$T/cons" >/dev/null
 exact "a manifest carries no signed authorisation" "error: '$T/cons/TS-CONS-000001.json' does not verify (1 problem):
   authorisation: only a certificate carries a signed authorisation" \

@@ -66,7 +66,7 @@ bad=""
 for p in /usr/bin/assetctl /usr/share/man/man1/assetctl.1.gz \
          /usr/share/bash-completion/completions/assetctl \
          /usr/share/assetctl/demo/run.sh /usr/share/assetctl/demo/10-register.sh \
-         /usr/share/assetctl/sheets/L7160.sheet \
+         /usr/share/assetctl/sheets/L7160.sheet /usr/share/assetctl/data/waste-codes.tsv \
          /lib/systemd/system/assetctl-compliance.service /lib/systemd/system/assetctl-compliance.timer \
          /usr/share/doc/assetctl/copyright /usr/share/doc/assetctl/changelog.gz; do
   grep -qx "$p" "$T/contents" || bad="$bad $p"

@@ -310,7 +310,7 @@ static void test_disposal_flow(void **state) {
 
         /* the consignment: signed manifest, then the receipt */
         char *cons = NULL;
-        assert_int_equal(consignment_create(db, tags, 1, "Recyc Ltd", "CBDU1", NULL, s, &cons), 0);
+        assert_int_equal(consignment_create(db, tags, 1, "Recyc Ltd", "CBDU1", NULL, NULL, s, &cons, NULL), 0);
         json_t *cj = NULL;
         assert_int_equal(db_consignment_get(db, cons, &cj), 0);
         assert_int_equal(hex_decode(json_str(cj, "signature"), sig, 64), 0);
