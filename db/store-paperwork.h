@@ -1,4 +1,4 @@
-/* Store for the paperwork of a disposal (migration 8, schema-paperwork.c):
+/* Store for the paperwork of a disposal (migration 7, schema-paperwork.c):
  * disposal firms with their contract, per-asset List of Waste codes, the
  * accounts of a disposal and the waste notes of a consignment. Records
  * travel as JSON objects keyed by column name; every insert or update is
