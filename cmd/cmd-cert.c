@@ -229,7 +229,7 @@ struct issue_args {
 };
 static const struct opt cert_issue_opts[] = {
         OPT_STRING_REQUIRED("key", 0, "NAME", "the key that signs certificates", struct issue_args, key),
-        OPT_STRING("passphrase-file", 0, "F", "its passphrase from the first line of F (else asked on the terminal)", struct issue_args, pass_file),
+        OPT_STRING_SECRET("passphrase-file", 0, "F", "its passphrase from the first line of F (else asked on the terminal)", struct issue_args, pass_file),
         OPT_STRING("key-dir", 0, "D", "where key files live (default: keys/ beside the register)", struct issue_args, key_dir),
         OPT_END,
 };

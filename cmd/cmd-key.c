@@ -42,7 +42,16 @@ static int ask_tty(int fd, const char *prompt, char **ret) {
 }
 
 int cmd_passphrase(const char *file, bool confirm, const char *key_name, char **ret) {
-        if (file) return passphrase_from_file(file, ret);
+        if (file) {
+                unsigned mode = 0;
+                int r = passphrase_from_file(file, ret, &mode);
+                if (r < 0) return r;
+                /* the file's name is not repeated: it may be a passphrase itself */
+                if (mode & 044)
+                        cmd_warn("the passphrase file of key '%s' can be read by %s (mode %04o): chmod 600 it", key_name,
+                                 mode & 004 ? "others" : "its group", mode);
+                return 0;
+        }
         _cleanup_close_ int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
         if (fd < 0) return err_set(ENOTTY, "no terminal to ask for the passphrase of key '%s': give --passphrase-file FILE", key_name);
         _cleanup_free_ char *prompt = xasprintf("passphrase for key '%s': ", key_name);
@@ -68,7 +77,14 @@ int cmd_open_signer(struct ctx *ctx, const char *name, const char *key_dir, cons
                 return err_set(ENOENT, "no key '%s' on the register: see 'assetctl key list'", name);
         int r = cmd_passphrase(pass_file, false, name, &pass);
         if (r < 0) return r;
-        return signer_open(ctx->db, dir, name, pass, ret);
+        struct signer *s = NULL;
+        r = signer_open(ctx->db, dir, name, pass, &s);
+        if (r < 0) return r;
+        /* an older key file was re-encrypted as it was unlocked (or could not be) */
+        if (s->rekeyed && strstr(s->rekeyed, "could not")) cmd_warn("%s", s->rekeyed);
+        else if (s->rekeyed) fprintf(stderr, "%s\n", s->rekeyed);
+        *ret = s;
+        return 0;
 }
 
 struct generate_args {
@@ -77,7 +93,7 @@ struct generate_args {
 static const struct opt generate_opts[] = {
         OPT_STRING("name", 0, "NAME", "the key's name (default 'school')", struct generate_args, name),
         OPT_STRING("owner", 0, "REF", "the person whose own key this is (for signed authorisations)", struct generate_args, owner),
-        OPT_STRING("passphrase-file", 0, "F", "read the passphrase from the first line of F; else it is\n"
+        OPT_STRING_SECRET("passphrase-file", 0, "F", "read the passphrase from the first line of F; else it is\n"
                    "asked twice on the terminal (never on the command line)", struct generate_args, pass_file),
         OPT_STRING("key-dir", 0, "D", "where key files live (default: keys/ beside the register)", struct generate_args, key_dir),
         OPT_END,

@@ -207,5 +207,8 @@ int cmd_scan(struct ctx *ctx, int argc, char **argv) {
         if (timing) print_timing(&v, elapsed, s.checkpoints);
         free(v.times);
         scan_session_done(&s);
+        if (s.store_failed)
+                return cmd_fail("scanning stopped: the register cannot be written (%s)",
+                                strerror(s.store_failed));
         return 0;
 }

@@ -340,7 +340,7 @@ const struct opt wipe_run_opts[] = {
         OPT_FLAG("no-certificate", 0, "record the wipe as not for certification", WA, no_certificate),
         OPT_STRING("threads", 0, "N", "generator/hasher threads per device (default: one per core, at most 4)", WA, threads),
         OPT_STRING("key", 0, "NAME", "sign the certificate of an authorised asset's erased drive with this key", WA, key),
-        OPT_STRING("passphrase-file", 0, "F", "its passphrase from the first line of F (else asked on the terminal)", WA, pass_file),
+        OPT_STRING_SECRET("passphrase-file", 0, "F", "its passphrase from the first line of F (else asked on the terminal)", WA, pass_file),
         OPT_STRING("key-dir", 0, "D", "where key files live (default: keys/ beside the register)", WA, key_dir),
         OPT_END,
 };

@@ -147,7 +147,7 @@ struct signer;
  * *key_dir; KEYHELP says what the key is for. */
 #define OPTS_SIGNER(T, KEYHELP) \
         OPT_STRING("key", 0, "NAME", KEYHELP, T, key), \
-        OPT_STRING("passphrase-file", 0, "F", "its passphrase from the first line of F (else asked on the terminal)", T, pass_file), \
+        OPT_STRING_SECRET("passphrase-file", 0, "F", "its passphrase from the first line of F (else asked on the terminal)", T, pass_file), \
         OPT_STRING("key-dir", 0, "D", "where key files live (default: keys/ beside the register)", T, key_dir)
 /* FILE.json -> FILE.sig; anything else -> FILE.sig appended. */
 char *cmd_sig_path_for(const char *path);

@@ -54,6 +54,7 @@ static int opt_store(const struct ctx *ctx, const struct opt *o, void *args, con
  * and the short option string. */
 static void opt_getopt_tables(const struct opt *opts, size_t n, struct option *lo, char *so) {
         size_t k = 0;
+        so[k++] = ':'; /* a missing argument is ':', told apart from '?' */
         so[k++] = 'h';
         for (size_t i = 0; i < n; i++) {
                 bool optional = opts[i].kind == OPTK_OPTARG;
@@ -94,27 +95,85 @@ static int opt_check_counts(const struct ctx *ctx, const struct command *c, cons
         return -1;
 }
 
+/* The name of a long option as typed: argv element e without "--" and
+ * without any "=VALUE" (which may be a secret), as a new string. */
+static char *opt_typed(const char *e) {
+        if (strncmp(e, "--", 2) == 0) e += 2;
+        return xstrndup(e, strcspn(e, "="));
+}
+
+/* getopt_long's own messages, said here instead (opterr is 0) because
+ * glibc's repeat an unrecognised "--name=VALUE" whole, and VALUE may be a
+ * passphrase typed after a mistyped option. ch is what getopt_long returned
+ * ('?' or ':'). Returns the usage exit status. */
+static int opt_getopt_error(const struct ctx *ctx, const struct opt *opts, size_t n, int ch, char **argv) {
+        const char *prog = argv[0];
+        if (optopt >= 0x100 && (size_t) optopt - 0x100 < n) {
+                const char *name = opts[optopt - 0x100].name;
+                if (ch == ':') fprintf(stderr, "%s: option '--%s' requires an argument\n", prog, name);
+                else fprintf(stderr, "%s: option '--%s' doesn't allow an argument\n", prog, name);
+        } else if (optopt == 'h' && ch == '?') {
+                fprintf(stderr, "%s: option '--help' doesn't allow an argument\n", prog);
+        } else if (optopt != 0) {
+                if (ch == ':') fprintf(stderr, "%s: option requires an argument -- '%c'\n", prog, optopt);
+                else fprintf(stderr, "%s: invalid option -- '%c'\n", prog, optopt);
+        } else {
+                /* an unknown or ambiguous long option: getopt has stepped past it */
+                _cleanup_free_ char *typed = opt_typed(argv[optind - 1]);
+                size_t l = strlen(typed), matches = 0;
+                for (size_t i = 0; i < n; i++) matches += strncmp(opts[i].name, typed, l) == 0;
+                matches += strncmp("help", typed, l) == 0;
+                if (matches < 2 || l == 0) {
+                        fprintf(stderr, "%s: unrecognized option '--%s'\n", prog, typed);
+                } else {
+                        fprintf(stderr, "%s: option '--%s' is ambiguous; possibilities:", prog, typed);
+                        for (size_t i = 0; i < n; i++)
+                                if (strncmp(opts[i].name, typed, l) == 0) fprintf(stderr, " '--%s'", opts[i].name);
+                        if (strncmp("help", typed, l) == 0) fputs(" '--help'", stderr);
+                        fputc('\n', stderr);
+                }
+        }
+        return cmd_bad_option(ctx);
+}
+
+/* getopt_long accepts any unambiguous abbreviation; an option that carries
+ * a secret must be spelt in full, or "--passphrase SECRET" is taken as
+ * --passphrase-file with SECRET for its file (and echoed when it cannot be
+ * opened). The option just parsed is argv[optind - 1], or the one before
+ * when its argument was the next word. Returns -1, or the usage status. */
+static int opt_check_spelling(const struct ctx *ctx, const struct opt *o, char **argv) {
+        if (!(o->flags & OPT_SECRET)) return -1;
+        const char *e = optarg && optarg == argv[optind - 1] && optind >= 2 ? argv[optind - 2] : argv[optind - 1];
+        _cleanup_free_ char *typed = opt_typed(e);
+        if (streq(typed, o->name)) return -1;
+        return cmd_usage_error(ctx, "'--%s' is short for '--%s': an option that carries a secret must be given in full", typed, o->name);
+}
+
 int opt_parse(const struct ctx *ctx, const struct command *c, int argc, char **argv, void *args, int *ret_first) {
         size_t n = opt_count(c->opts);
         _cleanup_free_ struct option *lo = xcalloc(n + 2, sizeof *lo);
-        _cleanup_free_ char *so = xcalloc(3 * n + 2, 1);
+        _cleanup_free_ char *so = xcalloc(3 * n + 3, 1);
         _cleanup_free_ bool *seen = xcalloc(n + 1, sizeof *seen);
         opt_getopt_tables(c->opts, n, lo, so);
         for (size_t i = 0; i < n; i++)
                 if (c->opts[i].kind == OPTK_INT) *(long *) ((char *) args + c->opts[i].offset) = c->opts[i].value;
         cmd_getopt_reset();
+        opterr = 0; /* opt_getopt_error says it, without the values */
         int ch;
         while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
                 if (ch == 'h') return cmd_help(ctx);
+                if (ch == '?' || ch == ':') return opt_getopt_error(ctx, c->opts, n, ch, argv);
                 size_t i = (size_t) ch - 0x100;
                 if (ch < 0x100)
                         for (i = 0; i < n && c->opts[i].short_name != ch; i++) {}
-                if (i >= n) return cmd_bad_option(ctx); /* getopt has said what is wrong */
+                if (i >= n) return cmd_bad_option(ctx);
+                int u = opt_check_spelling(ctx, &c->opts[i], argv);
+                if (u >= 0) return u;
                 seen[i] = true;
                 const char *arg = optarg;
                 if (c->opts[i].kind == OPTK_OPTARG && !arg && optind < argc && opt_next_word(&c->opts[i], argv[optind]))
                         arg = argv[optind++];
-                int u = opt_store(ctx, &c->opts[i], args, arg);
+                u = opt_store(ctx, &c->opts[i], args, arg);
                 if (u >= 0) return u;
         }
         int u = opt_check_counts(ctx, c, seen, argc, argv, optind);

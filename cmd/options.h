@@ -35,6 +35,8 @@
  * (struct opt_optarg: an argument that may be left out, or be the next word
  * when that is one of a word list; help shows "--name [ARG]"), OPT_FORMAT
  * (--json, --csv into an enum out_format), OPT_JSON_FORMAT (--json only),
+ * OPT_STRING_SECRET (an OPT_STRING that names a secret, as --passphrase-file:
+ * an abbreviation of it is refused, its argument never echoed),
  * OPT_CONFIRM (a bool flag that confirms a CMD_DESTRUCTIVE command in a
  * script). The flag OPT_JOINED (OPT_STRING_JOINED for a string) prints an
  * option on one help line with the next one ("--make M, --model M"). Each macro checks the field's type at compile
@@ -62,6 +64,10 @@ enum opt_flags {
         OPT_REQUIRED = 1 << 0,  /* the command refuses to run without it */
         OPT_JOINED = 1 << 1,    /* help: on one line with the next option */
         OPT_CONFIRMS = 1 << 2,  /* confirms a CMD_DESTRUCTIVE command */
+        OPT_SECRET = 1 << 3,    /* names or carries a secret: must be spelt in full
+                                 * (getopt_long would take "--passphrase SECRET"
+                                 * as --passphrase-file), and its argument is
+                                 * never echoed in a message */
 };
 
 /* A repeatable option's arguments (pointing into argv); freed by the
@@ -100,6 +106,7 @@ struct opt {
 #define OPT_SET(N, S, V, H, T, F) {N, S, NULL, OPTK_SET, OPT_AT_(T, F, int), V, 0, 0, NULL, H, 0}
 #define OPT_STRING(N, S, A, H, T, F) {N, S, A, OPTK_STRING, OPT_AT_(T, F, const char *), 0, 0, 0, NULL, H, 0}
 #define OPT_STRING_JOINED(N, S, A, H, T, F) {N, S, A, OPTK_STRING, OPT_AT_(T, F, const char *), 0, 0, 0, NULL, H, OPT_JOINED}
+#define OPT_STRING_SECRET(N, S, A, H, T, F) {N, S, A, OPTK_STRING, OPT_AT_(T, F, const char *), 0, 0, 0, NULL, H, OPT_SECRET}
 #define OPT_STRING_REQUIRED(N, S, A, H, T, F) {N, S, A, OPTK_STRING, OPT_AT_(T, F, const char *), 0, 0, 0, NULL, H, OPT_REQUIRED}
 #define OPT_INT(N, S, A, MIN, MAX, DEF, H, T, F) {N, S, A, OPTK_INT, OPT_AT_(T, F, long), DEF, MIN, MAX, NULL, H, 0}
 #define OPT_LIST(N, S, A, H, T, F) {N, S, A, OPTK_LIST, OPT_AT_(T, F, struct opt_list), 0, 0, 0, NULL, H, 0}

@@ -16,6 +16,8 @@ struct signer {
         char *name;
         char fingerprint[65];
         int64_t person_id;  /* owner on the register, 0 for the school's key */
+        char *rekeyed;      /* a note when unlocking re-encrypted an older key file
+                             * (or failed to), else NULL: the caller says it */
 };
 void signer_free(struct signer *s);
 static inline void signer_freep(struct signer **s) { signer_free(*s); }
@@ -29,7 +31,9 @@ char *keys_dir(struct db *db, const char *key_dir);
 int key_generate(struct db *db, const char *dir, const char *name, const char *owner_ref,
                  const char *passphrase, char ret_fp[65]);
 /* Unlock registered key NAME from dir; checks the file's public half is the
- * registered one. */
+ * registered one. A key file with an older key derivation (PBKDF2, or a
+ * cheaper scrypt) is re-encrypted in place (atomic rename, mode 0600) and
+ * (*ret)->rekeyed says so. */
 int signer_open(struct db *db, const char *dir, const char *name, const char *passphrase, struct signer **ret);
 /* A registered key's public PEM (malloc'd). */
 int key_public(struct db *db, const char *name, char **ret_pem, char ret_fp[65]);

@@ -13,6 +13,7 @@ void signer_free(struct signer *s) {
         if (!s) return;
         EVP_PKEY_free(s->key);
         free(s->name);
+        free(s->rekeyed);
         free(s);
 }
 
@@ -40,6 +41,28 @@ static int write_new_file(const char *path, const char *data, int mode) {
                 unlink(path);
                 return err_set(e, "cannot write '%s': %s", path, strerror(e));
         }
+        return 0;
+}
+
+/* Re-encrypt the key file at path with the current key derivation: a new
+ * file beside it (mode 0600, whatever the umask), synced, renamed over the
+ * old one, and the directory synced. */
+static int key_reencrypt(const char *path, EVP_PKEY *key, const char *passphrase) {
+        _cleanup_secret_ char *pem = NULL;
+        int r = key_private_pem(key, passphrase, &pem);
+        if (r < 0) return r;
+        _cleanup_free_ char *tmp = xasprintf("%s.new", path);
+        unlink(tmp); /* left by an earlier attempt that was killed */
+        r = write_new_file(tmp, pem, 0600);
+        if (r < 0) return r;
+        if (rename(tmp, path) < 0) {
+                int e = errno;
+                unlink(tmp);
+                return err_set(e, "cannot replace '%s': %s", path, strerror(e));
+        }
+        _cleanup_free_ char *d = xstrdup(path);
+        _cleanup_close_ int dfd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) (void) fsync(dfd);
         return 0;
 }
 
@@ -119,7 +142,8 @@ int signer_open(struct db *db, const char *dir, const char *name, const char *pa
         if (stat(path, &st) == 0 && (st.st_mode & 077))
                 return err_set(EPERM, "key file '%s' is readable by others (mode %04o): chmod 600 it", path, st.st_mode & 07777);
         _cleanup_pkey_ EVP_PKEY *key = NULL;
-        r = key_load_private(path, passphrase, &key);
+        struct key_kdf kdf;
+        r = key_load_private(path, passphrase, &key, &kdf);
         if (r < 0) return r;
         char fp[65];
         r = key_fingerprint(key, fp);
@@ -127,12 +151,23 @@ int signer_open(struct db *db, const char *dir, const char *name, const char *pa
         if (!streq(fp, json_str(k, "fingerprint")))
                 return err_set(EPERM, "key file '%s' (fingerprint %s) is not the registered key '%s' (%s)", path, fp, name,
                                json_str(k, "fingerprint"));
+        _cleanup_free_ char *rekeyed = NULL;
+        if (!key_kdf_current(&kdf)) {
+                /* an older key: re-encrypted now, with the same passphrase,
+                 * as it is unlocked; failing that, it still signs */
+                const struct key_kdf now = {.kind = KEY_KDF_SCRYPT, .n = KEY_SCRYPT_N, .r = KEY_SCRYPT_R, .p = KEY_SCRYPT_P};
+                _cleanup_free_ char *was = key_kdf_describe(&kdf), *is = key_kdf_describe(&now);
+                r = key_reencrypt(path, key, passphrase);
+                rekeyed = r < 0 ? xasprintf("key '%s' (%s) could not be re-encrypted: %s", name, was, err_msg())
+                                : xasprintf("key '%s' re-encrypted with %s (was %s)", name, is, was);
+        }
         struct signer *s = xcalloc(1, sizeof *s);
         s->key = TAKE_PTR(key);
         s->name = xstrdup(json_str(k, "name"));
         memcpy(s->fingerprint, fp, 65);
         json_t *pid = json_object_get(k, "person_id");
         s->person_id = json_is_integer(pid) ? json_integer_value(pid) : 0;
+        s->rekeyed = TAKE_PTR(rekeyed);
         *ret = s;
         return 0;
 }

@@ -119,7 +119,7 @@ int loan_issue_to(struct db *db, const char *tag_in, json_t *person, const struc
                 if (r < 0) goto fail;
         }
         r = db_commit(db);
-        if (r < 0) return r;
+        if (r < 0) return err_prefix(r, "cannot issue '%s'", tag);
         if (ret_loan) *ret_loan = TAKE_PTR(l);
         return 0;
 fail:
@@ -180,7 +180,7 @@ int loan_return(struct db *db, const char *tag_in, const char *condition, const 
                 if (r < 0) goto fail;
         }
         r = db_commit(db);
-        if (r < 0) return r;
+        if (r < 0) return err_prefix(r, "cannot return '%s'", tag);
         if (ret_loan) *ret_loan = TAKE_PTR(l);
         return 0;
 fail:

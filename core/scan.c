@@ -293,5 +293,7 @@ void scan_run(struct scan_session *s, const struct scan_callbacks *cb) {
                 _cleanup_free_ char *text = NULL;
                 enum scan_result res = scan_one_line(s, line, len, &text);
                 cb->result(cb->userdata, res, text, now_s() - t0);
+                /* a disk that failed or filled fails every later scan too */
+                if ((s->store_failed = db_store_failed(s->db))) break;
         }
 }

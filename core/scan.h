@@ -26,6 +26,8 @@ struct scan_session {
         unsigned scans, issued, returned, counted, looked_up, refused, ignored;
         int wal_pages;         /* pages in the write-ahead log (see scan_housekeeping) */
         unsigned checkpoints;  /* housekeeping runs done */
+        int store_failed;      /* scan_run() stopped: the register could not be
+                                * written (a positive errno), else 0 */
 };
 
 /* Before the first scan: take over WAL checkpoints from SQLite, so that they
@@ -71,7 +73,9 @@ struct scan_callbacks {
 };
 /* The whole session: start, then for each line housekeeping between scans
  * (at once when nobody waits; see scan_housekeeping()) and scan_one(), until
- * next() returns NULL. The summary is scan_summary() after. */
+ * next() returns NULL, or the store fails (an I/O error, a full disk:
+ * s->store_failed), which would fail every later scan the same way. The
+ * summary is scan_summary() after. */
 void scan_run(struct scan_session *s, const struct scan_callbacks *cb);
 /* The closing summary line (caller frees). */
 char *scan_summary(const struct scan_session *s);

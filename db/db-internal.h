@@ -81,6 +81,8 @@ struct db {
         char *actor;
         int64_t school;               /* db_school(): fixed at open */
         int tx_depth;                 /* nesting of db_begin() */
+        int store_failed;             /* db_store_failed(): errno of the first I/O
+                                       * error, full disk or corruption, or 0 */
         struct cached_stmt *cache;    /* prepared statements, by SQL text */
         size_t n_cache, cap_cache;
         /* audit event being built by db_audit_begin() */

@@ -29,9 +29,12 @@ sqlite3 *db_handle(struct db *db) { return db->h; }
 int64_t db_last_id(struct db *db) { return sqlite3_last_insert_rowid(db->h); }
 const char *db_path(struct db *db) { return db->path; }
 int64_t db_school(struct db *db) { return db->school; }
+int db_store_failed(struct db *db) { return db->store_failed; }
 int db_schema_latest(void) { return db_migrations[db_n_migrations - 1].version; }
 
-int db_error(struct db *db, int rc, const char *what) {
+/* The errno for an SQLite result code; notes a failure of the store itself
+ * (db_store_failed()). */
+static int db_errno_of(struct db *db, int rc) {
         int e;
         switch (rc & 0xff) {
         case SQLITE_CONSTRAINT: e = EEXIST; break;
@@ -43,6 +46,14 @@ int db_error(struct db *db, int rc, const char *what) {
         case SQLITE_CORRUPT: case SQLITE_NOTADB: e = EBADMSG; break;
         default: e = EIO;
         }
+        int code = rc & 0xff;
+        if (db && !db->store_failed && (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CORRUPT))
+                db->store_failed = e;
+        return e;
+}
+
+int db_error(struct db *db, int rc, const char *what) {
+        int e = db_errno_of(db, rc);
         return err_set(e, "%s: %s", what, db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
 }
 
@@ -50,7 +61,8 @@ static int exec(struct db *db, const char *sql, const char *what) {
         char *msg = NULL;
         int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
         if (rc != SQLITE_OK) {
-                int r = err_set(EIO, "%s: %s", what, msg ? msg : sqlite3_errstr(rc));
+                int e = db_errno_of(db, rc);
+                int r = err_set(e == EEXIST || e == EBUSY ? EIO : e, "%s: %s", what, msg ? msg : sqlite3_errstr(rc));
                 sqlite3_free(msg);
                 return r;
         }
@@ -307,8 +319,11 @@ int db_commit(struct db *db) {
         if (--db->tx_depth > 0) return 0;
         int r = exec(db, "COMMIT", "cannot commit");
         if (r < 0) {
-                exec(db, "ROLLBACK", "rollback");
-                db->tx_depth = 0;
+                /* quietly: the commit's error is the one to report (after an
+                 * I/O error SQLite has often rolled back already, and a
+                 * second ROLLBACK's "no transaction is active" would hide it) */
+                db->tx_depth = 1;
+                db_rollback(db);
         }
         return r;
 }

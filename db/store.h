@@ -73,6 +73,11 @@ int db_schema_latest(void);
  * SQLite register has exactly one, DB_SCHOOL_ONLY. */
 #define DB_SCHOOL_ONLY 1
 int64_t db_school(struct db *db);
+/* The errno (EIO, ENOSPC, EBADMSG) of the first failure of the store itself
+ * since it was opened (an I/O error, a full disk, corruption), or 0: a
+ * loop of transactions (a scan session) stops at it rather than fail each
+ * later one the same way. */
+int db_store_failed(struct db *db);
 
 /* Who is acting: $ASSETCTL_ACTOR, else the sudo user, else the login name. */
 const char *db_actor(struct db *db);

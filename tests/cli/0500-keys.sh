@@ -5,6 +5,7 @@
 new_db
 D=$(dirname "$ASSETCTL_DB")
 printf 'correct horse battery\n' >"$T/pass"
+chmod 600 "$T/pass" # one others can read is warned about (0500)
 printf 'wrong horse battery\n' >"$T/bad"
 
 umask 000

@@ -7,6 +7,7 @@
 new_db
 export ASSETCTL_TODAY=2026-11-23
 printf 'correct horse battery\n' >"$T/pass"
+chmod 600 "$T/pass" # one others can read is warned about (0500)
 printf 'head teacher secret\n' >"$T/hpass"
 dump() { sqlite3 "$ASSETCTL_DB" .dump; }
 # unchanged TITLE CMD...: CMD must change nothing in the register

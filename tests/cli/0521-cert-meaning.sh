@@ -10,6 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 new_db
 printf 'correct horse battery\n' >"$T/pass"
+chmod 600 "$T/pass" # one others can read is warned about (0500)
 "$A" key generate --passphrase-file "$T/pass" >/dev/null
 "$A" key export-public school -o "$T/school.pem" >/dev/null
 "$A" person add --ref HT --name "Ann Head" --job-title Headteacher --authoriser >/dev/null

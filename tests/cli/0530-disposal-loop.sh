@@ -9,6 +9,7 @@ if ! need_root; then skip "end to end on a loop device" "needs root (loop device
 dev=$(make_loop 12M) || { skip "end to end on a loop device" "cannot create a loop device"; done_testing; exit; }
 new_db
 printf 'correct horse battery\n' >"$T/pass"
+chmod 600 "$T/pass" # one others can read is warned about (0500)
 printf 'head teacher secret\n' >"$T/hpass"
 verify_audit() { check_rc "audit verify after $1" 0 "$A" audit verify; }
 size=$(blockdev --getsize64 "$dev")

@@ -7,6 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 new_db
 printf 'correct horse battery\n' >"$T/pass"
+chmod 600 "$T/pass" # one others can read is warned about (0500)
 printf 'head teacher phrase\n' >"$T/hpass"
 "$A" key generate --passphrase-file "$T/pass" >/dev/null
 "$A" key export-public school -o "$T/school.pem" >/dev/null

@@ -15,6 +15,7 @@ refused() {
   check "$title: nothing changed" cmp -s "$T/before" "$T/after"
 }
 printf 'correct horse battery\n' >"$T/pass"
+chmod 600 "$T/pass" # one others can read is warned about (0500)
 "$A" key generate --passphrase-file "$T/pass" >/dev/null
 "$A" key export-public school -o "$T/school.pub.pem" >/dev/null
 "$A" person add --ref HT --name "Ann Head" --job-title Headteacher --authoriser >/dev/null

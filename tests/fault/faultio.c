@@ -25,6 +25,26 @@
  *                                 way is slowed, not hung for ever).
  *
  * A call that overlaps a rule's range fails with EIO and writes nothing.
+ *
+ * The register (SQLite's unix VFS writes with pwrite64 and syncs with
+ * fdatasync, both caught here):
+ *   ASSETCTL_FAULT_DB=FILE        the database file; FILE-wal and
+ *                                 FILE-journal are targets too (matched by
+ *                                 the path an fd was opened with)
+ *   ASSETCTL_FAULT_DB_AT=KIND@N   the Nth write to them (counting from 1):
+ *                                 eio     fails with EIO, and so does every
+ *                                         later write (a dying disk)
+ *                                 enospc  fails with ENOSPC, and every later
+ *                                         write (a full disk)
+ *                                 short   writes half and says so, then
+ *                                         every later write is ENOSPC (the
+ *                                         disk filled during the write)
+ *                                 once    fails with EIO once (a transient
+ *                                         error)
+ *                                 kill    SIGKILL before the write
+ *                                 fsync   the Nth fdatasync/fsync fails EIO
+ *   ASSETCTL_FAULT_DB_COUNT=FILE  at exit, append "WRITES SYNCS\n" to FILE:
+ *                                 how many a run made, for choosing N
  * (Declared without <unistd.h>: the build uses _FILE_OFFSET_BITS=64, under
  * which the header renames pwrite to pwrite64.) */
 #include <dlfcn.h>
@@ -148,6 +168,105 @@ static bool fault(char op, int fd, size_t n, long off) {
         return hit;
 }
 
+ssize_t readlink(const char *path, char *buf, size_t n);
+/* <signal.h> would bring <unistd.h> in (see above) */
+int raise(int sig);
+#define FAULTIO_SIGKILL 9
+
+/* The register's files and the fault planned for them. */
+static char db_files[3][4096];
+static int db_n = -1;
+static char db_kind[8];
+static long db_at, db_writes, db_syncs;
+static bool db_full; /* every write from now on fails */
+static int db_errno;
+static const char *db_count;
+
+static void db_count_write(void) {
+        if (!db_count) return;
+        FILE *f = fopen(db_count, "ae");
+        if (f) {
+                fprintf(f, "%ld %ld\n", db_writes, db_syncs);
+                fclose(f);
+        }
+}
+
+static void db_load(void) {
+        if (db_n >= 0) return;
+        db_n = 0;
+        const char *p = getenv("ASSETCTL_FAULT_DB");
+        if (!p || !*p) return;
+        char *rp = realpath(p, NULL);
+        const char *base = rp ? rp : p;
+        snprintf(db_files[0], sizeof db_files[0], "%s", base);
+        snprintf(db_files[1], sizeof db_files[1], "%s-wal", base);
+        snprintf(db_files[2], sizeof db_files[2], "%s-journal", base);
+        free(rp);
+        db_n = 3;
+        const char *at = getenv("ASSETCTL_FAULT_DB_AT");
+        const char *sep = at ? strchr(at, '@') : NULL;
+        if (sep && (size_t) (sep - at) < sizeof db_kind) {
+                memcpy(db_kind, at, (size_t) (sep - at));
+                db_at = strtol(sep + 1, NULL, 10);
+        }
+        db_count = getenv("ASSETCTL_FAULT_DB_COUNT");
+        if (db_count) atexit(db_count_write);
+}
+
+static bool is_db(int fd) {
+        char link[64], path[4096];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t n = readlink(link, path, sizeof path - 1);
+        if (n <= 0) return false;
+        path[n] = 0;
+        for (int i = 0; i < db_n; i++)
+                if (strcmp(path, db_files[i]) == 0) return true;
+        return false;
+}
+
+/* For a write of n bytes to fd: -1 to go ahead, 0 .. n-1 to write only
+ * that much and say so, or -2 to fail with errno set. */
+static long db_fault(int fd, size_t n) {
+        pthread_mutex_lock(&mu);
+        db_load();
+        long r = -1;
+        if (db_n > 0 && is_db(fd)) {
+                db_writes++;
+                if (db_full) {
+                        errno = db_errno, r = -2;
+                } else if (db_at && db_writes == db_at) {
+                        if (strcmp(db_kind, "kill") == 0) {
+                                raise(FAULTIO_SIGKILL);
+                        } else if (strcmp(db_kind, "eio") == 0 || strcmp(db_kind, "enospc") == 0) {
+                                db_errno = db_kind[0] == 'e' && db_kind[1] == 'i' ? EIO : ENOSPC;
+                                db_full = true;
+                                errno = db_errno, r = -2;
+                        } else if (strcmp(db_kind, "once") == 0) {
+                                errno = EIO, r = -2;
+                        } else if (strcmp(db_kind, "short") == 0) {
+                                db_errno = ENOSPC;
+                                db_full = true;
+                                r = (long) (n / 2);
+                        }
+                }
+        }
+        pthread_mutex_unlock(&mu);
+        return r;
+}
+
+/* For a sync of fd: true if it must fail with EIO. */
+static bool db_sync_fault(int fd) {
+        pthread_mutex_lock(&mu);
+        db_load();
+        bool hit = false;
+        if (db_n > 0 && is_db(fd)) {
+                db_syncs++;
+                hit = strcmp(db_kind, "fsync") == 0 && db_syncs == db_at;
+        }
+        pthread_mutex_unlock(&mu);
+        return hit;
+}
+
 static io_fn real(const char *name) {
         return (io_fn) dlsym(RTLD_NEXT, name);
 }
@@ -161,6 +280,9 @@ ssize_t pread64(int fd, void *buf, size_t n, long off);
 static ssize_t faulty_write(const char *name, int fd, const void *buf, size_t n, long off) {
         ssize_t r;
         int e;
+        long d = db_fault(fd, n);
+        if (d == -2) return -1;
+        if (d >= 0) n = (size_t) d;
         if (fault('w', fd, n, off)) r = -1, e = EIO;
         else r = real(name)(fd, (void *) buf, n, off), e = errno;
         slow_end();
@@ -181,3 +303,18 @@ ssize_t pread64(int fd, void *buf, size_t n, long off) {
         return real("pread64")(fd, buf, n, off);
 }
 
+
+typedef int (*sync_fn)(int);
+
+int fdatasync(int fd);
+int fsync(int fd);
+
+int fdatasync(int fd) {
+        if (db_sync_fault(fd)) return errno = EIO, -1;
+        return ((sync_fn) dlsym(RTLD_NEXT, "fdatasync"))(fd);
+}
+
+int fsync(int fd) {
+        if (db_sync_fault(fd)) return errno = EIO, -1;
+        return ((sync_fn) dlsym(RTLD_NEXT, "fsync"))(fd);
+}

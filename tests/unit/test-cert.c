@@ -8,6 +8,7 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
+#include "config.h"
 #include "core-internal.h" /* a test reaches the store too */
 #include "cert.h"
 #include "disposal.h"
@@ -205,9 +206,14 @@ static void test_private_key_file(void **state) {
         assert_non_null(strstr(pem, "BEGIN ENCRYPTED PRIVATE KEY"));
         char *path = xasprintf("%s/k.key", dir);
         assert_int_equal(write_file_atomic(path, pem, strlen(pem), 0600), 0);
-        assert_int_equal(key_load_private(path, "wrong horse", &back), -EACCES);
+        assert_int_equal(key_load_private(path, "wrong horse", &back, NULL), -EACCES);
         assert_non_null(strstr(err_msg(), "wrong passphrase"));
-        assert_int_equal(key_load_private(path, "correct horse", &back), 0);
+        struct key_kdf kdf = {0};
+        assert_int_equal(key_load_private(path, "correct horse", &back, &kdf), 0);
+        /* a new key is written with scrypt at the current cost */
+        assert_int_equal(kdf.kind, KEY_KDF_SCRYPT);
+        assert_true(kdf.n == KEY_SCRYPT_N && kdf.r == KEY_SCRYPT_R && kdf.p == KEY_SCRYPT_P);
+        assert_true(key_kdf_current(&kdf));
         char a[65], b[65];
         key_fingerprint(k, a);
         key_fingerprint(back, b);
@@ -216,6 +222,26 @@ static void test_private_key_file(void **state) {
         free(path);
         EVP_PKEY_free(k);
         EVP_PKEY_free(back);
+}
+
+/* A key file written before scrypt (PBKDF2-HMAC-SHA256, 2,048 iterations,
+ * made by the code of that time): still opens, and is reported as older. */
+static void test_old_key_file(void **state) {
+        const char *path = ASSETCTL_SRCDIR "/tests/data/keys/pbkdf2-2048.key";
+        EVP_PKEY *k = NULL;
+        struct key_kdf kdf = {0};
+        assert_int_equal(key_load_private(path, "wrong", &k, &kdf), -EACCES);
+        assert_int_equal(key_load_private(path, "old format passphrase", &k, &kdf), 0);
+        assert_int_equal(kdf.kind, KEY_KDF_PBKDF2);
+        assert_true(kdf.iterations == 2048);
+        assert_false(key_kdf_current(&kdf));
+        char *d = key_kdf_describe(&kdf);
+        assert_string_equal(d, "PBKDF2 2048 iterations");
+        free(d);
+        char fp[65];
+        assert_int_equal(key_fingerprint(k, fp), 0);
+        assert_string_equal(fp, "d2a333f4a3d4ed40aa3b6c1207072dc58e54c46b7fa84119e661ce093d8783f1");
+        EVP_PKEY_free(k);
 }
 
 static struct db *fresh(void) {
@@ -396,6 +422,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_sign_and_checks),
                 cmocka_unit_test(test_private_key_file),
+                cmocka_unit_test(test_old_key_file),
                 cmocka_unit_test(test_disposal_flow),
                 cmocka_unit_test(test_failed_wipe_and_destroy),
         };
