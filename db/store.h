@@ -29,7 +29,15 @@
  *
  * Concurrency. A writer that finds the lock held waits for it up to 10
  *   seconds (SQLite: the busy timeout), then fails with -EBUSY; nothing
- *   retries behind the caller's back.
+ *   retries behind the caller's back. Readers take no write lock: a reader
+ *   that needs one snapshot over several statements uses db_begin_read(),
+ *   and a write never starts inside one (no read-to-write upgrade, which
+ *   SQLite would refuse at once rather than wait for).
+ *
+ * The audit check. A write to a row the audit log covers is refused
+ *   (-EPERM, naming the row and its latest event) when the row no longer
+ *   matches what that event recorded: checked on the row as it was just
+ *   before the write, in the same transaction (audit.c).
  *
  * The school. A register belongs to one school, fixed when it is opened
  *   (db_school()); every record a command reads or writes is that school's.
@@ -83,6 +91,12 @@ const char *db_actor(struct db *db);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* A read transaction: one consistent snapshot for a reader that reads
+ * more than one statement (audit verify, export) and takes no write lock,
+ * so writers go on meanwhile (SQLite: BEGIN DEFERRED in WAL). A db_begin()
+ * inside one is refused. Ended by db_end_read(), which nests likewise. */
+int db_begin_read(struct db *db);
+void db_end_read(struct db *db);
 
 /* Tune the connection for bulk writes (an import of thousands of rows):
  * a page cache large enough (64 MiB) that the transaction's pages are not
