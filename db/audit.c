@@ -690,6 +690,99 @@ int db_audit(struct db *db, const char *action, const char *subject, json_t *det
         return db_audit_end(db);
 }
 
+/* The covered table named by its SQL name (as verify names it) or its
+ * record name. */
+static const struct covered_table *covered_by_name(const char *name) {
+        FOREACH_COVERED(t)
+                if (streq(t->name, name) || streq(t->record, name)) return t;
+        return NULL;
+}
+
+/* The rowid of t's row that `key` names: its label (a tag, a reference, a
+ * setting's key), else a row number. 1 found, 0 none. */
+static int accept_rowid(struct db *db, const struct covered_table *t, const char *key, int64_t *ret) {
+        const char *col = label_column(t);
+        if (col) {
+                _cleanup_free_ char *sql = xasprintf("SELECT rowid FROM %s WHERE %s = ?1 COLLATE NOCASE", t->name, col);
+                sqlite3_stmt *st;
+                int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
+                if (rc != SQLITE_OK) return db_error(db, rc, "cannot prepare statement");
+                sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+                rc = sqlite3_step(st);
+                if (rc == SQLITE_ROW) *ret = sqlite3_column_int64(st, 0);
+                sqlite3_finalize(st);
+                if (rc == SQLITE_ROW) return 1;
+                if (rc != SQLITE_DONE) return db_error(db, rc, "cannot read the register");
+        }
+        return parse_int64(key, ret) >= 0 && *ret > 0;
+}
+
+static int accept_locked(struct db *db, const struct covered_table *t, const char *key, const char *by, const char *reason,
+                         struct audit_accepted *ret) {
+        int64_t rowid;
+        int r = accept_rowid(db, t, key, &rowid);
+        if (r < 0) return r;
+        if (r == 0) return err_set(ENOENT, "cannot accept %s '%s': there is no such row", t->record, key);
+        sqlite3_stmt *st;
+        r = db_prepare(db, t->select_one, &st);
+        if (r < 0) return r;
+        db_bind_int(st, 1, rowid);
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+                sqlite3_reset(st);
+                return db_error(db, rc, "cannot read the register");
+        }
+        struct row_src src = {.names = st, .st = st};
+        enum row_state state;
+        int64_t event;
+        r = row_state(db, t, rowid, rc == SQLITE_ROW ? &src : NULL, &state, &event);
+        _cleanup_free_ char *what = row_name(t, rowid, rc == SQLITE_ROW ? &src : NULL);
+        _cleanup_free_ char *subject = rc == SQLITE_ROW && label_column(t) ? row_key(t, rowid, &src) : NULL;
+        bool gone = rc == SQLITE_DONE;
+        sqlite3_reset(st);
+        if (r < 0) return r;
+        if (state == ROW_MATCHES && gone) return err_set(ENOENT, "cannot accept %s: there is no such row", what);
+        if (state == ROW_MATCHES)
+                return err_set(EALREADY, "cannot accept %s: it matches what audit event %lld recorded, nothing to accept", what,
+                               (long long) event);
+        const char *found = state == ROW_UNRECORDED ? "unrecorded" : state == ROW_RECORDED_DELETED ? "reinserted"
+                          : gone                    ? "gone"
+                                                    : "changed";
+        _cleanup_json_ json_t *d = json_pack("{ss,sI,ss,ss,ss}", "table", t->name, "row", (json_int_t) rowid, "found", found, "by", by,
+                                             "reason", reason);
+        if (event) json_object_set_new(d, "previous_event", json_integer(event));
+        if (!subject) subject = xasprintf("%s %lld", t->name, (long long) rowid);
+        r = db_audit_begin(db, "audit.accept", subject, d);
+        if (r < 0) return r;
+        int64_t id = db->ev_id;
+        r = db_audit_row(db, t->name, rowid);
+        if (r < 0) {
+                db->ev_open = false;
+                return r;
+        }
+        r = db_audit_end(db);
+        if (r < 0) return r;
+        *ret = (struct audit_accepted) {.event = id, .previous = event, .row = TAKE_PTR(what), .found = found};
+        return 0;
+}
+
+int db_audit_accept(struct db *db, const char *table, const char *key, const char *by, const char *reason, struct audit_accepted *ret) {
+        const struct covered_table *t = covered_by_name(table);
+        if (!t) return err_set(EINVAL, "cannot accept a row of '%s': not a table the audit log covers (give one audit verify names, such as assets)", table);
+        if (isempty(by)) return err_set(EINVAL, "cannot accept %s '%s': say who decided (--by NAME)", t->record, key);
+        if (isempty(reason)) return err_set(EINVAL, "cannot accept %s '%s': give the reason (--reason TEXT)", t->record, key);
+        int r = db_begin(db);
+        if (r < 0) return r;
+        r = accept_locked(db, t, key, by, reason, ret);
+        if (r < 0) {
+                db_rollback(db);
+                return r;
+        }
+        r = db_commit(db);
+        if (r < 0) free(TAKE_PTR(ret->row));
+        return r;
+}
+
 void audit_report_done(struct audit_report *r) {
         free(r->problem);
         r->problem = NULL;

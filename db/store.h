@@ -126,6 +126,20 @@ int db_audit_row(struct db *db, const char *table, int64_t rowid);
 int db_audit_rows(struct db *db, const char *table, int64_t first, int64_t last);
 int db_audit_end(struct db *db);
 
+/* Record, as a new audit event naming who decided (`by`) and why, that a
+ * covered row as it is now stands: one that was changed, inserted or
+ * deleted behind the tool's back, which every write to it refuses until
+ * then. table is the SQL name verify prints ("assets") or the record name
+ * ("asset"); key the row's tag, reference or setting key, or its row
+ * number. -EALREADY when the row matches its latest event. */
+struct audit_accepted {
+        int64_t event;      /* the event written */
+        int64_t previous;   /* the row's latest event before it (0: none) */
+        char *row;          /* "asset 'TS-000001'", "loan 3" (malloc'd) */
+        const char *found;  /* "changed", "unrecorded", "reinserted", "gone" */
+};
+int db_audit_accept(struct db *db, const char *table, const char *key, const char *by, const char *reason, struct audit_accepted *ret);
+
 /* The result of `audit verify`. */
 struct audit_report {
         int64_t events;     /* events in the log */
