@@ -72,10 +72,14 @@ static void year_before(const char *t, char ret[static 11]) {
         snprintf(ret, 11, "%04d-%02d-%02d", (y - 1) % 10000, m % 100, d % 100);
 }
 
+/* How long an audit event may go unsigned (report compliance). */
+#define CHECKPOINT_DAYS 30
+
 int report_compliance(struct db *db, json_t **ret, int64_t *ret_problems) {
-        char t[11], year_ago[11];
+        char t[11], year_ago[11], month_ago[11];
         today(t);
         year_before(t, year_ago);
+        date_add_days(t, -CHECKPOINT_DAYS, month_ago);
         json_t *out = json_array(), *items;
         int64_t problems = 0;
         int r;
@@ -98,6 +102,12 @@ int report_compliance(struct db *db, json_t **ret, int64_t *ret_problems) {
                 "{name} ({ref}) left {leaving_date}, still holds {tag} ({make} {model})");
         SECTION(db_lostprop_list(db, t, &items), "lostprop", "unclaimed lost property past its hold date",
                 "item {id}: {description}, held until {hold_until}");
+        /* without a signed checkpoint, deleting the log's tail or rewriting
+         * the whole chain consistently cannot be detected: no event stays
+         * unsigned for longer than CHECKPOINT_DAYS */
+        SECTION(db_audit_unsigned_before(db, month_ago, &items), "checkpoint",
+                "audit log events older than 30 days that no signed checkpoint covers",
+                "events {first}-{last} since {since} (last checkpoint {last_checkpoint}): run 'assetctl audit checkpoint --key NAME'");
 #undef SECTION
         *ret = out;
         *ret_problems = problems;

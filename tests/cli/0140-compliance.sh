@@ -11,6 +11,7 @@ ok    assets not audited in the last 12 months: none
 ok    loans past their due date: none
 ok    leavers still holding kit: none
 ok    unclaimed lost property past its hold date: none
+ok    audit log events older than 30 days that no signed checkpoint covers: none
 all clear" "$A" report compliance
 
 # one problem of each kind
@@ -45,9 +46,10 @@ FIX   leavers still holding kit: 1
         Olive Leaver (OLD) left 2026-11-20, still holds TS-000004 (Dell Latitude 3190)
 FIX   unclaimed lost property past its hold date: 1
         item 1: phone, held until 2026-07-20
+ok    audit log events older than 30 days that no signed checkpoint covers: none
 6 items need action" sh -c "\"$A\" report compliance; echo \"exit \$?\" >&2"
 check_rc "... exit 1" 1 "$A" report compliance
-check_out "as JSON, for other tools" "6 7" sh -c "\"$A\" report compliance --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[\"problems\"], len(r[\"sections\"]))'"
+check_out "as JSON, for other tools" "6 8" sh -c "\"$A\" report compliance --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[\"problems\"], len(r[\"sections\"]))'"
 check_out "as CSV" "section,item
 unencrypted,\"TS-000002 HP ProBook (in_stock, Office)\"" sh -c "\"$A\" report compliance --csv | head -2"
 
