@@ -8,6 +8,10 @@
  * with the hash its latest event recorded: an edit, insert or delete made
  * behind the tool's back (with the sqlite3 shell, say) shows up as a row
  * whose hash differs, a row with no event, or an event whose row is gone.
+ * Every write checks the same before it is committed ("The write check"
+ * below): a row whose hash differs is refused, so an honest write cannot
+ * re-hash a tampered row into a chain that verifies again; `audit accept`
+ * records a decision that the row stands as found.
  *
  * Rows that one event writes at consecutive rowids of a table share one
  * audit_rows entry (a run, see schema-audit-runs.c): db_audit_row() keeps
