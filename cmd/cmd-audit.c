@@ -89,7 +89,7 @@ const struct command audit_commands[] = {
          "record that a row changed outside assetctl stands as found, so writes to it work again",
          "  TABLE is the table audit verify names (assets, people, settings, loans, ...);\n"
          "  KEY the row's tag, reference or setting key, or its row number. The event\n"
-         "  names who decided and why; nothing is accepted silently.",
+         "  names who decided and why; nothing is accepted silently.\n",
          OPTIONS(accept_opts, struct accept_args), POS(2, 2, "give the table and the row's key")},
         {NULL},
 };
