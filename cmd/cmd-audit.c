@@ -53,6 +53,30 @@ static int audit_verify_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+struct accept_args {
+        const char *by, *reason;
+};
+static const struct opt accept_opts[] = {
+        OPT_STRING_REQUIRED("by", 0, "NAME", "who decided that the row stands as found (recorded in the event)", struct accept_args, by),
+        OPT_STRING_REQUIRED("reason", 0, "TEXT", "why (recorded in the event)", struct accept_args, reason),
+        OPT_END,
+};
+
+static int audit_accept_cmd(struct ctx *ctx, int argc, char **argv) {
+        const struct accept_args *a = ctx->args;
+        int64_t event, previous;
+        _cleanup_free_ char *row = NULL;
+        const char *found;
+        int r = audit_accept(ctx->db, argv[1], argv[2], a->by, a->reason, &event, &previous, &row, &found);
+        if (r < 0) return cmd_fail_err(r);
+        if (previous)
+                printf("%s accepted as found (%s since audit event %lld): audit event %lld, decided by %s\n", row, found,
+                       (long long) previous, (long long) event, a->by);
+        else
+                printf("%s accepted as found (%s): audit event %lld, decided by %s\n", row, found, (long long) event, a->by);
+        return 0;
+}
+
 const struct command audit_commands[] = {
         {"log", audit_log_cmd, CMD_DB, "[TAG|REF]", "show the audit trail, all or for one subject", NULL,
          OPTIONS(format_opts, struct format_args), POS(0, 1, "give at most one tag or reference")},
@@ -61,5 +85,11 @@ const struct command audit_commands[] = {
         {"checkpoint", cmd_audit_checkpoint, CMD_DB | CMD_WRITE, "",
          "sign the head hash and event count, so deleting the tail of the log is detected", NULL,
          OPTIONS(checkpoint_opts, struct checkpoint_args)},
+        {"accept", audit_accept_cmd, CMD_DB | CMD_WRITE, "TABLE KEY",
+         "record that a row changed outside assetctl stands as found, so writes to it work again",
+         "  TABLE is the table audit verify names (assets, people, settings, loans, ...);\n"
+         "  KEY the row's tag, reference or setting key, or its row number. The event\n"
+         "  names who decided and why; nothing is accepted silently.\n",
+         OPTIONS(accept_opts, struct accept_args), POS(2, 2, "give the table and the row's key")},
         {NULL},
 };

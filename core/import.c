@@ -1123,8 +1123,13 @@ static void export_cols(enum import_kind kind, const char *cols[static 64]) {
 
 static int export_rows(struct db *db, enum import_kind kind, json_t **ret) {
         _cleanup_json_ json_t *rows = NULL;
-        int r = kind == IMPORT_ASSETS ? db_asset_list(db, NULL, NULL, NULL, &rows) : db_person_list(db, NULL, &rows);
+        /* the rows and their media, loans and badges from one snapshot,
+         * without the write lock: writers go on meanwhile */
+        int r = db_begin_read(db);
+        if (r < 0) return r;
+        r = kind == IMPORT_ASSETS ? db_asset_list(db, NULL, NULL, NULL, &rows) : db_person_list(db, NULL, &rows);
         if (r >= 0) r = export_extras(db, kind, rows);
+        db_end_read(db);
         if (r < 0) return r;
         *ret = TAKE_PTR(rows);
         return 0;

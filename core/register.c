@@ -55,4 +55,16 @@ int audit_check(struct db *db, struct audit_check *ret) {
         return 0;
 }
 
+int audit_accept(struct db *db, const char *table, const char *key, const char *by, const char *reason, int64_t *ret_event,
+                 int64_t *ret_previous, char **ret_row, const char **ret_found) {
+        struct audit_accepted a;
+        int r = db_audit_accept(db, table, key, by, reason, &a);
+        if (r < 0) return r;
+        *ret_event = a.event;
+        *ret_previous = a.previous;
+        *ret_row = a.row;
+        *ret_found = a.found;
+        return 0;
+}
+
 void audit_check_done(struct audit_check *c) { free(c->problem); c->problem = NULL; }

@@ -49,4 +49,10 @@ struct audit_check {
         char *problem;     /* NULL when intact; else what is wrong (owned) */
 };
 int audit_check(struct db *db, struct audit_check *ret);
+/* `audit accept`: record, as an event naming who decided and why, that a
+ * row changed, inserted or deleted behind the tool's back stands as found
+ * (writes to it are refused until then). *ret_row is the row's name
+ * (owned), *ret_previous its latest event before (0: none). */
+int audit_accept(struct db *db, const char *table, const char *key, const char *by, const char *reason, int64_t *ret_event,
+                 int64_t *ret_previous, char **ret_row, const char **ret_found);
 void audit_check_done(struct audit_check *c);

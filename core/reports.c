@@ -106,11 +106,14 @@ static int consignment_paper_problems(struct db *db, const char *t, json_t **ret
         *ret_contracts = contracts;
         return 0;
 }
+/* How long an audit event may go unsigned (report compliance). */
+#define CHECKPOINT_DAYS 30
 
 int report_compliance(struct db *db, json_t **ret, int64_t *ret_problems) {
-        char t[11], year_ago[11];
+        char t[11], year_ago[11], month_ago[11];
         today(t);
         year_before(t, year_ago);
+        date_add_days(t, -CHECKPOINT_DAYS, month_ago);
         json_t *out = json_array(), *items;
         int64_t problems = 0;
         int r;
@@ -139,6 +142,12 @@ int report_compliance(struct db *db, json_t **ret, int64_t *ret_problems) {
                 "{consignment_id} to {firm}, made {made}: {problem}", &problems);
         section(out, "firm_contract", "consignments to a firm with no data-processing contract, or an expired one", contracts,
                 "{consignment_id}: {problem}", &problems);
+        /* without a signed checkpoint, deleting the log's tail or rewriting
+         * the whole chain consistently cannot be detected: no event stays
+         * unsigned for longer than CHECKPOINT_DAYS */
+        SECTION(db_audit_unsigned_before(db, month_ago, &items), "checkpoint",
+                "audit log events older than 30 days that no signed checkpoint covers",
+                "events {first}-{last} since {since} (last checkpoint {last_checkpoint}): run 'assetctl audit checkpoint --key NAME'");
 #undef SECTION
         *ret = out;
         *ret_problems = problems;

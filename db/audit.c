@@ -8,6 +8,10 @@
  * with the hash its latest event recorded: an edit, insert or delete made
  * behind the tool's back (with the sqlite3 shell, say) shows up as a row
  * whose hash differs, a row with no event, or an event whose row is gone.
+ * Every write checks the same before it is committed ("The write check"
+ * below): a row whose hash differs is refused, so an honest write cannot
+ * re-hash a tampered row into a chain that verifies again; `audit accept`
+ * records a decision that the row stands as found.
  *
  * Rows that one event writes at consecutive rowids of a table share one
  * audit_rows entry (a run, see schema-audit-runs.c): db_audit_row() keeps
@@ -61,32 +65,49 @@ static const struct covered_table *covered(const char *name) {
         return NULL;
 }
 
-/* Encoding 1 (events written before migration 6): the columns of st from
- * column `first` on, in order: per column its name and NUL, the SQLite type
- * as one byte, the value's length (8 bytes, native order) and its text. */
-static void row_encode_v1(struct strbuf *b, sqlite3_stmt *st, int first) {
-        int n = sqlite3_column_count(st);
-        for (int i = first; i < n; i++) {
-                const char *name = sqlite3_column_name(st, i);
+/* A row to encode: its values either from a statement (columns from
+ * `first` on) or from an array (the before-image a write is about to
+ * replace, see audit_note_write()), its column names from `names` (the
+ * statement itself, or the table's select_one, whose columns are the
+ * table's in order). */
+struct row_src {
+        sqlite3_stmt *names;
+        int first;
+        sqlite3_stmt *st;       /* values from here, unless vals */
+        sqlite3_value **vals;   /* vals[i - first] */
+};
+
+static sqlite3_value *src_value(const struct row_src *s, int i) {
+        return s->vals ? s->vals[i - s->first] : sqlite3_column_value(s->st, i);
+}
+
+/* Encoding 1 (events written before migration 6): the columns from `first`
+ * on, in order: per column its name and NUL, the SQLite type as one byte,
+ * the value's length (8 bytes, native order) and its text. */
+static void row_encode_v1(struct strbuf *b, const struct row_src *s) {
+        int n = sqlite3_column_count(s->names);
+        for (int i = s->first; i < n; i++) {
+                const char *name = sqlite3_column_name(s->names, i);
+                sqlite3_value *v = src_value(s, i);
                 sb_add(b, name, strlen(name) + 1);
-                int type = sqlite3_column_type(st, i);
+                int type = sqlite3_value_type(v);
                 uint8_t t = (uint8_t) type;
                 sb_add(b, (const char *) &t, 1);
                 const void *p = NULL;
                 uint64_t len = 0;
                 char num[32];
                 if (type == SQLITE_INTEGER) {
-                        len = (uint64_t) snprintf(num, sizeof num, "%lld", (long long) sqlite3_column_int64(st, i));
+                        len = (uint64_t) snprintf(num, sizeof num, "%lld", (long long) sqlite3_value_int64(v));
                         p = num;
                 } else if (type == SQLITE_FLOAT) {
-                        len = (uint64_t) snprintf(num, sizeof num, "%.17g", sqlite3_column_double(st, i));
+                        len = (uint64_t) snprintf(num, sizeof num, "%.17g", sqlite3_value_double(v));
                         p = num;
                 } else if (type == SQLITE_TEXT) {
-                        p = sqlite3_column_text(st, i);
-                        len = (uint64_t) sqlite3_column_bytes(st, i);
+                        p = sqlite3_value_text(v);
+                        len = (uint64_t) sqlite3_value_bytes(v);
                 } else if (type == SQLITE_BLOB) {
-                        p = sqlite3_column_blob(st, i);
-                        len = (uint64_t) sqlite3_column_bytes(st, i);
+                        p = sqlite3_value_blob(v);
+                        len = (uint64_t) sqlite3_value_bytes(v);
                 }
                 sb_add(b, (const char *) &len, sizeof len);
                 if (len) sb_add(b, p, (size_t) len);
@@ -110,28 +131,32 @@ static void put_bytes(struct strbuf *b, const void *p, size_t len) {
  * integer, 'r' real, 't' text, 'b' blob), then for 'i' the 64-bit two's
  * complement and for 'r' the IEEE-754 bits, 8 bytes big-endian, for 't' and
  * 'b' a length-prefixed byte string (text in UTF-8), for 'n' nothing. */
-static void put_value(struct strbuf *b, sqlite3_stmt *st, int i) {
-        switch (sqlite3_column_type(st, i)) {
+static void put_value(struct strbuf *b, sqlite3_value *v) {
+        switch (sqlite3_value_type(v)) {
         case SQLITE_INTEGER:
                 sb_add(b, "i", 1);
-                put_be64(b, (uint64_t) sqlite3_column_int64(st, i));
+                put_be64(b, (uint64_t) sqlite3_value_int64(v));
                 break;
         case SQLITE_FLOAT: {
-                double d = sqlite3_column_double(st, i);
+                double d = sqlite3_value_double(v);
                 uint64_t bits;
                 memcpy(&bits, &d, sizeof bits);
                 sb_add(b, "r", 1);
                 put_be64(b, bits);
                 break;
         }
-        case SQLITE_TEXT:
+        case SQLITE_TEXT: {
+                const unsigned char *t = sqlite3_value_text(v);
                 sb_add(b, "t", 1);
-                put_bytes(b, sqlite3_column_text(st, i), (size_t) sqlite3_column_bytes(st, i));
+                put_bytes(b, t, (size_t) sqlite3_value_bytes(v));
                 break;
-        case SQLITE_BLOB:
+        }
+        case SQLITE_BLOB: {
+                const void *p = sqlite3_value_blob(v);
                 sb_add(b, "b", 1);
-                put_bytes(b, sqlite3_column_blob(st, i), (size_t) sqlite3_column_bytes(st, i));
+                put_bytes(b, p, (size_t) sqlite3_value_bytes(v));
                 break;
+        }
         default: sb_add(b, "n", 1);
         }
 }
@@ -160,27 +185,27 @@ static void field_order(struct db *db, sqlite3_stmt *st, int first, const struct
  * value of its key column, typed; not the rowid), the number of fields
  * (8 bytes big-endian), then each field in byte order of its name: its name
  * as a byte string and its typed value. */
-static void row_encode_v2(struct db *db, struct strbuf *b, sqlite3_stmt *st, int first, const struct covered_table *t) {
-        field_order(db, st, first, t);
+static void row_encode_v2(struct db *db, struct strbuf *b, const struct row_src *s, const struct covered_table *t) {
+        field_order(db, s->names, s->first, t);
         put_bytes(b, t->record, strlen(t->record));
-        if (db->order_key >= 0) put_value(b, st, db->order_key);
+        if (db->order_key >= 0) put_value(b, src_value(s, db->order_key));
         else sb_add(b, "n", 1);
         put_be64(b, (uint64_t) db->order_n);
         for (int k = 0; k < db->order_n; k++) {
-                const char *name = sqlite3_column_name(st, db->order[k]);
+                const char *name = sqlite3_column_name(s->names, db->order[k]);
                 put_bytes(b, name, strlen(name));
-                put_value(b, st, db->order[k]);
+                put_value(b, src_value(s, db->order[k]));
         }
 }
 
-/* Hash the row of st (columns from `first` on) under encoding `version`.
- * The encoding is built in one buffer and hashed in one go with a context
- * the db keeps (row by row EVP calls cost more than the hashing). */
-static void row_hash(struct db *db, sqlite3_stmt *st, int first, const struct covered_table *t, int version, char out[65]) {
+/* Hash a row under encoding `version`. The encoding is built in one
+ * buffer and hashed in one go with a context the db keeps (row by row EVP
+ * calls cost more than the hashing). */
+static void src_hash(struct db *db, const struct row_src *s, const struct covered_table *t, int version, char out[65]) {
         struct strbuf *b = &db->row_buf;
         b->len = 0;
-        if (version == 1) row_encode_v1(b, st, first);
-        else row_encode_v2(db, b, st, first, t);
+        if (version == 1) row_encode_v1(b, s);
+        else row_encode_v2(db, b, s, t);
         if (!db->sha256) db->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
         if (!db->row_ctx) db->row_ctx = EVP_MD_CTX_new();
         uint8_t d[32];
@@ -188,6 +213,12 @@ static void row_hash(struct db *db, sqlite3_stmt *st, int first, const struct co
             !EVP_DigestUpdate(db->row_ctx, b->buf ? b->buf : "", b->len) || !EVP_DigestFinal_ex(db->row_ctx, d, NULL))
                 abort();
         hex_encode(d, 32, out);
+}
+
+/* Hash the row of st (columns from `first` on). */
+static void row_hash(struct db *db, sqlite3_stmt *st, int first, const struct covered_table *t, int version, char out[65]) {
+        struct row_src s = {.names = st, .first = first, .st = st};
+        src_hash(db, &s, t, version, out);
 }
 
 int audit_row_encoding(struct db *db, const char *table, int64_t rowid, int version, struct strbuf *ret) {
@@ -200,8 +231,9 @@ int audit_row_encoding(struct db *db, const char *table, int64_t rowid, int vers
         int rc = sqlite3_step(st);
         ret->len = 0;
         if (rc == SQLITE_ROW) {
-                if (version == 1) row_encode_v1(ret, st, 0);
-                else row_encode_v2(db, ret, st, 0, t);
+                struct row_src s = {.names = st, .st = st};
+                if (version == 1) row_encode_v1(ret, &s);
+                else row_encode_v2(db, ret, &s, t);
         }
         sqlite3_reset(st);
         if (rc == SQLITE_DONE) return -ENOENT;
@@ -337,12 +369,236 @@ static int record_row(struct db *db, const struct covered_table *t, int64_t rowi
         return is_hash ? 0 : run_flush(db, run);
 }
 
+/* The write check. A row that a covered table's write replaces (UPDATE)
+ * or removes (DELETE) must be, just before the write, what its latest audit
+ * event recorded: otherwise someone changed it behind the tool's back, and
+ * the honest write's event would re-hash it and launder the change (the
+ * chain would verify again). The engine reports every write with the row's
+ * before-image (sqlite.c installs db_audit_preupdate() as SQLite's
+ * pre-update hook, so every writer in db/ is checked, including one that
+ * forgets); the hook may not query the register, so it keeps the image,
+ * and audit_check_writes() compares it with the recorded hash before the
+ * write's audit event is written and before COMMIT. A row is checked once
+ * per transaction, at its first write: what the transaction itself wrote or
+ * inserted is the tool's own. A mismatch refuses the whole transaction
+ * (the caller rolls back: the register is unchanged); `audit accept`
+ * records, as an event naming who decided, that the row as found stands. */
+
+/* A human name for a row in messages: the column people know it by. */
+static const struct {
+        const char *table, *column;
+} row_labels[] = {
+        {"assets", "tag"}, {"people", "ref"}, {"settings", "key"},
+};
+
+static const char *label_column(const struct covered_table *t) {
+        for (size_t i = 0; i < ELEMENTSOF(row_labels); i++)
+                if (streq(row_labels[i].table, t->name)) return row_labels[i].column;
+        return NULL;
+}
+
+/* The rows this transaction has written, as (table, rowid): open
+ * addressing, cleared at the transaction's end. */
+static size_t touched_slot(const struct covered_table *t, int64_t rowid, size_t cap) {
+        uint64_t h = ((uint64_t) (uintptr_t) t >> 4) * 0x9e3779b97f4a7c15ull ^ (uint64_t) rowid * 0xff51afd7ed558ccdull;
+        return (size_t) (h ^ (h >> 32)) & (cap - 1);
+}
+
+/* Add (t, rowid); true when it was not there yet. */
+static bool touched_add(struct db *db, const struct covered_table *t, int64_t rowid) {
+        if (2 * (db->n_touched + 1) > db->cap_touched) {
+                size_t cap = db->cap_touched ? 2 * db->cap_touched : 1024;
+                struct touched *big = xcalloc(cap, sizeof *big);
+                for (size_t i = 0; i < db->cap_touched; i++)
+                        if (db->touched[i].t) {
+                                size_t j = touched_slot(db->touched[i].t, db->touched[i].rowid, cap);
+                                while (big[j].t) j = (j + 1) & (cap - 1);
+                                big[j] = db->touched[i];
+                        }
+                free(db->touched);
+                db->touched = big;
+                db->cap_touched = cap;
+        }
+        size_t j = touched_slot(t, rowid, db->cap_touched);
+        for (; db->touched[j].t; j = (j + 1) & (db->cap_touched - 1))
+                if (db->touched[j].t == t && db->touched[j].rowid == rowid) return false;
+        db->touched[j] = (struct touched) {t, rowid};
+        db->n_touched++;
+        return true;
+}
+
+static void before_free(struct audit_before *b) {
+        for (int i = 0; i < b->n; i++) sqlite3_value_free(b->v[i]);
+        free(b->v);
+}
+
+void audit_writes_reset(struct db *db) {
+        for (size_t i = 0; i < db->n_before; i++) before_free(&db->before[i]);
+        db->n_before = 0;
+        if (db->n_touched) memset(db->touched, 0, db->cap_touched * sizeof *db->touched);
+        db->n_touched = 0;
+}
+
+void db_audit_preupdate(void *arg, sqlite3 *h, int op, const char *zdb, const char *name, sqlite3_int64 key1, sqlite3_int64 key2) {
+        struct db *db = arg;
+        if (db->tx_depth <= 0 || !streq(zdb, "main")) return;
+        /* the same table's writes come in runs: the name is SQLite's, stable */
+        if (name != db->hook_name) {
+                db->hook_name = name;
+                db->hook_table = covered(name);
+        }
+        const struct covered_table *t = db->hook_table;
+        if (!t) return;
+        if (op == SQLITE_INSERT) {
+                touched_add(db, t, key2);
+                return;
+        }
+        bool first = touched_add(db, t, key1);
+        if (op == SQLITE_UPDATE && key2 != key1) touched_add(db, t, key2);
+        if (!first) return;
+        int n = sqlite3_preupdate_count(h);
+        struct audit_before b = {.t = t, .rowid = key1, .n = n, .v = xcalloc((size_t) (n > 0 ? n : 1), sizeof *b.v)};
+        for (int i = 0; i < n; i++) {
+                sqlite3_value *v = NULL;
+                if (sqlite3_preupdate_old(h, i, &v) != SQLITE_OK || !(b.v[i] = sqlite3_value_dup(v))) abort();
+        }
+        if (db->n_before == db->cap_before) {
+                db->cap_before = db->cap_before ? 2 * db->cap_before : 16;
+                db->before = xrealloc(db->before, db->cap_before * sizeof *db->before);
+        }
+        db->before[db->n_before++] = b;
+}
+
+/* The latest audit_rows entry of row `rowid` of t, in verify's order
+ * (event, then entry): a single entry or one inside a run. 1 found (its
+ * event, hash or "deleted", the event's encoding), 0 none, or -errno. */
+static int latest_entry(struct db *db, const struct covered_table *t, int64_t rowid, int64_t *ret_event, char ret_hash[65],
+                        int *ret_version) {
+        static const char *const sql[] = {
+                "SELECT r.event_id, r.rowid, substr(r.row_hash, 1, 64), coalesce(e.encoding, 1) "
+                "FROM audit_rows r LEFT JOIN audit_events e ON e.id = r.event_id WHERE r.tbl = ?1 AND r.row_id = ?2 "
+                "ORDER BY r.event_id DESC, r.rowid DESC LIMIT 1",
+                "SELECT r.event_id, r.rowid, substr(r.row_hash, 64 * (?2 - r.row_id) + 1, 64), coalesce(e.encoding, 1) "
+                "FROM audit_rows r LEFT JOIN audit_events e ON e.id = r.event_id "
+                "WHERE r.tbl = ?1 AND r.n_rows > 1 AND r.row_id < ?2 AND r.row_id + r.n_rows > ?2 "
+                "ORDER BY r.event_id DESC, r.rowid DESC LIMIT 1",
+        };
+        int64_t best_event = 0, best_entry = 0;
+        for (size_t q = 0; q < ELEMENTSOF(sql); q++) {
+                sqlite3_stmt *st;
+                int r = db_prepare(db, sql[q], &st);
+                if (r < 0) return r;
+                sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+                db_bind_int(st, 2, rowid);
+                int rc = sqlite3_step(st);
+                if (rc == SQLITE_ROW) {
+                        int64_t e = sqlite3_column_int64(st, 0), entry = sqlite3_column_int64(st, 1);
+                        if (e > best_event || (e == best_event && entry > best_entry)) {
+                                best_event = e;
+                                best_entry = entry;
+                                snprintf(ret_hash, 65, "%s", strempty((const char *) sqlite3_column_text(st, 2)));
+                                *ret_version = (int) sqlite3_column_int64(st, 3);
+                        }
+                }
+                sqlite3_reset(st);
+                if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db, rc, "cannot read the audit log");
+        }
+        *ret_event = best_event;
+        return best_event > 0;
+}
+
+/* How a row stands against its latest event, for the check and for
+ * `audit accept`. */
+enum row_state { ROW_MATCHES, ROW_CHANGED, ROW_UNRECORDED, ROW_RECORDED_DELETED };
+
+/* Compare a row (src: what it is, or NULL when it is gone) with its latest
+ * entry; *ret_event is that entry's event (0: none). */
+static int row_state(struct db *db, const struct covered_table *t, int64_t rowid, const struct row_src *src, enum row_state *ret,
+                     int64_t *ret_event) {
+        char recorded[65];
+        int version = AUDIT_ENCODING_LATEST;
+        int r = latest_entry(db, t, rowid, ret_event, recorded, &version);
+        if (r < 0) return r;
+        if (r == 0) *ret = src ? ROW_UNRECORDED : ROW_MATCHES;
+        else if (streq(recorded, "deleted")) *ret = src ? ROW_RECORDED_DELETED : ROW_MATCHES;
+        else if (!src) *ret = ROW_CHANGED; /* recorded, and gone */
+        else {
+                char hash[65];
+                src_hash(db, src, t, version >= 1 && version <= AUDIT_ENCODING_LATEST ? version : 1, hash);
+                *ret = streq(hash, recorded) ? ROW_MATCHES : ROW_CHANGED;
+        }
+        return 0;
+}
+
+/* "asset 'TS-000001'" or "loan 12", from the row's values */
+static char *row_name(const struct covered_table *t, int64_t rowid, const struct row_src *src) {
+        const char *col = label_column(t);
+        if (col && src) {
+                int n = sqlite3_column_count(src->names);
+                for (int i = src->first; i < n; i++)
+                        if (streq(sqlite3_column_name(src->names, i), col)) {
+                                const unsigned char *v = sqlite3_value_text(src_value(src, i));
+                                if (v) return xasprintf("%s '%s'", t->record, (const char *) v);
+                        }
+        }
+        return xasprintf("%s %lld", t->record, (long long) rowid);
+}
+
+/* The key `audit accept` takes for a row: its label, else its rowid. */
+static char *row_key(const struct covered_table *t, int64_t rowid, const struct row_src *src) {
+        const char *col = label_column(t);
+        if (col && src) {
+                int n = sqlite3_column_count(src->names);
+                for (int i = src->first; i < n; i++)
+                        if (streq(sqlite3_column_name(src->names, i), col)) {
+                                const unsigned char *v = sqlite3_value_text(src_value(src, i));
+                                if (v && !strpbrk((const char *) v, " '\"\\")) return xstrdup((const char *) v);
+                        }
+        }
+        return xasprintf("%lld", (long long) rowid);
+}
+
+int audit_check_writes(struct db *db) {
+        int r = 0;
+        for (size_t i = 0; i < db->n_before && r >= 0; i++) {
+                struct audit_before *b = &db->before[i];
+                sqlite3_stmt *names;
+                r = db_prepare(db, b->t->select_one, &names);
+                if (r < 0) break;
+                if (sqlite3_column_count(names) != b->n) {
+                        r = err_set(EIO, "cannot check %s row %lld: the table has %d columns, the write saw %d", b->t->name,
+                                    (long long) b->rowid, sqlite3_column_count(names), b->n);
+                        break;
+                }
+                struct row_src src = {.names = names, .vals = b->v};
+                enum row_state state;
+                int64_t event;
+                r = row_state(db, b->t, b->rowid, &src, &state, &event);
+                if (r < 0 || state == ROW_MATCHES) continue;
+                _cleanup_free_ char *what = row_name(b->t, b->rowid, &src), *key = row_key(b->t, b->rowid, &src);
+                if (state == ROW_UNRECORDED)
+                        r = err_set(EPERM, "cannot change %s: the row has no audit event (inserted outside assetctl?); see 'assetctl audit accept %s %s'",
+                                    what, b->t->name, key);
+                else if (state == ROW_RECORDED_DELETED)
+                        r = err_set(EPERM, "cannot change %s: audit event %lld recorded the row as deleted (re-inserted outside assetctl?); "
+                                    "see 'assetctl audit accept %s %s'", what, (long long) event, b->t->name, key);
+                else
+                        r = err_set(EPERM, "cannot change %s: the row differs from what audit event %lld recorded (edited outside assetctl?); "
+                                    "see 'assetctl audit accept %s %s'", what, (long long) event, b->t->name, key);
+        }
+        for (size_t i = 0; i < db->n_before; i++) before_free(&db->before[i]);
+        db->n_before = 0;
+        return r;
+}
+
 int db_audit_row(struct db *db, const char *table, int64_t rowid) {
         const struct covered_table *t = covered(table);
         if (!t) return err_set(EINVAL, "table '%s' is not covered by the audit log", table);
         if (!db->ev_open) return err_set(EINVAL, "audit row outside an event");
+        int r = audit_check_writes(db);
+        if (r < 0) return r;
         sqlite3_stmt *st;
-        int r = db_prepare(db, t->select_one, &st);
+        r = db_prepare(db, t->select_one, &st);
         if (r < 0) return r;
         db_bind_int(st, 1, rowid);
         int rc = sqlite3_step(st);
@@ -358,8 +614,10 @@ int db_audit_rows(struct db *db, const char *table, int64_t first, int64_t last)
         const struct covered_table *t = covered(table);
         if (!t) return err_set(EINVAL, "table '%s' is not covered by the audit log", table);
         if (!db->ev_open) return err_set(EINVAL, "audit row outside an event");
+        int r = audit_check_writes(db);
+        if (r < 0) return r;
         sqlite3_stmt *st;
-        int r = db_prepare(db, t->select_range, &st);
+        r = db_prepare(db, t->select_range, &st);
         if (r < 0) return r;
         db_bind_int(st, 1, first);
         db_bind_int(st, 2, last);
@@ -382,8 +640,10 @@ int db_audit_rows(struct db *db, const char *table, int64_t first, int64_t last)
 int db_audit_end(struct db *db) {
         if (!db->ev_open) return err_set(EINVAL, "audit end outside an event");
         db->ev_open = false;
+        int r = audit_check_writes(db);
+        if (r < 0) return r;
         for (size_t i = 0; i < db->n_runs; i++) {
-                int r = run_flush(db, &db->runs[i]);
+                r = run_flush(db, &db->runs[i]);
                 if (r < 0) return r;
         }
         uint8_t d[32];
@@ -393,7 +653,7 @@ int db_audit_end(struct db *db) {
 
         sqlite3_stmt *st;
         char prev[65] = "";
-        int r = db_prepare(db, "SELECT hash FROM audit_events WHERE id = ?1", &st);
+        r = db_prepare(db, "SELECT hash FROM audit_events WHERE id = ?1", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, db->ev_id - 1);
         if (sqlite3_step(st) == SQLITE_ROW) snprintf(prev, sizeof prev, "%s", (const char *) sqlite3_column_text(st, 0));
@@ -432,6 +692,99 @@ int db_audit(struct db *db, const char *action, const char *subject, json_t *det
                 }
         }
         return db_audit_end(db);
+}
+
+/* The covered table named by its SQL name (as verify names it) or its
+ * record name. */
+static const struct covered_table *covered_by_name(const char *name) {
+        FOREACH_COVERED(t)
+                if (streq(t->name, name) || streq(t->record, name)) return t;
+        return NULL;
+}
+
+/* The rowid of t's row that `key` names: its label (a tag, a reference, a
+ * setting's key), else a row number. 1 found, 0 none. */
+static int accept_rowid(struct db *db, const struct covered_table *t, const char *key, int64_t *ret) {
+        const char *col = label_column(t);
+        if (col) {
+                _cleanup_free_ char *sql = xasprintf("SELECT rowid FROM %s WHERE %s = ?1 COLLATE NOCASE", t->name, col);
+                sqlite3_stmt *st;
+                int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
+                if (rc != SQLITE_OK) return db_error(db, rc, "cannot prepare statement");
+                sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+                rc = sqlite3_step(st);
+                if (rc == SQLITE_ROW) *ret = sqlite3_column_int64(st, 0);
+                sqlite3_finalize(st);
+                if (rc == SQLITE_ROW) return 1;
+                if (rc != SQLITE_DONE) return db_error(db, rc, "cannot read the register");
+        }
+        return parse_int64(key, ret) >= 0 && *ret > 0;
+}
+
+static int accept_locked(struct db *db, const struct covered_table *t, const char *key, const char *by, const char *reason,
+                         struct audit_accepted *ret) {
+        int64_t rowid;
+        int r = accept_rowid(db, t, key, &rowid);
+        if (r < 0) return r;
+        if (r == 0) return err_set(ENOENT, "cannot accept %s '%s': there is no such row", t->record, key);
+        sqlite3_stmt *st;
+        r = db_prepare(db, t->select_one, &st);
+        if (r < 0) return r;
+        db_bind_int(st, 1, rowid);
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+                sqlite3_reset(st);
+                return db_error(db, rc, "cannot read the register");
+        }
+        struct row_src src = {.names = st, .st = st};
+        enum row_state state;
+        int64_t event;
+        r = row_state(db, t, rowid, rc == SQLITE_ROW ? &src : NULL, &state, &event);
+        _cleanup_free_ char *what = row_name(t, rowid, rc == SQLITE_ROW ? &src : NULL);
+        _cleanup_free_ char *subject = rc == SQLITE_ROW && label_column(t) ? row_key(t, rowid, &src) : NULL;
+        bool gone = rc == SQLITE_DONE;
+        sqlite3_reset(st);
+        if (r < 0) return r;
+        if (state == ROW_MATCHES && gone) return err_set(ENOENT, "cannot accept %s: there is no such row", what);
+        if (state == ROW_MATCHES)
+                return err_set(EALREADY, "cannot accept %s: it matches what audit event %lld recorded, nothing to accept", what,
+                               (long long) event);
+        const char *found = state == ROW_UNRECORDED ? "unrecorded" : state == ROW_RECORDED_DELETED ? "reinserted"
+                          : gone                    ? "gone"
+                                                    : "changed";
+        _cleanup_json_ json_t *d = json_pack("{ss,sI,ss,ss,ss}", "table", t->name, "row", (json_int_t) rowid, "found", found, "by", by,
+                                             "reason", reason);
+        if (event) json_object_set_new(d, "previous_event", json_integer(event));
+        if (!subject) subject = xasprintf("%s %lld", t->name, (long long) rowid);
+        r = db_audit_begin(db, "audit.accept", subject, d);
+        if (r < 0) return r;
+        int64_t id = db->ev_id;
+        r = db_audit_row(db, t->name, rowid);
+        if (r < 0) {
+                db->ev_open = false;
+                return r;
+        }
+        r = db_audit_end(db);
+        if (r < 0) return r;
+        *ret = (struct audit_accepted) {.event = id, .previous = event, .row = TAKE_PTR(what), .found = found};
+        return 0;
+}
+
+int db_audit_accept(struct db *db, const char *table, const char *key, const char *by, const char *reason, struct audit_accepted *ret) {
+        const struct covered_table *t = covered_by_name(table);
+        if (!t) return err_set(EINVAL, "cannot accept a row of '%s': not a table the audit log covers (give one audit verify names, such as assets)", table);
+        if (isempty(by)) return err_set(EINVAL, "cannot accept %s '%s': say who decided (--by NAME)", t->record, key);
+        if (isempty(reason)) return err_set(EINVAL, "cannot accept %s '%s': give the reason (--reason TEXT)", t->record, key);
+        int r = db_begin(db);
+        if (r < 0) return r;
+        r = accept_locked(db, t, key, by, reason, ret);
+        if (r < 0) {
+                db_rollback(db);
+                return r;
+        }
+        r = db_commit(db);
+        if (r < 0) free(TAKE_PTR(ret->row));
+        return r;
 }
 
 void audit_report_done(struct audit_report *r) {
@@ -661,13 +1014,45 @@ static int verify_rows(struct db *db, struct audit_report *rep) {
         return r;
 }
 
+/* The log's append-only triggers (migration 1) must all be there as they
+ * were made: without them the log can be edited in place, and an edit that
+ * is then re-hashed consistently is not seen by the chain. */
+static int verify_triggers(struct db *db, struct audit_report *rep) {
+        static const struct {
+                const char *name, *sql;
+        } want[] = {
+                {"audit_events_no_update", APPEND_ONLY_TRIGGER("audit_events_no_update", "UPDATE", "audit_events")},
+                {"audit_events_no_delete", APPEND_ONLY_TRIGGER("audit_events_no_delete", "DELETE", "audit_events")},
+                {"audit_rows_no_update", APPEND_ONLY_TRIGGER("audit_rows_no_update", "UPDATE", "audit_rows")},
+                {"audit_rows_no_delete", APPEND_ONLY_TRIGGER("audit_rows_no_delete", "DELETE", "audit_rows")},
+        };
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", &st);
+        if (r < 0) return r;
+        for (size_t i = 0; i < ELEMENTSOF(want); i++) {
+                sqlite3_bind_text(st, 1, want[i].name, -1, SQLITE_STATIC);
+                int rc = sqlite3_step(st);
+                bool same = rc == SQLITE_ROW && streq_ptr((const char *) sqlite3_column_text(st, 0), want[i].sql);
+                sqlite3_reset(st);
+                if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db, rc, "cannot read the schema");
+                if (rc == SQLITE_DONE)
+                        problem(rep, 0, xasprintf("the append-only trigger '%s' is missing (dropped behind the tool's back): "
+                                                  "the log could be edited in place", want[i].name));
+                else if (!same)
+                        problem(rep, 0, xasprintf("the append-only trigger '%s' was altered behind the tool's back: "
+                                                  "the log could be edited in place", want[i].name));
+        }
+        return 0;
+}
+
 int db_audit_verify(struct db *db, struct audit_report *ret) {
         struct audit_report rep = {0};
-        int r = db_begin(db); /* one consistent snapshot */
+        int r = db_begin_read(db); /* one consistent snapshot, no write lock */
         if (r < 0) return r;
         r = verify_chain(db, &rep);
         if (r >= 0) r = verify_rows(db, &rep);
-        db_rollback(db);
+        if (r >= 0) r = verify_triggers(db, &rep);
+        db_end_read(db);
         if (r < 0) {
                 audit_report_done(&rep);
                 return r;

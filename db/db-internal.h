@@ -25,6 +25,8 @@
 #include "store.h"
 
 #include <openssl/evp.h>
+/* the pre-update hook's declarations (meson.build checks the library) */
+#define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include <sqlite3.h>
 
 /* The engine's handle, for the few SQLite-only calls of the record files
@@ -75,6 +77,22 @@ struct audit_run {
         struct strbuf hex;            /* their hashes, 64 hex digits each */
 };
 
+/* A row a write of this transaction replaced or removed, as it was just
+ * before (the pre-update hook's copy), not yet checked against its latest
+ * audit event (audit.c). */
+struct audit_before {
+        const struct covered_table *t;
+        int64_t rowid;
+        int n;                        /* columns, in the table's order */
+        sqlite3_value **v;
+};
+
+/* A row this transaction has written. */
+struct touched {
+        const struct covered_table *t; /* NULL: empty slot */
+        int64_t rowid;
+};
+
 struct db {
         sqlite3 *h;
         char *path;
@@ -83,6 +101,7 @@ struct db {
         int tx_depth;                 /* nesting of db_begin() */
         int store_failed;             /* db_store_failed(): errno of the first I/O
                                        * error, full disk or corruption, or 0 */
+        bool tx_read;                 /* the transaction is db_begin_read()'s */
         struct cached_stmt *cache;    /* prepared statements, by SQL text */
         size_t n_cache, cap_cache;
         /* audit event being built by db_audit_begin() */
@@ -102,6 +121,14 @@ struct db {
         sqlite3_stmt *order_st;
         int order_first, order_n, order_key;
         int *order;
+        /* the write check (audit.c): before-images not yet checked, and
+         * the rows the transaction has written */
+        struct audit_before *before;
+        size_t n_before, cap_before;
+        struct touched *touched;
+        size_t n_touched, cap_touched;
+        const char *hook_name;        /* the last table the hook saw */
+        const struct covered_table *hook_table;
 };
 
 struct migration {
@@ -140,6 +167,22 @@ extern const char db_schema_disposal[];
 extern const char db_schema_paperwork[];
 extern const char db_schema_audit_runs[];
 extern const char db_schema_audit_encoding[];
+
+/* The write check (audit.c). db_audit_preupdate() is the engine's
+ * pre-update hook (sqlite.c installs it): it keeps the before-image of each
+ * covered row a transaction first replaces or deletes. audit_check_writes()
+ * compares them with what each row's latest audit event recorded and
+ * refuses (-EPERM, naming the event and the row) when one differs; it runs
+ * before an event records rows and before COMMIT. audit_writes_reset()
+ * forgets the transaction's writes (at its end). */
+void db_audit_preupdate(void *arg, sqlite3 *h, int op, const char *zdb, const char *name, sqlite3_int64 key1, sqlite3_int64 key2);
+int audit_check_writes(struct db *db);
+void audit_writes_reset(struct db *db);
+
+/* The append-only triggers of the audit log (migration 1): `audit verify`
+ * checks that each is still there as it was made. */
+#define APPEND_ONLY_TRIGGER(name, op, table) \
+        "CREATE TRIGGER " name " BEFORE " op " ON " table "\n  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
 
 /* Audit encodings (audit.c): the version new events are written with. */
 #define AUDIT_ENCODING_LATEST 2

@@ -82,14 +82,11 @@ static const char m1_foundation[] =
         ");\n"
         "CREATE INDEX audit_rows_event ON audit_rows(event_id);\n"
         "CREATE INDEX audit_rows_row ON audit_rows(tbl, row_id, event_id);\n"
-        "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events\n"
-        "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n"
-        "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events\n"
-        "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n"
-        "CREATE TRIGGER audit_rows_no_update BEFORE UPDATE ON audit_rows\n"
-        "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n"
-        "CREATE TRIGGER audit_rows_no_delete BEFORE DELETE ON audit_rows\n"
-        "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n";
+        /* the same text as before APPEND_ONLY_TRIGGER() existed */
+        APPEND_ONLY_TRIGGER("audit_events_no_update", "UPDATE", "audit_events") ";\n"
+        APPEND_ONLY_TRIGGER("audit_events_no_delete", "DELETE", "audit_events") ";\n"
+        APPEND_ONLY_TRIGGER("audit_rows_no_update", "UPDATE", "audit_rows") ";\n"
+        APPEND_ONLY_TRIGGER("audit_rows_no_delete", "DELETE", "audit_rows") ";\n";
 
 const struct migration db_migrations[] = {
         {1, "foundation: settings, assets, media, people, audit log", m1_foundation},

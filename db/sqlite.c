@@ -166,6 +166,10 @@ int db_open(const char *path, unsigned flags, struct db **ret) {
         }
         r = migrate(db, flags & DB_READONLY);
         if (r < 0) goto fail;
+        /* every write to a covered row is checked against the audit log
+         * (audit.c); installed after the migrations, which are no write of
+         * a row */
+        sqlite3_preupdate_hook(db->h, db_audit_preupdate, db);
         *ret = db;
         return 0;
 fail:
@@ -187,6 +191,9 @@ void db_close(struct db *db) {
         free(db->ev_action);
         free(db->ev_subject);
         free(db->ev_details);
+        audit_writes_reset(db);
+        free(db->before);
+        free(db->touched);
         sqlite3_close_v2(db->h);
         free(db->path);
         free(db->actor);
@@ -308,30 +315,66 @@ int db_one(struct db *db, sqlite3_stmt *st, const char *const *bools, json_t **r
 }
 
 int db_begin(struct db *db) {
+        /* a read transaction that wrote would need its snapshot upgraded
+         * to the write lock, which SQLite refuses at once (SQLITE_BUSY, no
+         * wait) whenever another writer committed since: never do it */
+        if (db->tx_depth > 0 && db->tx_read) return err_set(EINVAL, "write inside a read transaction");
         if (db->tx_depth++ > 0) return 0;
         int r = exec(db, "BEGIN IMMEDIATE", "cannot start a transaction");
         if (r < 0) db->tx_depth = 0;
         return r;
 }
 
+int db_begin_read(struct db *db) {
+        if (db->tx_depth++ > 0) return 0;
+        int r = exec(db, "BEGIN DEFERRED", "cannot start a read transaction");
+        if (r < 0) {
+                db->tx_depth = 0;
+                return r;
+        }
+        db->tx_read = true;
+        return 0;
+}
+
+void db_end_read(struct db *db) {
+        if (db->tx_depth <= 0 || --db->tx_depth > 0) return;
+        db->tx_read = false;
+        char *msg = NULL;
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, &msg);
+        sqlite3_free(msg);
+}
+
 int db_commit(struct db *db) {
         if (db->tx_depth <= 0) return err_set(EINVAL, "commit without a transaction");
         if (--db->tx_depth > 0) return 0;
-        int r = exec(db, "COMMIT", "cannot commit");
+        /* the rows written since the last audit event: checked before
+         * anything is committed */
+        int r = audit_check_writes(db);
+        if (r < 0) {
+                db->tx_depth = 1;
+                db_rollback(db);
+                return r;
+        }
+        r = exec(db, "COMMIT", "cannot commit");
         if (r < 0) {
                 /* quietly: the commit's error is the one to report (after an
                  * I/O error SQLite has often rolled back already, and a
                  * second ROLLBACK's "no transaction is active" would hide it) */
                 db->tx_depth = 1;
                 db_rollback(db);
+                return r;
         }
-        return r;
+        db->tx_read = false;
+        audit_writes_reset(db);
+        return 0;
 }
 
 void db_rollback(struct db *db) {
         if (db->tx_depth <= 0) return;
         db->tx_depth = 0;
+        db->tx_read = false;
         db->ev_open = false;
+        audit_writes_reset(db);
         char *msg = NULL;
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, &msg);
         sqlite3_free(msg);

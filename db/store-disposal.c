@@ -378,6 +378,19 @@ int db_checkpoint_list(struct db *db, json_t **ret) {
         return db_collect(db, st, NULL, ret);
 }
 
+int db_audit_unsigned_before(struct db *db, const char *date, json_t **ret) {
+        sqlite3_stmt *st;
+        /* the stretch starts at the first unsigned event in the chain's
+         * order: its date is when the log began to go unprotected */
+        int r = db_prepare(db, "SELECT e.id AS first, (SELECT max(id) FROM audit_events) AS last, substr(e.time, 1, 10) AS since, "
+                               "(SELECT substr(max(created_at), 1, 10) FROM audit_checkpoints) AS last_checkpoint "
+                               "FROM audit_events e WHERE e.id = (SELECT coalesce(max(events), 0) + 1 FROM audit_checkpoints) "
+                               "AND substr(e.time, 1, 10) < ?1", &st);
+        if (r < 0) return r;
+        db_bind_text(st, 1, date);
+        return db_collect(db, st, NULL, ret);
+}
+
 int db_audit_event_hash(struct db *db, int64_t id, char **ret_hash, int64_t *ret_count) {
         sqlite3_stmt *st;
         int r = db_prepare(db, "SELECT (SELECT hash FROM audit_events WHERE id = ?1), (SELECT count(*) FROM audit_events)", &st);

@@ -85,6 +85,10 @@ int db_media_by_id(struct db *db, int64_t id, json_t **ret);
 /* Audit checkpoints. */
 int db_checkpoint_insert(struct db *db, int64_t events, const char *head, const char *statement,
                          const uint8_t sig[64], const char *fingerprint, int64_t *ret_id);
+/* The events no signed checkpoint covers (after the latest checkpoint's
+ * count), as one item {first, last, since, last_checkpoint}, when the
+ * first of them is dated before `date` (YYYY-MM-DD); else no item. */
+int db_audit_unsigned_before(struct db *db, const char *date, json_t **ret);
 /* All checkpoints (statement as text, signature as hex), oldest first. */
 int db_checkpoint_list(struct db *db, json_t **ret);
 /* The hash of audit event `id` (malloc'd) and the number of events;

@@ -29,7 +29,15 @@
  *
  * Concurrency. A writer that finds the lock held waits for it up to 10
  *   seconds (SQLite: the busy timeout), then fails with -EBUSY; nothing
- *   retries behind the caller's back.
+ *   retries behind the caller's back. Readers take no write lock: a reader
+ *   that needs one snapshot over several statements uses db_begin_read(),
+ *   and a write never starts inside one (no read-to-write upgrade, which
+ *   SQLite would refuse at once rather than wait for).
+ *
+ * The audit check. A write to a row the audit log covers is refused
+ *   (-EPERM, naming the row and its latest event) when the row no longer
+ *   matches what that event recorded: checked on the row as it was just
+ *   before the write, in the same transaction (audit.c).
  *
  * The school. A register belongs to one school, fixed when it is opened
  *   (db_school()); every record a command reads or writes is that school's.
@@ -88,6 +96,12 @@ const char *db_actor(struct db *db);
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
+/* A read transaction: one consistent snapshot for a reader that reads
+ * more than one statement (audit verify, export) and takes no write lock,
+ * so writers go on meanwhile (SQLite: BEGIN DEFERRED in WAL). A db_begin()
+ * inside one is refused. Ended by db_end_read(), which nests likewise. */
+int db_begin_read(struct db *db);
+void db_end_read(struct db *db);
 
 /* Tune the connection for bulk writes (an import of thousands of rows):
  * a page cache large enough (64 MiB) that the transaction's pages are not
@@ -116,6 +130,20 @@ int db_audit_row(struct db *db, const char *table, int64_t rowid);
  * an import that wrote 100,000 consecutive rows. */
 int db_audit_rows(struct db *db, const char *table, int64_t first, int64_t last);
 int db_audit_end(struct db *db);
+
+/* Record, as a new audit event naming who decided (`by`) and why, that a
+ * covered row as it is now stands: one that was changed, inserted or
+ * deleted behind the tool's back, which every write to it refuses until
+ * then. table is the SQL name verify prints ("assets") or the record name
+ * ("asset"); key the row's tag, reference or setting key, or its row
+ * number. -EALREADY when the row matches its latest event. */
+struct audit_accepted {
+        int64_t event;      /* the event written */
+        int64_t previous;   /* the row's latest event before it (0: none) */
+        char *row;          /* "asset 'TS-000001'", "loan 3" (malloc'd) */
+        const char *found;  /* "changed", "unrecorded", "reinserted", "gone" */
+};
+int db_audit_accept(struct db *db, const char *table, const char *key, const char *by, const char *reason, struct audit_accepted *ret);
 
 /* The result of `audit verify`. */
 struct audit_report {

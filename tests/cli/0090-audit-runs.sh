@@ -66,7 +66,8 @@ broken "a run longer than its hashes" \
 n=$((n + 1))
 export ASSETCTL_DB="$T/copy$n.db"
 sqlite3 "$base" ".backup '$ASSETCTL_DB'"
-sqlite3 "$ASSETCTL_DB" "DROP TRIGGER audit_rows_no_delete; INSERT INTO audit_rows(event_id, tbl, row_id, row_hash) SELECT 4, 'assets', row_id + k, substr(row_hash, 64 * k + 1, 64) FROM audit_rows, (SELECT value AS k FROM generate_series(0, 7)) WHERE event_id = 4 AND n_rows = 8; DELETE FROM audit_rows WHERE event_id = 4 AND n_rows = 8"
+sqlite3 "$ASSETCTL_DB" "DROP TRIGGER audit_rows_no_delete; INSERT INTO audit_rows(event_id, tbl, row_id, row_hash) SELECT 4, 'assets', row_id + k, substr(row_hash, 64 * k + 1, 64) FROM audit_rows, (SELECT value AS k FROM generate_series(0, 7)) WHERE event_id = 4 AND n_rows = 8; DELETE FROM audit_rows WHERE event_id = 4 AND n_rows = 8; CREATE TRIGGER audit_rows_no_delete BEFORE DELETE ON audit_rows
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
 check_rc "the run rewritten as 8 single entries with the same hashes still verifies" 0 "$A" audit verify
 sqlite3 "$ASSETCTL_DB" "DROP TRIGGER audit_rows_no_update; UPDATE audit_rows SET row_hash = '$(printf '0%.0s' $(seq 64))' WHERE event_id = 4 AND row_id = 5"
 check_err "... and one of them altered breaks event 4" 1 "error: audit log broken: event 4: its row hashes were altered" "$A" audit verify

@@ -13,6 +13,7 @@ ok    leavers still holding kit: none
 ok    unclaimed lost property past its hold date: none
 ok    consignments without the firm's receipt or their waste notes: none
 ok    consignments to a firm with no data-processing contract, or an expired one: none
+ok    audit log events older than 30 days that no signed checkpoint covers: none
 all clear" "$A" report compliance
 
 # one problem of each kind
@@ -49,9 +50,10 @@ FIX   unclaimed lost property past its hold date: 1
         item 1: phone, held until 2026-07-20
 ok    consignments without the firm's receipt or their waste notes: none
 ok    consignments to a firm with no data-processing contract, or an expired one: none
+ok    audit log events older than 30 days that no signed checkpoint covers: none
 6 items need action" sh -c "\"$A\" report compliance; echo \"exit \$?\" >&2"
 check_rc "... exit 1" 1 "$A" report compliance
-check_out "as JSON, for other tools" "6 9" sh -c "\"$A\" report compliance --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[\"problems\"], len(r[\"sections\"]))'"
+check_out "as JSON, for other tools" "6 10" sh -c "\"$A\" report compliance --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[\"problems\"], len(r[\"sections\"]))'"
 check_out "as CSV" "section,item
 unencrypted,\"TS-000002 HP ProBook (in_stock, Office)\"" sh -c "\"$A\" report compliance --csv | head -2"
 
