@@ -44,17 +44,12 @@ static char *value2(const struct import_table *t, const struct import_record *re
         return v;
 }
 
-/* A date column of the loan (YYYY-MM-DD, DD/MM/YYYY, or a time of which the
- * day is kept) into ret; 0, or -EINVAL with "COLUMN: reason". */
-static int loan_date(const char *col, const char *v, char ret[static 11]) {
-        char ts[21];
-        if (parse_date(v, ret) == 0) return 0;
-        if (import_timestamp(v, ts) == 0) {
-                memcpy(ret, ts, 10);
-                ret[10] = 0;
-                return 0;
-        }
-        return err_set(EINVAL, "%s: '%s' is not a date (use YYYY-MM-DD)", col, v);
+/* A date column of the loan (see import_date(); of a time the day is kept)
+ * into ret; 0, or -EINVAL with "COLUMN: reason". */
+static int loan_date(const struct import_table *t, const char *col, const char *v, char ret[static 11]) {
+        if (import_date(v, t->date_format, ret) == 0) return 0;
+        _cleanup_free_ char *why = xstrdup(err_msg());
+        return err_set(EINVAL, "%s: %s", col, why);
 }
 
 /* The person a row's loan columns name: our issued_to (a reference), else
@@ -122,10 +117,10 @@ static int checkout_row(struct db *db, const struct import_table *t, const struc
                                asset_status_label(st), json_str(p, "ref"));
         char issued[11], due_day[11];
         if (at) {
-                if ((r = loan_date(at_col, at, issued)) < 0) return r;
+                if ((r = loan_date(t, at_col, at, issued)) < 0) return r;
         } else
                 today(issued);
-        if (due && (r = loan_date(due_col, due, due_day)) < 0) return r;
+        if (due && (r = loan_date(t, due_col, due, due_day)) < 0) return r;
         if (cond && !utf8_valid(cond, strlen(cond)))
                 return err_set(EINVAL, "condition_out: not valid UTF-8 text (or has control characters)");
         if (override && !utf8_valid(override, strlen(override)))

@@ -91,6 +91,15 @@ static const char m1_foundation[] =
         "CREATE TRIGGER audit_rows_no_delete BEFORE DELETE ON audit_rows\n"
         "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n";
 
+/* An asset imported without a serial (asset import --allow-missing-serial)
+ * stores '' until one is recorded: serial stays NOT NULL, and the unique
+ * make + serial rule leaves blank serials out. The look-ups by serial say
+ * "serial <> ''" so that they can still use this index (a partial index
+ * serves a query whose WHERE repeats its condition). */
+static const char m10_blank_serials[] =
+        "DROP INDEX assets_serial_make;\n"
+        "CREATE UNIQUE INDEX assets_serial_make ON assets(serial COLLATE NOCASE, make COLLATE NOCASE) WHERE serial <> '';\n";
+
 const struct migration db_migrations[] = {
         {1, "foundation: settings, assets, media, people, audit log", m1_foundation},
         {2, "loans, stock-takes, incidents, lost property, checks", db_schema_loans},
@@ -98,5 +107,6 @@ const struct migration db_migrations[] = {
         {4, "keys, disposal, certificates, consignments", db_schema_disposal},
         {5, "audit: one audit_rows entry for a run of consecutive rows", db_schema_audit_runs},
         {6, "audit: each event records the encoding of its hashes", db_schema_audit_encoding},
+        {10, "assets may be imported without a serial: blank serials are not unique", m10_blank_serials},
 };
 const size_t db_n_migrations = ELEMENTSOF(db_migrations);
