@@ -391,7 +391,7 @@ static int person_row(struct db *db, const struct import_table *t, const struct 
 }
 
 /* badges, and the user export's columns the register keeps nothing of (import_noted()) */
-static const char *const person_hook_columns[] = {"badges", "Start Date", "Activated", NULL};
+static const char *const person_hook_columns[] = {"badges", "Start Date", "Activated", "Active", NULL};
 static const struct import_hook person_hook = {person_hook_columns, person_row, NULL};
 
 const struct import_hook *person_import_hook(void) { return &person_hook; }
@@ -577,6 +577,7 @@ static const struct {
 } person_noted[] = {
         {"start date", "the register keeps no start date"},
         {"activated", "Snipe-IT's log-in switch; a leaving date is End Date"},
+        {"active", "Snipe-IT's log-in switch; a leaving date is End Date"},
 };
 
 char *import_noted(const struct import_table *t, enum import_kind kind) {
