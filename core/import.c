@@ -127,6 +127,7 @@ struct csv_state {
         size_t cr_ends;      /* records ended by '\r' in the chunk being fed */
         bool header_done;
         iconv_t cd;          /* to UTF-8 from the table's encoding, or (iconv_t) -1 */
+        bool utf8_known;     /* the whole file is valid UTF-8: so is every field */
         char *conv;          /* the field being read, converted */
         size_t conv_cap;
 };
@@ -207,7 +208,7 @@ static void on_field(void *data, size_t len, void *priv) {
                         reason = xasprintf("byte 0x%02X is not a character in %s (is --encoding right?)", bad, s->t->encoding);
                 else
                         d = s->conv, len = (size_t) n;
-        } else if (!utf8_valid_bytes((const char *) d, len))
+        } else if (!s->utf8_known && !utf8_valid_bytes((const char *) d, len))
                 reason = xstrdup("not valid UTF-8 (save the file as UTF-8, or give its --encoding)");
         if (reason) {
                 const char *name = s->header_done ? col_name(s->t, i, nb) : (snprintf(nb, sizeof nb, "column %zu", i + 1), nb);
@@ -335,7 +336,8 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
         return import_parse_csv_as(file, data, len, NULL);
 }
 
-static struct import_table *parse_csv(struct import_table *t, const char *data, size_t len, const struct encoding *enc);
+static struct import_table *parse_csv(struct import_table *t, const char *data, size_t len, const struct encoding *enc,
+                                      bool utf8_known);
 
 struct import_table *import_parse_csv_as(const char *file, const char *data, size_t len, const char *encoding) {
         struct import_table *t = table_new(file);
@@ -360,7 +362,8 @@ struct import_table *import_parse_csv_as(const char *file, const char *data, siz
                 return t;
         }
         /* not UTF-8 and no mark saying it is: Excel's "CSV (Comma delimited)" on Windows */
-        if (!enc && !bom && !utf8_valid_bytes(data, len)) {
+        bool utf8 = (!enc || !enc->iconv) && utf8_valid_bytes(data, len);
+        if (!enc && !bom && !utf8) {
                 enc = &encodings[1];
                 t->encoding_guessed = true;
         }
@@ -371,20 +374,23 @@ struct import_table *import_parse_csv_as(const char *file, const char *data, siz
                 char *copy = xmalloc(len);
                 for (size_t i = 0; i < len; i++) copy[i] = data[i] == '\r' ? '\n' : data[i];
                 t->cr_line_ends = true;
-                parse_csv(t, copy, len, enc);
+                parse_csv(t, copy, len, enc, utf8);
                 free(copy);
                 return t;
         }
-        return parse_csv(t, data, len, enc);
+        return parse_csv(t, data, len, enc, utf8);
 }
 
-static struct import_table *parse_csv(struct import_table *t, const char *data, size_t len, const struct encoding *enc) {
+/* Parse data as CSV in enc (utf8_known: it was checked to be valid UTF-8
+ * as a whole, so its fields need no check) into t. */
+static struct import_table *parse_csv(struct import_table *t, const char *data, size_t len, const struct encoding *enc,
+                                      bool utf8_known) {
         struct csv_parser p;
         /* a "sep=;" line counts as line 1: the header is then line 2 */
         size_t off = import_csv_dialect(data, len, &t->delim);
         int64_t line = off ? 1 : 0;
         parser_init(&p, t->delim);
-        struct csv_state s = {.t = t, .cd = (iconv_t) -1};
+        struct csv_state s = {.t = t, .cd = (iconv_t) -1, .utf8_known = utf8_known && !enc->iconv};
         if (enc->iconv) {
                 s.cd = iconv_open("UTF-8", enc->iconv);
                 if (s.cd == (iconv_t) -1) {
