@@ -17,7 +17,8 @@
 static const char *const checkout_columns[] = {
         "issued_to", "issued_at", "due", "condition_out", "override_reason",
         "Checkout Type", "Checked Out To: Username", "Checked Out To: Email",
-        "Type", "Username", "Employee No.", "Checkout Date", "Expected Checkin Date", NULL,
+        "Type", "Username", "Employee No.", "Checkout Date", "Last Checkout Date", "Last Checkout",
+        "Expected Checkin Date", NULL,
 };
 
 /* A trimmed copy of a column's value, or NULL when absent or blank. */
@@ -107,6 +108,9 @@ static int checkout_row(struct db *db, const struct import_table *t, const struc
         if (!ours && !user && !email && !empno)
                 return err_set(EINVAL, "%s: checked out to a user, but 'Checked Out To: Username' and "
                                "'Checked Out To: Email' are empty", type_col);
+        /* Snipe-IT's importer also takes the checkout date as "Last Checkout
+         * (Date)"; only a row that names its holder has a loan to date */
+        if (!at) at = value2(t, rec, "Last Checkout Date", "Last Checkout", &at_col);
         int r = find_holder(db, ours, empno, user, email, &p);
         if (r < 0) return r;
         r = db_asset_record_by_tag(db, tag, &a);

@@ -338,7 +338,8 @@ static int media_row(struct db *db, const struct import_record *rec, const char 
 static const char *const asset_hook_columns[] = {
         "media", "issued_to", "issued_at", "due", "condition_out", "override_reason",
         "Checkout Type", "Checked Out To: Username", "Checked Out To: Email",
-        "Type", "Username", "Employee No.", "Checkout Date", "Expected Checkin Date", NULL,
+        "Type", "Username", "Employee No.", "Checkout Date", "Last Checkout Date", "Last Checkout",
+        "Expected Checkin Date", NULL,
 };
 
 /* True when some column of t is one a hook reads. */

@@ -661,7 +661,7 @@ static const struct alias asset_derived[] = {
 
 static const struct alias person_derived[] = {
         {"first name", "first_name", 0},
-        {"last name", "last_name", 0}, {"surname", "last_name", 0},
+        {"last name", "last_name", 0}, {"lastname", "last_name", 0}, {"surname", "last_name", 0},
         {NULL},
 };
 

@@ -74,7 +74,7 @@
 #define PERSON_FIELDS(X) \
         X(id, ID, key, 0, none, NULL, "") \
         X(ref, TEXT, reqonce, 64, ref, NULL, "; employee number|employee num|employee no; username|user name") \
-        X(name, TEXT, req, 256, none, NULL, "full name") \
+        X(name, TEXT, req, 256, none, NULL, "full name|fullname") \
         X(email, TEXT, col, 256, email, NULL, "e-mail|email address") \
         X(role, TEXT, col, 32, role, "staff", "") \
         X(job_title, TEXT, col, 256, none, NULL, "title|job title|job title for user|jobtitle") \

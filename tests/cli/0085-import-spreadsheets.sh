@@ -150,5 +150,15 @@ columns read but not kept: Start Date (the register keeps no start date), Activa
 check_out "... the leaving date and job title" "dllyr|Dafydd Llyr|Caretaker|
 E1001|Rhiannon Evans|Teaching Assistant|2026-08-31" rows "SELECT ref, name, job_title, leaving_date FROM people ORDER BY ref"
 
+# --- a checkout's date as Snipe-IT's importer also names it, read as --date-format says
+printf '%s\n' 'Asset Tag,Serial Number,Manufacturer,Model Name,Checkout Type,Checked Out To: Username,Last Checkout' \
+  'TS-000181,L181,Dell,Latitude,user,dllyr,24/01/2023 10:00' 'TS-000182,L182,Dell,Latitude,,,01/05/2022' >checkout.csv
+refused "a slashed checkout date needs --date-format too" \
+  "checkout.csv:2: Last Checkout: '24/01/2023 10:00' is a day-first or month-first date" "$A" asset import checkout.csv
+check_out "Last Checkout dates the loan of a row that names its holder; a returned asset's is history" "checkout.csv: 2 assets added" \
+  "$A" asset import --date-format d/m/y checkout.csv
+check_out "... the loan" "TS-000181|dllyr|2023-01-24" \
+  rows "SELECT a.tag, p.ref, substr(l.issued_at, 1, 10) FROM loans l JOIN assets a ON a.id = l.asset_id JOIN people p ON p.id = l.person_id"
+
 check_rc "the register still verifies" 0 "$A" audit verify
 done_testing
