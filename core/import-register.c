@@ -538,7 +538,7 @@ int import_date(const char *s, enum import_date_format fmt, char ret[static 11])
         size_t a = strspn(s, "0123456789");
         if (a == 4 && s[4] == '-') {
                 /* ISO, with or without a time */
-                if (s[7] == '-' && digits(s, 4) >= 0 && digits(s + 5, 2) >= 0 && digits(s + 8, 2) >= 0 && time_tail(s + 10)) {
+                if (strlen(s) >= 10 && s[7] == '-' && digits(s, 4) >= 0 && digits(s + 5, 2) >= 0 && digits(s + 8, 2) >= 0 && time_tail(s + 10)) {
                         memcpy(iso, s, 10);
                         iso[10] = 0;
                         if (parse_date(iso, ret) == 0) return 0;
@@ -548,8 +548,7 @@ int import_date(const char *s, enum import_date_format fmt, char ret[static 11])
         /* D/M/Y or M/D/Y: 1-2, 1-2 and 2 or 4 digits */
         size_t b = a && s[a] == '/' ? strspn(s + a + 1, "0123456789") : 0;
         size_t c = b && s[a + 1 + b] == '/' ? strspn(s + a + b + 2, "0123456789") : 0;
-        const char *rest = s + a + b + c + 2;
-        if (a > 2 || b < 1 || b > 2 || (c != 2 && c != 4) || !time_tail(rest))
+        if (a > 2 || b < 1 || b > 2 || (c != 2 && c != 4) || !time_tail(s + a + b + c + 2))
                 return err_set(EINVAL, "'%s' is not a date (use YYYY-MM-DD%s)", s,
                                fmt == IMPORT_DATES_DMY ? " or D/M/Y" : fmt == IMPORT_DATES_MDY ? " or M/D/Y" : "");
         if (fmt == IMPORT_DATES_ISO)

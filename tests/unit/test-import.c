@@ -153,6 +153,10 @@ static void test_dates(void **state) {
                 {"23/01/2023 nine", IMPORT_DATES_DMY, NULL},
                 {"", IMPORT_DATES_DMY, NULL},
                 {"soon", IMPORT_DATES_ISO, NULL},
+                {"2023-", IMPORT_DATES_ISO, NULL},
+                {"2023-01", IMPORT_DATES_ISO, NULL},
+                {"1/", IMPORT_DATES_DMY, NULL},
+                {"1/2/", IMPORT_DATES_DMY, NULL},
         };
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
                 char d[11];
