@@ -6,22 +6,35 @@
 
 #include <sys/stat.h>
 
-#define IMPORT_DRY_RUN_OPT \
-        OPT_FLAG("dry-run", 'n', "check everything and say what would be added; change nothing", struct import_args, dry_run)
+static const char *const date_formats[] = {"d/m/y", "m/d/y", NULL};
+#define IMPORT_COMMON_OPTS \
+        OPT_FLAG("dry-run", 'n', "check everything and say what would be added; change nothing", struct import_args, dry_run), \
+        OPT_ENUM("date-format", 0, "F", date_formats, "read slashed dates as d/m/y (23/1/2023) or m/d/y (1/23/23);\n" \
+                 "without it only YYYY-MM-DD is read", struct import_args, date_format), \
+        OPT_STRING("encoding", 0, "NAME", "the CSV's encoding: utf-8, windows-1252, iso-8859-1, iso-8859-15,\n" \
+                   "macintosh (default: UTF-8, else Windows-1252)", struct import_args, encoding)
 const struct opt asset_import_opts[] = {
-        IMPORT_DRY_RUN_OPT,
+        IMPORT_COMMON_OPTS,
         OPT_LIST("status-map", 0, "L=S", "read status label L as state S (repeatable), e.g.\n"
                  "--status-map 'Broken - Not Fixable=disposed'", struct import_args, status_map),
+        OPT_FLAG("allow-missing-serial", 0, "import assets with a blank or no serial (report compliance\n"
+                 "lists them until one is recorded)", struct import_args, allow_missing_serial),
         OPT_END,
 };
-const struct opt person_import_opts[] = {IMPORT_DRY_RUN_OPT, OPT_END};
+const struct opt person_import_opts[] = {IMPORT_COMMON_OPTS, OPT_END};
 
 int cmd_import_run(struct ctx *ctx, const char *file, int kind) {
         const struct import_args *a = ctx->args;
         unsigned flags = a->dry_run ? IMPORT_DRY_RUN : 0;
         _cleanup_import_table_ struct import_table *t = NULL;
-        int r = import_read(file, &t);
+        const char *enc_name;
+        if (a->encoding && import_encoding(a->encoding, &enc_name) < 0) return cmd_usage_error(ctx, "%s", err_msg());
+        int r = import_read(file, a->encoding, &t);
         if (r < 0) return cmd_fail_err(r);
+        if (!t->json && t->encoding_guessed)
+                fprintf(stderr, "%s: not UTF-8: read as Windows-1252 (give --encoding if it is another)\n", file);
+        t->allow_missing_serial = a->allow_missing_serial;
+        t->date_format = !a->date_format ? IMPORT_DATES_ISO : streq(a->date_format, "d/m/y") ? IMPORT_DATES_DMY : IMPORT_DATES_MDY;
         for (size_t i = 0; i < a->status_map.n; i++)
                 if (import_status_map_add(t, a->status_map.v[i]) < 0) return cmd_usage_error(ctx, "%s", err_msg());
         size_t added = 0;
@@ -51,7 +64,10 @@ int cmd_import_run(struct ctx *ctx, const char *file, int kind) {
                 printf("%s: would add %zu %s (dry run: nothing was changed)\n", file, added, added == 1 ? what : whats);
         else
                 printf("%s: %zu %s added\n", file, added, added == 1 ? what : whats);
+        _cleanup_free_ char *noted = import_noted(t, kind);
         if (*ignored) printf("columns ignored: %s\n", ignored);
+        if (*noted) printf("columns read but not kept: %s\n", noted);
+        if (!t->json && t->cr_line_ends) printf("lines were ended by carriage returns (as older Excel for Mac saves CSV)\n");
         if (!t->json && t->delim != ',')
                 printf("columns were separated by %s\n", t->delim == ';' ? "semicolons (as Excel saves CSV where the decimal point is a comma)"
                                                          : t->delim == '\t' ? "tabs" : "the 'sep=' line's character");

@@ -109,6 +109,8 @@ extern const struct command report_commands[];
 struct import_args {
         bool dry_run;
         struct opt_list status_map;
+        bool allow_missing_serial;
+        const char *date_format, *encoding;
 };
 extern const struct opt asset_import_opts[], person_import_opts[];
 int cmd_import_run(struct ctx *ctx, const char *file, int kind);

@@ -171,6 +171,17 @@ int asset_normalise(json_t *a) {
         return record_normalise(&asset_type, a, asset_status_phases);
 }
 
+int asset_normalise_serial(json_t *a, bool blank_serial_ok) {
+        const char *s = json_str(a, "serial");
+        bool blank = blank_serial_ok && (!s || !s[strspn(s, " \t")]);
+        /* the field table requires a serial: stand one in for the checks,
+         * then store the blank that means "not recorded yet" */
+        if (blank) json_object_set_new(a, "serial", json_string("-"));
+        int r = asset_normalise(a);
+        if (blank && r >= 0) json_object_set_new(a, "serial", json_string(""));
+        return r;
+}
+
 /* Refuse a make and serial registered as another asset than `tag`. */
 static int check_serial_free(struct db *db, const struct asset *a, const char *tag) {
         _cleanup_json_ json_t *dup = NULL;
@@ -279,8 +290,11 @@ int asset_edit(struct db *db, const char *tag, json_t *changes) {
         r = db_asset_by_tag(db, tag, &a);
         if (r == -ENOENT) r = err_set(ENOENT, "no asset '%s' in the register", tag);
         if (r < 0) goto fail;
+        /* an asset imported without a serial can be edited before one is
+         * recorded; setting the serial to blank is still refused */
+        bool blank = !*strempty(json_str(a, "serial")) && !json_object_get(changes, "serial");
         json_object_update(a, changes);
-        r = asset_normalise(a);
+        r = asset_normalise_serial(a, blank);
         if (r < 0) goto fail;
         struct asset rec;
         record_from_json(&asset_type, a, &rec);

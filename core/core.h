@@ -61,6 +61,10 @@ int scan_name_check(struct db *db, const char *name, const char *what, bool is_t
  * tag to upper case, cost to pence, empty strings to absent). On failure
  * returns -EINVAL naming the field. `a` is modified in place. */
 int asset_normalise(json_t *a);
+/* asset_normalise(), except that a blank or absent serial is kept as ""
+ * when blank_serial_ok (an asset imported with --allow-missing-serial, or
+ * edited before its serial is known): 'report compliance' lists it. */
+int asset_normalise_serial(json_t *a, bool blank_serial_ok);
 /* Add an asset (generating its tag when absent) with its audit event; the
  * caller's transaction is used when one is open. */
 int asset_add(struct db *db, json_t *a, char **ret_tag);

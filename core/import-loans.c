@@ -17,7 +17,8 @@
 static const char *const checkout_columns[] = {
         "issued_to", "issued_at", "due", "condition_out", "override_reason",
         "Checkout Type", "Checked Out To: Username", "Checked Out To: Email",
-        "Type", "Username", "Employee No.", "Checkout Date", "Expected Checkin Date", NULL,
+        "Type", "Username", "Employee No.", "Checkout Date", "Last Checkout Date", "Last Checkout",
+        "Expected Checkin Date", NULL,
 };
 
 /* A trimmed copy of a column's value, or NULL when absent or blank. */
@@ -44,17 +45,12 @@ static char *value2(const struct import_table *t, const struct import_record *re
         return v;
 }
 
-/* A date column of the loan (YYYY-MM-DD, DD/MM/YYYY, or a time of which the
- * day is kept) into ret; 0, or -EINVAL with "COLUMN: reason". */
-static int loan_date(const char *col, const char *v, char ret[static 11]) {
-        char ts[21];
-        if (parse_date(v, ret) == 0) return 0;
-        if (import_timestamp(v, ts) == 0) {
-                memcpy(ret, ts, 10);
-                ret[10] = 0;
-                return 0;
-        }
-        return err_set(EINVAL, "%s: '%s' is not a date (use YYYY-MM-DD)", col, v);
+/* A date column of the loan (see import_date(); of a time the day is kept)
+ * into ret; 0, or -EINVAL with "COLUMN: reason". */
+static int loan_date(const struct import_table *t, const char *col, const char *v, char ret[static 11]) {
+        if (import_date(v, t->date_format, ret) == 0) return 0;
+        _cleanup_free_ char *why = xstrdup(err_msg());
+        return err_set(EINVAL, "%s: %s", col, why);
 }
 
 /* The person a row's loan columns name: our issued_to (a reference), else
@@ -112,6 +108,9 @@ static int checkout_row(struct db *db, const struct import_table *t, const struc
         if (!ours && !user && !email && !empno)
                 return err_set(EINVAL, "%s: checked out to a user, but 'Checked Out To: Username' and "
                                "'Checked Out To: Email' are empty", type_col);
+        /* Snipe-IT's importer also takes the checkout date as "Last Checkout
+         * (Date)"; only a row that names its holder has a loan to date */
+        if (!at) at = value2(t, rec, "Last Checkout Date", "Last Checkout", &at_col);
         int r = find_holder(db, ours, empno, user, email, &p);
         if (r < 0) return r;
         r = db_asset_record_by_tag(db, tag, &a);
@@ -122,10 +121,10 @@ static int checkout_row(struct db *db, const struct import_table *t, const struc
                                asset_status_label(st), json_str(p, "ref"));
         char issued[11], due_day[11];
         if (at) {
-                if ((r = loan_date(at_col, at, issued)) < 0) return r;
+                if ((r = loan_date(t, at_col, at, issued)) < 0) return r;
         } else
                 today(issued);
-        if (due && (r = loan_date(due_col, due, due_day)) < 0) return r;
+        if (due && (r = loan_date(t, due_col, due, due_day)) < 0) return r;
         if (cond && !utf8_valid(cond, strlen(cond)))
                 return err_set(EINVAL, "condition_out: not valid UTF-8 text (or has control characters)");
         if (override && !utf8_valid(override, strlen(override)))

@@ -338,7 +338,8 @@ static int media_row(struct db *db, const struct import_record *rec, const char 
 static const char *const asset_hook_columns[] = {
         "media", "issued_to", "issued_at", "due", "condition_out", "override_reason",
         "Checkout Type", "Checked Out To: Username", "Checked Out To: Email",
-        "Type", "Username", "Employee No.", "Checkout Date", "Expected Checkin Date", NULL,
+        "Type", "Username", "Employee No.", "Checkout Date", "Last Checkout Date", "Last Checkout",
+        "Expected Checkin Date", NULL,
 };
 
 /* True when some column of t is one a hook reads. */
@@ -390,7 +391,8 @@ static int person_row(struct db *db, const struct import_table *t, const struct 
         return 0;
 }
 
-static const char *const person_hook_columns[] = {"badges", NULL};
+/* badges, and the user export's columns the register keeps nothing of (import_noted()) */
+static const char *const person_hook_columns[] = {"badges", "Start Date", "Activated", "Active", NULL};
 static const struct import_hook person_hook = {person_hook_columns, person_row, NULL};
 
 const struct import_hook *person_import_hook(void) { return &person_hook; }
@@ -496,4 +498,94 @@ size_t import_csv_dialect(const char *data, size_t len, char *ret_delim) {
         if (!commas && semis) *ret_delim = ';';
         else if (!commas && tabs) *ret_delim = '\t';
         return 0;
+}
+
+/* ----------------------------------------------------------------- dates */
+
+/* n digits at s (exactly): their value, or -1. */
+static int digits(const char *s, size_t n) {
+        int v = 0;
+        for (size_t i = 0; i < n; i++) {
+                if (!isdigit((unsigned char) s[i])) return -1;
+                v = v * 10 + (s[i] - '0');
+        }
+        return v;
+}
+
+/* A time after a date: "" or a space or 'T', then H:MM or HH:MM[:SS[.fff]],
+ * then an optional 'Z'. Only checked: the register keeps the day. */
+static bool time_tail(const char *s) {
+        if (!*s) return true;
+        if (*s != ' ' && *s != 'T') return false;
+        s++;
+        size_t h = strspn(s, "0123456789");
+        if (h < 1 || h > 2 || digits(s, h) > 23 || s[h] != ':') return false;
+        s += h + 1;
+        if (digits(s, 2) < 0 || digits(s, 2) > 59) return false;
+        s += 2;
+        if (*s == ':') {
+                if (digits(s + 1, 2) < 0 || digits(s + 1, 2) > 60) return false;
+                s += 3;
+                if (*s == '.' && isdigit((unsigned char) s[1])) s += 1 + strspn(s + 1, "0123456789");
+        }
+        if (*s == 'Z') s++;
+        return !*s;
+}
+
+int import_date(const char *s, enum import_date_format fmt, char ret[static 11]) {
+        char iso[16];
+        int y, m, d;
+        size_t a = strspn(s, "0123456789");
+        if (a == 4 && s[4] == '-') {
+                /* ISO, with or without a time */
+                if (strlen(s) >= 10 && s[7] == '-' && digits(s, 4) >= 0 && digits(s + 5, 2) >= 0 && digits(s + 8, 2) >= 0 && time_tail(s + 10)) {
+                        memcpy(iso, s, 10);
+                        iso[10] = 0;
+                        if (parse_date(iso, ret) == 0) return 0;
+                }
+                return err_set(EINVAL, "'%s' is not a date (use YYYY-MM-DD)", s);
+        }
+        /* D/M/Y or M/D/Y: 1-2, 1-2 and 2 or 4 digits */
+        size_t b = a && s[a] == '/' ? strspn(s + a + 1, "0123456789") : 0;
+        size_t c = b && s[a + 1 + b] == '/' ? strspn(s + a + b + 2, "0123456789") : 0;
+        if (a > 2 || b < 1 || b > 2 || (c != 2 && c != 4) || !time_tail(s + a + b + c + 2))
+                return err_set(EINVAL, "'%s' is not a date (use YYYY-MM-DD%s)", s,
+                               fmt == IMPORT_DATES_DMY ? " or D/M/Y" : fmt == IMPORT_DATES_MDY ? " or M/D/Y" : "");
+        if (fmt == IMPORT_DATES_ISO)
+                return err_set(EINVAL, "'%s' is a day-first or month-first date: say which with --date-format d/m/y or "
+                               "--date-format m/d/y", s);
+        int first = digits(s, a), second = digits(s + a + 1, b);
+        y = digits(s + a + b + 2, c);
+        if (c == 2) y += 2000;
+        d = fmt == IMPORT_DATES_DMY ? first : second;
+        m = fmt == IMPORT_DATES_DMY ? second : first;
+        const char *how = fmt == IMPORT_DATES_DMY ? "d/m/y" : "m/d/y";
+        if (m < 1 || m > 12) return err_set(EINVAL, "'%s' is not a date: read as %s, it has no month %d", s, how, m);
+        snprintf(iso, sizeof iso, "%04d-%02d-%02d", y % 10000, m, d % 100);
+        if (parse_date(iso, ret) < 0)
+                return err_set(EINVAL, "'%s' is not a date: read as %s, month %d has no day %d", s, how, m, d);
+        return 0;
+}
+
+/* ------------------------------------------------- columns read, not kept */
+
+/* Snipe-IT user export columns with a meaning the register has no field
+ * for: read (so not "ignored"), kept nowhere, and said so. */
+static const struct {
+        const char *header;
+        const char *why;
+} person_noted[] = {
+        {"start date", "the register keeps no start date"},
+        {"activated", "Snipe-IT's log-in switch; a leaving date is End Date"},
+        {"active", "Snipe-IT's log-in switch; a leaving date is End Date"},
+};
+
+char *import_noted(const struct import_table *t, enum import_kind kind) {
+        struct strbuf sb = {0};
+        if (kind == IMPORT_PEOPLE)
+                for (size_t i = 0; i < t->n_cols; i++)
+                        for (size_t k = 0; k < ELEMENTSOF(person_noted); k++)
+                                if (!t->cols[i].key && t->cols[i].claimed && record_header_is(t->cols[i].header, person_noted[k].header, strlen(person_noted[k].header)))
+                                        sb_printf(&sb, "%s%s (%s)", sb.len ? ", " : "", t->cols[i].header, person_noted[k].why);
+        return sb.buf ? sb_take(&sb) : xstrdup("");
 }

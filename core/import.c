@@ -14,6 +14,7 @@
 #include <csv.h>
 #include <ctype.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <stddef.h>
 #include <strings.h>
 #include <sys/mman.h>
@@ -125,6 +126,10 @@ struct csv_state {
         char *bad_reason;
         size_t cr_ends;      /* records ended by '\r' in the chunk being fed */
         bool header_done;
+        iconv_t cd;          /* to UTF-8 from the table's encoding, or (iconv_t) -1 */
+        bool utf8_known;     /* the whole file is valid UTF-8: so is every field */
+        char *conv;          /* the field being read, converted */
+        size_t conv_cap;
 };
 
 /* n pointers followed by the strings they point to, in the table's blocks
@@ -156,6 +161,25 @@ static void rec_problem(struct csv_state *s, const char *col, char *reason) {
         s->bad_reason = reason;
 }
 
+/* Convert the field d[0..len) to UTF-8 into s->conv; its length, or -1
+ * with *ret_bad the first byte the encoding leaves undefined. */
+static ssize_t field_convert(struct csv_state *s, const char *d, size_t len, unsigned char *ret_bad) {
+        /* each byte of a single-byte encoding is at most 3 bytes of UTF-8 */
+        if (3 * len + 1 > s->conv_cap) {
+                s->conv_cap = 3 * len + 1;
+                s->conv = xrealloc(s->conv, s->conv_cap);
+        }
+        char *in = (char *) d, *out = s->conv;
+        size_t inleft = len, outleft = s->conv_cap;
+        size_t r = iconv(s->cd, &in, &inleft, &out, &outleft);
+        iconv(s->cd, NULL, NULL, NULL, NULL);
+        if (r == (size_t) -1) {
+                *ret_bad = inleft ? (unsigned char) *in : 0;
+                return -1;
+        }
+        return (ssize_t) (out - s->conv);
+}
+
 static void on_field(void *data, size_t len, void *priv) {
         struct csv_state *s = priv;
         const char *d = data ? data : "";
@@ -170,13 +194,25 @@ static void on_field(void *data, size_t len, void *priv) {
                 s->cap = want;
         }
         s->offs[i] = s->data.len;
-        const char *reason = NULL;
-        if (memchr(d, 0, len)) reason = "contains a NUL byte (is this a text file?)";
-        else if (!utf8_valid_bytes((const char *) d, len)) reason = "not valid UTF-8 (save the file as UTF-8)";
-        if (reason || len > IMPORT_MAX_FIELD) {
+        char *reason = NULL;
+        unsigned char bad = 0;
+        if (len > IMPORT_MAX_FIELD)
+                reason = xasprintf("field of %zu bytes is longer than the limit of %u", len, IMPORT_MAX_FIELD);
+        else if (memchr(d, 0, len))
+                reason = xstrdup("contains a NUL byte (is this a text file?)");
+        else if (s->cd != (iconv_t) -1) {
+                ssize_t n = field_convert(s, d, len, &bad);
+                if (n < 0 && s->t->encoding_guessed)
+                        reason = xasprintf("byte 0x%02X is neither UTF-8 nor a Windows-1252 character (save the file as CSV UTF-8)", bad);
+                else if (n < 0)
+                        reason = xasprintf("byte 0x%02X is not a character in %s (is --encoding right?)", bad, s->t->encoding);
+                else
+                        d = s->conv, len = (size_t) n;
+        } else if (!s->utf8_known && !utf8_valid_bytes((const char *) d, len))
+                reason = xstrdup("not valid UTF-8 (save the file as UTF-8, or give its --encoding)");
+        if (reason) {
                 const char *name = s->header_done ? col_name(s->t, i, nb) : (snprintf(nb, sizeof nb, "column %zu", i + 1), nb);
-                rec_problem(s, name, reason ? xstrdup(reason)
-                                            : xasprintf("field of %zu bytes is longer than the limit of %u", len, IMPORT_MAX_FIELD));
+                rec_problem(s, name, reason);
                 sb_add(&s->data, "", 1);
                 return;
         }
@@ -266,9 +302,52 @@ static void parser_init(struct csv_parser *p, char delim) {
         csv_set_space_func(p, delim == '\t' ? is_blank : is_space);
 }
 
+/* The encodings a CSV may be read in: iconv's name, ours, and aliases.
+ * Only single-byte ASCII-compatible ones (and UTF-8): the parser finds
+ * quotes, separators and line ends in the raw bytes. */
+static const struct encoding {
+        const char *iconv;    /* NULL: UTF-8, read as it is */
+        const char *display;
+        const char *names[4];
+} encodings[] = {
+        {NULL, "UTF-8", {"utf-8", "utf8"}},
+        {"WINDOWS-1252", "Windows-1252", {"windows-1252", "cp1252", "win-1252"}},
+        {"ISO-8859-1", "ISO-8859-1", {"iso-8859-1", "latin1", "latin-1", "iso8859-1"}},
+        {"ISO-8859-15", "ISO-8859-15", {"iso-8859-15", "latin9", "latin-9", "iso8859-15"}},
+        {"MACINTOSH", "Mac Roman", {"macintosh", "mac-roman", "macroman"}},
+};
+
+static const struct encoding *encoding_find(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(encodings); i++)
+                for (size_t k = 0; k < ELEMENTSOF(encodings[i].names) && encodings[i].names[k]; k++)
+                        if (strcasecmp(name, encodings[i].names[k]) == 0) return &encodings[i];
+        return NULL;
+}
+
+int import_encoding(const char *name, const char **ret_name) {
+        const struct encoding *e = encoding_find(name);
+        if (!e) return err_set(EINVAL, "--encoding '%s': not an encoding the import reads (utf-8, windows-1252, iso-8859-1, "
+                               "iso-8859-15, macintosh)", name);
+        *ret_name = e->display;
+        return 0;
+}
+
 struct import_table *import_parse_csv(const char *file, const char *data, size_t len) {
+        return import_parse_csv_as(file, data, len, NULL);
+}
+
+static struct import_table *parse_csv(struct import_table *t, const char *data, size_t len, const struct encoding *enc,
+                                      bool utf8_known);
+
+struct import_table *import_parse_csv_as(const char *file, const char *data, size_t len, const char *encoding) {
         struct import_table *t = table_new(file);
-        if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) data += 3, len -= 3;
+        const struct encoding *enc = encoding ? encoding_find(encoding) : NULL;
+        bool bom = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0;
+        if (bom) data += 3, len -= 3;
+        if (encoding && !enc) {
+                import_problem(t, 1, "header", "'%s' is not an encoding the import reads", encoding);
+                return t;
+        }
         if (len >= 2 && (memcmp(data, "\xff\xfe", 2) == 0 || memcmp(data, "\xfe\xff", 2) == 0)) {
                 import_problem(t, 1, "header", "the file is UTF-16: save it as UTF-8 CSV");
                 return t;
@@ -282,16 +361,43 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
                 import_problem(t, 1, "header", "the file is larger than the limit of %u bytes", IMPORT_MAX_BYTES);
                 return t;
         }
+        /* not UTF-8 and no mark saying it is: Excel's "CSV (Comma delimited)" on Windows */
+        bool utf8 = (!enc || !enc->iconv) && utf8_valid_bytes(data, len);
+        if (!enc && !bom && !utf8) {
+                enc = &encodings[1];
+                t->encoding_guessed = true;
+        }
+        if (!enc) enc = &encodings[0];
+        t->encoding = enc->display;
+        /* old Excel for Mac ends lines with a bare CR: read them as LF */
         if (len && !memchr(data, '\n', len) && memchr(data, '\r', len)) {
-                import_problem(t, 1, "header", "line ends are bare carriage returns (CR): save the file with LF or CRLF line ends");
+                char *copy = xmalloc(len);
+                for (size_t i = 0; i < len; i++) copy[i] = data[i] == '\r' ? '\n' : data[i];
+                t->cr_line_ends = true;
+                parse_csv(t, copy, len, enc, utf8);
+                free(copy);
                 return t;
         }
+        return parse_csv(t, data, len, enc, utf8);
+}
+
+/* Parse data as CSV in enc (utf8_known: it was checked to be valid UTF-8
+ * as a whole, so its fields need no check) into t. */
+static struct import_table *parse_csv(struct import_table *t, const char *data, size_t len, const struct encoding *enc,
+                                      bool utf8_known) {
         struct csv_parser p;
         /* a "sep=;" line counts as line 1: the header is then line 2 */
         size_t off = import_csv_dialect(data, len, &t->delim);
         int64_t line = off ? 1 : 0;
         parser_init(&p, t->delim);
-        struct csv_state s = {.t = t};
+        struct csv_state s = {.t = t, .cd = (iconv_t) -1, .utf8_known = utf8_known && !enc->iconv};
+        if (enc->iconv) {
+                s.cd = iconv_open("UTF-8", enc->iconv);
+                if (s.cd == (iconv_t) -1) {
+                        import_problem(t, 1, "header", "cannot read %s text: %s", enc->display, strerror(errno));
+                        return t;
+                }
+        }
         while (off < len) {
                 const char *nl = memchr(data + off, '\n', len - off);
                 size_t chunk = nl ? (size_t) (nl - (data + off)) + 1 : len - off;
@@ -348,6 +454,8 @@ struct import_table *import_parse_csv(const char *file, const char *data, size_t
         drop_record(&s);
         sb_free(&s.data);
         free(s.offs);
+        free(s.conv);
+        if (s.cd != (iconv_t) -1) iconv_close(s.cd);
         if (!s.header_done && t->n_prob == 0) import_problem(t, 1, "header", "the file is empty");
         else if (t->n_rec == 0 && t->n_prob == 0)
                 import_problem(t, t->header_line, "header", "no records after the header");
@@ -506,7 +614,7 @@ static int slurp(const char *file, char **ret, size_t *ret_len, size_t *ret_cap)
         return 0;
 }
 
-int import_read(const char *file, struct import_table **ret) {
+int import_read(const char *file, const char *encoding, struct import_table **ret) {
         char *data = NULL;
         size_t len = 0, cap = 0;
         int r = slurp(file, &data, &len, &cap);
@@ -521,7 +629,7 @@ int import_read(const char *file, struct import_table **ret) {
         if (k < len && data[k] == '[')
                 *ret = import_parse_json(file, data, len);
         else
-                *ret = import_parse_csv(file, data, len);
+                *ret = import_parse_csv_as(file, data, len, encoding);
         if (cap)
                 big_free(data, cap);
         else
@@ -553,7 +661,7 @@ static const struct alias asset_derived[] = {
 
 static const struct alias person_derived[] = {
         {"first name", "first_name", 0},
-        {"last name", "last_name", 0}, {"surname", "last_name", 0},
+        {"last name", "last_name", 0}, {"lastname", "last_name", 0}, {"surname", "last_name", 0},
         {NULL},
 };
 
@@ -675,22 +783,35 @@ static int set_times(struct import_table *t, const struct import_record *rec, co
         return 0;
 }
 
+/* The record's dates (see import_date()) as YYYY-MM-DD, read as the
+ * table's --date-format says; -EINVAL with the problem recorded. */
+static int set_dates(struct import_table *t, const struct import_record *rec, const struct record_type *rt, json_t *o) {
+        ssize_t col;
+        char nb[32], d[11];
+        for (size_t i = 0; i < rt->n_fields; i++) {
+                const struct record_field *f = &rt->fields[i];
+                if (f->type != FT_DATE || !(f->role & FR_INSERT)) continue;
+                const char *v = json_str(o, f->name);
+                if (!v) continue;
+                _cleanup_free_ char *s = strstrip(xstrdup(v));
+                if (!*s) continue;
+                if (import_date(s, t->date_format, d) < 0) {
+                        field(t, rec, f->name, &col);
+                        return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "%s", err_msg());
+                }
+                json_object_set_new(o, f->name, json_string(d));
+        }
+        return 0;
+}
+
 /* Build the normalised asset record of one row; 0 or -EINVAL (problem recorded). */
 static int build_asset(struct import_table *t, struct import_record *rec) {
         _cleanup_json_ json_t *a = json_object();
         set_plain(t, rec, &asset_type, a);
         set_if(a, "cost", field(t, rec, "cost", NULL));
         ssize_t col;
-        char nb[32], ts[21];
-        for (size_t i = 0; i < asset_type.n_fields; i++) {
-                const struct record_field *f = &asset_type.fields[i];
-                const char *v = json_str(a, f->name);
-                /* Snipe-IT writes some dates as times ("Last Audit"): the register keeps the day */
-                if (f->type == FT_DATE && v && import_timestamp(v, ts) == 0) {
-                        ts[10] = 0;
-                        json_object_set_new(a, f->name, json_string(ts));
-                }
-        }
+        char nb[32];
+        if (set_dates(t, rec, &asset_type, a) < 0) return -EINVAL;
         const char *st = field(t, rec, asset_type.fields[ASSET_F_status].name, &col);
         if (*st) {
                 const char *s;
@@ -705,7 +826,13 @@ static int build_asset(struct import_table *t, struct import_record *rec) {
                 for (char *q = c; *q; q++) *q = *q == ',' ? '.' : *q == '.' ? ',' : *q;
                 json_object_set_new(a, "cost", json_string(c));
         }
-        int r = asset_normalise(a);
+        const char *serial = json_str(a, "serial");
+        if (!t->allow_missing_serial && (!serial || !serial[strspn(serial, " \t")])) {
+                field(t, rec, "serial", &col);
+                return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "blank: every asset needs its serial "
+                                      "(--allow-missing-serial imports it without one, to record later)");
+        }
+        int r = asset_normalise_serial(a, t->allow_missing_serial);
         if (r < 0) {
                 norm_problem(t, rec, r);
                 return -EINVAL;
@@ -717,8 +844,11 @@ static int build_asset(struct import_table *t, struct import_record *rec) {
                 char d[11];
                 uint64_t months;
                 const char *bought = json_str(a, "purchased");
-                if (parse_date(wm, d) == 0)
+                if (strchr(wm, '-') || strchr(wm, '/')) {
+                        if (import_date(wm, t->date_format, d) < 0)
+                                return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "%s", err_msg());
                         json_object_set_new(a, "warranty_until", json_string(d));
+                }
                 else if (parse_uint64(wm, &months) < 0 || months > 1200)
                         return import_problem(t, rec->line, col_name(t, (size_t) col, nb), "'%s' is not a number of months or a date", wm);
                 else if (!bought)
@@ -750,7 +880,7 @@ static int build_person(struct import_table *t, struct import_record *rec) {
                         json_object_set_new(p, "name", json_string(n));
                 }
         }
-        if (set_times(t, rec, &person_type, p) < 0) return -EINVAL;
+        if (set_dates(t, rec, &person_type, p) < 0 || set_times(t, rec, &person_type, p) < 0) return -EINVAL;
         int r = person_normalise(p);
         if (r < 0) {
                 norm_problem(t, rec, r);
@@ -789,7 +919,12 @@ static int map_header(struct import_table *t, enum import_kind kind, const struc
                 for (size_t i = 0; i < t->n_cols && !have; i++)
                         have = t->cols[i].key && (streq(t->cols[i].key, k) || (streq(k, "name") && kind == IMPORT_PEOPLE &&
                                                                                 (streq(t->cols[i].key, "first_name") || streq(t->cols[i].key, "last_name"))));
-                if (!have) {
+                if (!have && kind == IMPORT_ASSETS && streq(k, "serial") && t->allow_missing_serial) continue;
+                if (!have && kind == IMPORT_ASSETS && streq(k, "serial")) {
+                        import_problem(t, t->header_line, k, "required column missing (the header has no serial column; "
+                                       "--allow-missing-serial imports the assets without one, to record later)");
+                        header_bad = true;
+                } else if (!have) {
                         import_problem(t, t->header_line, k, "required column missing (the header has no %s column)", k);
                         header_bad = true;
                 }
@@ -935,6 +1070,7 @@ static bool check_duplicate(struct db *db, struct import_table *t, struct import
                 }
         }
         const char *make = json_str(rec->rec, "make"), *serial = json_str(rec->rec, "serial");
+        if (!serial || !*serial) return true; /* imported without one (--allow-missing-serial) */
         field(t, rec, "serial", &col);
         const char *cn = col_name(t, (size_t) col, nb);
         int64_t prev = seen_add(serials, make, serial, rec->line);

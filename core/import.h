@@ -69,6 +69,14 @@ struct import_column {
         bool claimed;       /* used by a hook */
 };
 
+/* How the file writes its dates (--date-format): ISO (YYYY-MM-DD, with or
+ * without a time) is always read; a slashed date only with one of these. */
+enum import_date_format {
+        IMPORT_DATES_ISO,   /* slashed dates are refused, naming the option */
+        IMPORT_DATES_DMY,   /* 23/1/23, 23/01/2023 */
+        IMPORT_DATES_MDY,   /* 1/23/23, 01/23/2023 */
+};
+
 /* A block of the table's field storage (see import_table.blocks). */
 struct import_block;
 
@@ -86,19 +94,36 @@ struct import_table {
         char delim;                   /* CSV: the column separator read (',', ';' or tab) */
         struct import_block *blocks;  /* where the records' fields live: a few big
                                          blocks, not one allocation per record */
+        const char *encoding;         /* CSV: the encoding read (static display
+                                         name, "UTF-8" unless converted) */
+        bool encoding_guessed;        /* not UTF-8, so read as Windows-1252 */
+        bool cr_line_ends;            /* CSV: lines ended by bare CRs (old Excel for Mac) */
+        enum import_date_format date_format; /* --date-format; set before mapping */
+        bool allow_missing_serial;    /* --allow-missing-serial; set before mapping */
 };
 
-/* Parse CSV bytes (UTF-8, optional BOM, LF or CRLF line ends, RFC 4180
+/* Parse CSV bytes (optional BOM, LF, CRLF or bare CR line ends, RFC 4180
  * quoting, strict) into a new table; never fails: problems are recorded in
  * the table. `file` names it in messages. The caller frees with
- * import_table_free(). */
+ * import_table_free(). The text is UTF-8, or when it is not (and has no
+ * UTF-8 byte-order mark) Windows-1252 (t->encoding_guessed); a byte the
+ * encoding leaves undefined is a problem on its line and column. */
 struct import_table *import_parse_csv(const char *file, const char *data, size_t len);
+/* The same, read in `encoding` (a name import_encoding() knows; NULL:
+ * UTF-8, else Windows-1252 as above). */
+struct import_table *import_parse_csv_as(const char *file, const char *data, size_t len, const char *encoding);
+/* The encodings --encoding takes (case-insensitive, with aliases: utf-8,
+ * windows-1252/cp1252, iso-8859-1/latin1, iso-8859-15/latin9,
+ * macintosh/mac-roman); *ret_name gets the display name. 0, or -EINVAL
+ * with a message listing them. All are ASCII-compatible, so the CSV's
+ * quotes and separators are found before the text is converted. */
+int import_encoding(const char *name, const char **ret_name);
 /* Parse the JSON array of objects written by export into a table (keys
  * become the header, in first-seen order). Problems are recorded. */
 struct import_table *import_parse_json(const char *file, const char *data, size_t len);
-/* Read FILE (CSV, or JSON when it starts with '[') and parse it. -errno if
- * it cannot be read. */
-int import_read(const char *file, struct import_table **ret);
+/* Read FILE (CSV, or JSON when it starts with '[') and parse it, CSV in
+ * `encoding` (see import_parse_csv_as()). -errno if it cannot be read. */
+int import_read(const char *file, const char *encoding, struct import_table **ret);
 void import_table_free(struct import_table *t);
 static inline void import_table_freep(struct import_table **t) { if (*t) import_table_free(*t); }
 #define _cleanup_import_table_ __attribute__((cleanup(import_table_freep)))
@@ -178,6 +203,17 @@ size_t import_csv_dialect(const char *data, size_t len, char *ret_delim);
 /* A time as we write it (YYYY-MM-DDTHH:MM:SSZ) or as Snipe-IT does
  * (YYYY-MM-DD HH:MM:SS, taken as UTC), normalised to ours. 0 or -EINVAL. */
 int import_timestamp(const char *s, char ret[static 21]);
+/* A date cell as the register keeps it (YYYY-MM-DD): ISO with or without a
+ * time ("2023-01-23", "2023-01-23 00:00:00", "2023-01-23T00:00:00Z"), or,
+ * as `fmt` says, D/M/Y or M/D/Y (one or two digits for the day and month,
+ * two or four for the year, 20YY for two) with an optional time. -EINVAL
+ * with err_msg() the reason (the value quoted; a slashed date without a
+ * format names --date-format). */
+int import_date(const char *s, enum import_date_format fmt, char ret[static 11]);
+/* Headers the register reads but keeps nothing of, for `kind`, each with
+ * why ("Start Date (the register keeps no start date)"), comma separated
+ * ("" if none); malloc'd. They are not in import_ignored(). */
+char *import_noted(const struct import_table *t, enum import_kind kind);
 /* The import row hooks: assets (media, then the open loan from our issued_to
  * columns or Snipe-IT's checkout columns), people (badges). */
 const struct import_hook *asset_import_hook(void);

@@ -38,7 +38,8 @@ json_t *record_to_json(const struct record_type *t, const void *rec);
 /* The field a CSV header names (its name with '_' as ' ', or an alias;
  * case-insensitive) and the alias's priority (0 best); NULL if none. */
 const struct record_field *record_header_field(const struct record_type *t, const char *header, int *ret_priority);
-/* Compare a header with a lower-case name: case-insensitive, '_' as ' '. */
+/* Compare a header with a lower-case name: case-insensitive, '_' as ' ',
+ * brackets and full stops in the header skipped ("Warranty (months)"). */
 bool record_header_is(const char *header, const char *name, size_t name_len);
 
 /* The phases of asset_normalise() and person_normalise(). */

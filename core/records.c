@@ -230,9 +230,14 @@ json_t *record_to_json(const struct record_type *t, const void *rec) {
 }
 
 bool record_header_is(const char *h, const char *name, size_t n) {
-        for (; *h && n; h++, name++, n--) {
+        /* a spreadsheet's "Warranty (months)" or "Serial No.": brackets and
+         * full stops in the header do not count */
+        for (;; h++) {
+                while (*h == '(' || *h == ')' || *h == '.') h++;
+                if (!*h || !n) break;
                 char a = *h == '_' ? ' ' : (char) tolower((unsigned char) *h);
                 if (a != (*name == '_' ? ' ' : *name)) return false;
+                name++, n--;
         }
         return !*h && !n;
 }

@@ -126,6 +126,8 @@ int report_compliance(struct db *db, json_t **ret, int64_t *ret_problems) {
                 "{ref} {name} holds {tag} ({make} {model}) since {issued_at}");
         SECTION(db_assets_personal_unencrypted(db, &items), "unencrypted", "devices that may hold personal data but are not encrypted",
                 "{tag} {make} {model} ({status}, {location})");
+        SECTION(db_assets_without_serial(db, &items), "no_serial", "assets without a serial number",
+                "{tag} {make} {model} ({status}, {location})");
         SECTION(db_checks_overdue(db, t, &items), "checks", "PAT tests failed or overdue",
                 "{tag} {make} {model}: {kind} {result} on {checked_on}, next due {next_due}");
         SECTION(db_assets_not_audited_since(db, year_ago, &items), "not_audited", "assets not audited in the last 12 months",

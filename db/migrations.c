@@ -88,6 +88,15 @@ static const char m1_foundation[] =
         APPEND_ONLY_TRIGGER("audit_rows_no_update", "UPDATE", "audit_rows") ";\n"
         APPEND_ONLY_TRIGGER("audit_rows_no_delete", "DELETE", "audit_rows") ";\n";
 
+/* An asset imported without a serial (asset import --allow-missing-serial)
+ * stores '' until one is recorded: serial stays NOT NULL, and the unique
+ * make + serial rule leaves blank serials out. The look-ups by serial say
+ * "serial <> ''" so that they can still use this index (a partial index
+ * serves a query whose WHERE repeats its condition). */
+static const char m8_blank_serials[] =
+        "DROP INDEX assets_serial_make;\n"
+        "CREATE UNIQUE INDEX assets_serial_make ON assets(serial COLLATE NOCASE, make COLLATE NOCASE) WHERE serial <> '';\n";
+
 const struct migration db_migrations[] = {
         {1, "foundation: settings, assets, media, people, audit log", m1_foundation},
         {2, "loans, stock-takes, incidents, lost property, checks", db_schema_loans},
@@ -96,5 +105,6 @@ const struct migration db_migrations[] = {
         {5, "audit: one audit_rows entry for a run of consecutive rows", db_schema_audit_runs},
         {6, "audit: each event records the encoding of its hashes", db_schema_audit_encoding},
         {7, "paperwork: disposal firms, waste codes, disposal accounts, waste notes", db_schema_paperwork},
+        {8, "assets may be imported without a serial: blank serials are not unique", m8_blank_serials},
 };
 const size_t db_n_migrations = ELEMENTSOF(db_migrations);

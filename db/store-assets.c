@@ -158,7 +158,7 @@ int db_asset_by_tag(struct db *db, const char *tag, json_t **ret) {
 
 int db_asset_by_serial(struct db *db, const char *serial, json_t **ret) {
         sqlite3_stmt *st;
-        int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE serial = ?1 COLLATE NOCASE ORDER BY tag", &st);
+        int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE serial = ?1 COLLATE NOCASE AND serial <> '' ORDER BY tag", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, serial);
         return db_collect(db, st, asset_bools, ret);
@@ -166,7 +166,7 @@ int db_asset_by_serial(struct db *db, const char *serial, json_t **ret) {
 
 int db_asset_by_make_serial(struct db *db, const char *make, const char *serial, json_t **ret) {
         sqlite3_stmt *st;
-        int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE make = ?1 COLLATE NOCASE AND serial = ?2 COLLATE NOCASE", &st);
+        int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE make = ?1 COLLATE NOCASE AND serial = ?2 COLLATE NOCASE AND serial <> ''", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, make);
         db_bind_text(st, 2, serial);

@@ -263,6 +263,11 @@ int db_assets_personal_unencrypted(struct db *db, json_t **ret) {
                     ret, "");
 }
 
+int db_assets_without_serial(struct db *db, json_t **ret) {
+        return rows(db, "SELECT tag, make, model, location, status FROM assets WHERE serial = '' AND status <> 'disposed' ORDER BY tag",
+                    ret, "");
+}
+
 int db_assets_not_audited_since(struct db *db, const char *date, json_t **ret) {
         return rows(db, "SELECT tag, make, model, location, status, last_audited FROM assets "
                         "WHERE coalesce(last_audited, substr(created_at, 1, 10)) < ?1 AND status NOT IN " GONE " ORDER BY tag",

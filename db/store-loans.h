@@ -91,6 +91,9 @@ int db_checks_overdue(struct db *db, const char *date, json_t **ret);
 int db_assets_personal_unencrypted(struct db *db, json_t **ret);
 /* Assets in use last audited (or, never audited, registered) before `date`. */
 int db_assets_not_audited_since(struct db *db, const char *date, json_t **ret);
+/* Assets not disposed of whose serial is not recorded (imported with
+ * --allow-missing-serial). */
+int db_assets_without_serial(struct db *db, json_t **ret);
 
 /* --- WAL housekeeping for long scan sessions --- */
 /* Stop automatic checkpoints on this connection (they would stall whichever

@@ -55,7 +55,7 @@
         X(supplier, TEXT, col, 256, none, NULL, "") \
         X(order_number, TEXT, col, 256, none, NULL, "") \
         X(warranty_until, DATE, col, 0, none, NULL, "warranty expires") \
-        X(notes, TEXT, col, 4096, multiline, NULL, "") \
+        X(notes, TEXT, col, 4096, multiline, NULL, "asset notes") \
         X(last_audited, DATE, col, 0, none, NULL, "last audit|last audit date") \
         X(created_at, TIME, once, 0, none, NULL, "") \
         X(updated_at, TIME, touch, 0, none, NULL, "")
@@ -74,14 +74,14 @@
 #define PERSON_FIELDS(X) \
         X(id, ID, key, 0, none, NULL, "") \
         X(ref, TEXT, reqonce, 64, ref, NULL, "; employee number|employee num|employee no; username|user name") \
-        X(name, TEXT, req, 256, none, NULL, "full name") \
+        X(name, TEXT, req, 256, none, NULL, "full name|fullname") \
         X(email, TEXT, col, 256, email, NULL, "e-mail|email address") \
         X(role, TEXT, col, 32, role, "staff", "") \
-        X(job_title, TEXT, col, 256, none, NULL, "title") \
+        X(job_title, TEXT, col, 256, none, NULL, "title|job title|job title for user|jobtitle") \
         X(authoriser, BOOL, col, 0, none, NULL, "") \
         X(aup_signed, DATE, col, 0, none, NULL, "") \
         X(aup_version, TEXT, col, 64, none, NULL, "") \
-        X(leaving_date, DATE, col, 0, none, NULL, "") \
+        X(leaving_date, DATE, col, 0, none, NULL, "end date") \
         X(created_at, TIME, once, 0, none, NULL, "") \
         X(updated_at, TIME, touch, 0, none, NULL, "")
 

@@ -12,9 +12,9 @@ cd "$D" || exit 1
 dump() { sqlite3 "$ASSETCTL_DB" .dump; }
 
 before=$(dump)
-check_out "dry run says what it would do" "snipeit-assets.csv: would add 3 assets (dry run: nothing was changed)" "$A" asset import --dry-run snipeit-assets.csv
+check_out "dry run says what it would do" "snipeit-assets.csv: would add 3 assets (dry run: nothing was changed)" "$A" asset import --dry-run --date-format d/m/y snipeit-assets.csv
 check "dry run changed nothing" [ "$before" = "$(dump)" ]
-check_out "Snipe-IT asset export (BOM, CRLF, quoted commas and line breaks)" "snipeit-assets.csv: 3 assets added" "$A" asset import snipeit-assets.csv
+check_out "Snipe-IT asset export (BOM, CRLF, quoted commas and line breaks)" "snipeit-assets.csv: 3 assets added" "$A" asset import --date-format d/m/y snipeit-assets.csv
 check_out "our own columns" "ours-assets.csv: 2 assets added" "$A" asset import ours-assets.csv
 check_out "tags: given ones kept, missing ones continue after the highest" "TS-000001,YA-000100,YA-000101,YA-000200,YA-000201" \
   sh -c "\"$A\" asset list --csv | cut -d, -f1 | tail -n +2 | sort | paste -sd,"

@@ -48,7 +48,7 @@ new_db bad
   row A-2 B2 issued nobody "" "" "" "" ""
   row A-3 B3 lost JB "" "" "" "" ""
   row A-4 B4 in_stock "" 2026-01-01 "" "" "" ""
-  row A-5 B5 issued JB 31/02/2026 "" "" "" ""
+  row A-5 B5 issued JB 2026-02-31 "" "" "" ""
   row A-6 B6 issued JB "" soon "" "" ""
 } >loans.csv
 check_err "each bad loan row, with its line" 1 \
@@ -56,15 +56,15 @@ check_err "each bad loan row, with its line" 1 \
 loans.csv:3: issued_to: no person 'nobody' on the register: import the people first ('assetctl person import')
 loans.csv:4: issued_to: 'A-3' is lost, so it cannot be on loan to JB
 loans.csv:5: issued_to: empty, but the row has details of a loan (issued_at, due, condition_out, override_reason): give who holds it
-loans.csv:6: issued_at: '31/02/2026' is not a date (use YYYY-MM-DD)
+loans.csv:6: issued_at: '2026-02-31' is not a date (use YYYY-MM-DD)
 loans.csv:7: due: 'soon' is not a date (use YYYY-MM-DD)
 error: 'loans.csv' not imported: nothing was changed (6 problems)" "$A" asset import loans.csv
 { echo "$H"; row A-3 B3 lost JB "" "" "" "" ""; } >l3.csv
 check_err "a lost asset cannot be on loan" 1 "l3.csv:2: issued_to: 'A-3' is lost, so it cannot be on loan to JB" "$A" asset import l3.csv
 { echo "$H"; row A-4 B4 in_stock "" 2026-01-01 "" "" "" ""; } >l4.csv
 check_err "loan details with nobody holding it" 1 "l4.csv:2: issued_to: empty, but the row has details of a loan" "$A" asset import l4.csv
-{ echo "$H"; row A-5 B5 issued JB 31/02/2026 "" "" "" ""; } >l5.csv
-check_err "a bad issue date" 1 "l5.csv:2: issued_at: '31/02/2026' is not a date (use YYYY-MM-DD)" "$A" asset import l5.csv
+{ echo "$H"; row A-5 B5 issued JB 2026-02-31 "" "" "" ""; } >l5.csv
+check_err "a bad issue date" 1 "l5.csv:2: issued_at: '2026-02-31' is not a date (use YYYY-MM-DD)" "$A" asset import l5.csv
 { echo "$H"; row A-6 B6 issued JB "" soon "" "" ""; } >l6.csv
 check_err "a bad due date" 1 "l6.csv:2: due: 'soon' is not a date (use YYYY-MM-DD)" "$A" asset import l6.csv
 { echo "$H"; row A-7 B7 "" JB "" "" "" "" ""; } >l7.csv

@@ -6,6 +6,7 @@ export ASSETCTL_TODAY=2026-11-23
 check_out "an empty register is clean (exit 0)" "compliance report, 2026-11-23
 ok    people holding kit without a signed acceptable-use agreement: none
 ok    devices that may hold personal data but are not encrypted: none
+ok    assets without a serial number: none
 ok    PAT tests failed or overdue: none
 ok    assets not audited in the last 12 months: none
 ok    loans past their due date: none
@@ -33,11 +34,15 @@ ASSETCTL_TODAY=2026-10-01 "$A" issue TS-000004 OLD --due 2026-11-01 >/dev/null
 "$A" person leaving OLD --date 2026-11-20 >/dev/null
 "$A" check add TS-000005 --kind pat --result pass --date 2025-11-01 >/dev/null
 "$A" lostprop add --description "phone" --found 2026-01-10 >/dev/null
+printf 'make,model,location\nAcer,TravelMate,Office\n' >"$T/noserial.csv"
+"$A" asset import --allow-missing-serial "$T/noserial.csv" >/dev/null                                 # TS-000006 no serial
 
 check_out "every kind of problem named (exit 1)" "compliance report, 2026-11-23
 ok    people holding kit without a signed acceptable-use agreement: none
 FIX   devices that may hold personal data but are not encrypted: 1
         TS-000002 HP ProBook (in_stock, Office)
+FIX   assets without a serial number: 1
+        TS-000006 Acer TravelMate (in_stock, Office)
 FIX   PAT tests failed or overdue: 1
         TS-000005 Brother HL-L2350: pat pass on 2025-11-01, next due 2026-11-01
 FIX   assets not audited in the last 12 months: 1
@@ -51,9 +56,9 @@ FIX   unclaimed lost property past its hold date: 1
 ok    consignments without the firm's receipt or their waste notes: none
 ok    consignments to a firm with no data-processing contract, or an expired one: none
 ok    audit log events older than 30 days that no signed checkpoint covers: none
-6 items need action" sh -c "\"$A\" report compliance; echo \"exit \$?\" >&2"
+7 items need action" sh -c "\"$A\" report compliance; echo \"exit \$?\" >&2"
 check_rc "... exit 1" 1 "$A" report compliance
-check_out "as JSON, for other tools" "6 10" sh -c "\"$A\" report compliance --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[\"problems\"], len(r[\"sections\"]))'"
+check_out "as JSON, for other tools" "7 11" sh -c "\"$A\" report compliance --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(r[\"problems\"], len(r[\"sections\"]))'"
 check_out "as CSV" "section,item
 unencrypted,\"TS-000002 HP ProBook (in_stock, Office)\"" sh -c "\"$A\" report compliance --csv | head -2"
 

@@ -52,13 +52,13 @@ static void test_parse_problems(void **state) {
                                      "A1,Dell\n"             /* too few */
                                      "A\"2,Dell,L\n"         /* quote in unquoted field */
                                      "A3,Dell,L,x\n"         /* too many */
-                                     "A4,Dell,L\xff\n"       /* bad UTF-8 */
+                                     "A4,Dell,L\x81\n"       /* not UTF-8, not Windows-1252 */
                                      "A5,Dell,\"L\n");       /* never closed */
         assert_int_equal(t->n_rec, 5);
         assert_prob(t, 0, "2: model: missing (the row has 2 fields, the header 3)");
         assert_prob(t, 1, "3: serial: bad quoting: a quote inside an unquoted field or text after a closing quote");
         assert_prob(t, 2, "4: column 4: extra field (the row has 4 fields, the header 3)");
-        assert_prob(t, 3, "5: model: not valid UTF-8 (save the file as UTF-8)");
+        assert_prob(t, 3, "5: model: byte 0x81 is neither UTF-8 nor a Windows-1252 character (save the file as CSV UTF-8)");
         assert_prob(t, 4, "6: model: unterminated quoted field (the quote opened here is never closed)");
         assert_int_equal(t->n_prob, 5);
         import_table_free(t);
@@ -69,15 +69,119 @@ static void test_parse_problems(void **state) {
         t = csv("serial,make,model\r\n");
         assert_prob(t, 0, "1: header: no records after the header");
         import_table_free(t);
-        t = csv("serial,make\rA,B\r");
-        assert_prob(t, 0, "1: header: line ends are bare carriage returns (CR): save the file with LF or CRLF line ends");
+        /* old Excel for Mac: bare CRs end the lines */
+        t = csv("serial,make\rA,B\r\"C\rD\",E\r");
+        assert_int_equal(t->n_prob, 0);
+        assert_true(t->cr_line_ends);
+        assert_int_equal(t->n_rec, 2);
+        assert_int_equal(t->recs[1].line, 3);
+        assert_string_equal(t->recs[1].fields[0], "C\nD");
         import_table_free(t);
+}
+
+static void test_encodings(void **state) {
+        /* not UTF-8: Windows-1252 (pound, e acute, curly quotes, euro) */
+        struct import_table *t = csv("serial,make,model\nA1,Caf\xe9,\x93\xa3\x80\x94\n");
+        assert_int_equal(t->n_prob, 0);
+        assert_true(t->encoding_guessed);
+        assert_string_equal(t->encoding, "Windows-1252");
+        assert_string_equal(t->recs[0].fields[1], "Caf\xc3\xa9");
+        assert_string_equal(t->recs[0].fields[2], "\xe2\x80\x9c\xc2\xa3\xe2\x82\xac\xe2\x80\x9d");
+        import_table_free(t);
+        /* each byte Windows-1252 leaves undefined, named with its line and column */
+        const char undefined[] = {'\x81', '\x8d', '\x8f', '\x90', '\x9d'};
+        for (size_t i = 0; i < sizeof undefined; i++) {
+                char buf[64], want[128];
+                snprintf(buf, sizeof buf, "serial,make,model\nA1,B,C\nA2,B%c,C\n", undefined[i]);
+                t = csv(buf);
+                snprintf(want, sizeof want, "3: make: byte 0x%02X is neither UTF-8 nor a Windows-1252 character (save the file as CSV UTF-8)",
+                         (unsigned char) undefined[i]);
+                assert_int_equal(t->n_prob, 1);
+                assert_prob(t, 0, want);
+                import_table_free(t);
+        }
+        /* said to be UTF-8 (by --encoding or a byte-order mark): not converted */
+        const char *bad = "serial,make,model\nA1,B\xe9,C\n";
+        t = import_parse_csv_as("t.csv", bad, strlen(bad), "UTF-8");
+        assert_prob(t, 0, "2: make: not valid UTF-8 (save the file as UTF-8, or give its --encoding)");
+        import_table_free(t);
+        t = csv("\xef\xbb\xbf" "serial,make,model\nA1,B\xe9,C\n");
+        assert_prob(t, 0, "2: make: not valid UTF-8 (save the file as UTF-8, or give its --encoding)");
+        import_table_free(t);
+        /* ISO-8859-1 reads 0x81 as a C1 control (refused later, as text) and
+         * Mac Roman has no undefined byte */
+        t = import_parse_csv_as("t.csv", "serial\n\xa3\x81\n", 9, "latin1");
+        assert_int_equal(t->n_prob, 0);
+        assert_string_equal(t->recs[0].fields[0], "\xc2\xa3\xc2\x81");
+        import_table_free(t);
+        t = import_parse_csv_as("t.csv", "serial\n\x8e\n", 9, "mac-roman");
+        assert_string_equal(t->recs[0].fields[0], "\xc3\xa9");
+        import_table_free(t);
+        const char *name;
+        assert_int_equal(import_encoding("CP1252", &name), 0);
+        assert_string_equal(name, "Windows-1252");
+        assert_int_equal(import_encoding("utf-16", &name), -EINVAL);
+}
+
+static void test_dates(void **state) {
+        static const struct {
+                const char *in;
+                enum import_date_format fmt;
+                const char *want; /* NULL: refused */
+        } cases[] = {
+                {"2023-01-23", IMPORT_DATES_ISO, "2023-01-23"},
+                {"2023-01-23 00:00:00", IMPORT_DATES_ISO, "2023-01-23"},
+                {"2023-01-23T00:00:00", IMPORT_DATES_ISO, "2023-01-23"},
+                {"2023-01-23T10:11:12Z", IMPORT_DATES_ISO, "2023-01-23"},
+                {"2023-01-23 9:05", IMPORT_DATES_DMY, "2023-01-23"},
+                {"23/01/2023", IMPORT_DATES_DMY, "2023-01-23"},
+                {"23/1/23", IMPORT_DATES_DMY, "2023-01-23"},
+                {"1/23/23", IMPORT_DATES_MDY, "2023-01-23"},
+                {"01/23/2023 00:00", IMPORT_DATES_MDY, "2023-01-23"},
+                {"29/02/24", IMPORT_DATES_DMY, "2024-02-29"},
+                {"23/01/2023", IMPORT_DATES_ISO, NULL},
+                {"1/23/23", IMPORT_DATES_DMY, NULL},
+                {"31/02/2023", IMPORT_DATES_DMY, NULL},
+                {"29/02/23", IMPORT_DATES_DMY, NULL},
+                {"2023-02-30", IMPORT_DATES_ISO, NULL},
+                {"2023-1-23", IMPORT_DATES_ISO, NULL},
+                {"2023-01-23 24:00", IMPORT_DATES_ISO, NULL},
+                {"2023-01-23x", IMPORT_DATES_ISO, NULL},
+                {"1/2/345", IMPORT_DATES_DMY, NULL},
+                {"123/1/2023", IMPORT_DATES_DMY, NULL},
+                {"0/1/2023", IMPORT_DATES_DMY, NULL},
+                {"23/01/2023 nine", IMPORT_DATES_DMY, NULL},
+                {"", IMPORT_DATES_DMY, NULL},
+                {"soon", IMPORT_DATES_ISO, NULL},
+                {"2023-", IMPORT_DATES_ISO, NULL},
+                {"2023-01", IMPORT_DATES_ISO, NULL},
+                {"1/", IMPORT_DATES_DMY, NULL},
+                {"1/2/", IMPORT_DATES_DMY, NULL},
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                char d[11];
+                int r = import_date(cases[i].in, cases[i].fmt, d);
+                if (cases[i].want) {
+                        if (r < 0) fail_msg("'%s': %s", cases[i].in, err_msg());
+                        assert_string_equal(d, cases[i].want);
+                } else if (r == 0)
+                        fail_msg("'%s' read as %s", cases[i].in, d);
+        }
+        char d[11];
+        assert_int_equal(import_date("23/01/2023", IMPORT_DATES_ISO, d), -EINVAL);
+        assert_string_equal(err_msg(), "'23/01/2023' is a day-first or month-first date: say which with --date-format d/m/y or "
+                                       "--date-format m/d/y");
+        assert_int_equal(import_date("31/02/2023", IMPORT_DATES_DMY, d), -EINVAL);
+        assert_string_equal(err_msg(), "'31/02/2023' is not a date: read as d/m/y, month 2 has no day 31");
+        assert_int_equal(import_date("23/01/2023", IMPORT_DATES_MDY, d), -EINVAL);
+        assert_string_equal(err_msg(), "'23/01/2023' is not a date: read as m/d/y, it has no month 23");
 }
 
 static void test_snipeit_assets(void **state) {
         struct import_table *t = csv("Asset Tag,Name,Serial Number,Manufacturer,Model Name,Purchase Date,Purchase Cost,Warranty,Status,"
                                      "Checked Out To: Username,Checkout Type\n"
                                      "ya-1,Head's laptop,S1,HP,EliteBook,31/01/2024,\"1,049.50\",13,Deployed,jbloggs,user\n");
+        t->date_format = IMPORT_DATES_DMY;
         assert_int_equal(import_map(t, IMPORT_ASSETS, NULL), 0);
         json_t *a = t->recs[0].rec;
         assert_string_equal(json_str(a, "tag"), "YA-1");
@@ -103,7 +207,18 @@ static void test_mapping_problems(void **state) {
         import_table_free(t);
         t = csv("Manufacturer,Model\nB,C\n");
         assert_int_equal(import_map(t, IMPORT_ASSETS, NULL), -EBADMSG);
-        assert_prob(t, 0, "1: serial: required column missing (the header has no serial column)");
+        assert_prob(t, 0, "1: serial: required column missing (the header has no serial column; --allow-missing-serial imports "
+                          "the assets without one, to record later)");
+        import_table_free(t);
+        /* with --allow-missing-serial: no column, or a blank one */
+        t = csv("Manufacturer,Model\nB,C\n");
+        t->allow_missing_serial = true;
+        assert_int_equal(import_map(t, IMPORT_ASSETS, NULL), 0);
+        assert_string_equal(json_str(t->recs[0].rec, "serial"), "");
+        import_table_free(t);
+        t = csv("serial,make,model\n ,B,C\n");
+        assert_int_equal(import_map(t, IMPORT_ASSETS, NULL), -EINVAL);
+        assert_prob(t, 0, "2: serial: blank: every asset needs its serial (--allow-missing-serial imports it without one, to record later)");
         import_table_free(t);
         t = csv("serial,make,model,Purchase Cost,purchased,warranty\n"
                 "A,B,C,12.345,,\n"
@@ -301,6 +416,8 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_lines),
                 cmocka_unit_test(test_parse_problems),
+                cmocka_unit_test(test_encodings),
+                cmocka_unit_test(test_dates),
                 cmocka_unit_test(test_snipeit_assets),
                 cmocka_unit_test(test_mapping_problems),
                 cmocka_unit_test(test_snipeit_people),
