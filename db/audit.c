@@ -530,32 +530,27 @@ static int row_state(struct db *db, const struct covered_table *t, int64_t rowid
         return 0;
 }
 
+/* The row's label (its tag, reference, key) from its values, or NULL. */
+static const char *row_label(const struct covered_table *t, const struct row_src *src) {
+        const char *col = label_column(t);
+        if (!col || !src) return NULL;
+        int n = sqlite3_column_count(src->names);
+        for (int i = src->first; i < n; i++)
+                if (streq(sqlite3_column_name(src->names, i), col))
+                        return (const char *) sqlite3_value_text(src_value(src, i));
+        return NULL;
+}
+
 /* "asset 'TS-000001'" or "loan 12", from the row's values */
 static char *row_name(const struct covered_table *t, int64_t rowid, const struct row_src *src) {
-        const char *col = label_column(t);
-        if (col && src) {
-                int n = sqlite3_column_count(src->names);
-                for (int i = src->first; i < n; i++)
-                        if (streq(sqlite3_column_name(src->names, i), col)) {
-                                const unsigned char *v = sqlite3_value_text(src_value(src, i));
-                                if (v) return xasprintf("%s '%s'", t->record, (const char *) v);
-                        }
-        }
-        return xasprintf("%s %lld", t->record, (long long) rowid);
+        const char *v = row_label(t, src);
+        return v ? xasprintf("%s '%s'", t->record, v) : xasprintf("%s %lld", t->record, (long long) rowid);
 }
 
 /* The key `audit accept` takes for a row: its label, else its rowid. */
 static char *row_key(const struct covered_table *t, int64_t rowid, const struct row_src *src) {
-        const char *col = label_column(t);
-        if (col && src) {
-                int n = sqlite3_column_count(src->names);
-                for (int i = src->first; i < n; i++)
-                        if (streq(sqlite3_column_name(src->names, i), col)) {
-                                const unsigned char *v = sqlite3_value_text(src_value(src, i));
-                                if (v && !strpbrk((const char *) v, " '\"\\")) return xstrdup((const char *) v);
-                        }
-        }
-        return xasprintf("%lld", (long long) rowid);
+        const char *v = row_label(t, src);
+        return v && !strpbrk(v, " '\"\\") ? xstrdup(v) : xasprintf("%lld", (long long) rowid);
 }
 
 int audit_check_writes(struct db *db) {
