@@ -49,7 +49,7 @@ static int audit_verify_cmd(struct ctx *ctx, int argc, char **argv) {
         /* signed checkpoints (issue 7): the log must still reach each one */
         int s = cmd_audit_checkpoints(ctx, key, checkpoint);
         if (s) return s;
-        printf("audit log intact: %lld events, head %s\n", (long long) rep.events, rep.events ? rep.head : "(empty)");
+        out_printf("audit log intact: %lld events, head %s\n", (long long) rep.events, rep.events ? rep.head : "(empty)");
         return 0;
 }
 

@@ -38,9 +38,9 @@ int cmd_import_run(struct ctx *ctx, const char *file, int kind) {
                         if (i && p->line == t->probs[i - 1].line && streq(p->reason, t->probs[i - 1].reason)) continue;
                         /* JSON has no useful line numbers: name the record (1-based) */
                         if (t->json)
-                                fprintf(stderr, "%s: record %lld: %s: %s\n", file, (long long) p->line, p->column, p->reason);
+                                out_fprintf(stderr, "%s: record %lld: %s: %s\n", file, (long long) p->line, p->column, p->reason);
                         else
-                                fprintf(stderr, "%s:%lld: %s: %s\n", file, (long long) p->line, p->column, p->reason);
+                                out_fprintf(stderr, "%s:%lld: %s: %s\n", file, (long long) p->line, p->column, p->reason);
                         n++;
                 }
                 return cmd_fail("'%s' not imported: nothing was changed (%zu problem%s)", file, n, n == 1 ? "" : "s");
@@ -48,12 +48,12 @@ int cmd_import_run(struct ctx *ctx, const char *file, int kind) {
         if (r < 0) return cmd_fail("cannot import '%s': %s", file, err_msg());
         _cleanup_free_ char *ignored = import_ignored(t);
         if (flags & IMPORT_DRY_RUN)
-                printf("%s: would add %zu %s (dry run: nothing was changed)\n", file, added, added == 1 ? what : whats);
+                out_printf("%s: would add %zu %s (dry run: nothing was changed)\n", file, added, added == 1 ? what : whats);
         else
-                printf("%s: %zu %s added\n", file, added, added == 1 ? what : whats);
-        if (*ignored) printf("columns ignored: %s\n", ignored);
+                out_printf("%s: %zu %s added\n", file, added, added == 1 ? what : whats);
+        if (*ignored) out_printf("columns ignored: %s\n", ignored);
         if (!t->json && t->delim != ',')
-                printf("columns were separated by %s\n", t->delim == ';' ? "semicolons (as Excel saves CSV where the decimal point is a comma)"
+                out_printf("columns were separated by %s\n", t->delim == ';' ? "semicolons (as Excel saves CSV where the decimal point is a comma)"
                                                          : t->delim == '\t' ? "tabs" : "the 'sep=' line's character");
         return 0;
 }
