@@ -57,8 +57,9 @@ int cmd_person_leaving(struct ctx *ctx, int argc, char **argv) {
                 for (size_t i = 0; i < json_array_size(held); i++) {
                         json_t *l = json_array_get(held, i);
                         out_printf(" %s (%s %s)%s", json_str(l, "tag"), json_str(l, "make"), json_str(l, "model"),
-                               i + 1 < json_array_size(held) ? "," : "\n");
+                                   i + 1 < json_array_size(held) ? "," : "");
                 }
+                putchar('\n');
         }
         return 0;
 }

@@ -521,19 +521,38 @@ bool utf8_valid(const char *str, size_t n) {
         return utf8_valid_bytes(str, n);
 }
 
+/* A cell a spreadsheet would take for a formula (OWASP's CSV injection):
+ * it starts with =, +, -, @, TAB or CR; a plain negative number ("-5",
+ * "-12.50") is a number, not a formula, and stays as it is. */
+static bool csv_formula_like(const char *s) {
+        if (!*s || !strchr("=+-@\t\r", *s)) return false;
+        if (*s != '-') return true;
+        const char *p = s + 1;
+        size_t digits = strspn(p, "0123456789");
+        if (!digits) return true;
+        p += digits;
+        if (*p == '.' && p[1] >= '0' && p[1] <= '9') p += 1 + strspn(p + 1, "0123456789");
+        return *p != 0;
+}
+
 void csv_write_field(FILE *f, const char *s) {
+        s = strempty(s);
+        /* a formula-like cell, and one that starts with the escape itself,
+         * gets a leading ' (csv_escape_len() says how import drops it) */
+        bool esc = *s == '\'' || csv_formula_like(s);
         size_t n = strlen(s);
         bool quote = strpbrk(s, ",\"\r\n") || (n && (isspace((unsigned char) s[0]) || isspace((unsigned char) s[n - 1])));
-        if (!quote) {
-                fputs(s, f);
-                return;
-        }
-        fputc('"', f);
+        if (quote) fputc('"', f);
+        if (esc) fputc('\'', f);
         for (const char *p = s; *p; p++) {
-                if (*p == '"') fputc('"', f);
+                if (quote && *p == '"') fputc('"', f);
                 fputc(*p, f);
         }
-        fputc('"', f);
+        if (quote) fputc('"', f);
+}
+
+size_t csv_escape_len(const char *s, size_t n) {
+        return n >= 2 && s[0] == '\'' && strchr("=+-@\t\r'", s[1]) ? 1 : 0;
 }
 
 char *strstrip(char *s) {

@@ -124,8 +124,17 @@ void date_add_days(const char *d, int64_t n, char ret[static 11]);
 bool utf8_valid(const char *s, size_t n);
 /* True if s is valid UTF-8 (no overlongs or surrogates); any bytes below 0x80 allowed. */
 bool utf8_valid_bytes(const char *s, size_t n);
-/* Write one CSV field to f, quoted (RFC 4180) when it needs to be. */
+/* Write one CSV field to f, quoted (RFC 4180) when it needs to be. Every CSV
+ * the tool writes goes through here. A cell that a spreadsheet would run as a
+ * formula (it starts with =, +, -, @, TAB or CR; a plain negative number such
+ * as -5 excepted) is written with a leading single quote ('=HYPERLINK(...)),
+ * as OWASP advises, and so is a cell that starts with a quote itself ('' for
+ * '), so that import can undo it exactly (csv_escape_len()). */
 void csv_write_field(FILE *f, const char *s);
+/* How many bytes of a CSV cell read from a file are csv_write_field()'s
+ * escape: 1 when it starts with ' followed by =, +, -, @, TAB, CR or ',
+ * else 0. */
+size_t csv_escape_len(const char *s, size_t n);
 /* Trim ASCII white space at both ends, in place; returns s. */
 char *strstrip(char *s);
 /* Upper-case ASCII letters in place; returns s. */
