@@ -117,7 +117,7 @@ static void watch_event(void *userdata, bool arrived, json_t *d) {
         now_utc(now);
         if (v->fmt == OUT_JSON) {
                 _cleanup_json_ json_t *o = json_pack("{s:s, s:s, s:O}", "event", event, "time", now, "device", d);
-                _cleanup_free_ char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                _cleanup_free_ char *s = json_dumps_safe(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
                 puts(s);
         } else {
                 _cleanup_free_ char *l = device_line(d);

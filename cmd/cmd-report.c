@@ -50,7 +50,7 @@ static int compliance_cmd(struct ctx *ctx, int argc, char **argv) {
         size_t i;
         if (fmt == OUT_JSON) {
                 _cleanup_json_ json_t *o = json_pack("{ss,sI,sO}", "date", t, "problems", (json_int_t) problems, "sections", secs);
-                _cleanup_free_ char *txt = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+                _cleanup_free_ char *txt = json_dumps_safe(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
                 puts(txt);
         } else if (fmt == OUT_CSV) {
                 puts("section,item");

@@ -76,7 +76,7 @@ static void item_text(const char *sec, json_t *it, char **tag, char **what, char
 
 static void print_report(enum out_format fmt, json_t *rep) {
         if (fmt == OUT_JSON) {
-                _cleanup_free_ char *s = json_dumps(rep, JSON_INDENT(2) | JSON_SORT_KEYS);
+                _cleanup_free_ char *s = json_dumps_safe(rep, JSON_INDENT(2) | JSON_SORT_KEYS);
                 puts(s);
                 return;
         }

@@ -69,7 +69,7 @@ struct view {
 };
 
 static void json_line(json_t *o) {
-        _cleanup_free_ char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        _cleanup_free_ char *s = json_dumps_safe(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (s) {
                 puts(s);
                 fflush(stdout);

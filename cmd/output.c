@@ -68,7 +68,7 @@ static size_t ncols(const struct column *cols) {
 }
 
 static void print_json(json_t *v) {
-        char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+        char *s = json_dumps_safe(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
         if (s) puts(s);
         free(s);
 }

@@ -517,6 +517,8 @@ bool utf8_valid(const char *str, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 unsigned char c = (unsigned char) str[i];
                 if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+                /* C1 controls, U+0080..U+009F, are C2 80..C2 9F */
+                if (c == 0xc2 && i + 1 < n && (unsigned char) str[i + 1] >= 0x80 && (unsigned char) str[i + 1] <= 0x9f) return false;
         }
         return utf8_valid_bytes(str, n);
 }

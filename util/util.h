@@ -120,7 +120,7 @@ int64_t date_diff_days(const char *a, const char *b);
 /* Date d plus n days into ret. */
 void date_add_days(const char *d, int64_t n, char ret[static 11]);
 
-/* True if s is valid UTF-8 with no control characters except tab. */
+/* True if s is valid UTF-8 with no control characters (C0, DEL, C1) except tab. */
 bool utf8_valid(const char *s, size_t n);
 /* True if s is valid UTF-8 (no overlongs or surrogates); any bytes below 0x80 allowed. */
 bool utf8_valid_bytes(const char *s, size_t n);
