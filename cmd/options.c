@@ -94,6 +94,27 @@ static int opt_check_counts(const struct ctx *ctx, const struct command *c, cons
         return -1;
 }
 
+/* getopt_long(), with what it says about a bad option (it quotes the
+ * command line) caught and printed escaped, as every other message is. */
+static int getopt_escaped(int argc, char **argv, const char *so, const struct option *lo) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&buf, &len), *err = stderr;
+        if (mem) stderr = mem;
+        int ch = getopt_long(argc, argv, so, lo, NULL);
+        if (mem) {
+                stderr = err;
+                fclose(mem);
+        }
+        for (const char *p = buf; p && *p;) {
+                size_t l = strcspn(p, "\n");
+                out_fprintf(stderr, "%.*s\n", (int) l, p);
+                p += l + (p[l] == '\n');
+        }
+        free(buf);
+        return ch;
+}
+
 int opt_parse(const struct ctx *ctx, const struct command *c, int argc, char **argv, void *args, int *ret_first) {
         size_t n = opt_count(c->opts);
         _cleanup_free_ struct option *lo = xcalloc(n + 2, sizeof *lo);
@@ -104,7 +125,7 @@ int opt_parse(const struct ctx *ctx, const struct command *c, int argc, char **a
                 if (c->opts[i].kind == OPTK_INT) *(long *) ((char *) args + c->opts[i].offset) = c->opts[i].value;
         cmd_getopt_reset();
         int ch;
-        while ((ch = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+        while ((ch = getopt_escaped(argc, argv, so, lo)) != -1) {
                 if (ch == 'h') return cmd_help(ctx);
                 size_t i = (size_t) ch - 0x100;
                 if (ch < 0x100)
