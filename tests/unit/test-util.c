@@ -168,8 +168,9 @@ static void test_csv_formulas(void **state) {
         check_csv("-12.", "'-12.");
         check_csv("\t=1", "\"'\t=1\"");
         check_csv("\r=1", "\"'\r=1\"");
-        check_csv("'", "''");
-        check_csv("'quoted", "''quoted");
+        check_csv("'", "'");
+        check_csv("'quoted", "'quoted");
+        check_csv("'/dev/sdb' is mounted", "'/dev/sdb' is mounted");
         check_csv("''", "'''");
         check_csv("'=x", "''=x");
         check_csv("a=b", "a=b");
