@@ -180,7 +180,7 @@ static void on_field(void *data, size_t len, void *priv) {
                 sb_add(&s->data, "", 1);
                 return;
         }
-        /* our exports' (and Snipe-IT's) formula escape: '=SUM(A1) was =SUM(A1) */
+        /* the formula escape csv_write_field() writes: '=SUM(A1) was =SUM(A1) */
         size_t esc = csv_escape_len(d, len);
         d += esc, len -= esc;
         /* CRLF inside a quoted field is a line break like LF */
