@@ -105,8 +105,8 @@ static void watch_started(void *userdata, enum device_watch_source used, const c
                 out_printf("{\"event\":\"watching\",\"source\":\"%s\"}\n", name);
         else
                 out_printf("watching for drives through %s (%s); stop with Ctrl-C\n",
-                       used == DEVICE_WATCH_UDEV ? "the udev monitor" : "kernel uevents",
-                       v->forced ? "as asked" : used == DEVICE_WATCH_UDEV ? "udevd is running" : "udevd is not running");
+                           used == DEVICE_WATCH_UDEV ? "the udev monitor" : "kernel uevents",
+                           v->forced ? "as asked" : used == DEVICE_WATCH_UDEV ? "udevd is running" : "udevd is not running");
         fflush(stdout);
 }
 

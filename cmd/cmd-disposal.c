@@ -85,8 +85,8 @@ static int disposal_authorise_cmd(struct ctx *ctx, int argc, char **argv) {
                         out_printf("%s: disposal authorised%s; no storage media, so it is sanitised\n", json_str(o, "tag"), signer ? " (signed)" : "");
                 else
                         out_printf("%s: disposal authorised%s; wipe or destroy its %lld storage medi%s next\n", json_str(o, "tag"),
-                               signer ? " (signed)" : "", (long long) json_integer_value(json_object_get(o, "media")),
-                               json_integer_value(json_object_get(o, "media")) == 1 ? "um" : "a");
+                                   signer ? " (signed)" : "", (long long) json_integer_value(json_object_get(o, "media")),
+                                   json_integer_value(json_object_get(o, "media")) == 1 ? "um" : "a");
         }
         return 0;
 }
@@ -111,7 +111,7 @@ static int disposal_destroy_cmd(struct ctx *ctx, int argc, char **argv) {
         int r = disposal_destroy(ctx->db, tag, medium, method, by, firm_cert, &st);
         if (r < 0) return cmd_fail_err(r);
         out_printf("%s: destruction (%s) recorded%s%s; %s\n", tag, method, medium ? " for medium " : "", medium ? medium : "",
-               asset_status_label(st));
+                   asset_status_label(st));
         return 0;
 }
 
@@ -190,7 +190,7 @@ static int consignment_create_cmd(struct ctx *ctx, int argc, char **argv) {
         r = consignment_create(ctx->db, tags, n, firm, carrier, licence, signer, &id);
         if (r < 0) return cmd_fail_err(r);
         out_printf("%s: %zu asset%s consigned to %s; export the signed manifest with 'assetctl consignment export %s -o DIR'\n",
-               id, n, n == 1 ? "" : "s", firm, id);
+                   id, n, n == 1 ? "" : "s", firm, id);
         return 0;
 }
 
@@ -305,7 +305,7 @@ static int consignment_export_cmd(struct ctx *ctx, int argc, char **argv) {
         if (r < 0) return cmd_fail_err(r);
         if ((r = write_in(out, "school.pub.pem", pem, strlen(pem))) < 0) return cmd_fail_err(r);
         out_printf("wrote %s/%s.json, .sig, .pdf, %zu certificate%s and school.pub.pem (fingerprint %s)\n", out, id, nc,
-               nc == 1 ? "" : "s", fp);
+                   nc == 1 ? "" : "s", fp);
         return 0;
 }
 

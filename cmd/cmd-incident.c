@@ -24,7 +24,7 @@ static int incident_report_cmd(struct ctx *ctx, int argc, char **argv) {
         if (r < 0) return cmd_fail_err(r);
         _cleanup_free_ char *tag = strupper(xstrdup(argv[1]));
         out_printf("incident %lld: %s %s%s\n", (long long) id, tag, o.kind,
-               streq(o.kind, "damaged") ? "" : " (out of stock until found: 'assetctl found TAG')");
+                   streq(o.kind, "damaged") ? "" : " (out of stock until found: 'assetctl found TAG')");
         return 0;
 }
 

@@ -23,7 +23,7 @@ int cmd_issue(struct ctx *ctx, int argc, char **argv) {
         int r = loan_issue(ctx->db, argv[1], argv[2], &o, &l);
         if (r < 0) return cmd_fail_err(r);
         out_printf("%s issued to %s (%s)%s%s%s%s\n", json_str(l, "tag"), json_str(l, "name"), json_str(l, "ref"),
-               due_text(l) ? ", due " : "", strempty(due_text(l)), o.override ? "; override: " : "", strempty(o.override));
+                   due_text(l) ? ", due " : "", strempty(due_text(l)), o.override ? "; override: " : "", strempty(o.override));
         if (receipt) {
                 r = receipt_pdf(ctx->db, json_str(l, "tag"), receipt);
                 if (r < 0) return cmd_fail("issued, but %s", err_msg());
@@ -79,7 +79,7 @@ static int return_all(struct ctx *ctx, const char *ref, bool expect, char **tags
         }
         json_array_foreach(res.missing, i, l)
                 out_printf("missing: %s %s %s (issued %s)\n", json_str(l, "tag"), json_str(l, "make"), json_str(l, "model"),
-                       json_str(l, "issued_at"));
+                           json_str(l, "issued_at"));
         int status = res.refused;
         if (res.returned == n) out_printf("%s (%s) returned %zu item%s and holds nothing now\n", name, pref, n, n == 1 ? "" : "s");
         else {
@@ -115,7 +115,7 @@ int cmd_return(struct ctx *ctx, int argc, char **argv) {
         int r = loan_return(ctx->db, argv[1], condition, damaged, &l);
         if (r < 0) return cmd_fail_err(r);
         out_printf("%s returned by %s (%s)%s\n", json_str(l, "tag"), json_str(l, "name"), json_str(l, "ref"),
-               damaged ? "; damage logged as an incident" : "");
+                   damaged ? "; damage logged as an incident" : "");
         return 0;
 }
 

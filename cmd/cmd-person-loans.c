@@ -26,7 +26,7 @@ int cmd_person_sign_aup(struct ctx *ctx, int argc, char **argv) {
         _cleanup_json_ json_t *p = NULL;
         if (person_get(ctx->db, ref, &p) < 0) return cmd_fail_err(-ENOENT);
         out_printf("%s (%s) signed the acceptable-use agreement%s%s on %s\n", json_str(p, "name"), json_str(p, "ref"),
-               json_str(p, "aup_version") ? " version " : "", strempty(json_str(p, "aup_version")), json_str(p, "aup_signed"));
+                   json_str(p, "aup_version") ? " version " : "", strempty(json_str(p, "aup_version")), json_str(p, "aup_signed"));
         return 0;
 }
 

@@ -127,8 +127,8 @@ static void print_timing(struct scan_view *v, double elapsed, unsigned checkpoin
         size_t i99 = (size_t) ((double) n * 0.99);
         if (i99 >= n) i99 = n - 1;
         out_fprintf(stderr, "timing: %zu scans in %.3f s, %.0f scans/s, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms, %u checkpoints\n",
-                n, elapsed, (double) n / total, total / (double) n * 1e3, times[n / 2] * 1e3, times[i99] * 1e3, times[n - 1] * 1e3,
-                checkpoints);
+                    n, elapsed, (double) n / total, total / (double) n * 1e3, times[n / 2] * 1e3, times[i99] * 1e3, times[n - 1] * 1e3,
+                    checkpoints);
 }
 
 static double now_s(void) {
@@ -184,7 +184,7 @@ int cmd_scan(struct ctx *ctx, int argc, char **argv) {
                 s.stocktake_id = json_integer_value(json_object_get(st, "id"));
                 if (isatty(STDIN_FILENO))
                         out_fprintf(stderr, "stock-take %lld of %s: scan every item in the room; Ctrl-D to finish\n",
-                                (long long) s.stocktake_id, json_str(st, "room"));
+                                    (long long) s.stocktake_id, json_str(st, "room"));
         } else if (isatty(STDIN_FILENO))
                 out_fprintf(stderr, "scan a person, then their kit to issue it; kit alone to return it; DONE to clear; Ctrl-D to finish\n");
 

@@ -15,8 +15,8 @@ static int st_start(struct ctx *ctx, int argc, char **argv) {
         int r = stocktake_start(ctx->db, argv[1], &id, &expected);
         if (r < 0) return cmd_fail("cannot start a stock-take: %s", err_msg());
         out_printf("stock-take %lld of %s started: %lld item%s expected; scan them with 'assetctl scan --mode stocktake' "
-               "or 'assetctl stocktake scan TAG...'\n",
-               (long long) id, argv[1], (long long) expected, expected == 1 ? "" : "s");
+                   "or 'assetctl stocktake scan TAG...'\n",
+                   (long long) id, argv[1], (long long) expected, expected == 1 ? "" : "s");
         return 0;
 }
 
@@ -46,7 +46,7 @@ static int st_scan(struct ctx *ctx, int argc, char **argv) {
                 else if (!json_is_true(json_object_get(info, "known"))) out_printf("%s is not on the register (recorded as unknown)\n", tag);
                 else if (json_is_true(json_object_get(info, "wrong_room")))
                         out_printf("%s seen in %s, but the register puts it in %s\n", tag, json_str(info, "room"),
-                               json_str(info, "location") ? json_str(info, "location") : "no room");
+                                   json_str(info, "location") ? json_str(info, "location") : "no room");
                 else out_printf("%s found in %s\n", tag, json_str(info, "room"));
         }
         return status;
@@ -83,14 +83,14 @@ static void print_report(enum out_format fmt, json_t *rep) {
         if (fmt == OUT_CSV) puts("section,tag,item,detail");
         else
                 out_printf("stock-take %lld of %s: %zu found, %zu missing, %zu in the wrong room, %zu unknown, %zu duplicate%s "
-                       "(%lld expected, %lld scans)\n",
-                       (long long) json_integer_value(json_object_get(rep, "id")), json_str(rep, "room"),
-                       json_array_size(json_object_get(rep, "found")), json_array_size(json_object_get(rep, "missing")),
-                       json_array_size(json_object_get(rep, "wrong_room")), json_array_size(json_object_get(rep, "unknown")),
-                       json_array_size(json_object_get(rep, "duplicates")),
-                       json_array_size(json_object_get(rep, "duplicates")) == 1 ? "" : "s",
-                       (long long) json_integer_value(json_object_get(rep, "expected")),
-                       (long long) json_integer_value(json_object_get(rep, "scans")));
+                           "(%lld expected, %lld scans)\n",
+                           (long long) json_integer_value(json_object_get(rep, "id")), json_str(rep, "room"),
+                           json_array_size(json_object_get(rep, "found")), json_array_size(json_object_get(rep, "missing")),
+                           json_array_size(json_object_get(rep, "wrong_room")), json_array_size(json_object_get(rep, "unknown")),
+                           json_array_size(json_object_get(rep, "duplicates")),
+                           json_array_size(json_object_get(rep, "duplicates")) == 1 ? "" : "s",
+                           (long long) json_integer_value(json_object_get(rep, "expected")),
+                           (long long) json_integer_value(json_object_get(rep, "scans")));
         for (size_t s = 0; s < ELEMENTSOF(sections); s++) {
                 json_t *items = json_object_get(rep, sections[s][0]);
                 if (!json_array_size(items)) continue;

@@ -103,8 +103,8 @@ static void progress_draw(struct view *v, bool force) {
                 else if (l->has_prog) {
                         _cleanup_free_ char *eta = human_secs(p->eta);
                         out_fprintf(stderr, "\r\033[K%s: pass %u/%u %-6s %5.1f%%  %7.1f MB/s  %s left\n", path, p->pass, p->n_passes,
-                                p->verifying ? "verify" : "write", p->total ? 100.0 * (double) p->done / (double) p->total : 100.0,
-                                p->rate / 1e6, eta);
+                                    p->verifying ? "verify" : "write", p->total ? 100.0 * (double) p->done / (double) p->total : 100.0,
+                                    p->rate / 1e6, eta);
                 } else
                         out_fprintf(stderr, "\r\033[K%s: starting\n", path);
         }
@@ -127,8 +127,8 @@ static void on_pass(void *ud, size_t i, int64_t wipe_id, const struct wipe_sessi
         } else if (!v->tty && v->progress == PROGRESS_AUTO) {
                 _cleanup_free_ char *w = human_bytes(p->bytes_written);
                 out_fprintf(stderr, "%s: pass %u/%u (%s) %s: %s written%s in %.1f s%s%s\n", path, p->index, p->n_passes, p->pattern,
-                        p->error ? "stopped" : "done", w, p->verified ? " and verified" : "", p->seconds, p->error ? ": " : "",
-                        p->error ? p->error : "");
+                            p->error ? "stopped" : "done", w, p->verified ? " and verified" : "", p->seconds, p->error ? ": " : "",
+                            p->error ? p->error : "");
         }
         pthread_mutex_unlock(&v->mu);
 }
@@ -173,7 +173,7 @@ static int on_confirm(void *ud, size_t i, const struct wipe_session_target *t, c
                 return err_set(EPERM, "cannot wipe '%s': confirm on a terminal by typing its %s, or pass --yes --serial %s", t->path,
                                t->confirm_serial ? "serial" : "path", t->confirm);
         out_fprintf(stderr, "Everything on '%s' will be destroyed. Type %s to confirm: ", t->path,
-                t->confirm_serial ? "its serial number" : "its path");
+                    t->confirm_serial ? "its serial number" : "its path");
         fflush(stderr);
         char line[512];
         if (!fgets(line, sizeof line, stdin)) {
@@ -190,17 +190,17 @@ static void describe_target(const struct wipe_session_target *t) {
         if (t->block) {
                 _cleanup_free_ char *size = human_bytes(t->size_bytes);
                 out_printf("%s: %s%s%s, %s (%llu bytes), %s, %u-byte sectors, serial %s%s%s\n", t->path, strempty(t->vendor),
-                       t->vendor && t->model ? " " : "", t->model ? t->model : (t->vendor ? "" : "unknown model"), size,
-                       (unsigned long long) t->size_bytes, strempty(t->kind), t->logical_sector, t->serial ? t->serial : "none",
-                       t->backing_file ? ", backed by " : "", strempty(t->backing_file));
+                           t->vendor && t->model ? " " : "", t->model ? t->model : (t->vendor ? "" : "unknown model"), size,
+                           (unsigned long long) t->size_bytes, strempty(t->kind), t->logical_sector, t->serial ? t->serial : "none",
+                           t->backing_file ? ", backed by " : "", strempty(t->backing_file));
         } else {
                 _cleanup_free_ char *size = human_bytes(t->size_bytes);
                 out_printf("%s: image file, %s (%llu bytes)\n", t->path, size, (unsigned long long) t->size_bytes);
         }
         if (t->asset)
                 out_printf("  asset %s: %s %s (serial %s)%s%s\n", json_str(t->asset, "tag"), strempty(json_str(t->asset, "make")),
-                       strempty(json_str(t->asset, "model")), strempty(json_str(t->asset, "serial")),
-                       t->medium ? ", registered medium " : "", t->medium ? strempty(json_str(t->medium, "serial")) : "");
+                           strempty(json_str(t->asset, "model")), strempty(json_str(t->asset, "serial")),
+                           t->medium ? ", registered medium " : "", t->medium ? strempty(json_str(t->medium, "serial")) : "");
         else
                 out_printf("  not in the register\n");
         if (t->warning) cmd_warn("%s", t->warning);
@@ -210,7 +210,7 @@ static void describe_all(struct wipe_session *s) {
         struct wipe_session_plan plan;
         wipe_session_plan(s, &plan);
         out_printf("method %s: %zu pass%s (%s), verify %s\n", plan.method, plan.n_passes, plan.n_passes == 1 ? "" : "es",
-               plan.pass_list, plan.verify);
+                   plan.pass_list, plan.verify);
         for (size_t i = 0; i < wipe_session_count(s); i++) {
                 struct wipe_session_target t;
                 wipe_session_target(s, i, &t);
@@ -227,7 +227,7 @@ static int report_results(struct view *v) {
                 wipe_session_result(v->session, i, &r);
                 const char *tag = r.asset_tag;
                 out_printf("wipe %lld: '%s'%s%s%s %s\n", (long long) r.wipe_id, r.path, tag ? " (" : "", tag ? tag : "", tag ? ")" : "",
-                       streq(r.outcome, "erased_with_exceptions") ? "erased with exceptions" : r.outcome);
+                           streq(r.outcome, "erased_with_exceptions") ? "erased with exceptions" : r.outcome);
                 if (v->progress == PROGRESS_JSON) {
                         _cleanup_json_ json_t *o = json_pack("{ss,ss,sI,ss}", "event", "end", "device", r.path, "wipe",
                                                              (json_int_t) r.wipe_id, "outcome", r.outcome);
@@ -495,7 +495,7 @@ static int report_check(const struct wipe_session_check *c, const struct wipe_se
                 out_printf("'%s' matches %s: %s read, root %s\n", c->path, r->what, bytes, r->root);
         else
                 out_printf("'%s' matches %s in a %g%% sample: %llu chunks, %s read\n", c->path, r->what, c->sample_percent,
-                       (unsigned long long) r->chunks_verified, bytes);
+                           (unsigned long long) r->chunks_verified, bytes);
         return 0;
 }
 
