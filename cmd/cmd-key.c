@@ -45,7 +45,7 @@ int cmd_passphrase(const char *file, bool confirm, const char *key_name, char **
         if (file) return passphrase_from_file(file, ret);
         _cleanup_close_ int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
         if (fd < 0) return err_set(ENOTTY, "no terminal to ask for the passphrase of key '%s': give --passphrase-file FILE", key_name);
-        _cleanup_free_ char *prompt = xasprintf("passphrase for key '%s': ", key_name);
+        _cleanup_free_ char *prompt = xasprintf_safe("passphrase for key '%s': ", key_name);
         _cleanup_secret_ char *a = NULL, *b = NULL;
         int r = ask_tty(fd, prompt, &a);
         if (r < 0) return r;

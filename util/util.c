@@ -487,28 +487,11 @@ void date_add_days(const char *d, int64_t n, char ret[static 11]) {
 
 bool utf8_valid_bytes(const char *str, size_t n) {
         const unsigned char *s = (const unsigned char *) str;
-        size_t i = 0;
-        while (i < n) {
-                unsigned c = s[i];
-                if (c < 0x80) {
-                        i++;
-                        continue;
-                }
-                int len;
-                unsigned cp;
-                if ((c & 0xe0) == 0xc0) len = 2, cp = c & 0x1f;
-                else if ((c & 0xf0) == 0xe0) len = 3, cp = c & 0x0f;
-                else if ((c & 0xf8) == 0xf0) len = 4, cp = c & 0x07;
-                else return false;
-                if (i + (size_t) len > n) return false;
-                for (int k = 1; k < len; k++) {
-                        if ((s[i + k] & 0xc0) != 0x80) return false;
-                        cp = cp << 6 | (s[i + k] & 0x3f);
-                }
-                if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-                    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-                        return false;
-                i += (size_t) len;
+        for (size_t i = 0; i < n;) {
+                uint32_t cp;
+                size_t len = utf8_char(s + i, n - i, &cp);
+                if (!len) return false;
+                i += len;
         }
         return true;
 }
