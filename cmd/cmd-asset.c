@@ -65,7 +65,7 @@ static int asset_add_cmd(struct ctx *ctx, int argc, char **argv) {
         _cleanup_free_ char *tag = NULL;
         int r = asset_add(ctx->db, a, &tag);
         if (r < 0) return cmd_fail("cannot add asset: %s", err_msg());
-        puts(tag);
+        out_printf("%s\n", tag);
         return 0;
 }
 
@@ -158,7 +158,7 @@ static int asset_edit_cmd(struct ctx *ctx, int argc, char **argv) {
         _cleanup_free_ char *tag = strupper(xstrdup(argv[1]));
         int r = asset_edit(ctx->db, tag, changes);
         if (r < 0) return cmd_fail("cannot edit '%s': %s", tag, err_msg());
-        printf("%s updated\n", tag);
+        out_printf("%s updated\n", tag);
         return 0;
 }
 
@@ -196,7 +196,7 @@ static int asset_add_media_cmd(struct ctx *ctx, int argc, char **argv) {
         /* --from: the drive's identity from udev; options given override it */
         int r = from ? asset_add_media_from(ctx->db, tag, from, m, NULL) : asset_add_media(ctx->db, tag, m, NULL);
         if (r < 0) return cmd_fail("cannot add storage to '%s': %s", tag, err_msg());
-        printf("%s: added %s %s (%s)\n", tag, json_str(m, "kind"), json_str(m, "model"), json_str(m, "serial"));
+        out_printf("%s: added %s %s (%s)\n", tag, json_str(m, "kind"), json_str(m, "model"), json_str(m, "serial"));
         return 0;
 }
 
@@ -217,7 +217,7 @@ static int asset_repair_cmd(struct ctx *ctx, int argc, char **argv) {
         _cleanup_free_ char *tag = strupper(xstrdup(argv[1]));
         int r = asset_repair(ctx->db, tag, done, notes);
         if (r < 0) return cmd_fail("cannot %s '%s': %s", done ? "bring back from repair" : "send for repair", tag, err_msg());
-        printf(done ? "%s is back from repair and in stock\n" : "%s is in repair\n", tag);
+        out_printf(done ? "%s is back from repair and in stock\n" : "%s is in repair\n", tag);
         return 0;
 }
 

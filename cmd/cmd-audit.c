@@ -49,7 +49,7 @@ static int audit_verify_cmd(struct ctx *ctx, int argc, char **argv) {
         /* signed checkpoints (issue 7): the log must still reach each one */
         int s = cmd_audit_checkpoints(ctx, key, checkpoint);
         if (s) return s;
-        printf("audit log intact: %lld events, head %s\n", (long long) rep.events, rep.events ? rep.head : "(empty)");
+        out_printf("audit log intact: %lld events, head %s\n", (long long) rep.events, rep.events ? rep.head : "(empty)");
         return 0;
 }
 
@@ -70,10 +70,10 @@ static int audit_accept_cmd(struct ctx *ctx, int argc, char **argv) {
         int r = audit_accept(ctx->db, argv[1], argv[2], a->by, a->reason, &event, &previous, &row, &found);
         if (r < 0) return cmd_fail_err(r);
         if (previous)
-                printf("%s accepted as found (%s since audit event %lld): audit event %lld, decided by %s\n", row, found,
-                       (long long) previous, (long long) event, a->by);
+                out_printf("%s accepted as found (%s since audit event %lld): audit event %lld, decided by %s\n", row, found,
+                           (long long) previous, (long long) event, a->by);
         else
-                printf("%s accepted as found (%s): audit event %lld, decided by %s\n", row, found, (long long) event, a->by);
+                out_printf("%s accepted as found (%s): audit event %lld, decided by %s\n", row, found, (long long) event, a->by);
         return 0;
 }
 

@@ -65,17 +65,17 @@ static int cert_show_cmd(struct ctx *ctx, int argc, char **argv) {
         if (fmt == OUT_TABLE) {
                 json_t *d = json_loads(json_str(cert, "json"), 0, NULL);
                 json_t *a = json_object_get(d, "authorisation");
-                printf("authorised by: %s (%s), %s, %s%s\n", strempty(json_str(a, "name")), strempty(json_str(a, "role")),
-                       strempty(json_str(a, "authorised_at")),
-                       json_is_true(json_object_get(a, "signed")) ? "signed with their key " : "not signed by the authoriser",
-                       json_is_true(json_object_get(a, "signed")) ? strempty(json_str(a, "key_fingerprint")) : "");
+                out_printf("authorised by: %s (%s), %s, %s%s\n", strempty(json_str(a, "name")), strempty(json_str(a, "role")),
+                           strempty(json_str(a, "authorised_at")),
+                           json_is_true(json_object_get(a, "signed")) ? "signed with their key " : "not signed by the authoriser",
+                           json_is_true(json_object_get(a, "signed")) ? strempty(json_str(a, "key_fingerprint")) : "");
                 size_t i;
                 json_t *p;
                 json_array_foreach(json_object_get(d, "passes"), i, p)
-                        printf("pass %zu: %s, %lld bytes, root %s%s%s\n", i + 1, strempty(json_str(p, "pattern")),
-                               (long long) json_integer_value(json_object_get(p, "bytes_written")), strempty(json_str(p, "written_root")),
-                               json_is_true(json_object_get(p, "verified")) ? ", verified " : "",
-                               json_is_true(json_object_get(p, "verified")) ? strempty(json_str(p, "verified_root")) : "");
+                        out_printf("pass %zu: %s, %lld bytes, root %s%s%s\n", i + 1, strempty(json_str(p, "pattern")),
+                                   (long long) json_integer_value(json_object_get(p, "bytes_written")), strempty(json_str(p, "written_root")),
+                                   json_is_true(json_object_get(p, "verified")) ? ", verified " : "",
+                                   json_is_true(json_object_get(p, "verified")) ? strempty(json_str(p, "verified_root")) : "");
                 json_decref(d);
         }
         return 0;
@@ -121,7 +121,7 @@ static int cert_export_cmd(struct ctx *ctx, int argc, char **argv) {
         _cleanup_free_ char *id = strupper(xstrdup(argv[1]));
         int r = cmd_cert_export_to(ctx, id, out);
         if (r < 0) return cmd_fail_err(r);
-        printf("wrote %s/%s.json, %s/%s.sig and %s/%s.pdf\n", out, id, out, id, out, id);
+        out_printf("wrote %s/%s.json, %s/%s.sig and %s/%s.pdf\n", out, id, out, id, out, id);
         return 0;
 }
 
@@ -182,11 +182,11 @@ static int cert_verify_cmd(struct ctx *ctx, int argc, char **argv) {
                 if (ra == -EBADMSG) r = -EBADMSG;
         }
         if (r == -EBADMSG) {
-                fprintf(stderr, "error: '%s' does not verify (%d problem%s):\n", path, chk.n_problems, chk.n_problems == 1 ? "" : "s");
+                out_fprintf(stderr, "error: '%s' does not verify (%d problem%s):\n", path, chk.n_problems, chk.n_problems == 1 ? "" : "s");
                 for (char *line = chk.problems, *next; line && *line; line = next) {
                         next = strchr(line, '\n');
                         if (next) *next++ = 0;
-                        fprintf(stderr, "  %s\n", line);
+                        out_fprintf(stderr, "  %s\n", line);
                 }
                 doc_check_done(&chk);
                 return 1;
@@ -198,27 +198,27 @@ static int cert_verify_cmd(struct ctx *ctx, int argc, char **argv) {
         json_t *d = chk.doc;
         if (streq(chk.kind, "certificate")) {
                 json_t *m = json_object_get(d, "medium");
-                printf("good: certificate %s: asset %s, medium %s %s (%s), method %s, outcome %s, ended %s\n",
-                       json_str(d, "certificate_id"), json_str(json_object_get(d, "asset"), "tag"), json_str(m, "model"),
-                       json_str(m, "serial"), json_str(m, "kind"), json_str(json_object_get(d, "sanitisation"), "method"),
-                       json_str(d, "outcome"), json_str(d, "ended"));
+                out_printf("good: certificate %s: asset %s, medium %s %s (%s), method %s, outcome %s, ended %s\n",
+                           json_str(d, "certificate_id"), json_str(json_object_get(d, "asset"), "tag"), json_str(m, "model"),
+                           json_str(m, "serial"), json_str(m, "kind"), json_str(json_object_get(d, "sanitisation"), "method"),
+                           json_str(d, "outcome"), json_str(d, "ended"));
         } else if (streq(chk.kind, "manifest"))
-                printf("good: manifest %s: %zu asset%s for %s\n", json_str(d, "consignment_id"),
-                       json_array_size(json_object_get(d, "assets")), json_array_size(json_object_get(d, "assets")) == 1 ? "" : "s",
-                       json_str(json_object_get(d, "firm"), "name"));
+                out_printf("good: manifest %s: %zu asset%s for %s\n", json_str(d, "consignment_id"),
+                           json_array_size(json_object_get(d, "assets")), json_array_size(json_object_get(d, "assets")) == 1 ? "" : "s",
+                           json_str(json_object_get(d, "firm"), "name"));
         else
-                printf("good: %s\n", chk.kind);
-        printf("signed by key %s\n", chk.fingerprint);
+                out_printf("good: %s\n", chk.kind);
+        out_printf("signed by key %s\n", chk.fingerprint);
         if (streq(chk.kind, "certificate")) {
                 json_t *au = json_object_get(d, "authorisation");
                 const char *who = json_str(au, "name"), *role = json_str(au, "role"), *when = json_str(au, "authorised_at");
                 if (!json_is_true(json_object_get(au, "signed")))
-                        printf("authorised by %s (%s) at %s, as recorded by the school (not signed by the authoriser)\n", who, role, when);
+                        out_printf("authorised by %s (%s) at %s, as recorded by the school (not signed by the authoriser)\n", who, role, when);
                 else if (auth_pub)
-                        printf("authorised by %s (%s) at %s, signed with their key %s: good\n", who, role, when, json_str(au, "key_fingerprint"));
+                        out_printf("authorised by %s (%s) at %s, signed with their key %s: good\n", who, role, when, json_str(au, "key_fingerprint"));
                 else
-                        printf("authorised by %s (%s) at %s, signed with their key %s: not checked (give --authoriser-key PUBKEY.pem)\n",
-                               who, role, when, json_str(au, "key_fingerprint"));
+                        out_printf("authorised by %s (%s) at %s, signed with their key %s: not checked (give --authoriser-key PUBKEY.pem)\n",
+                                   who, role, when, json_str(au, "key_fingerprint"));
         }
         doc_check_done(&chk);
         return 0;
@@ -251,8 +251,8 @@ static int cert_issue_cmd(struct ctx *ctx, int argc, char **argv) {
         _cleanup_json_ json_t *cert = NULL, *a = NULL;
         if ((r = get_cert(ctx, cert_id, &cert)) < 0 || (r = asset_get(ctx->db, json_str(cert, "asset_tag"), &a)) < 0)
                 return cmd_fail_err(r);
-        printf("certificate %s issued for %s (medium %s) from wipe %lld; %s is %s\n", cert_id, json_str(cert, "asset_tag"),
-               json_str(cert, "media_serial"), (long long) id, json_str(cert, "asset_tag"), asset_status_label(json_str(a, "status")));
+        out_printf("certificate %s issued for %s (medium %s) from wipe %lld; %s is %s\n", cert_id, json_str(cert, "asset_tag"),
+                   json_str(cert, "media_serial"), (long long) id, json_str(cert, "asset_tag"), asset_status_label(json_str(a, "status")));
         return 0;
 }
 

@@ -102,11 +102,11 @@ struct watch_view {
 static void watch_started(void *userdata, enum device_watch_source used, const char *name) {
         const struct watch_view *v = userdata;
         if (v->fmt == OUT_JSON)
-                printf("{\"event\":\"watching\",\"source\":\"%s\"}\n", name);
+                out_printf("{\"event\":\"watching\",\"source\":\"%s\"}\n", name);
         else
-                printf("watching for drives through %s (%s); stop with Ctrl-C\n",
-                       used == DEVICE_WATCH_UDEV ? "the udev monitor" : "kernel uevents",
-                       v->forced ? "as asked" : used == DEVICE_WATCH_UDEV ? "udevd is running" : "udevd is not running");
+                out_printf("watching for drives through %s (%s); stop with Ctrl-C\n",
+                           used == DEVICE_WATCH_UDEV ? "the udev monitor" : "kernel uevents",
+                           v->forced ? "as asked" : used == DEVICE_WATCH_UDEV ? "udevd is running" : "udevd is not running");
         fflush(stdout);
 }
 
@@ -117,11 +117,11 @@ static void watch_event(void *userdata, bool arrived, json_t *d) {
         now_utc(now);
         if (v->fmt == OUT_JSON) {
                 _cleanup_json_ json_t *o = json_pack("{s:s, s:s, s:O}", "event", event, "time", now, "device", d);
-                _cleanup_free_ char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                _cleanup_free_ char *s = json_dumps_safe(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
                 puts(s);
         } else {
                 _cleanup_free_ char *l = device_line(d);
-                printf("%s %s\n", event, l);
+                out_printf("%s %s\n", event, l);
         }
         fflush(stdout);
 }
@@ -159,10 +159,10 @@ static int devices_register(struct ctx *ctx, const char *tag_arg) {
         r = device_json_path(ctx->db, path, &d);
         if (r < 0) return cmd_fail_err(r);
         _cleanup_free_ char *line = device_line(d);
-        printf("taking %s (%s)\n", line, why);
+        out_printf("taking %s (%s)\n", line, why);
         r = asset_add_media_from(ctx->db, tag, path, m, NULL);
         if (r < 0) return cmd_fail("cannot add storage to '%s': %s", tag, err_msg());
-        printf("%s: added %s %s (%s)\n", tag, json_str(m, "kind"), json_str(m, "model"), json_str(m, "serial"));
+        out_printf("%s: added %s %s (%s)\n", tag, json_str(m, "kind"), json_str(m, "model"), json_str(m, "serial"));
         return 0;
 }
 
@@ -272,7 +272,7 @@ int cmd_usb(struct ctx *ctx, int argc, char **argv) {
         out_list(fmt, fmt == OUT_CSV ? usb_csv_cols : usb_cols, rows);
         if (unreg && json_array_size(rows) > 0) {
                 if (fmt == OUT_TABLE)
-                        fprintf(stderr, "%zu USB device%s not on the register\n", json_array_size(rows), json_array_size(rows) == 1 ? " is" : "s are");
+                        out_fprintf(stderr, "%zu USB device%s not on the register\n", json_array_size(rows), json_array_size(rows) == 1 ? " is" : "s are");
                 return 1;
         }
         return 0;

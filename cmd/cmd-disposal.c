@@ -47,7 +47,7 @@ static int disposal_request_cmd(struct ctx *ctx, int argc, char **argv) {
         if (r < 0) return cmd_fail_err(r);
         if ((a->funding || a->proceeds) && (r = disposal_accounts(ctx->db, tags, n, a->funding, a->proceeds)) < 0)
                 return cmd_fail_err(r);
-        for (size_t i = 0; i < n; i++) printf("%s: disposal requested\n", tags[i]);
+        for (size_t i = 0; i < n; i++) out_printf("%s: disposal requested\n", tags[i]);
         return 0;
 }
 
@@ -57,7 +57,7 @@ static int disposal_cancel_cmd(struct ctx *ctx, int argc, char **argv) {
         _cleanup_tags_ char **tags = tags_from(argc, argv, &n);
         int r = disposal_cancel(ctx->db, tags, n, reason);
         if (r < 0) return cmd_fail_err(r);
-        for (size_t i = 0; i < n; i++) printf("%s: disposal request withdrawn; in stock\n", tags[i]);
+        for (size_t i = 0; i < n; i++) out_printf("%s: disposal request withdrawn; in stock\n", tags[i]);
         return 0;
 }
 
@@ -92,11 +92,11 @@ static int disposal_authorise_cmd(struct ctx *ctx, int argc, char **argv) {
         json_array_foreach(res, i, o) {
                 const char *st = json_str(o, "status");
                 if (streq(st, ST_SANITISED))
-                        printf("%s: disposal authorised%s; no storage media, so it is sanitised\n", json_str(o, "tag"), signer ? " (signed)" : "");
+                        out_printf("%s: disposal authorised%s; no storage media, so it is sanitised\n", json_str(o, "tag"), signer ? " (signed)" : "");
                 else
-                        printf("%s: disposal authorised%s; wipe or destroy its %lld storage medi%s next\n", json_str(o, "tag"),
-                               signer ? " (signed)" : "", (long long) json_integer_value(json_object_get(o, "media")),
-                               json_integer_value(json_object_get(o, "media")) == 1 ? "um" : "a");
+                        out_printf("%s: disposal authorised%s; wipe or destroy its %lld storage medi%s next\n", json_str(o, "tag"),
+                                   signer ? " (signed)" : "", (long long) json_integer_value(json_object_get(o, "media")),
+                                   json_integer_value(json_object_get(o, "media")) == 1 ? "um" : "a");
         }
         return 0;
 }
@@ -120,8 +120,8 @@ static int disposal_destroy_cmd(struct ctx *ctx, int argc, char **argv) {
         const char *st = NULL;
         int r = disposal_destroy(ctx->db, tag, medium, method, by, firm_cert, &st);
         if (r < 0) return cmd_fail_err(r);
-        printf("%s: destruction (%s) recorded%s%s; %s\n", tag, method, medium ? " for medium " : "", medium ? medium : "",
-               asset_status_label(st));
+        out_printf("%s: destruction (%s) recorded%s%s; %s\n", tag, method, medium ? " for medium " : "", medium ? medium : "",
+                   asset_status_label(st));
         return 0;
 }
 
@@ -220,7 +220,7 @@ static int consignment_create_cmd(struct ctx *ctx, int argc, char **argv) {
         size_t i;
         json_t *w;
         json_array_foreach(warnings, i, w) cmd_warn("%s", json_string_value(w));
-        printf("%s: %zu asset%s consigned to %s; export the signed manifest with 'assetctl consignment export %s -o DIR'\n",
+        out_printf("%s: %zu asset%s consigned to %s; export the signed manifest with 'assetctl consignment export %s -o DIR'\n",
                id, n, n == 1 ? "" : "s", firm, id);
         return 0;
 }
@@ -242,7 +242,7 @@ static int consignment_receipt_cmd(struct ctx *ctx, int argc, char **argv) {
         _cleanup_free_ char *id = strupper(xstrdup(argv[1]));
         int r = consignment_receipt(ctx->db, id, number, date, by);
         if (r < 0) return cmd_fail_err(r);
-        printf("%s: receipt %s recorded; its assets are disposed\n", id, number);
+        out_printf("%s: receipt %s recorded; its assets are disposed\n", id, number);
         return 0;
 }
 
@@ -389,7 +389,7 @@ static int consignment_export_cmd(struct ctx *ctx, int argc, char **argv) {
         _cleanup_free_ char *shp = xasprintf("%s/verify.sh", out);
         if ((r = write_file_atomic(shp, sh, strlen(sh), 0755)) < 0 || (r = write_in(out, "README.txt", readme, strlen(readme))) < 0)
                 return cmd_fail_err(r);
-        printf("wrote %s/%s.json, .sig, .pdf, %zu certificate%s, school.pub.pem (fingerprint %s), %zu waste note file%s, "
+        out_printf("wrote %s/%s.json, .sig, .pdf, %zu certificate%s, school.pub.pem (fingerprint %s), %zu waste note file%s, "
                "README.txt and verify.sh\n",
                out, id, nc, nc == 1 ? "" : "s", fp, json_array_size(note_files), json_array_size(note_files) == 1 ? "" : "s");
         return 0;
@@ -446,7 +446,7 @@ int cmd_report_disposals(struct ctx *ctx, int argc, char **argv) {
                 if ((r = school_get(ctx->db, &school, NULL)) < 0 || (r = register_pdf(school, rows, from, to, &buf, &n)) < 0 ||
                     (r = write_file_atomic(pdf, buf, n, 0644)) < 0)
                         return cmd_fail_err(r);
-                printf("wrote the disposal register (%zu entr%s) to %s\n", json_array_size(rows), json_array_size(rows) == 1 ? "y" : "ies", pdf);
+                out_printf("wrote the disposal register (%zu entr%s) to %s\n", json_array_size(rows), json_array_size(rows) == 1 ? "y" : "ies", pdf);
                 return 0;
         }
         out_list(fmt, register_cols, rows);

@@ -32,7 +32,7 @@ int cmd_import_run(struct ctx *ctx, const char *file, int kind) {
         int r = import_read(file, a->encoding, &t);
         if (r < 0) return cmd_fail_err(r);
         if (!t->json && t->encoding_guessed)
-                fprintf(stderr, "%s: not UTF-8: read as Windows-1252 (give --encoding if it is another)\n", file);
+                out_fprintf(stderr, "%s: not UTF-8: read as Windows-1252 (give --encoding if it is another)\n", file);
         t->allow_missing_serial = a->allow_missing_serial;
         t->date_format = !a->date_format ? IMPORT_DATES_ISO : streq(a->date_format, "d/m/y") ? IMPORT_DATES_DMY : IMPORT_DATES_MDY;
         for (size_t i = 0; i < a->status_map.n; i++)
@@ -51,9 +51,9 @@ int cmd_import_run(struct ctx *ctx, const char *file, int kind) {
                         if (i && p->line == t->probs[i - 1].line && streq(p->reason, t->probs[i - 1].reason)) continue;
                         /* JSON has no useful line numbers: name the record (1-based) */
                         if (t->json)
-                                fprintf(stderr, "%s: record %lld: %s: %s\n", file, (long long) p->line, p->column, p->reason);
+                                out_fprintf(stderr, "%s: record %lld: %s: %s\n", file, (long long) p->line, p->column, p->reason);
                         else
-                                fprintf(stderr, "%s:%lld: %s: %s\n", file, (long long) p->line, p->column, p->reason);
+                                out_fprintf(stderr, "%s:%lld: %s: %s\n", file, (long long) p->line, p->column, p->reason);
                         n++;
                 }
                 return cmd_fail("'%s' not imported: nothing was changed (%zu problem%s)", file, n, n == 1 ? "" : "s");
@@ -61,15 +61,15 @@ int cmd_import_run(struct ctx *ctx, const char *file, int kind) {
         if (r < 0) return cmd_fail("cannot import '%s': %s", file, err_msg());
         _cleanup_free_ char *ignored = import_ignored(t);
         if (flags & IMPORT_DRY_RUN)
-                printf("%s: would add %zu %s (dry run: nothing was changed)\n", file, added, added == 1 ? what : whats);
+                out_printf("%s: would add %zu %s (dry run: nothing was changed)\n", file, added, added == 1 ? what : whats);
         else
-                printf("%s: %zu %s added\n", file, added, added == 1 ? what : whats);
+                out_printf("%s: %zu %s added\n", file, added, added == 1 ? what : whats);
         _cleanup_free_ char *noted = import_noted(t, kind);
-        if (*ignored) printf("columns ignored: %s\n", ignored);
-        if (*noted) printf("columns read but not kept: %s\n", noted);
-        if (!t->json && t->cr_line_ends) printf("lines were ended by carriage returns (as older Excel for Mac saves CSV)\n");
+        if (*ignored) out_printf("columns ignored: %s\n", ignored);
+        if (*noted) out_printf("columns read but not kept: %s\n", noted);
+        if (!t->json && t->cr_line_ends) out_printf("lines were ended by carriage returns (as older Excel for Mac saves CSV)\n");
         if (!t->json && t->delim != ',')
-                printf("columns were separated by %s\n", t->delim == ';' ? "semicolons (as Excel saves CSV where the decimal point is a comma)"
+                out_printf("columns were separated by %s\n", t->delim == ';' ? "semicolons (as Excel saves CSV where the decimal point is a comma)"
                                                          : t->delim == '\t' ? "tabs" : "the 'sep=' line's character");
         return 0;
 }

@@ -23,8 +23,8 @@ static int incident_report_cmd(struct ctx *ctx, int argc, char **argv) {
         int r = incident_report(ctx->db, argv[1], &o, &id);
         if (r < 0) return cmd_fail_err(r);
         _cleanup_free_ char *tag = strupper(xstrdup(argv[1]));
-        printf("incident %lld: %s %s%s\n", (long long) id, tag, o.kind,
-               streq(o.kind, "damaged") ? "" : " (out of stock until found: 'assetctl found TAG')");
+        out_printf("incident %lld: %s %s%s\n", (long long) id, tag, o.kind,
+                   streq(o.kind, "damaged") ? "" : " (out of stock until found: 'assetctl found TAG')");
         return 0;
 }
 
@@ -69,7 +69,7 @@ int cmd_found(struct ctx *ctx, int argc, char **argv) {
         int r = asset_found(ctx->db, argv[1], notes);
         if (r < 0) return cmd_fail_err(r);
         _cleanup_free_ char *tag = strupper(xstrdup(argv[1]));
-        printf("%s found and back in stock\n", tag);
+        out_printf("%s found and back in stock\n", tag);
         return 0;
 }
 
@@ -91,7 +91,7 @@ static int lp_add(struct ctx *ctx, int argc, char **argv) {
         char hold[11];
         int r = lostprop_add(ctx->db, &o, &id, hold);
         if (r < 0) return cmd_fail("cannot record lost property: %s", err_msg());
-        printf("lost property %lld held until %s\n", (long long) id, hold);
+        out_printf("lost property %lld held until %s\n", (long long) id, hold);
         return 0;
 }
 
@@ -120,7 +120,7 @@ static int lp_claim(struct ctx *ctx, int argc, char **argv) {
         if (!by) return cmd_usage_error(ctx, "--by is required: who claimed it");
         int r = lostprop_claim(ctx->db, id, by, date);
         if (r < 0) return cmd_fail_err(r);
-        printf("lost property %lld handed back to %s\n", (long long) id, by);
+        out_printf("lost property %lld handed back to %s\n", (long long) id, by);
         return 0;
 }
 
@@ -131,7 +131,7 @@ static int lp_dispose(struct ctx *ctx, int argc, char **argv) {
         if (u >= 0) return u;
         int r = lostprop_dispose(ctx->db, id, date);
         if (r < 0) return cmd_fail_err(r);
-        printf("lost property %lld disposed of\n", (long long) id);
+        out_printf("lost property %lld disposed of\n", (long long) id);
         return 0;
 }
 
@@ -170,7 +170,7 @@ static int lp_terms(struct ctx *ctx, int argc, char **argv) {
         _cleanup_free_ char *ends = NULL;
         r = lostprop_term_ends(ctx->db, &ends);
         if (r < 0) return cmd_fail_err(r);
-        printf("terms end on %s\n", ends);
+        out_printf("terms end on %s\n", ends);
         return 0;
 }
 
@@ -207,8 +207,8 @@ static int check_add_cmd(struct ctx *ctx, int argc, char **argv) {
         int r = check_add(ctx->db, argv[1], &o, &id, next);
         if (r < 0) return cmd_fail_err(r);
         _cleanup_free_ char *tag = strupper(xstrdup(argv[1]));
-        if (*next) printf("%s: %s %s, next due %s\n", tag, o.kind, o.result, next);
-        else printf("%s: %s %s (take it out of use until it is repaired and passes)\n", tag, o.kind, o.result);
+        if (*next) out_printf("%s: %s %s, next due %s\n", tag, o.kind, o.result, next);
+        else out_printf("%s: %s %s (take it out of use until it is repaired and passes)\n", tag, o.kind, o.result);
         return 0;
 }
 

@@ -15,6 +15,6 @@ int cmd_init(struct ctx *ctx, int argc, char **argv) {
         _cleanup_free_ char *name = NULL, *p = NULL;
         r = school_get(ctx->db, &name, &p);
         if (r < 0) return cmd_fail_err(r);
-        printf("register for '%s' at %s; tags %s-000001 upwards\n", name, register_path(ctx->db), p);
+        out_printf("register for '%s' at %s; tags %s-000001 upwards\n", name, register_path(ctx->db), p);
         return 0;
 }

@@ -54,7 +54,7 @@ int cmd_passphrase(const char *file, bool confirm, const char *key_name, char **
         }
         _cleanup_close_ int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
         if (fd < 0) return err_set(ENOTTY, "no terminal to ask for the passphrase of key '%s': give --passphrase-file FILE", key_name);
-        _cleanup_free_ char *prompt = xasprintf("passphrase for key '%s': ", key_name);
+        _cleanup_free_ char *prompt = xasprintf_safe("passphrase for key '%s': ", key_name);
         _cleanup_secret_ char *a = NULL, *b = NULL;
         int r = ask_tty(fd, prompt, &a);
         if (r < 0) return r;
@@ -82,7 +82,7 @@ int cmd_open_signer(struct ctx *ctx, const char *name, const char *key_dir, cons
         if (r < 0) return r;
         /* an older key file was re-encrypted as it was unlocked (or could not be) */
         if (s->rekeyed && strstr(s->rekeyed, "could not")) cmd_warn("%s", s->rekeyed);
-        else if (s->rekeyed) fprintf(stderr, "%s\n", s->rekeyed);
+        else if (s->rekeyed) out_fprintf(stderr, "%s\n", s->rekeyed);
         *ret = s;
         return 0;
 }
@@ -109,8 +109,8 @@ static int key_generate_cmd(struct ctx *ctx, int argc, char **argv) {
         char fp[65];
         r = key_generate(ctx->db, dir, name, owner, pass, fp);
         if (r < 0) return cmd_fail("cannot generate key '%s': %s", name, err_msg());
-        printf("key '%s': Ed25519, fingerprint %s\n", name, fp);
-        printf("private key %s/%s.key (encrypted, mode 0600)\npublic key  %s/%s.pub.pem\n", dir, name, dir, name);
+        out_printf("key '%s': Ed25519, fingerprint %s\n", name, fp);
+        out_printf("private key %s/%s.key (encrypted, mode 0600)\npublic key  %s/%s.pub.pem\n", dir, name, dir, name);
         return 0;
 }
 
@@ -153,7 +153,7 @@ static int key_export_cmd(struct ctx *ctx, int argc, char **argv) {
         }
         r = write_file_atomic(out, pem, strlen(pem), 0644);
         if (r < 0) return cmd_fail_err(r);
-        printf("wrote the public key of '%s' (fingerprint %s) to %s\n", name, fp, out);
+        out_printf("wrote the public key of '%s' (fingerprint %s) to %s\n", name, fp, out);
         return 0;
 }
 
@@ -192,13 +192,13 @@ int cmd_audit_checkpoint(struct ctx *ctx, int argc, char **argv) {
         uint8_t sig[SIG_LEN];
         r = audit_checkpoint(ctx->db, s, &events, head, &statement, sig);
         if (r < 0) return cmd_fail("cannot checkpoint the audit log: %s", err_msg());
-        printf("checkpoint signed with key '%s': %lld events, head %s\n", s->name, (long long) events, head);
+        out_printf("checkpoint signed with key '%s': %lld events, head %s\n", s->name, (long long) events, head);
         if (out) {
                 _cleanup_free_ char *sp = cmd_sig_path_for(out);
                 if ((r = write_file_atomic(out, statement, strlen(statement), 0644)) < 0 ||
                     (r = write_file_atomic(sp, sig, SIG_LEN, 0644)) < 0)
                         return cmd_fail("the checkpoint is stored, but: %s", err_msg());
-                printf("wrote %s and %s: keep them away from this machine\n", out, sp);
+                out_printf("wrote %s and %s: keep them away from this machine\n", out, sp);
         }
         return 0;
 }
@@ -223,10 +223,10 @@ int cmd_audit_checkpoints(struct ctx *ctx, const char *pub_path, const char *fil
                 if (!pub) return cmd_fail("--checkpoint needs --key PUB.pem to check it with");
                 r = audit_checkpoint_file_verify(ctx->db, doc, n, (const uint8_t *) sig, sl, pub, &events);
                 if (r < 0) return cmd_fail("audit log broken: %s", err_msg());
-                printf("the log reaches the signed checkpoint in %s (%lld events)\n", file, (long long) events);
+                out_printf("the log reaches the signed checkpoint in %s (%lld events)\n", file, (long long) events);
         }
         int r = audit_checkpoints_verify(ctx->db, pub);
         if (r < 0) return cmd_fail("audit log broken: %s", err_msg());
-        if (r > 0) printf("%d signed checkpoint%s reached\n", r, r == 1 ? "" : "s");
+        if (r > 0) out_printf("%d signed checkpoint%s reached\n", r, r == 1 ? "" : "s");
         return 0;
 }

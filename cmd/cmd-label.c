@@ -23,9 +23,9 @@ static int list_sheets(void) {
         json_t *x;
         json_array_foreach(sheets, i, x) {
                 if (json_str(x, "error"))
-                        printf("%-8s (invalid: %s)\n", json_str(x, "name"), json_str(x, "error"));
+                        out_printf("%-8s (invalid: %s)\n", json_str(x, "name"), json_str(x, "error"));
                 else
-                        printf("%-8s %s\n", json_str(x, "name"), json_str(x, "description"));
+                        out_printf("%-8s %s\n", json_str(x, "name"), json_str(x, "description"));
         }
         return 0;
 }
@@ -35,17 +35,17 @@ static void print_done(const struct label_job *job, const struct label_done *d) 
         const char *s = d->labels == 1 ? "" : "s";
         switch (job->output) {
         case LABEL_TO_SHEET:
-                printf("wrote %zu label%s on %d %s sheet%s to %s\n", d->labels, s, d->sheets, d->what, d->sheets == 1 ? "" : "s", job->path);
+                out_printf("wrote %zu label%s on %d %s sheet%s to %s\n", d->labels, s, d->sheets, d->what, d->sheets == 1 ? "" : "s", job->path);
                 break;
         case LABEL_TO_PNG:
         case LABEL_TO_SVG:
-                printf("wrote the label for %s (%g x %g mm) to %s\n", d->first_tag, job->width, job->height, job->path);
+                out_printf("wrote the label for %s (%g x %g mm) to %s\n", d->first_tag, job->width, job->height, job->path);
                 break;
         case LABEL_TO_RASTER:
-                printf("wrote a %s raster job for %zu label%s on %s (%zu bytes) to %s\n", d->what, d->labels, s, d->media, d->bytes, job->path);
+                out_printf("wrote a %s raster job for %zu label%s on %s (%zu bytes) to %s\n", d->what, d->labels, s, d->media, d->bytes, job->path);
                 break;
         case LABEL_TO_PRINTER:
-                printf("printed %zu label%s on the %s (%s)\n", d->labels, s, d->what, d->media);
+                out_printf("printed %zu label%s on the %s (%s)\n", d->labels, s, d->what, d->media);
                 break;
         }
 }

@@ -22,12 +22,12 @@ int cmd_issue(struct ctx *ctx, int argc, char **argv) {
         _cleanup_json_ json_t *l = NULL;
         int r = loan_issue(ctx->db, argv[1], argv[2], &o, &l);
         if (r < 0) return cmd_fail_err(r);
-        printf("%s issued to %s (%s)%s%s%s%s\n", json_str(l, "tag"), json_str(l, "name"), json_str(l, "ref"),
-               due_text(l) ? ", due " : "", strempty(due_text(l)), o.override ? "; override: " : "", strempty(o.override));
+        out_printf("%s issued to %s (%s)%s%s%s%s\n", json_str(l, "tag"), json_str(l, "name"), json_str(l, "ref"),
+                   due_text(l) ? ", due " : "", strempty(due_text(l)), o.override ? "; override: " : "", strempty(o.override));
         if (receipt) {
                 r = receipt_pdf(ctx->db, json_str(l, "tag"), receipt);
                 if (r < 0) return cmd_fail("issued, but %s", err_msg());
-                printf("receipt: %s\n", receipt);
+                out_printf("receipt: %s\n", receipt);
         }
         return 0;
 }
@@ -52,11 +52,11 @@ static const char *next_presented(void *ud) {
 static void print_item(void *ud, json_t *person, enum loan_take_back what, const char *text, const char *reason) {
         const char *name = json_str(person, "name"), *ref = json_str(person, "ref");
         switch (what) {
-        case LOAN_TAKEN_BACK: printf("%s returned by %s (%s)\n", text, name, ref); break;
-        case LOAN_NOT_A_TAG: printf("ignored: '%.40s' is not a tag\n", text); break;
-        case LOAN_NOT_HELD: printf("refused: %s is not on loan to %s (%s)\n", text, name, ref); break;
-        case LOAN_ALREADY_BACK: printf("%s already returned\n", text); break;
-        case LOAN_REFUSED: printf("refused: %s\n", reason); break;
+        case LOAN_TAKEN_BACK: out_printf("%s returned by %s (%s)\n", text, name, ref); break;
+        case LOAN_NOT_A_TAG: out_printf("ignored: '%.40s' is not a tag\n", text); break;
+        case LOAN_NOT_HELD: out_printf("refused: %s is not on loan to %s (%s)\n", text, name, ref); break;
+        case LOAN_ALREADY_BACK: out_printf("%s already returned\n", text); break;
+        case LOAN_REFUSED: out_printf("refused: %s\n", reason); break;
         }
 }
 
@@ -73,17 +73,17 @@ static int return_all(struct ctx *ctx, const char *ref, bool expect, char **tags
         size_t i, n = res.held;
         json_t *l;
         if (n == 0) {
-                printf("%s (%s) holds nothing\n", name, pref);
+                out_printf("%s (%s) holds nothing\n", name, pref);
                 loan_return_all_result_done(&res);
                 return 0;
         }
         json_array_foreach(res.missing, i, l)
-                printf("missing: %s %s %s (issued %s)\n", json_str(l, "tag"), json_str(l, "make"), json_str(l, "model"),
-                       json_str(l, "issued_at"));
+                out_printf("missing: %s %s %s (issued %s)\n", json_str(l, "tag"), json_str(l, "make"), json_str(l, "model"),
+                           json_str(l, "issued_at"));
         int status = res.refused;
-        if (res.returned == n) printf("%s (%s) returned %zu item%s and holds nothing now\n", name, pref, n, n == 1 ? "" : "s");
+        if (res.returned == n) out_printf("%s (%s) returned %zu item%s and holds nothing now\n", name, pref, n, n == 1 ? "" : "s");
         else {
-                printf("%s (%s) returned %zu of %zu items; %zu still missing\n", name, pref, res.returned, n, n - res.returned);
+                out_printf("%s (%s) returned %zu of %zu items; %zu still missing\n", name, pref, res.returned, n, n - res.returned);
                 status = 1;
         }
         loan_return_all_result_done(&res);
@@ -114,8 +114,8 @@ int cmd_return(struct ctx *ctx, int argc, char **argv) {
         _cleanup_json_ json_t *l = NULL;
         int r = loan_return(ctx->db, argv[1], condition, damaged, &l);
         if (r < 0) return cmd_fail_err(r);
-        printf("%s returned by %s (%s)%s\n", json_str(l, "tag"), json_str(l, "name"), json_str(l, "ref"),
-               damaged ? "; damage logged as an incident" : "");
+        out_printf("%s returned by %s (%s)%s\n", json_str(l, "tag"), json_str(l, "name"), json_str(l, "ref"),
+                   damaged ? "; damage logged as an incident" : "");
         return 0;
 }
 
@@ -130,6 +130,6 @@ int cmd_receipt(struct ctx *ctx, int argc, char **argv) {
         _cleanup_free_ char *path = out ? xstrdup(out) : xasprintf("receipt-%s.pdf", tag);
         int r = receipt_pdf(ctx->db, tag, path);
         if (r < 0) return cmd_fail_err(r);
-        printf("%s\n", path);
+        out_printf("%s\n", path);
         return 0;
 }

@@ -34,7 +34,7 @@ int cmd_disposal_classify(struct ctx *ctx, int argc, char **argv) {
         char code[12];
         waste_code_normalise("--ewc", ewc, code);
         for (size_t i = 0; i < n; i++)
-                printf("%s: List of Waste code %s%s\n", tags[i], code, strchr(code, '*') ? " (hazardous)" : "");
+                out_printf("%s: List of Waste code %s%s\n", tags[i], code, strchr(code, '*') ? " (hazardous)" : "");
         return 0;
 }
 
@@ -53,7 +53,7 @@ int cmd_disposal_accounts(struct ctx *ctx, int argc, char **argv) {
         _cleanup_(free_upper_tags) char **tags = upper_tags(argc, argv, &n);
         int r = disposal_accounts(ctx->db, tags, n, a->funding, a->proceeds);
         if (r < 0) return cmd_fail_err(r);
-        for (size_t i = 0; i < n; i++) printf("%s: disposal accounts recorded\n", tags[i]);
+        for (size_t i = 0; i < n; i++) out_printf("%s: disposal accounts recorded\n", tags[i]);
         return 0;
 }
 
@@ -73,7 +73,7 @@ static int firm_set_cmd(struct ctx *ctx, int argc, char **argv) {
         if (!a->contract && !a->expires) return cmd_usage_error(ctx, "give --contract and --contract-expires");
         int r = firm_set(ctx->db, argv[1], a->contract, a->expires);
         if (r < 0) return cmd_fail_err(r);
-        printf("firm '%s': contract recorded\n", argv[1]);
+        out_printf("firm '%s': contract recorded\n", argv[1]);
         return 0;
 }
 
@@ -103,7 +103,7 @@ const struct command firm_commands[] = {
 static int setting_set_cmd(struct ctx *ctx, int argc, char **argv) {
         int r = school_setting_set(ctx->db, argv[1], argv[2]);
         if (r < 0) return cmd_fail_err(r);
-        printf("%s set\n", argv[1]);
+        out_printf("%s set\n", argv[1]);
         return 0;
 }
 

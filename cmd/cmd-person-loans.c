@@ -18,15 +18,15 @@ int cmd_person_sign_aup(struct ctx *ctx, int argc, char **argv) {
         if (clear) {
                 int r = person_clear_aup(ctx->db, ref);
                 if (r < 0) return cmd_fail("cannot clear the agreement of '%s': %s", ref, err_msg());
-                printf("%s: no acceptable-use agreement on file\n", ref);
+                out_printf("%s: no acceptable-use agreement on file\n", ref);
                 return 0;
         }
         int r = person_sign_aup(ctx->db, ref, date, version);
         if (r < 0) return cmd_fail("cannot record the agreement for '%s': %s", ref, err_msg());
         _cleanup_json_ json_t *p = NULL;
         if (person_get(ctx->db, ref, &p) < 0) return cmd_fail_err(-ENOENT);
-        printf("%s (%s) signed the acceptable-use agreement%s%s on %s\n", json_str(p, "name"), json_str(p, "ref"),
-               json_str(p, "aup_version") ? " version " : "", strempty(json_str(p, "aup_version")), json_str(p, "aup_signed"));
+        out_printf("%s (%s) signed the acceptable-use agreement%s%s on %s\n", json_str(p, "name"), json_str(p, "ref"),
+                   json_str(p, "aup_version") ? " version " : "", strempty(json_str(p, "aup_version")), json_str(p, "aup_signed"));
         return 0;
 }
 
@@ -47,18 +47,19 @@ int cmd_person_leaving(struct ctx *ctx, int argc, char **argv) {
         r = loan_holdings(ctx->db, ref, &p, &held);
         if (r < 0) return cmd_fail_err(r);
         if (clear) {
-                printf("%s (%s) is no longer leaving\n", json_str(p, "name"), json_str(p, "ref"));
+                out_printf("%s (%s) is no longer leaving\n", json_str(p, "name"), json_str(p, "ref"));
                 return 0;
         }
-        printf("%s (%s) leaves on %s", json_str(p, "name"), json_str(p, "ref"), json_str(p, "leaving_date"));
-        if (json_array_size(held) == 0) printf(" and holds no school kit\n");
+        out_printf("%s (%s) leaves on %s", json_str(p, "name"), json_str(p, "ref"), json_str(p, "leaving_date"));
+        if (json_array_size(held) == 0) out_printf(" and holds no school kit\n");
         else {
-                printf(" and holds %zu item%s:", json_array_size(held), json_array_size(held) == 1 ? "" : "s");
+                out_printf(" and holds %zu item%s:", json_array_size(held), json_array_size(held) == 1 ? "" : "s");
                 for (size_t i = 0; i < json_array_size(held); i++) {
                         json_t *l = json_array_get(held, i);
-                        printf(" %s (%s %s)%s", json_str(l, "tag"), json_str(l, "make"), json_str(l, "model"),
-                               i + 1 < json_array_size(held) ? "," : "\n");
+                        out_printf(" %s (%s %s)%s", json_str(l, "tag"), json_str(l, "make"), json_str(l, "model"),
+                                   i + 1 < json_array_size(held) ? "," : "");
                 }
+                putchar('\n');
         }
         return 0;
 }
@@ -66,6 +67,6 @@ int cmd_person_leaving(struct ctx *ctx, int argc, char **argv) {
 int cmd_person_badge(struct ctx *ctx, int argc, char **argv) {
         int r = person_add_badge(ctx->db, argv[1], argv[2]);
         if (r < 0) return cmd_fail("cannot add badge '%s' to '%s': %s", argv[2], argv[1], err_msg());
-        printf("badge %s belongs to %s\n", argv[2], argv[1]);
+        out_printf("badge %s belongs to %s\n", argv[2], argv[1]);
         return 0;
 }

@@ -55,7 +55,7 @@ static int person_add_cmd(struct ctx *ctx, int argc, char **argv) {
         _cleanup_json_ json_t *p = person_fields(ctx->args);
         int r = person_add(ctx->db, p);
         if (r < 0) return cmd_fail("cannot add person: %s", err_msg());
-        printf("%s\n", json_str(p, "ref"));
+        out_printf("%s\n", json_str(p, "ref"));
         return 0;
 }
 
@@ -64,7 +64,7 @@ static int person_edit_cmd(struct ctx *ctx, int argc, char **argv) {
         if (json_object_size(p) == 0) return cmd_usage_error(ctx, "nothing to change: give --field value");
         int r = person_edit(ctx->db, argv[1], p);
         if (r < 0) return cmd_fail("cannot edit '%s': %s", argv[1], err_msg());
-        printf("%s updated\n", argv[1]);
+        out_printf("%s updated\n", argv[1]);
         return 0;
 }
 

@@ -21,7 +21,7 @@ int cmd_printers(struct ctx *ctx, int argc, char **argv) {
         json_t *p;
         json_array_foreach(rows, i, p)
                 if (fmt == OUT_TABLE && streq_ptr(json_str(p, "mode"), "editor-lite"))
-                        printf("\n%s is in Editor Lite mode (a USB disk): hold the Editor Lite button until its light goes off to print from assetctl\n",
-                               json_str(p, "usb"));
+                        out_printf("\n%s is in Editor Lite mode (a USB disk): hold the Editor Lite button until its light goes off to print from assetctl\n",
+                                   json_str(p, "usb"));
         return 0;
 }

@@ -50,7 +50,7 @@ static int compliance_cmd(struct ctx *ctx, int argc, char **argv) {
         size_t i;
         if (fmt == OUT_JSON) {
                 _cleanup_json_ json_t *o = json_pack("{ss,sI,sO}", "date", t, "problems", (json_int_t) problems, "sections", secs);
-                _cleanup_free_ char *txt = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+                _cleanup_free_ char *txt = json_dumps_safe(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
                 puts(txt);
         } else if (fmt == OUT_CSV) {
                 puts("section,item");
@@ -65,19 +65,19 @@ static int compliance_cmd(struct ctx *ctx, int argc, char **argv) {
                         }
                 }
         } else {
-                printf("compliance report, %s\n", t);
+                out_printf("compliance report, %s\n", t);
                 json_array_foreach(secs, i, s) {
                         json_t *items = json_object_get(s, "items"), *it;
                         size_t j;
                         if (json_array_size(items) == 0) {
-                                printf("ok    %s: none\n", json_str(s, "title"));
+                                out_printf("ok    %s: none\n", json_str(s, "title"));
                                 continue;
                         }
-                        printf("FIX   %s: %zu\n", json_str(s, "title"), json_array_size(items));
-                        json_array_foreach(items, j, it) printf("        %s\n", json_str(it, "summary"));
+                        out_printf("FIX   %s: %zu\n", json_str(s, "title"), json_array_size(items));
+                        json_array_foreach(items, j, it) out_printf("        %s\n", json_str(it, "summary"));
                 }
-                if (problems) printf("%lld item%s need%s action\n", (long long) problems, problems == 1 ? "" : "s", problems == 1 ? "s" : "");
-                else printf("all clear\n");
+                if (problems) out_printf("%lld item%s need%s action\n", (long long) problems, problems == 1 ? "" : "s", problems == 1 ? "s" : "");
+                else out_printf("all clear\n");
         }
         return problems ? 1 : 0;
 }

@@ -100,7 +100,7 @@ static const char *view_next(void *ud, size_t *ret_len) {
 static void view_result(void *ud, enum scan_result res, const char *text, double seconds) {
         struct scan_view *v = ud;
         bool ring = res == SCAN_REFUSED || res == SCAN_IGNORED;
-        fputs(text, stdout);
+        out_printf("%s", text);
         if (ring && v->bell_out) fputc('\a', stdout);
         fputc('\n', stdout);
         fflush(stdout);
@@ -126,9 +126,9 @@ static void print_timing(struct scan_view *v, double elapsed, unsigned checkpoin
         for (size_t i = 0; i < n; i++) total += times[i];
         size_t i99 = (size_t) ((double) n * 0.99);
         if (i99 >= n) i99 = n - 1;
-        fprintf(stderr, "timing: %zu scans in %.3f s, %.0f scans/s, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms, %u checkpoints\n",
-                n, elapsed, (double) n / total, total / (double) n * 1e3, times[n / 2] * 1e3, times[i99] * 1e3, times[n - 1] * 1e3,
-                checkpoints);
+        out_fprintf(stderr, "timing: %zu scans in %.3f s, %.0f scans/s, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms, %u checkpoints\n",
+                    n, elapsed, (double) n / total, total / (double) n * 1e3, times[n / 2] * 1e3, times[i99] * 1e3, times[n - 1] * 1e3,
+                    checkpoints);
 }
 
 static double now_s(void) {
@@ -183,10 +183,10 @@ int cmd_scan(struct ctx *ctx, int argc, char **argv) {
                 if (r < 0) return cmd_fail_err(r);
                 s.stocktake_id = json_integer_value(json_object_get(st, "id"));
                 if (isatty(STDIN_FILENO))
-                        fprintf(stderr, "stock-take %lld of %s: scan every item in the room; Ctrl-D to finish\n",
-                                (long long) s.stocktake_id, json_str(st, "room"));
+                        out_fprintf(stderr, "stock-take %lld of %s: scan every item in the room; Ctrl-D to finish\n",
+                                    (long long) s.stocktake_id, json_str(st, "room"));
         } else if (isatty(STDIN_FILENO))
-                fprintf(stderr, "scan a person, then their kit to issue it; kit alone to return it; DONE to clear; Ctrl-D to finish\n");
+                out_fprintf(stderr, "scan a person, then their kit to issue it; kit alone to return it; DONE to clear; Ctrl-D to finish\n");
 
         bool out_tty = isatty(STDOUT_FILENO), err_tty = isatty(STDERR_FILENO);
         bool bell_out = streq(bell, "always") ? true : streq(bell, "never") ? false : out_tty;
@@ -203,7 +203,7 @@ int cmd_scan(struct ctx *ctx, int argc, char **argv) {
         double elapsed = now_s() - t_start;
         free(v.lr);
         _cleanup_free_ char *sum = scan_summary(&s);
-        printf("%s\n", sum);
+        out_printf("%s\n", sum);
         if (timing) print_timing(&v, elapsed, s.checkpoints);
         free(v.times);
         scan_session_done(&s);

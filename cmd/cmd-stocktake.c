@@ -14,9 +14,9 @@ static int st_start(struct ctx *ctx, int argc, char **argv) {
         int64_t id, expected;
         int r = stocktake_start(ctx->db, argv[1], &id, &expected);
         if (r < 0) return cmd_fail("cannot start a stock-take: %s", err_msg());
-        printf("stock-take %lld of %s started: %lld item%s expected; scan them with 'assetctl scan --mode stocktake' "
-               "or 'assetctl stocktake scan TAG...'\n",
-               (long long) id, argv[1], (long long) expected, expected == 1 ? "" : "s");
+        out_printf("stock-take %lld of %s started: %lld item%s expected; scan them with 'assetctl scan --mode stocktake' "
+                   "or 'assetctl stocktake scan TAG...'\n",
+                   (long long) id, argv[1], (long long) expected, expected == 1 ? "" : "s");
         return 0;
 }
 
@@ -42,12 +42,12 @@ static int st_scan(struct ctx *ctx, int argc, char **argv) {
                         continue;
                 }
                 const char *tag = json_str(info, "tag");
-                if (json_is_true(json_object_get(info, "duplicate"))) printf("%s scanned again (duplicate)\n", tag);
-                else if (!json_is_true(json_object_get(info, "known"))) printf("%s is not on the register (recorded as unknown)\n", tag);
+                if (json_is_true(json_object_get(info, "duplicate"))) out_printf("%s scanned again (duplicate)\n", tag);
+                else if (!json_is_true(json_object_get(info, "known"))) out_printf("%s is not on the register (recorded as unknown)\n", tag);
                 else if (json_is_true(json_object_get(info, "wrong_room")))
-                        printf("%s seen in %s, but the register puts it in %s\n", tag, json_str(info, "room"),
-                               json_str(info, "location") ? json_str(info, "location") : "no room");
-                else printf("%s found in %s\n", tag, json_str(info, "room"));
+                        out_printf("%s seen in %s, but the register puts it in %s\n", tag, json_str(info, "room"),
+                                   json_str(info, "location") ? json_str(info, "location") : "no room");
+                else out_printf("%s found in %s\n", tag, json_str(info, "room"));
         }
         return status;
 }
@@ -76,25 +76,25 @@ static void item_text(const char *sec, json_t *it, char **tag, char **what, char
 
 static void print_report(enum out_format fmt, json_t *rep) {
         if (fmt == OUT_JSON) {
-                _cleanup_free_ char *s = json_dumps(rep, JSON_INDENT(2) | JSON_SORT_KEYS);
+                _cleanup_free_ char *s = json_dumps_safe(rep, JSON_INDENT(2) | JSON_SORT_KEYS);
                 puts(s);
                 return;
         }
         if (fmt == OUT_CSV) puts("section,tag,item,detail");
         else
-                printf("stock-take %lld of %s: %zu found, %zu missing, %zu in the wrong room, %zu unknown, %zu duplicate%s "
-                       "(%lld expected, %lld scans)\n",
-                       (long long) json_integer_value(json_object_get(rep, "id")), json_str(rep, "room"),
-                       json_array_size(json_object_get(rep, "found")), json_array_size(json_object_get(rep, "missing")),
-                       json_array_size(json_object_get(rep, "wrong_room")), json_array_size(json_object_get(rep, "unknown")),
-                       json_array_size(json_object_get(rep, "duplicates")),
-                       json_array_size(json_object_get(rep, "duplicates")) == 1 ? "" : "s",
-                       (long long) json_integer_value(json_object_get(rep, "expected")),
-                       (long long) json_integer_value(json_object_get(rep, "scans")));
+                out_printf("stock-take %lld of %s: %zu found, %zu missing, %zu in the wrong room, %zu unknown, %zu duplicate%s "
+                           "(%lld expected, %lld scans)\n",
+                           (long long) json_integer_value(json_object_get(rep, "id")), json_str(rep, "room"),
+                           json_array_size(json_object_get(rep, "found")), json_array_size(json_object_get(rep, "missing")),
+                           json_array_size(json_object_get(rep, "wrong_room")), json_array_size(json_object_get(rep, "unknown")),
+                           json_array_size(json_object_get(rep, "duplicates")),
+                           json_array_size(json_object_get(rep, "duplicates")) == 1 ? "" : "s",
+                           (long long) json_integer_value(json_object_get(rep, "expected")),
+                           (long long) json_integer_value(json_object_get(rep, "scans")));
         for (size_t s = 0; s < ELEMENTSOF(sections); s++) {
                 json_t *items = json_object_get(rep, sections[s][0]);
                 if (!json_array_size(items)) continue;
-                if (fmt == OUT_TABLE) printf("%s:\n", sections[s][1]);
+                if (fmt == OUT_TABLE) out_printf("%s:\n", sections[s][1]);
                 json_t *it;
                 size_t i;
                 json_array_foreach(items, i, it) {
@@ -111,7 +111,7 @@ static void print_report(enum out_format fmt, json_t *rep) {
                                 _cleanup_free_ char *l = xasprintf("  %-12s %-30s %s", tag, what, detail);
                                 size_t n = strlen(l);
                                 while (n && l[n - 1] == ' ') l[--n] = 0;
-                                puts(l);
+                                out_printf("%s\n", l);
                         }
                 }
         }
@@ -142,8 +142,8 @@ static int report_like(struct ctx *ctx, int argc, char **argv, bool finish) {
         if (pdf && (r = stocktake_pdf(ctx->db, rep, pdf)) < 0) return cmd_fail_err(r);
         if (html && (r = stocktake_html(ctx->db, rep, html)) < 0) return cmd_fail_err(r);
         if (fmt == OUT_TABLE) {
-                if (pdf) printf("report for signing: %s\n", pdf);
-                if (html) printf("report page: %s\n", html);
+                if (pdf) out_printf("report for signing: %s\n", pdf);
+                if (html) out_printf("report page: %s\n", html);
         }
         return 0;
 }

@@ -69,7 +69,7 @@ struct view {
 };
 
 static void json_line(json_t *o) {
-        _cleanup_free_ char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        _cleanup_free_ char *s = json_dumps_safe(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (s) {
                 puts(s);
                 fflush(stdout);
@@ -93,20 +93,20 @@ static void progress_draw(struct view *v, bool force) {
                 return;
         }
         v->last_draw = now;
-        if (v->lines_drawn) fprintf(stderr, "\033[%zuA", v->lines_drawn);
+        if (v->lines_drawn) out_fprintf(stderr, "\033[%zuA", v->lines_drawn);
         for (size_t i = 0; i < v->n; i++) {
                 const struct line *l = &v->lines[i];
                 const struct wipe_session_progress *p = &l->prog;
                 const char *path = target_path(v, i);
                 if (l->status[0])
-                        fprintf(stderr, "\r\033[K%s: %s\n", path, l->status);
+                        out_fprintf(stderr, "\r\033[K%s: %s\n", path, l->status);
                 else if (l->has_prog) {
                         _cleanup_free_ char *eta = human_secs(p->eta);
-                        fprintf(stderr, "\r\033[K%s: pass %u/%u %-6s %5.1f%%  %7.1f MB/s  %s left\n", path, p->pass, p->n_passes,
-                                p->verifying ? "verify" : "write", p->total ? 100.0 * (double) p->done / (double) p->total : 100.0,
-                                p->rate / 1e6, eta);
+                        out_fprintf(stderr, "\r\033[K%s: pass %u/%u %-6s %5.1f%%  %7.1f MB/s  %s left\n", path, p->pass, p->n_passes,
+                                    p->verifying ? "verify" : "write", p->total ? 100.0 * (double) p->done / (double) p->total : 100.0,
+                                    p->rate / 1e6, eta);
                 } else
-                        fprintf(stderr, "\r\033[K%s: starting\n", path);
+                        out_fprintf(stderr, "\r\033[K%s: starting\n", path);
         }
         v->lines_drawn = v->n;
         fflush(stderr);
@@ -126,9 +126,9 @@ static void on_pass(void *ud, size_t i, int64_t wipe_id, const struct wipe_sessi
                 json_line(o);
         } else if (!v->tty && v->progress == PROGRESS_AUTO) {
                 _cleanup_free_ char *w = human_bytes(p->bytes_written);
-                fprintf(stderr, "%s: pass %u/%u (%s) %s: %s written%s in %.1f s%s%s\n", path, p->index, p->n_passes, p->pattern,
-                        p->error ? "stopped" : "done", w, p->verified ? " and verified" : "", p->seconds, p->error ? ": " : "",
-                        p->error ? p->error : "");
+                out_fprintf(stderr, "%s: pass %u/%u (%s) %s: %s written%s in %.1f s%s%s\n", path, p->index, p->n_passes, p->pattern,
+                            p->error ? "stopped" : "done", w, p->verified ? " and verified" : "", p->seconds, p->error ? ": " : "",
+                            p->error ? p->error : "");
         }
         pthread_mutex_unlock(&v->mu);
 }
@@ -172,8 +172,8 @@ static int on_confirm(void *ud, size_t i, const struct wipe_session_target *t, c
         if (!isatty(STDIN_FILENO))
                 return err_set(EPERM, "cannot wipe '%s': confirm on a terminal by typing its %s, or pass --yes --serial %s", t->path,
                                t->confirm_serial ? "serial" : "path", t->confirm);
-        fprintf(stderr, "Everything on '%s' will be destroyed. Type %s to confirm: ", t->path,
-                t->confirm_serial ? "its serial number" : "its path");
+        out_fprintf(stderr, "Everything on '%s' will be destroyed. Type %s to confirm: ", t->path,
+                    t->confirm_serial ? "its serial number" : "its path");
         fflush(stderr);
         char line[512];
         if (!fgets(line, sizeof line, stdin)) {
@@ -189,28 +189,28 @@ static int on_confirm(void *ud, size_t i, const struct wipe_session_target *t, c
 static void describe_target(const struct wipe_session_target *t) {
         if (t->block) {
                 _cleanup_free_ char *size = human_bytes(t->size_bytes);
-                printf("%s: %s%s%s, %s (%llu bytes), %s, %u-byte sectors, serial %s%s%s\n", t->path, strempty(t->vendor),
-                       t->vendor && t->model ? " " : "", t->model ? t->model : (t->vendor ? "" : "unknown model"), size,
-                       (unsigned long long) t->size_bytes, strempty(t->kind), t->logical_sector, t->serial ? t->serial : "none",
-                       t->backing_file ? ", backed by " : "", strempty(t->backing_file));
+                out_printf("%s: %s%s%s, %s (%llu bytes), %s, %u-byte sectors, serial %s%s%s\n", t->path, strempty(t->vendor),
+                           t->vendor && t->model ? " " : "", t->model ? t->model : (t->vendor ? "" : "unknown model"), size,
+                           (unsigned long long) t->size_bytes, strempty(t->kind), t->logical_sector, t->serial ? t->serial : "none",
+                           t->backing_file ? ", backed by " : "", strempty(t->backing_file));
         } else {
                 _cleanup_free_ char *size = human_bytes(t->size_bytes);
-                printf("%s: image file, %s (%llu bytes)\n", t->path, size, (unsigned long long) t->size_bytes);
+                out_printf("%s: image file, %s (%llu bytes)\n", t->path, size, (unsigned long long) t->size_bytes);
         }
         if (t->asset)
-                printf("  asset %s: %s %s (serial %s)%s%s\n", json_str(t->asset, "tag"), strempty(json_str(t->asset, "make")),
-                       strempty(json_str(t->asset, "model")), strempty(json_str(t->asset, "serial")),
-                       t->medium ? ", registered medium " : "", t->medium ? strempty(json_str(t->medium, "serial")) : "");
+                out_printf("  asset %s: %s %s (serial %s)%s%s\n", json_str(t->asset, "tag"), strempty(json_str(t->asset, "make")),
+                           strempty(json_str(t->asset, "model")), strempty(json_str(t->asset, "serial")),
+                           t->medium ? ", registered medium " : "", t->medium ? strempty(json_str(t->medium, "serial")) : "");
         else
-                printf("  not in the register\n");
+                out_printf("  not in the register\n");
         if (t->warning) cmd_warn("%s", t->warning);
 }
 
 static void describe_all(struct wipe_session *s) {
         struct wipe_session_plan plan;
         wipe_session_plan(s, &plan);
-        printf("method %s: %zu pass%s (%s), verify %s\n", plan.method, plan.n_passes, plan.n_passes == 1 ? "" : "es",
-               plan.pass_list, plan.verify);
+        out_printf("method %s: %zu pass%s (%s), verify %s\n", plan.method, plan.n_passes, plan.n_passes == 1 ? "" : "es",
+                   plan.pass_list, plan.verify);
         for (size_t i = 0; i < wipe_session_count(s); i++) {
                 struct wipe_session_target t;
                 wipe_session_target(s, i, &t);
@@ -226,8 +226,8 @@ static int report_results(struct view *v) {
                 struct wipe_session_result r;
                 wipe_session_result(v->session, i, &r);
                 const char *tag = r.asset_tag;
-                printf("wipe %lld: '%s'%s%s%s %s\n", (long long) r.wipe_id, r.path, tag ? " (" : "", tag ? tag : "", tag ? ")" : "",
-                       streq(r.outcome, "erased_with_exceptions") ? "erased with exceptions" : r.outcome);
+                out_printf("wipe %lld: '%s'%s%s%s %s\n", (long long) r.wipe_id, r.path, tag ? " (" : "", tag ? tag : "", tag ? ")" : "",
+                           streq(r.outcome, "erased_with_exceptions") ? "erased with exceptions" : r.outcome);
                 if (v->progress == PROGRESS_JSON) {
                         _cleanup_json_ json_t *o = json_pack("{ss,ss,sI,ss}", "event", "end", "device", r.path, "wipe",
                                                              (json_int_t) r.wipe_id, "outcome", r.outcome);
@@ -241,7 +241,7 @@ static int report_results(struct view *v) {
                 }
                 if (r.record_error) status = cmd_fail("cannot record the outcome of wipe %lld: %s", (long long) r.wipe_id, r.record_error);
                 if (r.note && r.note_warning) cmd_warn("%s", r.note);
-                else if (r.note) printf("%s\n", r.note);
+                else if (r.note) out_printf("%s\n", r.note);
         }
         return status;
 }
@@ -473,7 +473,7 @@ int wipe_show_cmd(struct ctx *ctx, int argc, char **argv) {
                 puts("\npasses:");
                 out_list(OUT_TABLE, pass_cols, passes);
         }
-        json_array_foreach(passes, i, p) if (json_str(p, "seed")) printf("pass %lld seed: %s\n",
+        json_array_foreach(passes, i, p) if (json_str(p, "seed")) out_printf("pass %lld seed: %s\n",
                                                                           (long long) json_integer_value(json_object_get(p, "index")),
                                                                           json_str(p, "seed"));
         return 0;
@@ -492,10 +492,10 @@ static int report_check(const struct wipe_session_check *c, const struct wipe_se
         if (fmt != OUT_TABLE) return 0;
         _cleanup_free_ char *bytes = human_bytes(r->bytes_verified);
         if (r->read_complete)
-                printf("'%s' matches %s: %s read, root %s\n", c->path, r->what, bytes, r->root);
+                out_printf("'%s' matches %s: %s read, root %s\n", c->path, r->what, bytes, r->root);
         else
-                printf("'%s' matches %s in a %g%% sample: %llu chunks, %s read\n", c->path, r->what, c->sample_percent,
-                       (unsigned long long) r->chunks_verified, bytes);
+                out_printf("'%s' matches %s in a %g%% sample: %llu chunks, %s read\n", c->path, r->what, c->sample_percent,
+                           (unsigned long long) r->chunks_verified, bytes);
         return 0;
 }
 

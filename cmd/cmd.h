@@ -54,6 +54,14 @@ extern const struct command commands[];
 
 /* Print the leaf's usage and options to stdout; returns 0. */
 int cmd_help(const struct ctx *ctx);
+/* Every message and every line of human output goes through the functions
+ * below (cmd_fail, cmd_warn, cmd_usage_error, out_printf, out_fprintf,
+ * out_list, out_object): their formats are trusted, their %s arguments and
+ * table cells are outside text, escaped by sb_add_safe() so that no control
+ * character, invalid UTF-8 or bidirectional override reaches the terminal.
+ * Only JSON (escaped by jansson), CSV (the file format) and documents
+ * (PEM, the signed JSON) are written as they are. */
+
 /* Print "error: <fmt>" and the usage line to stderr; returns 2. */
 int cmd_usage_error(const struct ctx *ctx, const char *fmt, ...) _printf_(2, 3);
 /* After getopt has printed what is wrong with an option ("assetctl init:
@@ -84,6 +92,9 @@ struct column {
 void out_list(enum out_format f, const struct column *cols, json_t *rows);
 /* Print one object: "key: value" lines, a JSON object, or a CSV header+row. */
 void out_object(enum out_format f, const struct column *cols, json_t *obj);
+/* printf to stdout or f for people: %s arguments escaped (sb_add_safe()). */
+void out_printf(const char *fmt, ...) _printf_(1, 2);
+void out_fprintf(FILE *f, const char *fmt, ...) _printf_(2, 3);
 /* A JSON value as display text ("" for null, "yes"/"no" for booleans). */
 char *out_text(json_t *v);
 

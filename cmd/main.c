@@ -131,12 +131,20 @@ int cmd_bad_option(const struct ctx *ctx) {
         return 2;
 }
 
+/* "PREFIX: <fmt>\n" to stderr, the arguments escaped. */
+static void print_message(const char *prefix, const char *fmt, va_list ap) {
+        struct strbuf sb = {0};
+        sb_puts(&sb, prefix);
+        sb_vprintf_safe(&sb, fmt, ap);
+        sb_add(&sb, "\n", 1);
+        fputs(sb.buf, stderr);
+        sb_free(&sb);
+}
+
 int cmd_usage_error(const struct ctx *ctx, const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        fputs("error: ", stderr);
-        vfprintf(stderr, fmt, ap);
-        fputc('\n', stderr);
+        print_message("error: ", fmt, ap);
         va_end(ap);
         return cmd_bad_option(ctx);
 }
@@ -144,9 +152,7 @@ int cmd_usage_error(const struct ctx *ctx, const char *fmt, ...) {
 int cmd_fail(const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        fputs("error: ", stderr);
-        vfprintf(stderr, fmt, ap);
-        fputc('\n', stderr);
+        print_message("error: ", fmt, ap);
         va_end(ap);
         return 1;
 }
@@ -159,9 +165,7 @@ int cmd_fail_err(int r) {
 void cmd_warn(const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
-        fputs("warning: ", stderr);
-        vfprintf(stderr, fmt, ap);
-        fputc('\n', stderr);
+        print_message("warning: ", fmt, ap);
         va_end(ap);
 }
 
@@ -217,13 +221,13 @@ static int cmd_help_all(struct ctx *ctx, int argc, char **argv) {
         }
         const struct command *c = find(commands, argv[1]);
         if (!c) {
-                fprintf(stderr, "error: '%s' is not an assetctl command: see 'assetctl help'\n", argv[1]);
+                out_fprintf(stderr, "error: '%s' is not an assetctl command: see 'assetctl help'\n", argv[1]);
                 return 2;
         }
         if (c->sub && argc >= 3) {
                 const struct command *s = find(c->sub, argv[2]);
                 if (!s) {
-                        fprintf(stderr, "error: '%s %s' is not an assetctl command: see 'assetctl help %s'\n", argv[1], argv[2], argv[1]);
+                        out_fprintf(stderr, "error: '%s %s' is not an assetctl command: see 'assetctl help %s'\n", argv[1], argv[2], argv[1]);
                         return 2;
                 }
                 _cleanup_free_ char *path = xasprintf("%s %s", c->name, s->name);
@@ -370,15 +374,15 @@ static const struct command *find_leaf(const struct command *c, char **path, int
         if (c->run && (*argc < 2 || !find(c->sub, v[1]))) return c; /* the group's own leaf */
         if (*argc < 2 || v[1][0] == '-') {
                 bool help = *argc >= 2 && (streq(v[1], "--help") || streq(v[1], "-h"));
-                if (!help && *argc < 2) fprintf(stderr, "error: '%s' needs a command: one of those below\n\n", c->name);
-                else if (!help) fprintf(stderr, "error: '%s' comes after the command: '%s COMMAND %s'\n\n", v[1], c->name, v[1]);
+                if (!help && *argc < 2) out_fprintf(stderr, "error: '%s' needs a command: one of those below\n\n", c->name);
+                else if (!help) out_fprintf(stderr, "error: '%s' comes after the command: '%s COMMAND %s'\n\n", v[1], c->name, v[1]);
                 print_group(help ? stdout : stderr, c->name, c->sub);
                 *ret_status = help ? 0 : 2;
                 return NULL;
         }
         const struct command *s = find(c->sub, v[1]);
         if (!s) {
-                fprintf(stderr, "error: '%s %s' is not an assetctl command: see 'assetctl %s --help'\n", c->name, v[1], c->name);
+                out_fprintf(stderr, "error: '%s %s' is not an assetctl command: see 'assetctl %s --help'\n", c->name, v[1], c->name);
                 *ret_status = 2;
                 return NULL;
         }
@@ -448,7 +452,7 @@ static int run(int argc, char **argv) {
         struct ctx ctx = {0};
         ctx.db_opt = take_db_option(&argc, argv, &bad);
         if (bad) {
-                fprintf(stderr, "error: --db needs a path\n");
+                out_fprintf(stderr, "error: --db needs a path\n");
                 return 2;
         }
         if (argc < 2) {
@@ -463,7 +467,7 @@ static int run(int argc, char **argv) {
 
         const struct command *c = find(commands, argv[1]);
         if (!c) {
-                fprintf(stderr, "error: '%s' is not an assetctl command: see 'assetctl help'\n", argv[1]);
+                out_fprintf(stderr, "error: '%s' is not an assetctl command: see 'assetctl help'\n", argv[1]);
                 return 2;
         }
         _cleanup_free_ char *path = xstrdup(c->name);
@@ -489,7 +493,7 @@ int main(int argc, char **argv) {
         int status = run(argc, args);
         free(args);
         if (fflush(stdout) != 0 || ferror(stdout)) {
-                fprintf(stderr, "error: cannot write output: %s\n", strerror(errno));
+                out_fprintf(stderr, "error: cannot write output: %s\n", strerror(errno));
                 return 1;
         }
         return status;

@@ -110,13 +110,15 @@ static int opt_getopt_error(const struct ctx *ctx, const struct opt *opts, size_
         const char *prog = argv[0];
         if (optopt >= 0x100 && (size_t) optopt - 0x100 < n) {
                 const char *name = opts[optopt - 0x100].name;
-                if (ch == ':') fprintf(stderr, "%s: option '--%s' requires an argument\n", prog, name);
-                else fprintf(stderr, "%s: option '--%s' doesn't allow an argument\n", prog, name);
+                if (ch == ':') out_fprintf(stderr, "%s: option '--%s' requires an argument\n", prog, name);
+                else out_fprintf(stderr, "%s: option '--%s' doesn't allow an argument\n", prog, name);
         } else if (optopt == 'h' && ch == '?') {
-                fprintf(stderr, "%s: option '--help' doesn't allow an argument\n", prog);
+                out_fprintf(stderr, "%s: option '--help' doesn't allow an argument\n", prog);
         } else if (optopt != 0) {
-                if (ch == ':') fprintf(stderr, "%s: option requires an argument -- '%c'\n", prog, optopt);
-                else fprintf(stderr, "%s: invalid option -- '%c'\n", prog, optopt);
+                /* as a string, so that the escaping sees it: it may be a control byte */
+                const char opt[2] = {(char) optopt, 0};
+                if (ch == ':') out_fprintf(stderr, "%s: option requires an argument -- '%s'\n", prog, opt);
+                else out_fprintf(stderr, "%s: invalid option -- '%s'\n", prog, opt);
         } else {
                 /* an unknown or ambiguous long option: getopt has stepped past it */
                 _cleanup_free_ char *typed = opt_typed(argv[optind - 1]);
@@ -124,11 +126,11 @@ static int opt_getopt_error(const struct ctx *ctx, const struct opt *opts, size_
                 for (size_t i = 0; i < n; i++) matches += strncmp(opts[i].name, typed, l) == 0;
                 matches += strncmp("help", typed, l) == 0;
                 if (matches < 2 || l == 0) {
-                        fprintf(stderr, "%s: unrecognized option '--%s'\n", prog, typed);
+                        out_fprintf(stderr, "%s: unrecognized option '--%s'\n", prog, typed);
                 } else {
-                        fprintf(stderr, "%s: option '--%s' is ambiguous; possibilities:", prog, typed);
+                        out_fprintf(stderr, "%s: option '--%s' is ambiguous; possibilities:", prog, typed);
                         for (size_t i = 0; i < n; i++)
-                                if (strncmp(opts[i].name, typed, l) == 0) fprintf(stderr, " '--%s'", opts[i].name);
+                                if (strncmp(opts[i].name, typed, l) == 0) out_fprintf(stderr, " '--%s'", opts[i].name);
                         if (strncmp("help", typed, l) == 0) fputs(" '--help'", stderr);
                         fputc('\n', stderr);
                 }

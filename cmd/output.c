@@ -15,6 +15,27 @@ char *out_text(json_t *v) {
         return s ? s : xstrdup("");
 }
 
+static void out_vfprintf(FILE *f, const char *fmt, va_list ap) {
+        struct strbuf sb = {0};
+        sb_vprintf_safe(&sb, fmt, ap);
+        fputs(sb.buf, f);
+        sb_free(&sb);
+}
+
+void out_printf(const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        out_vfprintf(stdout, fmt, ap);
+        va_end(ap);
+}
+
+void out_fprintf(FILE *f, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        out_vfprintf(f, fmt, ap);
+        va_end(ap);
+}
+
 /* Display width of a UTF-8 string (columns on a terminal). */
 static size_t text_width(const char *s) {
         mbstate_t st = {0};
@@ -47,7 +68,7 @@ static size_t ncols(const struct column *cols) {
 }
 
 static void print_json(json_t *v) {
-        char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+        char *s = json_dumps_safe(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
         if (s) puts(s);
         free(s);
 }
@@ -80,9 +101,10 @@ void out_list(enum out_format f, const struct column *cols, json_t *rows) {
         char **cells = xcalloc(n * (nrows ? nrows : 1), sizeof *cells);
         for (size_t r = 0; r < nrows; r++)
                 for (size_t c = 0; c < n; c++) {
-                        char *t = out_text(json_object_get(json_array_get(rows, r), cols[c].key));
-                        for (char *p = t; *p; p++)
+                        _cleanup_free_ char *raw = out_text(json_object_get(json_array_get(rows, r), cols[c].key));
+                        for (char *p = raw; *p; p++)
                                 if (*p == '\n' || *p == '\t' || *p == '\r') *p = ' ';
+                        char *t = safe_text(raw);
                         cells[r * n + c] = t;
                         size_t tw = text_width(t);
                         if (tw > w[c]) w[c] = tw;
@@ -123,9 +145,13 @@ void out_object(enum out_format f, const struct column *cols, json_t *obj) {
                 _cleanup_free_ char *t = out_text(json_object_get(obj, cols[c].key));
                 printf("%s:%*s", cols[c].header, (int) (w - text_width(cols[c].header) + 1), "");
                 /* a value over several lines (notes) keeps to its column */
-                for (const char *p = t; *p; p++) {
-                        if (*p == '\n') printf("\n%*s", (int) w + 2, "");
-                        else if (*p != '\r') putchar(*p);
+                for (const char *p = t;;) {
+                        size_t len = strcspn(p, "\n");
+                        if (len && p[len - 1] == '\r') len--;
+                        out_printf("%.*s", (int) len, p);
+                        p = strchr(p, '\n');
+                        if (!p++) break;
+                        printf("\n%*s", (int) w + 2, "");
                 }
                 putchar('\n');
         }

@@ -216,6 +216,9 @@ static void on_field(void *data, size_t len, void *priv) {
                 sb_add(&s->data, "", 1);
                 return;
         }
+        /* the formula escape csv_write_field() writes: '=SUM(A1) was =SUM(A1) */
+        size_t esc = csv_escape_len(d, len);
+        d += esc, len -= esc;
         /* CRLF inside a quoted field is a line break like LF */
         const char *cr = memchr(d, '\r', len);
         if (!cr)
@@ -1277,7 +1280,10 @@ int export_csv(struct db *db, enum import_kind kind, FILE *f) {
         if (r < 0) return r;
         const char *cols[64];
         export_cols(kind, cols);
-        for (size_t c = 0; cols[c]; c++) fprintf(f, "%s%s", c ? "," : "", cols[c]);
+        for (size_t c = 0; cols[c]; c++) {
+                if (c) fputc(',', f);
+                csv_write_field(f, cols[c]);
+        }
         fputc('\n', f);
         size_t i;
         json_t *row;

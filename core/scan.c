@@ -167,11 +167,16 @@ enum scan_result scan_one(struct scan_session *s, const char *line, char **ret_t
         int n = scan_normalise(line, tok, sizeof tok);
         if (n < 0) {
                 s->ignored++;
-                size_t len = strcspn(line, "\r\n");
-                _cleanup_free_ char *shown = xstrndup(line, len < 40 ? len : 40);
-                for (char *c = shown; *c; c++)
-                        if ((unsigned char) *c < ' ' || (unsigned char) *c >= 0x7f) *c = '?';
-                *ret_text = xasprintf("ignored: '%s' is not a tag, person reference or badge", shown);
+                size_t len = strlen(line);
+                const char *fault = scan_line_fault(line, len);
+                if (len && line[len - 1] == '\n') len--;
+                if (len && line[len - 1] == '\r') len--;
+                /* the first 40 bytes, cut at a character, escaped (\x1b, \u{9b}) */
+                size_t cut = len < 40 ? len : 40;
+                while (cut < len && cut && ((unsigned char) line[cut] & 0xc0) == 0x80) cut--;
+                _cleanup_free_ char *shown = safe_ascii(line, cut);
+                *ret_text = xasprintf("ignored: '%s' is %s%snot a tag, person reference or badge", shown, fault ? fault : "",
+                                      fault ? ", " : "");
                 return SCAN_IGNORED;
         }
         if (n == 1 || streq(tok, "DONE")) {

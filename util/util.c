@@ -7,25 +7,36 @@
 
 static _Thread_local char err_buf[1024];
 
+/* Copy a message into err_buf, cut at a UTF-8 character boundary. */
+static void err_store(const char *m, size_t n) {
+        if (n >= sizeof err_buf) {
+                n = sizeof err_buf - 1;
+                while (n && ((unsigned char) m[n] & 0xc0) == 0x80) n--;
+        }
+        memcpy(err_buf, m, n);
+        err_buf[n] = 0;
+}
+
 int err_set(int code, const char *fmt, ...) {
+        struct strbuf sb = {0};
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err_buf, sizeof err_buf, fmt, ap);
+        sb_vprintf_safe(&sb, fmt, ap);
         va_end(ap);
+        err_store(strempty(sb.buf), sb.len);
+        sb_free(&sb);
         return code > 0 ? -code : code;
 }
 
 int err_prefix(int r, const char *fmt, ...) {
-        char pre[256], old[sizeof err_buf - 300];
+        struct strbuf sb = {0};
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(pre, sizeof pre, fmt, ap);
+        sb_vprintf_safe(&sb, fmt, ap);
         va_end(ap);
-        snprintf(old, sizeof old, "%s", err_buf);
-        if (old[0])
-                snprintf(err_buf, sizeof err_buf, "%s: %s", pre, old);
-        else
-                snprintf(err_buf, sizeof err_buf, "%s: %s", pre, strerror(r < 0 ? -r : r));
+        sb_printf(&sb, ": %s", err_buf[0] ? err_buf : strerror(r < 0 ? -r : r));
+        err_store(sb.buf, sb.len);
+        sb_free(&sb);
         return r;
 }
 
@@ -100,6 +111,224 @@ char *sb_take(struct strbuf *sb) {
         char *p = sb->buf ? sb->buf : xstrdup("");
         *sb = (struct strbuf) {0};
         return p;
+}
+
+/* The length of the UTF-8 character at s (at most n bytes) and its code
+ * point, or 0 when s does not start a valid one (overlong, surrogate, beyond
+ * U+10FFFF, cut short). */
+static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *ret_cp) {
+        unsigned c = s[0];
+        size_t len;
+        uint32_t cp;
+        if (c < 0x80) {
+                *ret_cp = c;
+                return 1;
+        }
+        if ((c & 0xe0) == 0xc0) len = 2, cp = c & 0x1f;
+        else if ((c & 0xf0) == 0xe0) len = 3, cp = c & 0x0f;
+        else if ((c & 0xf8) == 0xf0) len = 4, cp = c & 0x07;
+        else return 0;
+        if (len > n) return 0;
+        for (size_t k = 1; k < len; k++) {
+                if ((s[k] & 0xc0) != 0x80) return 0;
+                cp = cp << 6 | (s[k] & 0x3f);
+        }
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+                return 0;
+        *ret_cp = cp;
+        return len;
+}
+
+/* Code points that are shown escaped though valid: C1 controls, and the ones
+ * that reorder or break a line without showing themselves. */
+static bool cp_hidden(uint32_t cp) {
+        return (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+               (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static void sb_add_escaped(struct strbuf *sb, const char *str, size_t n, bool ascii) {
+        const unsigned char *s = (const unsigned char *) str;
+        size_t i = 0, run = 0; /* run: bytes from i kept as they are */
+        while (i + run < n) {
+                const unsigned char *p = s + i + run;
+                uint32_t cp;
+                size_t len = utf8_char(p, n - i - run, &cp);
+                if (len && cp >= 0x20 && cp != 0x7f && !cp_hidden(cp) && !(ascii && cp >= 0x80)) {
+                        run += len;
+                        continue;
+                }
+                sb_add(sb, (const char *) s + i, run);
+                if (!len)
+                        sb_printf(sb, "\\x%02x", *p), len = 1;
+                else if (cp == '\t')
+                        sb_puts(sb, "\\t");
+                else if (cp == '\n')
+                        sb_puts(sb, "\\n");
+                else if (cp == '\r')
+                        sb_puts(sb, "\\r");
+                else if (cp < 0x80)
+                        sb_printf(sb, "\\x%02x", (unsigned) cp);
+                else
+                        sb_printf(sb, "\\u{%x}", (unsigned) cp);
+                i += run + len;
+                run = 0;
+        }
+        sb_add(sb, (const char *) s + i, run);
+}
+
+void sb_add_safe(struct strbuf *sb, const char *s, size_t n) { sb_add_escaped(sb, s, n, false); }
+
+char *safe_ascii(const char *s, size_t n) {
+        struct strbuf sb = {0};
+        sb_add(&sb, "", 0);
+        sb_add_escaped(&sb, s, n, true);
+        return sb_take(&sb);
+}
+
+char *safe_text(const char *s) {
+        struct strbuf sb = {0};
+        sb_add_safe(&sb, strempty(s), strlen(strempty(s)));
+        return sb_take(&sb);
+}
+
+bool text_is_safe(const char *str, size_t n) {
+        const unsigned char *s = (const unsigned char *) str;
+        for (size_t i = 0; i < n;) {
+                uint32_t cp;
+                size_t len = utf8_char(s + i, n - i, &cp);
+                if (!len || cp < 0x20 || cp == 0x7f || cp_hidden(cp)) return false;
+                i += len;
+        }
+        return true;
+}
+
+/* One conversion of sb_vprintf_safe(): spec is "%...X" with its '*'s. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static void sb_conversion(struct strbuf *sb, const char *spec, char conv, const char *len, va_list *ap) {
+        int star[2], nstar = 0;
+        for (const char *p = spec; *p; p++)
+                if (*p == '*') star[nstar++] = va_arg(*ap, int);
+#define SB_ONE(T)                                                                                             \
+        do {                                                                                                  \
+                T v_ = va_arg(*ap, T);                                                                        \
+                if (nstar == 2) sb_printf(sb, spec, star[0], star[1], v_);                                    \
+                else if (nstar == 1) sb_printf(sb, spec, star[0], v_);                                        \
+                else sb_printf(sb, spec, v_);                                                                 \
+        } while (0)
+        bool l = streq(len, "l"), ll = streq(len, "ll") || streq(len, "q"), z = streq(len, "z"), j = streq(len, "j"),
+             t = streq(len, "t"), L = streq(len, "L");
+        switch (conv) {
+        case 'd': case 'i':
+                if (l) SB_ONE(long);
+                else if (ll) SB_ONE(long long);
+                else if (z) SB_ONE(ssize_t);
+                else if (j) SB_ONE(intmax_t);
+                else if (t) SB_ONE(ptrdiff_t);
+                else SB_ONE(int); /* hh and h are promoted to int */
+                break;
+        case 'u': case 'o': case 'x': case 'X':
+                if (l) SB_ONE(unsigned long);
+                else if (ll) SB_ONE(unsigned long long);
+                else if (z) SB_ONE(size_t);
+                else if (j) SB_ONE(uintmax_t);
+                else if (t) SB_ONE(ptrdiff_t);
+                else SB_ONE(unsigned);
+                break;
+        case 'c': SB_ONE(int); break;
+        case 'p': SB_ONE(void *); break;
+        case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
+                if (L) SB_ONE(long double);
+                else SB_ONE(double);
+                break;
+        default: abort(); /* %n, %m and wide strings have no use here */
+        }
+#undef SB_ONE
+}
+
+void sb_vprintf_safe(struct strbuf *sb, const char *fmt, va_list ap_in) {
+        va_list ap;
+        va_copy(ap, ap_in);
+        sb_add(sb, "", 0); /* the buffer exists even when fmt is "" */
+        const char *p = fmt;
+        while (*p) {
+                const char *pc = strchr(p, '%');
+                if (!pc) {
+                        sb_puts(sb, p);
+                        break;
+                }
+                sb_add(sb, p, (size_t) (pc - p));
+                if (pc[1] == '%') {
+                        sb_add(sb, "%", 1);
+                        p = pc + 2;
+                        continue;
+                }
+                /* %[flags][width][.precision][length]conversion */
+                const char *q = pc + 1;
+                q += strspn(q, "-+ #0'");
+                bool width_star = *q == '*';
+                int width = -1, prec = -1;
+                if (width_star) q++;
+                else if (*q >= '0' && *q <= '9') width = (int) strtol(q, (char **) &q, 10);
+                bool prec_star = false, has_prec = *q == '.';
+                if (has_prec) {
+                        q++;
+                        prec_star = *q == '*';
+                        if (prec_star) q++;
+                        else prec = (int) strtol(q, (char **) &q, 10);
+                }
+                const char *lm = q;
+                q += strspn(q, "hlzjtLq");
+                char len[4] = "";
+                if (q - lm < (ptrdiff_t) sizeof len) memcpy(len, lm, (size_t) (q - lm)), len[q - lm] = 0;
+                char conv = *q;
+                if (!conv) abort();
+                if (conv != 's') {
+                        _cleanup_free_ char *spec = xstrndup(pc, (size_t) (q + 1 - pc));
+                        sb_conversion(sb, spec, conv, len, &ap);
+                        p = q + 1;
+                        continue;
+                }
+                /* outside text: cut to the precision, escape, then pad to the width */
+                if (width_star) width = va_arg(ap, int);
+                if (prec_star) prec = va_arg(ap, int);
+                const char *s = va_arg(ap, const char *);
+                if (!s) s = "(null)";
+                size_t n = prec >= 0 ? strnlen(s, (size_t) prec) : strlen(s);
+                if (prec >= 0 && s[n])
+                        while (n && ((unsigned char) s[n] & 0xc0) == 0x80) n--;
+                bool left = memchr(pc + 1, '-', (size_t) (lm - pc - 1)) != NULL;
+                if (width < 0 && width_star) left = true, width = -width;
+                size_t start = sb->len;
+                struct strbuf e = {0};
+                sb_add_safe(&e, s, n);
+                if (!left)
+                        for (size_t k = e.len; width > 0 && k < (size_t) width; k++) sb_add(sb, " ", 1);
+                sb_add(sb, strempty(e.buf), e.len);
+                if (left)
+                        for (size_t k = sb->len - start; width > 0 && k < (size_t) width; k++) sb_add(sb, " ", 1);
+                sb_free(&e);
+                p = q + 1;
+        }
+        va_end(ap);
+}
+#pragma GCC diagnostic pop
+
+void sb_printf_safe(struct strbuf *sb, const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        sb_vprintf_safe(sb, fmt, ap);
+        va_end(ap);
+}
+
+char *xasprintf_safe(const char *fmt, ...) {
+        struct strbuf sb = {0};
+        va_list ap;
+        va_start(ap, fmt);
+        sb_vprintf_safe(&sb, fmt, ap);
+        va_end(ap);
+        return sb_take(&sb);
 }
 
 void hex_encode(const uint8_t *in, size_t n, char *out) {
@@ -258,28 +487,11 @@ void date_add_days(const char *d, int64_t n, char ret[static 11]) {
 
 bool utf8_valid_bytes(const char *str, size_t n) {
         const unsigned char *s = (const unsigned char *) str;
-        size_t i = 0;
-        while (i < n) {
-                unsigned c = s[i];
-                if (c < 0x80) {
-                        i++;
-                        continue;
-                }
-                int len;
-                unsigned cp;
-                if ((c & 0xe0) == 0xc0) len = 2, cp = c & 0x1f;
-                else if ((c & 0xf0) == 0xe0) len = 3, cp = c & 0x0f;
-                else if ((c & 0xf8) == 0xf0) len = 4, cp = c & 0x07;
-                else return false;
-                if (i + (size_t) len > n) return false;
-                for (int k = 1; k < len; k++) {
-                        if ((s[i + k] & 0xc0) != 0x80) return false;
-                        cp = cp << 6 | (s[i + k] & 0x3f);
-                }
-                if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-                    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-                        return false;
-                i += (size_t) len;
+        for (size_t i = 0; i < n;) {
+                uint32_t cp;
+                size_t len = utf8_char(s + i, n - i, &cp);
+                if (!len) return false;
+                i += len;
         }
         return true;
 }
@@ -288,23 +500,44 @@ bool utf8_valid(const char *str, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 unsigned char c = (unsigned char) str[i];
                 if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+                /* C1 controls, U+0080..U+009F, are C2 80..C2 9F */
+                if (c == 0xc2 && i + 1 < n && (unsigned char) str[i + 1] >= 0x80 && (unsigned char) str[i + 1] <= 0x9f) return false;
         }
         return utf8_valid_bytes(str, n);
 }
 
+/* A cell a spreadsheet would take for a formula (OWASP's CSV injection):
+ * it starts with =, +, -, @, TAB or CR; a plain negative number ("-5",
+ * "-12.50") is a number, not a formula, and stays as it is. */
+static bool csv_formula_like(const char *s) {
+        if (!*s || !strchr("=+-@\t\r", *s)) return false;
+        if (*s != '-') return true;
+        const char *p = s + 1;
+        size_t digits = strspn(p, "0123456789");
+        if (!digits) return true;
+        p += digits;
+        if (*p == '.' && p[1] >= '0' && p[1] <= '9') p += 1 + strspn(p + 1, "0123456789");
+        return *p != 0;
+}
+
 void csv_write_field(FILE *f, const char *s) {
+        s = strempty(s);
+        /* a formula-like cell, and one that import would take for escaped,
+         * gets a leading ' (csv_escape_len() says how import drops it) */
         size_t n = strlen(s);
+        bool esc = csv_formula_like(s) || csv_escape_len(s, n);
         bool quote = strpbrk(s, ",\"\r\n") || (n && (isspace((unsigned char) s[0]) || isspace((unsigned char) s[n - 1])));
-        if (!quote) {
-                fputs(s, f);
-                return;
-        }
-        fputc('"', f);
+        if (quote) fputc('"', f);
+        if (esc) fputc('\'', f);
         for (const char *p = s; *p; p++) {
-                if (*p == '"') fputc('"', f);
+                if (quote && *p == '"') fputc('"', f);
                 fputc(*p, f);
         }
-        fputc('"', f);
+        if (quote) fputc('"', f);
+}
+
+size_t csv_escape_len(const char *s, size_t n) {
+        return n >= 2 && s[0] == '\'' && strchr("=+-@\t\r'", s[1]) ? 1 : 0;
 }
 
 char *strstrip(char *s) {

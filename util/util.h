@@ -40,8 +40,10 @@ static inline bool isempty(const char *s) { return !s || !*s; }
 
 /* The error message a failing library function leaves behind (per thread).
  * err_set() formats it and returns -code (code is a positive errno), so a
- * failing function can `return err_set(EINVAL, "...")`. err_msg() reads it;
- * the caller in cmd/ prints it once. */
+ * failing function can `return err_set(EINVAL, "...")`. Its %s arguments are
+ * outside text: they are escaped as sb_add_safe() says, so a message that
+ * quotes a cell, a scanned line or a device's model cannot drive a terminal.
+ * err_msg() reads it; the caller in cmd/ prints it once. */
 int err_set(int code, const char *fmt, ...) _printf_(2, 3);
 /* Prefix the current message: "context: old message". Returns r unchanged. */
 int err_prefix(int r, const char *fmt, ...) _printf_(2, 3);
@@ -69,6 +71,31 @@ void sb_free(struct strbuf *sb);
 /* Hand the buffer out (never NULL) and reset sb. */
 char *sb_take(struct strbuf *sb);
 
+/* Outside text (a file's cells, a scanned line, a device's properties, a
+ * certificate's fields, argv) made safe to show on a terminal: C0 controls and
+ * DEL as \t, \n, \r or \x1b; bytes that are not UTF-8 as \xff; C1 controls
+ * (U+0080-U+009F), bidirectional overrides, embeddings, isolates and marks
+ * (U+061C, U+200E-200F, U+202A-202E, U+2066-2069) and the line and paragraph
+ * separators (U+2028-2029) as \u{9b}. Everything else, backslashes included,
+ * is kept, so escaping twice changes nothing: the rendering is for people, not
+ * for reading back. */
+void sb_add_safe(struct strbuf *sb, const char *s, size_t n);
+/* The same into a new string. */
+char *safe_text(const char *s);
+/* The same for text that should be ASCII (a scanned line): every other
+ * character is escaped too (\u{a0}). */
+char *safe_ascii(const char *s, size_t n);
+/* True when s would be shown as it is (sb_add_safe() changes nothing). */
+bool text_is_safe(const char *s, size_t n);
+/* printf whose %s arguments are outside text, rendered with sb_add_safe();
+ * the format itself is trusted and copied as it is. Supports the conversions
+ * this code base uses (d i u o x X c s p e f g a, %%, flags, width, precision,
+ * '*', and the length modifiers hh h l ll z j t L); %n aborts. A precision
+ * cuts a %s argument before it is escaped, at a UTF-8 character boundary. */
+void sb_vprintf_safe(struct strbuf *sb, const char *fmt, va_list ap);
+void sb_printf_safe(struct strbuf *sb, const char *fmt, ...) _printf_(2, 3);
+char *xasprintf_safe(const char *fmt, ...) _printf_(1, 2);
+
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void hex_encode(const uint8_t *in, size_t n, char *out);
 /* Parse exactly 2n hex digits into out; -EINVAL otherwise. */
@@ -93,12 +120,22 @@ int64_t date_diff_days(const char *a, const char *b);
 /* Date d plus n days into ret. */
 void date_add_days(const char *d, int64_t n, char ret[static 11]);
 
-/* True if s is valid UTF-8 with no control characters except tab. */
+/* True if s is valid UTF-8 with no control characters (C0, DEL, C1) except tab. */
 bool utf8_valid(const char *s, size_t n);
 /* True if s is valid UTF-8 (no overlongs or surrogates); any bytes below 0x80 allowed. */
 bool utf8_valid_bytes(const char *s, size_t n);
-/* Write one CSV field to f, quoted (RFC 4180) when it needs to be. */
+/* Write one CSV field to f, quoted (RFC 4180) when it needs to be. Every CSV
+ * the tool writes goes through here. A cell that a spreadsheet would run as a
+ * formula (it starts with =, +, -, @, TAB or CR; a plain negative number such
+ * as -5 excepted) is written with a leading single quote ('=HYPERLINK(...)),
+ * as OWASP advises, and so is a cell that starts with a quote before one of
+ * those characters or another quote (''=x for '=x), so that import undoes it
+ * exactly (csv_escape_len()); any other leading quote is text ('quoted). */
 void csv_write_field(FILE *f, const char *s);
+/* How many bytes of a CSV cell read from a file are csv_write_field()'s
+ * escape: 1 when it starts with ' followed by =, +, -, @, TAB, CR or ',
+ * else 0. */
+size_t csv_escape_len(const char *s, size_t n);
 /* Trim ASCII white space at both ends, in place; returns s. */
 char *strstrip(char *s);
 /* Upper-case ASCII letters in place; returns s. */

@@ -28,7 +28,7 @@ done with Jo Bloggs (JB): no borrower selected
 refused: cannot issue kit to 'NS': Nat Signed has not signed the acceptable-use agreement (record it with 'assetctl person sign-aup NS')
 refused: cannot return 'TS-000005': it is not on loan (it is in stock; scan a person first to issue it)
 ignored: 'asdf jkl;' is not a tag, person reference or badge
-ignored: '?[A' is not a tag, person reference or badge
+ignored: '\\x1b[A' is a line with a control character, not a tag, person reference or badge
 TS-000001 returned by Jo Bloggs (JB)
 TS-000002 returned by Jo Bloggs (JB)
 refused: cannot issue kit to 'LEFT': Lee Ft left on 2026-10-31 (a leaver cannot be given kit; if the date is wrong, clear it with 'assetctl person leaving LEFT --clear')
