@@ -33,7 +33,7 @@ struct desc {
         unsigned namespaces, nn;
         uint32_t est_crypto, est_block, est_overwrite;
         /* ATA */
-        bool security, enhanced, frozen, security_erase_fail, hpa, dco;
+        bool security, enhanced, frozen, locked, security_erase_fail, hpa, dco;
         unsigned erase_minutes, enhanced_minutes;
         enum fill enhanced_fill;
         char password[33];
@@ -158,6 +158,7 @@ static int desc_set(struct desc *d, const char *k, const char *v) {
         else if (streq(k, "security")) r = parse_yes(v, &d->security);
         else if (streq(k, "enhanced")) r = parse_yes(v, &d->enhanced);
         else if (streq(k, "frozen")) r = parse_yes(v, &d->frozen);
+        else if (streq(k, "locked")) r = parse_yes(v, &d->locked);
         else if (streq(k, "security_erase_fail")) r = parse_yes(v, &d->security_erase_fail);
         else if (streq(k, "erase_minutes")) { r = parse_num(v, 65534, &n); d->erase_minutes = (unsigned) n; }
         else if (streq(k, "enhanced_minutes")) { r = parse_num(v, 65534, &n); d->enhanced_minutes = (unsigned) n; }
@@ -215,6 +216,8 @@ static int desc_load(const char *path, struct desc **ret) {
                 if (q == -ENOENT) r = err_set(EINVAL, "scripted drive '%s' line %u: unknown key '%s'", path, line, k);
                 else if (q < 0) r = err_set(EINVAL, "scripted drive '%s' line %u: bad value '%s' for '%s'", path, line, v, k);
         }
+        if (r >= 0 && d->locked && !d->password[0])
+                r = err_set(EINVAL, "scripted drive '%s': locked = yes needs a password", path);
         if (r >= 0 && (!d->target || !d->image))
                 r = err_set(EINVAL, "scripted drive '%s': '%s' is missing", path, d->target ? "image" : "target");
         struct stat st;
@@ -259,6 +262,7 @@ static void state_init(const struct desc *d, struct state *s) {
                 memcpy(pw, d->password, strlen(d->password));
                 hex_encode(pw, sizeof pw, s->sec_password);
                 s->sec_enabled = true;
+                s->sec_locked = d->locked; /* as after a power-up with a password set */
         }
 }
 

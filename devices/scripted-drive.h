@@ -30,9 +30,10 @@
  *   ATA:  sanitize = ...; security = yes; enhanced = yes; frozen = no;
  *         erase_minutes, enhanced_minutes; enhanced_fill = random|zeros|ones;
  *         security_erase_fail = no; password = TEXT (a user password
- *         already set); hpa = yes; visible_sectors = N (an HPA: the
- *         current max, below native); dco = no; native_sectors = N (a DCO:
- *         the native max, below the image's size, which is the factory max)
+ *         already set); locked = no (locked by that password); hpa = yes;
+ *         visible_sectors = N (an HPA: the current max, below native);
+ *         dco = no; native_sectors = N (a DCO: the native max, below the
+ *         image's size, which is the factory max)
  *
  * Sizes: the image's size is the drive's factory (or native) size in
  * 512-byte sectors. When the target is a loop device, the drive keeps the

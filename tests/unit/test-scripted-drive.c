@@ -330,6 +330,17 @@ static void test_ata_security(void **state) {
         _cleanup_sanitize_caps_ struct sanitize_caps *x = caps();
         assert_true(x->security.enabled && x->security.count_expired);
 
+        /* locked by a password left set: UNLOCK with it, then DISABLE PASSWORD */
+        drive("ata", "security = yes\npassword = left\nlocked = yes\n");
+        _cleanup_sanitize_caps_ struct sanitize_caps *l = caps();
+        assert_true(l->security.enabled && l->security.locked);
+        assert_true(aborted(ata(fd, 5, 0xf6, 0, 1, 0, pw(b, "left", false)))); /* not while locked */
+        assert_true(aborted(ata(fd, 5, 0xf2, 0, 1, 0, pw(b, "right", false))));
+        assert_true(good(ata(fd, 5, 0xf2, 0, 1, 0, pw(b, "left", false))));
+        assert_true(good(ata(fd, 5, 0xf6, 0, 1, 0, pw(b, "left", false))));
+        _cleanup_sanitize_caps_ struct sanitize_caps *u = caps();
+        assert_false(u->security.enabled || u->security.locked);
+
         /* frozen: everything refused */
         drive("ata", "security = yes\nfrozen = yes\n");
         assert_true(aborted(ata(fd, 5, 0xf1, 0, 1, 0, pw(b, "tmp", false))));
