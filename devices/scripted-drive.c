@@ -930,6 +930,12 @@ static int ata_command(const struct desc *d, struct state *s, struct ata_pt *pt,
         const uint8_t *out = pio_out && io->dxfer_len >= 512 && io->dxferp ? io->dxferp : NULL;
         a->status = ATA_DRDY;
         a->error = 0;
+        /* while a sanitize runs only IDENTIFY and SANITIZE (its status) are
+         * processed (ACS-3 7.36.1) */
+        if (s->san_state == 2 && a->command != 0xec && a->command != 0xb4) {
+                ata_abort(a);
+                return 0;
+        }
         switch (a->command) {
         case 0xec: /* IDENTIFY DEVICE */
                 if (!in) return ata_abort(a), 0;

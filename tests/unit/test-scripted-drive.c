@@ -381,6 +381,8 @@ static void test_ata_sanitize(void **state) {
         assert_true(count & 1u << 14);
         assert_int_equal(lba, 32768);
         assert_true(image_is(0x5a));
+        assert_true(aborted(ata(fd, 3, 0x27, 0, 0, 0, NULL))); /* nothing else while it runs */
+        assert_true(aborted(ata(fd, 3, 0xb4, 0x12, 0, 0x426b4572, NULL)));
         ata_status(fd, 0, &count, &lba, &err);
         assert_true(count & 1u << 15);
         assert_false(count & 1u << 14);
