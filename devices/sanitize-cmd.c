@@ -639,3 +639,23 @@ int sanitize_dco_restore(const char *path, json_t **ret) {
                          (json_int_t) 0xc0);
         return 0;
 }
+
+int sanitize_nvme_namespace_ids(const struct sanitize_caps *caps, uint32_t *ids, size_t max, size_t *ret_n) {
+        if (!caps->controller) return err_set(ENODEV, "not an nvme controller");
+        _cleanup_close_ int fd = open(caps->controller, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return err_set(errno, "cannot open '%s': %s", caps->controller, strerror(errno));
+        _cleanup_free_ uint8_t *buf = xcalloc(1, SANITIZE_NVME_ID_LEN);
+        struct nvme_admin_cmd c = {.opcode = 0x06, .addr = (uint64_t) (uintptr_t) buf, .data_len = SANITIZE_NVME_ID_LEN,
+                                   .cdw10 = 0x02, .timeout_ms = SHORT_TIMEOUT_MS};
+        int r = nvme_cmd(fd, &c, "identify active namespace list");
+        if (r < 0) return r;
+        struct sanitize_caps tmp = {0};
+        r = sanitize_parse_nvme_ns_list(buf, SANITIZE_NVME_ID_LEN, &tmp);
+        if (r < 0) return r;
+        size_t n = 0;
+        for (size_t i = 0; i < tmp.namespaces && n < max; i++)
+                ids[n++] = (uint32_t) buf[4 * i] | (uint32_t) buf[4 * i + 1] << 8 | (uint32_t) buf[4 * i + 2] << 16 |
+                           (uint32_t) buf[4 * i + 3] << 24;
+        *ret_n = n;
+        return 0;
+}

@@ -283,3 +283,8 @@ int sanitize_parse_ata_sanitize_status(const struct sanitize_ata_regs *r, struct
 int sanitize_parse_scsi_sanitize_sense(const uint8_t *sense, size_t n, struct sanitize_poll *ret);
 /* Sanitize Status log (81h) into *ret. */
 int sanitize_parse_nvme_sanitize_poll(const uint8_t *buf, size_t n, struct sanitize_poll *ret);
+
+/* The active namespace ids of caps->controller (Identify CNS 02h), up to
+ * `max`, ascending; *ret_n how many. For the check that a format or
+ * sanitize erasing every namespace names each one. */
+int sanitize_nvme_namespace_ids(const struct sanitize_caps *caps, uint32_t *ids, size_t max, size_t *ret_n);
