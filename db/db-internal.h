@@ -130,12 +130,14 @@ extern const struct covered_table db_cover_foundation[];
 extern const struct covered_table db_cover_loans[];
 extern const struct covered_table db_cover_wipe[];
 extern const struct covered_table db_cover_disposal[];
+extern const struct covered_table db_cover_wipe_firmware[];
 /* Schema text of the later migrations, one file each (schema-*.c). */
 extern const char db_schema_loans[];
 extern const char db_schema_wipe[];
 extern const char db_schema_disposal[];
 extern const char db_schema_audit_runs[];
 extern const char db_schema_audit_encoding[];
+extern const char db_schema_wipe_firmware[];
 
 /* Audit encodings (audit.c): the version new events are written with. */
 #define AUDIT_ENCODING_LATEST 2

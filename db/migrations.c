@@ -98,5 +98,6 @@ const struct migration db_migrations[] = {
         {4, "keys, disposal, certificates, consignments", db_schema_disposal},
         {5, "audit: one audit_rows entry for a run of consecutive rows", db_schema_audit_runs},
         {6, "audit: each event records the encoding of its hashes", db_schema_audit_encoding},
+        {9, "firmware wipes: the command, its status, markers and validation", db_schema_wipe_firmware},
 };
 const size_t db_n_migrations = ELEMENTSOF(db_migrations);
