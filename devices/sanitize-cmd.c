@@ -160,13 +160,14 @@ void sanitize_poll_done(struct sanitize_poll *p) {
         p->reported = NULL;
 }
 
-/* ACS-3 7.36.9: SANITIZE STATUS EXT returns COUNT bit 7 completed
- * successfully, bit 6 in progress, bit 5 frozen, bit 4 antifreeze; LBA
+/* ACS-3 7.36.9: SANITIZE STATUS EXT returns COUNT bit 15 completed
+ * without error, bit 14 in progress, bit 13 frozen, bit 12 antifreeze
+ * (bits 7:4 of COUNT 15:8, the "HOB" byte; bits 11:0 are reserved); LBA
  * 15:0 the progress in 65536ths; an error with ABRT and LBA 7:0 the
  * reason when the last sanitize failed. */
 int sanitize_parse_ata_sanitize_status(const struct sanitize_ata_regs *r, struct sanitize_poll *ret) {
         struct sanitize_poll p = {.fraction = -1};
-        unsigned flags = r->count & 0xff;
+        unsigned flags = (r->count >> 8) & 0xff;
         p.frozen = flags & 0x20;
         if (r->status & 0x01) {
                 p.state = SANITIZE_STATE_FAILED;

@@ -525,19 +525,19 @@ static void test_scsi_sanitize_cdb(void **state) {
 
 static void test_status_replies(void **state) {
         (void) state;
-        /* SANITIZE STATUS EXT in progress at 50%: descriptor sense, count 40h, LBA 8000h */
-        uint8_t d[22] = {0x72, 0x01, 0x00, 0x1d, 0, 0, 0, 14, 0x09, 0x0c, 0x01, 0x00, 0x00, 0x40, 0x00, 0x00,
+        /* SANITIZE STATUS EXT in progress at 50%: descriptor sense, count 4000h (bit 14), LBA 8000h */
+        uint8_t d[22] = {0x72, 0x01, 0x00, 0x1d, 0, 0, 0, 14, 0x09, 0x0c, 0x01, 0x00, 0x40, 0x00, 0x00, 0x00,
                          0x00, 0x80, 0x00, 0x00, 0x40, 0x50};
         struct sanitize_ata_regs regs;
         struct sanitize_poll p;
         assert_int_equal(sanitize_parse_ata_regs(d, sizeof d, &regs), 0);
-        assert_int_equal(regs.count, 0x40);
+        assert_int_equal(regs.count, 0x4000);
         assert_int_equal(regs.lba, 0x8000);
         assert_int_equal(sanitize_parse_ata_sanitize_status(&regs, &p), 0);
         assert_int_equal(p.state, SANITIZE_STATE_RUNNING);
         assert_true(p.fraction > 0.49 && p.fraction < 0.51);
         sanitize_poll_done(&p);
-        regs = (struct sanitize_ata_regs) {.count = 0x80, .status = 0x50};
+        regs = (struct sanitize_ata_regs) {.count = 0x8000, .status = 0x50};
         sanitize_parse_ata_sanitize_status(&regs, &p);
         assert_int_equal(p.state, SANITIZE_STATE_DONE);
         sanitize_poll_done(&p);
