@@ -808,8 +808,9 @@ static int ata_sanitize(const struct desc *d, struct state *s, struct ata_regs *
                 if (a->feature != subs[i].feature) continue;
                 bool ow = subs[i].action == 3;
                 uint64_t key = ow ? a->lba & 0xffff00000000ull : a->lba;
-                if (!(d->sanitize & subs[i].bit) || key != subs[i].key || s->san_frozen || s->san_state == 2 ||
-                    (s->san_state == 3 && s->failure_mode))
+                /* a failed sanitize does not stop a new one: in either
+                 * failure mode a sanitize that completes is the way out */
+                if (!(d->sanitize & subs[i].bit) || key != subs[i].key || s->san_frozen || s->san_state == 2)
                         return ata_abort(a), 0;
                 unsigned passes = a->count & 0xf;
                 sanitize_start(s, subs[i].action, a->count, (uint32_t) a->lba, passes ? passes : 16, a->count & 0x80,

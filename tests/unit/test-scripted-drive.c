@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "drive-io.h"
+#include "json.h"
 #include "sanitize.h"
 #include "scripted-drive.h"
 #include "util.h"
@@ -404,9 +405,15 @@ static void test_ata_sanitize(void **state) {
         ata_status(fd, 0, &count, &lba, &err);
         assert_true(err);
         assert_int_equal(lba, 1);
-        assert_true(aborted(ata(fd, 3, 0xb4, 0x11, 0, 0x43727970, NULL)));
         ata_status(fd, 1, &count, &lba, &err);
         assert_false(err);
+        assert_false(count & 1u << 15);
+        /* without FAILURE MODE only a new sanitize clears it */
+        drive("ata", "sanitize = crypto\npolls = 1\nfail = 1\n");
+        ata(fd, 3, 0xb4, 0x11, 0, 0x43727970, NULL);
+        ata_status(fd, 0, &count, &lba, &err);
+        assert_true(err);
+        assert_true(aborted(ata(fd, 3, 0xb4, 0, 1, 0, NULL)));
         ata(fd, 3, 0xb4, 0x11, 0, 0x43727970, NULL);
         ata_status(fd, 0, &count, &lba, &err);
         assert_true(count & 1u << 15);
@@ -488,6 +495,104 @@ static void test_bad_description(void **state) {
         drive_io_set_ops(NULL);
 }
 
+/* ---- the firmware commands (sanitize-cmd.c) against the drive ---- */
+
+static enum sanitize_state poll_state(const struct sanitize_caps *c, unsigned method, double *ret_fraction) {
+        struct sanitize_poll p;
+        assert_int_equal(sanitize_poll_get(img, c, method, &p), 0);
+        enum sanitize_state st = p.state;
+        if (ret_fraction) *ret_fraction = p.fraction;
+        sanitize_poll_done(&p);
+        return st;
+}
+
+static void start(const struct sanitize_caps *c, unsigned method, int want) {
+        struct sanitize_settings set = { .method = method };
+        _cleanup_json_ json_t *cmd = NULL;
+        int r = sanitize_start(img, c, &set, &cmd);
+        if (r != want) fail_msg("sanitize_start: %d (%s), wanted %d", r, err_msg(), want);
+}
+
+static void test_cmd_nvme(void **state) {
+        drive("nvme", "sanitize = crypto,block\nformat = user\npolls = 2\n");
+        _cleanup_sanitize_caps_ struct sanitize_caps *c = caps();
+        double f;
+        start(c, SANITIZE_NVME_SANITIZE_BLOCK, 0);
+        assert_int_equal(poll_state(c, SANITIZE_NVME_SANITIZE_BLOCK, &f), SANITIZE_STATE_RUNNING);
+        assert_true(f > 0.49 && f < 0.51);
+        assert_true(image_is(0x5a));
+        assert_int_equal(poll_state(c, SANITIZE_NVME_SANITIZE_BLOCK, &f), SANITIZE_STATE_DONE);
+        assert_true(image_is(0));
+        start(c, SANITIZE_NVME_SANITIZE_CRYPTO, 0);
+        poll_state(c, SANITIZE_NVME_SANITIZE_CRYPTO, NULL);
+        assert_int_equal(poll_state(c, SANITIZE_NVME_SANITIZE_CRYPTO, NULL), SANITIZE_STATE_DONE);
+        assert_true(image_is(-1));
+        start(c, SANITIZE_NVME_FORMAT_USER, 0);
+        assert_true(image_is(0));
+
+        drive("nvme", "sanitize = block\npolls = 1\nfail = 1\n");
+        _cleanup_sanitize_caps_ struct sanitize_caps *x = caps();
+        start(x, SANITIZE_NVME_SANITIZE_BLOCK, 0);
+        assert_int_equal(poll_state(x, SANITIZE_NVME_SANITIZE_BLOCK, NULL), SANITIZE_STATE_FAILED);
+        assert_int_equal(sanitize_exit_failure(img, x, SANITIZE_NVME_SANITIZE_BLOCK), -EPROTO); /* no AUSE */
+        start(x, SANITIZE_NVME_SANITIZE_BLOCK, 0);
+        assert_int_equal(poll_state(x, SANITIZE_NVME_SANITIZE_BLOCK, NULL), SANITIZE_STATE_DONE);
+}
+
+static void test_cmd_ata(void **state) {
+        drive("ata", "sanitize = block,crypto\npolls = 2\n");
+        _cleanup_sanitize_caps_ struct sanitize_caps *c = caps();
+        double f;
+        assert_int_equal(poll_state(c, SANITIZE_ATA_SANITIZE_BLOCK, NULL), SANITIZE_STATE_IDLE);
+        start(c, SANITIZE_ATA_SANITIZE_BLOCK, 0);
+        assert_int_equal(poll_state(c, SANITIZE_ATA_SANITIZE_BLOCK, &f), SANITIZE_STATE_RUNNING);
+        assert_true(f > 0.49 && f < 0.51);
+        assert_int_equal(poll_state(c, SANITIZE_ATA_SANITIZE_BLOCK, &f), SANITIZE_STATE_DONE);
+        assert_true(image_is(0));
+
+        drive("ata", "sanitize = crypto\npolls = 1\nfail = 1\n");
+        _cleanup_sanitize_caps_ struct sanitize_caps *x = caps();
+        start(x, SANITIZE_ATA_SANITIZE_CRYPTO, 0);
+        assert_int_equal(poll_state(x, SANITIZE_ATA_SANITIZE_CRYPTO, NULL), SANITIZE_STATE_FAILED);
+        assert_int_equal(sanitize_exit_failure(img, x, SANITIZE_ATA_SANITIZE_CRYPTO), -EPROTO); /* no FAILURE MODE */
+        start(x, SANITIZE_ATA_SANITIZE_CRYPTO, 0);
+        assert_int_equal(poll_state(x, SANITIZE_ATA_SANITIZE_CRYPTO, NULL), SANITIZE_STATE_DONE);
+        assert_true(image_is(-1));
+
+        /* security erase: done, and security off again */
+        drive("ata", "security = yes\nenhanced = yes\nenhanced_fill = ones\n");
+        _cleanup_sanitize_caps_ struct sanitize_caps *s = caps();
+        start(s, SANITIZE_ATA_SECURE_ERASE_ENH, 0);
+        assert_true(image_is(0xff));
+        _cleanup_sanitize_caps_ struct sanitize_caps *s2 = caps();
+        assert_false(s2->security.enabled);
+        /* an erase that fails: the temporary password is taken off again */
+        drive("ata", "security = yes\nsecurity_erase_fail = yes\n");
+        _cleanup_sanitize_caps_ struct sanitize_caps *e = caps();
+        start(e, SANITIZE_ATA_SECURE_ERASE, -EPROTO);
+        assert_non_null(strstr(err_msg(), "the temporary password was disabled again"));
+        assert_true(image_is(0x5a));
+        _cleanup_sanitize_caps_ struct sanitize_caps *e2 = caps();
+        assert_false(e2->security.enabled || e2->security.locked);
+        /* frozen: refused before anything is sent */
+        drive("ata", "security = yes\nfrozen = yes\n");
+        _cleanup_sanitize_caps_ struct sanitize_caps *z = caps();
+        start(z, SANITIZE_ATA_SECURE_ERASE, -EBUSY);
+
+        /* the HPA removed, then the DCO restored */
+        drive("ata", "visible_sectors = 1000\ndco = yes\nnative_sectors = 1500\n");
+        _cleanup_sanitize_caps_ struct sanitize_caps *h = caps();
+        _cleanup_json_ json_t *hj = NULL, *dj = NULL;
+        assert_int_equal(sanitize_dco_restore(img, &dj), -EPROTO); /* not under an HPA */
+        assert_int_equal(sanitize_hpa_remove(img, h, false, &hj), 0);
+        assert_int_equal(json_integer_value(json_object_get(hj, "native_max_sectors")), 1500);
+        assert_int_equal(json_integer_value(json_object_get(hj, "previous_max_sectors")), 1000);
+        assert_int_equal(sanitize_dco_restore(img, &dj), 0);
+        _cleanup_sanitize_caps_ struct sanitize_caps *h2 = caps();
+        assert_false(h2->hpa.present || h2->dco.present);
+        assert_int_equal(h2->hpa.current_max_sectors, IMG_SECTORS);
+}
+
 static int setup(void **state) {
         if (!mkdtemp(dir)) return -1;
         img = xasprintf("%s/img", dir);
@@ -512,7 +617,8 @@ int main(void) {
                 cmocka_unit_test(test_nvme_crypto_format), cmocka_unit_test(test_nvme_failure_reset_lie),
                 cmocka_unit_test(test_ata_detect),      cmocka_unit_test(test_ata_security),
                 cmocka_unit_test(test_ata_sanitize),    cmocka_unit_test(test_ata_hpa_dco),
-                cmocka_unit_test(test_bad_description),
+                cmocka_unit_test(test_bad_description), cmocka_unit_test(test_cmd_nvme),
+                cmocka_unit_test(test_cmd_ata),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }
