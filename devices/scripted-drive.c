@@ -52,6 +52,7 @@ struct state {
         unsigned san_polls;   /* status reads since it started */
         unsigned failure_mode; /* 0 none, 1 restricted, 2 unrestricted (AUSE / FAILURE MODE) */
         unsigned fails_done;
+        unsigned san_starts;  /* sanitize commands accepted, ever: a resumed wipe sends none */
         bool reset_done, killed, global_erased, san_frozen;
         /* ATA security */
         bool sec_enabled, sec_locked, sec_frozen;
@@ -268,7 +269,7 @@ static void state_init(const struct desc *d, struct state *s) {
 
 #define STATE_FIELDS(X) \
         X(san_state) X(san_action) X(san_cdw10) X(san_pattern) X(san_passes) X(san_invert) X(san_polls) \
-        X(failure_mode) X(fails_done) X(reset_done) X(killed) X(global_erased) X(san_frozen) \
+        X(failure_mode) X(fails_done) X(san_starts) X(reset_done) X(killed) X(global_erased) X(san_frozen) \
         X(sec_enabled) X(sec_locked) X(sec_frozen) X(sec_attempts) X(prev_cmd) X(current_max) X(native_max)
 
 static int state_save(const struct desc *d, const struct state *s) {
@@ -419,6 +420,7 @@ static int sanitize_apply(const struct desc *d, const struct state *s) {
 static void sanitize_start(struct state *s, unsigned action, uint32_t cdw10, uint32_t pattern, unsigned passes, bool invert,
                            bool failure_mode_allowed) {
         s->san_state = 2;
+        s->san_starts++;
         s->san_action = action;
         s->san_cdw10 = cdw10;
         s->san_pattern = pattern;
@@ -1001,7 +1003,7 @@ static int scripted_claims(const char *path, int *ret_nvme) {
                 struct state s;
                 state_init(D, &s);
                 r = state_save(D, &s);
-                if (r >= 0 && !D->nvme) r = loop_resize(D, s.current_max);
+                if (r >= 0) r = loop_resize(D, s.current_max);
                 if (r < 0) return r;
         }
         *ret_nvme = D->nvme;
