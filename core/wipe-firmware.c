@@ -546,9 +546,9 @@ int fw_job_record(struct wipe_session *s, struct job *j) {
                 return 0;
         }
         json_t *medium = json_object_get(j->match, "medium"), *a = json_object_get(j->match, "asset");
-        _cleanup_json_ json_t *w = json_pack("{ss,ss,sO,ss,s[],ss,sI,sI,sb}", "target", j->path, "target_kind",
+        _cleanup_json_ json_t *w = json_pack("{ss,ss,sO,ss,so,ss,sI,sI,sb}", "target", j->path, "target_kind",
                                              j->block ? "block" : "image", "device", j->identity, "method", name, "pass_list",
-                                             "verify", s->fw_verify_all ? "all" : "markers", "size_bytes", (json_int_t) j->t.size,
+                                             s->fw.then_overwrite ? json_pack("[s]", "00") : json_array(), "verify", s->fw_verify_all ? "all" : "markers", "size_bytes", (json_int_t) j->t.size,
                                              "sector_size", (json_int_t) j->t.sector, "certify", s->certify);
         if (json_is_object(medium)) json_object_set(w, "medium_id", json_object_get(medium, "id"));
         if (json_is_object(a)) json_set_str(w, "asset_tag", json_str(a, "tag"));
