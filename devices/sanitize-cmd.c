@@ -426,7 +426,7 @@ int sanitize_security_erase(int fd, bool enhanced, const char password[32], unsi
         uint8_t buf[512], cdb[16];
         int r;
         /* the step's record, added as it ends */
-#define STEP(name, rr) json_array_append_new(steps, json_pack("{ss,sb,s?s}", "command", name, "ok", (rr) >= 0, "error", \
+#define STEP(name, rr) json_array_append_new(steps, json_pack("{ss,sb,ss?}", "command", name, "ok", (rr) >= 0, "error", \
                                                                (rr) < 0 ? err_msg() : NULL))
         sanitize_ata_security_data(buf, false, password);
         sanitize_ata_cdb(cdb, 5, false, 0xf1, 0, 1, 0);
