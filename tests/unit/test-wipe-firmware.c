@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 
@@ -16,6 +17,9 @@
 #include "sanitize.h"
 #include "wipe-firmware.h"
 #include "util.h"
+#include "core-internal.h"
+#include "wipe-record.h"
+#include "json.h"
 
 /* ---- a scripted ATA drive for the security sequence ---- */
 
@@ -132,7 +136,7 @@ static void test_security_erase_disable_fails_too(void **state) {
 /* ---- markers and validation on an image file ---- */
 
 static char *make_image(uint64_t size, int fill) {
-        char *path = xstrdup("/tmp/test-wipe-firmware.XXXXXX");
+        char *path = xstrdup("/tmp/test-wipe-firmware-img.XXXXXX");
         int fd = mkstemp(path);
         assert_true(fd >= 0);
         uint8_t buf[65536];
@@ -283,12 +287,250 @@ static void test_tables(void **state) {
         assert_string_equal(fw_nist_category_by_name("scsi-sanitize-block", "ssd"), "purge");
 }
 
+
+/* ---- the session on a scripted NVMe controller over an image file ---- */
+
+static char tmpdir[] = "/tmp/assetctl-test-wipe-firmware-XXXXXX";
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f) { return remove(p); }
+
+enum nv_mode { NV_OK, NV_FAIL, NV_LIAR, NV_RESET };
+static struct {
+        const char *img;
+        ino_t ino;
+        enum nv_mode mode;
+        bool running;
+        unsigned polls, sanitizes;
+        uint32_t sstat, cdw10;
+        uint16_t sprog;
+        volatile sig_atomic_t *stop; /* set by the drive after its first poll: the operator's Ctrl-C */
+        unsigned progress_seen, stop_notices;
+} nv;
+
+static bool nv_fd(int fd) {
+        struct stat st;
+        return fstat(fd, &st) == 0 && st.st_ino == nv.ino;
+}
+
+static int nv_claims(const char *path, int *ret_nvme) {
+        if (!streq(path, nv.img)) return 0;
+        *ret_nvme = 1;
+        return 1;
+}
+
+static void nv_zero(void) {
+        int fd = open(nv.img, O_WRONLY);
+        struct stat st;
+        fstat(fd, &st);
+        uint8_t z[65536] = {0};
+        for (off_t o = 0; o < st.st_size; o += (off_t) sizeof z) assert_int_equal(pwrite(fd, z, sizeof z, o), (ssize_t) sizeof z);
+        close(fd);
+}
+
+static int nv_admin(int fd, struct nvme_admin_cmd *c) {
+        if (!nv_fd(fd)) return drive_nvme_admin_real(fd, c);
+        uint8_t *b = (uint8_t *) (uintptr_t) c->addr;
+        if (c->data_len) memset(b, 0, c->data_len);
+        switch (c->opcode) {
+        case 0x06:
+                if (c->cdw10 == 1) {          /* identify controller */
+                        b[0] = 0x36, b[1] = 0x1b;
+                        b[256] = 0x02;         /* OACS: format */
+                        b[328] = 0x07;         /* SANICAP: crypto, block, overwrite */
+                        b[516] = 1;            /* NN */
+                } else if (c->cdw10 == 2) {   /* active namespaces */
+                        b[0] = 1;
+                }
+                return 0;                      /* identify namespace: FLBAS 0 */
+        case 0x02:                             /* log 81h */
+                if (nv.running) {
+                        nv.polls++;
+                        if (nv.polls == 1 && nv.stop) *nv.stop = 1;
+                        if (nv.mode == NV_RESET && nv.polls == 2) return -EIO; /* a controller reset */
+                        nv.sprog = (uint16_t) (nv.polls * 16384 > 65535 ? 65535 : nv.polls * 16384);
+                        if (nv.polls >= 4) {
+                                nv.running = false;
+                                nv.sstat = nv.mode == NV_FAIL ? 3 : 1;
+                                if (nv.mode != NV_FAIL && nv.mode != NV_LIAR) nv_zero();
+                                nv.sprog = 65535;
+                        }
+                }
+                b[0] = (uint8_t) nv.sprog, b[1] = (uint8_t) (nv.sprog >> 8);
+                b[2] = (uint8_t) nv.sstat, b[3] = (uint8_t) (nv.sstat >> 8);
+                memcpy(b + 4, &nv.cdw10, 4);
+                memset(b + 8, 0xff, 12);
+                return 0;
+        case 0x84:
+                nv.sanitizes++;
+                nv.cdw10 = c->cdw10;
+                nv.running = true;
+                nv.sstat = 2;
+                nv.polls = 0;
+                return 0;
+        }
+        return 0x2001; /* invalid opcode (status) */
+}
+
+static const struct drive_io_ops nv_ops = {.claims = nv_claims, .nvme_admin = nv_admin};
+
+static int nv_confirm(void *ud, size_t i, const struct wipe_session_target *t, char **ret_typed, bool *ret_preset) {
+        *ret_typed = xstrdup(t->confirm);
+        *ret_preset = true;
+        return 0;
+}
+
+static void nv_progress(void *ud, size_t i, int64_t id, const struct wipe_session_progress *p) {
+        if (!p->firmware) return;
+        nv.progress_seen++;
+        if (p->stop_ignored) nv.stop_notices++;
+}
+
+static struct db *nv_db(void) {
+        static int n;
+        char *path = xasprintf("%s/db%d/assets.db", tmpdir, n++);
+        struct db *db;
+        assert_int_equal(db_open(path, DB_CREATE, &db), 0);
+        free(path);
+        assert_int_equal(school_init(db, "Test School", "TS"), 0);
+        return db;
+}
+
+/* Run `method` on a fresh 4 MiB image of 0x5a under mode; *ret the result. */
+static void nv_run(enum nv_mode mode, const char *method, struct db *db, char *img, struct wipe_session_result *ret, json_t **ret_wipe) {
+        static volatile sig_atomic_t stop;
+        stop = 0;
+        struct stat st;
+        assert_int_equal(stat(img, &st), 0);
+        nv = (typeof(nv)) {.img = img, .ino = st.st_ino, .mode = mode, .stop = &stop};
+        setenv("ASSETCTL_TEST_POLL_MS", "1", 1);
+        drive_io_set_ops(&nv_ops);
+        struct wipe_session *s = NULL;
+        struct wipe_session_params p = {.method = method, .stop = &stop};
+        assert_int_equal(wipe_session_new(db, &p, &s), 0);
+        int r = wipe_session_add(s, img);
+        if (r < 0) fprintf(stderr, "add: %s\n", err_msg());
+        assert_int_equal(r, 0);
+        struct wipe_session_callbacks cb = {.confirm = nv_confirm, .progress = nv_progress};
+        assert_int_equal(wipe_session_run(s, &cb), 0);
+        struct wipe_session_result res;
+        wipe_session_result(s, 0, &res);
+        *ret = res;
+        ret->error = res.error ? xstrdup(res.error) : NULL;
+        assert_int_equal(wipe_get(db, res.wipe_id, ret_wipe), 0);
+        wipe_session_free(s);
+        drive_io_set_ops(NULL);
+}
+
+static void test_session_sanitize(void **state) {
+        (void) state;
+        struct db *db = nv_db();
+        _cleanup_free_ char *img = make_image(4 << 20, 0x5a);
+        struct wipe_session_result res;
+        json_t *w;
+        nv_run(NV_OK, "nvme-sanitize-block", db, img, &res, &w);
+        assert_string_equal(res.outcome, "erased");
+        assert_int_equal(nv.sanitizes, 1);
+        assert_int_equal(nv.cdw10, 0x002);            /* SANACT block erase, AUSE 0 */
+        assert_true(nv.progress_seen >= 4);
+        assert_int_equal(nv.stop_notices > 0, 1);      /* the stop request was noted, and ignored */
+        json_t *fw = json_object_get(w, "firmware");
+        assert_string_equal(json_str(fw, "state"), "done");
+        assert_int_equal(json_integer_value(json_object_get(json_object_get(fw, "reported"), "sstat")), 1);
+        assert_string_equal(json_str(json_object_get(fw, "validation"), "reads_as"), "zeros");
+        assert_string_equal(json_str(json_object_get(fw, "command"), "command"), "Sanitize");
+        json_decref(w);
+        free((char *) res.error);
+        /* purge picks the block erase on this drive */
+        fill(img, 0x5a);
+        nv_run(NV_OK, "purge", db, img, &res, &w);
+        assert_string_equal(json_str(w, "method"), "nvme-sanitize-block");
+        json_decref(w);
+        free((char *) res.error);
+        /* a reset mid-sanitize: polling goes on */
+        fill(img, 0x5a);
+        nv_run(NV_RESET, "nvme-sanitize-block", db, img, &res, &w);
+        assert_string_equal(res.outcome, "erased");
+        assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(w, "firmware"), "polls"), "errors")), 1);
+        json_decref(w);
+        free((char *) res.error);
+        /* the drive reports failure: failed */
+        fill(img, 0x5a);
+        nv_run(NV_FAIL, "nvme-sanitize-crypto", db, img, &res, &w);
+        assert_string_equal(res.outcome, "failed");
+        assert_string_equal(res.error, "the drive reports that nvme-sanitize-crypto failed (failure mode: a new sanitize clears it)");
+        json_decref(w);
+        free((char *) res.error);
+        /* a lying drive: done, data left: validation fails it */
+        fill(img, 0x5a);
+        nv_run(NV_LIAR, "nvme-sanitize-block", db, img, &res, &w);
+        assert_string_equal(res.outcome, "failed");
+        assert_non_null(strstr(res.error, "the drive reported nvme-sanitize-block done but validation failed: 4 of 4 markers survived"));
+        assert_string_equal(json_str(json_object_get(w, "firmware"), "state"), "validation failed");
+        json_decref(w);
+        free((char *) res.error);
+        unlink(img);
+        db_close(db);
+}
+
+/* A wipe left 'started' with its command sent (the tool was killed): the
+ * same wipe again polls it, never sends the command anew. */
+static void test_session_resume(void **state) {
+        (void) state;
+        struct db *db = nv_db();
+        _cleanup_free_ char *img = make_image(4 << 20, 0x5a);
+        struct wipe_record rec;
+        json_t *w = json_pack("{ss,ss,s{ss},ss,s[],ss,si,si,sb}", "target", img, "target_kind", "image", "device", "image", img,
+                              "method", "nvme-sanitize-block", "pass_list", "verify", "markers", "size_bytes", 4 << 20, "sector_size",
+                              512, "certify", false);
+        assert_int_equal(wipe_record_begin(db, w, &rec), 0);
+        json_decref(w);
+        struct fw_markers m;
+        plant(img, &m);
+        json_t *fw = json_pack("{ss,ss,ss,so}", "method", "nvme-sanitize-block", "technique", "block erase", "nist_category", "purge",
+                               "markers", fw_markers_json(&m));
+        assert_int_equal(wipe_record_firmware(db, &rec, "nvme-sanitize-block", "sent", fw), 0);
+        json_decref(fw);
+        fw_markers_done(&m);
+        int64_t old = rec.id;
+        wipe_record_done(&rec);
+        struct stat st;
+        stat(img, &st);
+        /* the drive is mid-sanitize */
+        nv = (typeof(nv)) {.img = img, .ino = st.st_ino, .mode = NV_OK, .running = true, .sstat = 2};
+        drive_io_set_ops(&nv_ops);
+        struct wipe_session *s = NULL;
+        struct wipe_session_params p = {.method = "nvme-sanitize-block"};
+        assert_int_equal(wipe_session_new(db, &p, &s), 0);
+        assert_int_equal(wipe_session_add(s, img), 0);
+        struct wipe_session_target t;
+        wipe_session_target(s, 0, &t);
+        assert_true(t.fw_resume);
+        struct wipe_session_callbacks cb = {.confirm = nv_confirm, .progress = nv_progress};
+        assert_int_equal(wipe_session_run(s, &cb), 0);
+        struct wipe_session_result res;
+        wipe_session_result(s, 0, &res);
+        assert_int_equal(res.wipe_id, old);
+        assert_string_equal(res.outcome, "erased");
+        assert_int_equal(nv.sanitizes, 0);
+        wipe_session_free(s);
+        drive_io_set_ops(NULL);
+        json_t *again;
+        assert_int_equal(wipe_list(db, NULL, &again), 0);
+        assert_int_equal(json_array_size(again), 1);
+        json_decref(again);
+        unlink(img);
+        db_close(db);
+}
+
 int main(void) {
+        if (!mkdtemp(tmpdir)) return 1;
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_security_erase_ok),           cmocka_unit_test(test_security_erase_set_password_fails),
                 cmocka_unit_test(test_security_erase_unit_fails),   cmocka_unit_test(test_security_erase_prepare_fails),
                 cmocka_unit_test(test_security_erase_disable_fails_too), cmocka_unit_test(test_markers_plan),
                 cmocka_unit_test(test_validate),                    cmocka_unit_test(test_tables),
+                cmocka_unit_test(test_session_sanitize),            cmocka_unit_test(test_session_resume),
         };
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        int r = cmocka_run_group_tests(tests, NULL, NULL);
+        nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        return r;
 }
