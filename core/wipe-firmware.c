@@ -715,12 +715,14 @@ static int overwrite_pass(struct job *j) {
         m.verify = WIPE_VERIFY_OFF;
         struct wipe_options o = s->opts;
         o.verify = WIPE_VERIFY_OFF;
-        struct wipe_callbacks cb = {.userdata = j};
-        cb.pass_begin = wipe_session_pass_begin;
-        cb.pass_end = wipe_session_pass_end;
+        struct wipe_callbacks cb = {.userdata = j, .check_identity = wipe_session_check_identity, .pass_begin = wipe_session_pass_begin,
+                                    .pass_end = wipe_session_pass_end, .progress = wipe_session_on_progress};
         struct wipe_result res = {0};
         wipe_run(&j->t, &m, &o, &cb, &res);
-        r = res.outcome == WIPE_ERASED ? 0 : err_set(EIO, "the overwrite pass did not complete: %s", strempty(res.error));
+        if (res.outcome == WIPE_INTERRUPTED)
+                r = err_set(EINTR, "interrupted during the overwrite pass, after the first firmware command (the second was not sent)");
+        else
+                r = res.outcome == WIPE_ERASED ? 0 : err_set(EIO, "the overwrite pass did not complete: %s", strempty(res.error));
         wipe_result_done(&res);
         return r;
 }
@@ -761,6 +763,7 @@ static int fw_steps(struct job *j) {
                 json_object_set_new(j->fw.record, "markers", fw_markers_json(&mk));
                 if (s->opts.stop && *s->opts.stop) {
                         fw_markers_done(&mk);
+                        err_clear();
                         return -EINTR;
                 }
                 r = run_command(j, true, "command");
@@ -801,7 +804,7 @@ void *fw_thread(void *arg) {
         const char *state;
         if (r == -EINTR) {
                 j->res.outcome = WIPE_INTERRUPTED;
-                j->res.error = xstrdup("interrupted before the firmware command was sent");
+                j->res.error = xstrdup(*err_msg() ? err_msg() : "interrupted before the firmware command was sent");
                 state = "interrupted";
         } else if (r < 0) {
                 j->res.outcome = WIPE_FAILED;

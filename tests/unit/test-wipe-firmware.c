@@ -395,16 +395,19 @@ static struct db *nv_db(void) {
 }
 
 /* Run `method` on a fresh 4 MiB image of 0x5a under mode; *ret the result. */
+static bool nv_then_overwrite, nv_verify_all;
+
 static void nv_run(enum nv_mode mode, const char *method, struct db *db, char *img, struct wipe_session_result *ret, json_t **ret_wipe) {
         static volatile sig_atomic_t stop;
         stop = 0;
         struct stat st;
         assert_int_equal(stat(img, &st), 0);
-        nv = (typeof(nv)) {.img = img, .ino = st.st_ino, .mode = mode, .stop = &stop};
+        nv = (typeof(nv)) {.img = img, .ino = st.st_ino, .mode = mode, .stop = nv_then_overwrite ? NULL : &stop};
         setenv("ASSETCTL_TEST_POLL_MS", "1", 1);
         drive_io_set_ops(&nv_ops);
         struct wipe_session *s = NULL;
-        struct wipe_session_params p = {.method = method, .stop = &stop};
+        struct wipe_session_params p = {.method = method, .stop = &stop, .then_overwrite = nv_then_overwrite,
+                                        .verify = nv_verify_all ? "all" : NULL};
         assert_int_equal(wipe_session_new(db, &p, &s), 0);
         int r = wipe_session_add(s, img);
         if (r < 0) fprintf(stderr, "add: %s\n", err_msg());
@@ -465,6 +468,21 @@ static void test_session_sanitize(void **state) {
         assert_string_equal(res.outcome, "failed");
         assert_non_null(strstr(res.error, "the drive reported nvme-sanitize-block done but validation failed: 4 of 4 markers survived"));
         assert_string_equal(json_str(json_object_get(w, "firmware"), "state"), "validation failed");
+        json_decref(w);
+        free((char *) res.error);
+        /* sanitize, a 00 pass, sanitize again; every sector read back */
+        fill(img, 0x5a);
+        nv_then_overwrite = nv_verify_all = true;
+        nv_run(NV_OK, "nvme-sanitize-crypto", db, img, &res, &w);
+        nv_then_overwrite = nv_verify_all = false;
+        assert_string_equal(res.outcome, "erased");
+        assert_int_equal(nv.sanitizes, 2);
+        assert_int_equal(json_array_size(json_object_get(w, "passes")), 1);
+        assert_string_equal(json_str(json_array_get(json_object_get(w, "passes"), 0), "pattern"), "00");
+        assert_string_equal(json_str(w, "verify"), "all");
+        assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(w, "firmware"), "validation"), "sectors_read")),
+                         (4 << 20) / 512);
+        assert_non_null(json_object_get(json_object_get(w, "firmware"), "second_command"));
         json_decref(w);
         free((char *) res.error);
         unlink(img);
