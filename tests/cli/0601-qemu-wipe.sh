@@ -56,6 +56,10 @@ for b in wipe-nvme purge-sata; do block $b | sed "s/^/# $b: /"; done
 check "qemu exits cleanly" [ "$qrc" -eq 0 ]
 check "the guest ran to the end" grep -q '^GUEST done' "$T/console.txt"
 
+check "nvme-sanitize-crypto, which QEMU's controller does not offer, is refused (exit 1)" grep -qx 'GUEST sanitize nvme rc=1' "$T/console.txt"
+check_out "... with what it does offer" \
+  "error: cannot wipe '/dev/nvme0n1' with nvme-sanitize-crypto: the drive does not offer it (available: nvme-format-user)" \
+  sh -c "sed -n '/^BEGIN refused-nvme\$/,/^END refused-nvme\$/p' '$T/console.txt' | sed '1d;\$d' | base64 -d"
 check "the guest's wipe of nvme0n1 succeeded (exit 0)" grep -qx 'GUEST wipe nvme rc=0' "$T/console.txt"
 block wipe-show >"$T/show.json"
 jqcheck() { # TITLE FILE FILTER
@@ -85,6 +89,18 @@ check_out "... and with assetctl cert verify, no register" "good: certificate TS
 jqcheck "the certificate: nvme-format-user, block erase, purge, its command and validation" "$T/cert.json" \
   '.sanitisation.method == "nvme-format-user" and .sanitisation.technique == "block erase" and .sanitisation.nist_category == "purge" and .sanitisation.verification == "markers" and .sanitisation.firmware.command == "Format NVM" and .sanitisation.validation.passed == true and .outcome == "erased"'
 
+# cert verify checks the meaning: a certificate claiming another category,
+# or a firmware method with no validation, is named as such
+tamper_says() { # FILTER TEXT: cert verify of the certificate changed by FILTER names TEXT
+  jq -cS "$1" "$T/cert.json" | tr -d '\n' >"$T/t.json"
+  env -u ASSETCTL_DB HOME=/nonexistent "$A" cert verify "$T/t.json" --sig "$T/cert.sig" --key "$T/school.pub.pem" 2>&1 | grep -qF "$2"
+}
+check "a certificate saying 'clear' for nvme-format-user is named by cert verify" tamper_says '.sanitisation.nist_category = "clear"' \
+  "meaning: nist_category 'clear' for nvme-format-user on a medium of kind 'nvme' (this tool's table says 'purge')"
+check "... and one whose markers survived" tamper_says '.sanitisation.validation.markers_survived = 3' \
+  "meaning: method 'nvme-format-user' needs a passed validation (markers planted, none surviving)"
+check "... and one without its firmware command" tamper_says 'del(.sanitisation.firmware)' \
+  "meaning: method 'nvme-format-user' needs its firmware command and the drive's status"
 check "the SATA SSD is refused for purge (exit 1)" grep -qx 'GUEST purge sata rc=1' "$T/console.txt"
 check_out "... saying why and that nothing is available" \
   "error: cannot purge '/dev/sda': the drive offers no firmware sanitize (no sanitize, format or security erase feature; available: none); overwrite it instead (--method nist-clear) and, if it is flash, send it to destruction" \

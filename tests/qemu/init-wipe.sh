@@ -26,6 +26,9 @@ show() { echo "BEGIN $2"; /bin/busybox base64 "$1"; echo "END $2"; }
 
 "$A" devices /dev/nvme0n1 --json >/tmp/dev.json 2>&1; echo "GUEST devices nvme rc=$?"
 show /tmp/dev.json devices-nvme
+"$A" wipe /dev/nvme0n1 --method nvme-sanitize-crypto --yes --serial ASSETCTLNVME1 --progress none >/tmp/refused.out 2>&1
+echo "GUEST sanitize nvme rc=$?"
+show /tmp/refused.out refused-nvme
 "$A" wipe /dev/nvme0n1 --method nvme-format-user --asset TS-000001 --yes --serial ASSETCTLNVME1 --progress none \
   --key school --passphrase-file /reg/pass >/tmp/wipe.out 2>&1
 echo "GUEST wipe nvme rc=$?"
