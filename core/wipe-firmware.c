@@ -546,9 +546,9 @@ int fw_job_record(struct wipe_session *s, struct job *j) {
                 return 0;
         }
         json_t *medium = json_object_get(j->match, "medium"), *a = json_object_get(j->match, "asset");
-        _cleanup_json_ json_t *w = json_pack("{ss,ss,sO,ss,s[],ss,sI,sI,sb}", "target", j->path, "target_kind",
+        _cleanup_json_ json_t *w = json_pack("{ss,ss,sO,ss,so,ss,sI,sI,sb}", "target", j->path, "target_kind",
                                              j->block ? "block" : "image", "device", j->identity, "method", name, "pass_list",
-                                             "verify", s->fw_verify_all ? "all" : "markers", "size_bytes", (json_int_t) j->t.size,
+                                             s->fw.then_overwrite ? json_pack("[s]", "00") : json_array(), "verify", s->fw_verify_all ? "all" : "markers", "size_bytes", (json_int_t) j->t.size,
                                              "sector_size", (json_int_t) j->t.sector, "certify", s->certify);
         if (json_is_object(medium)) json_object_set(w, "medium_id", json_object_get(medium, "id"));
         if (json_is_object(a)) json_set_str(w, "asset_tag", json_str(a, "tag"));
@@ -715,12 +715,14 @@ static int overwrite_pass(struct job *j) {
         m.verify = WIPE_VERIFY_OFF;
         struct wipe_options o = s->opts;
         o.verify = WIPE_VERIFY_OFF;
-        struct wipe_callbacks cb = {.userdata = j};
-        cb.pass_begin = wipe_session_pass_begin;
-        cb.pass_end = wipe_session_pass_end;
+        struct wipe_callbacks cb = {.userdata = j, .check_identity = wipe_session_check_identity, .pass_begin = wipe_session_pass_begin,
+                                    .pass_end = wipe_session_pass_end, .progress = wipe_session_on_progress};
         struct wipe_result res = {0};
         wipe_run(&j->t, &m, &o, &cb, &res);
-        r = res.outcome == WIPE_ERASED ? 0 : err_set(EIO, "the overwrite pass did not complete: %s", strempty(res.error));
+        if (res.outcome == WIPE_INTERRUPTED)
+                r = err_set(EINTR, "interrupted during the overwrite pass, after the first firmware command (the second was not sent)");
+        else
+                r = res.outcome == WIPE_ERASED ? 0 : err_set(EIO, "the overwrite pass did not complete: %s", strempty(res.error));
         wipe_result_done(&res);
         return r;
 }
@@ -761,6 +763,7 @@ static int fw_steps(struct job *j) {
                 json_object_set_new(j->fw.record, "markers", fw_markers_json(&mk));
                 if (s->opts.stop && *s->opts.stop) {
                         fw_markers_done(&mk);
+                        err_clear();
                         return -EINTR;
                 }
                 r = run_command(j, true, "command");
@@ -801,7 +804,7 @@ void *fw_thread(void *arg) {
         const char *state;
         if (r == -EINTR) {
                 j->res.outcome = WIPE_INTERRUPTED;
-                j->res.error = xstrdup("interrupted before the firmware command was sent");
+                j->res.error = xstrdup(*err_msg() ? err_msg() : "interrupted before the firmware command was sent");
                 state = "interrupted";
         } else if (r < 0) {
                 j->res.outcome = WIPE_FAILED;

@@ -68,3 +68,5 @@ int fw_err_about(int r, const char *what, const char *path);
 /* The session's pass callbacks (the overwrite pass of --then-overwrite). */
 int wipe_session_pass_begin(void *ud, const struct wipe_result *r, const struct wipe_pass_result *p);
 int wipe_session_pass_end(void *ud, const struct wipe_result *r, const struct wipe_pass_result *p);
+int wipe_session_check_identity(void *ud, unsigned pass);
+void wipe_session_on_progress(void *ud, const struct wipe_progress *p);

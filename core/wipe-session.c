@@ -249,7 +249,7 @@ static int same_blockdev(const struct blockdev *a, const struct blockdev *b, con
 
 /* Before each pass: re-read the device and check it is the same one and
  * still safe to write (nothing mounted it meanwhile). */
-static int check_identity(void *ud, unsigned pass) {
+int wipe_session_check_identity(void *ud, unsigned pass) {
         struct job *j = ud;
         if (!j->block) {
                 struct stat st;
@@ -314,7 +314,7 @@ int wipe_session_pass_end(void *ud, const struct wipe_result *r, const struct wi
         return q;
 }
 
-static void on_progress(void *ud, const struct wipe_progress *p) {
+void wipe_session_on_progress(void *ud, const struct wipe_progress *p) {
         struct job *j = ud;
         struct wipe_session *s = j->s;
         if (!s->cb->progress) return;
@@ -329,8 +329,8 @@ static void *wipe_thread(void *arg) {
         struct job *j = arg;
         struct wipe_session *s = j->s;
         struct wipe_callbacks cb = {
-                .userdata = j, .check_identity = check_identity, .pass_begin = wipe_session_pass_begin,
-                .pass_end = wipe_session_pass_end, .progress = on_progress,
+                .userdata = j, .check_identity = wipe_session_check_identity, .pass_begin = wipe_session_pass_begin,
+                .pass_end = wipe_session_pass_end, .progress = wipe_session_on_progress,
         };
         wipe_run(&j->t, &s->method, &s->opts, &cb, &j->res);
         j->ran = true;

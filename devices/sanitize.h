@@ -198,7 +198,8 @@ struct sanitize_poll {
         json_t *reported;             /* what the drive said, for the record (owned):
                                        * NVMe {"sstat": N, "sprog": N, "scdw10": N, "state": ..., "passes": N,
                                        * "global_erased": B}; ATA {"status": N, "error": N, "count": N,
-                                       * "progress": N}; SCSI {"sense_key", "asc", "ascq", "progress"} */
+                                       * "progress": N}; SCSI {"sense_key", "asc", "ascq", "progress"};
+                                       * Format NVM and Security Erase {"completion", "status": 0} */
 };
 void sanitize_poll_done(struct sanitize_poll *p);
 
