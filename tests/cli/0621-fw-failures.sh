@@ -93,20 +93,16 @@ check_err "an HPA is refused with the numbers" 1 \
   sd_wipe ata-sanitize-block --no-certificate
 check_err "... the overwrite too" 1 "a host protected area hides part of it (visible 30000 sectors, native 32768)" \
   sd_wipe zero --no-certificate
-if wipe_has --allow-hpa; then
 run sd_wipe ata-sanitize-block --no-certificate --allow-hpa
-check_out "--allow-hpa: the visible part, erased_with_exceptions" "0 erased_with_exceptions" \
-  sh -c "echo $rc \$(\"\$0\" wipe show \$(\"\$0\" wipe list --json | jq -r '.[0].id') --json | jq -r .outcome)" "$A"
+check_out "--allow-hpa: the visible part, erased_with_exceptions (exit 1), the HPA recorded" "1 erased_with_exceptions 30000 32768" \
+  sh -c "echo $rc \$(\"\$0\" wipe show \$(\"\$0\" wipe list --json | jq -r '.[0].id') --json | jq -r '\"\(.outcome) \(.firmware.hpa_allowed.visible_sectors) \(.firmware.hpa_allowed.native_sectors)\"')" "$A"
 sd_fill random
 run sd_wipe ata-sanitize-block --no-certificate --remove-hpa
 check_out "--remove-hpa: the native size restored (recorded), erased" "0 erased 32768 30000" \
-  sh -c "echo $rc \$(\"\$0\" wipe show \$(\"\$0\" wipe list --json | jq -r '.[0].id') --json | jq -r '\"\(.outcome) \(.firmware.hpa.native_max_sectors) \(.firmware.hpa.previous_max_sectors)\"')" "$A"
+  sh -c "echo $rc \$(\"\$0\" wipe show \$(\"\$0\" wipe list --json | jq -r '.[0].id') --json | jq -r '\"\(.outcome) \(.firmware.hpa_removed.native_max_sectors) \(.firmware.hpa_removed.previous_max_sectors)\"')" "$A"
 check_out "... the loop has its full size, the drive no HPA" "$size 32768" \
   sh -c "echo \$(blockdev --getsize64 '$SD_LOOP') \$(sed -n 's/^current_max //p' '$SD_DRIVE.state')"
 check "... and all of it is erased" sd_image_is 00
-else
-  skip "--allow-hpa and --remove-hpa" "this build's wipe command has no such options"
-fi
 
 # a DCO: refused; --restore-dco
 sd_drive dco "bus = ata" "sanitize = block" "dco = yes" "native_sectors = 30000"
@@ -114,13 +110,9 @@ sd_fill random
 check_err "a DCO is refused with the numbers" 1 \
   "cannot wipe '$SD_LOOP': a device configuration overlay hides part of it (factory 32768 sectors, native 30000); use --restore-dco to restore it first (permanent)" \
   sd_wipe ata-sanitize-block --no-certificate
-if wipe_has --restore-dco; then
 run sd_wipe ata-sanitize-block --no-certificate --restore-dco
 check_out "--restore-dco: restored, erased" "0 erased 32768" \
   sh -c "echo $rc \$(\"\$0\" wipe show \$(\"\$0\" wipe list --json | jq -r '.[0].id') --json | jq -r .outcome) \$(sed -n 's/^native_max //p' '$SD_DRIVE.state')" "$A"
-else
-  skip "--restore-dco" "this build's wipe command has no such option"
-fi
 
 # several namespaces: a sanitize erases them all, so each must be named
 sd_drive ns "bus = nvme" "sanitize = block" "format = user" "namespaces = 3"
@@ -130,14 +122,10 @@ check_err "other namespaces are refused unless named" 1 \
   "cannot wipe '$SD_LOOP' with nvme-sanitize-block: it also erases namespaces 2, 3 of $SD_LOOP (3 active namespaces); name each with --also-namespace to go on" \
   sd_wipe nvme-sanitize-block --no-certificate
 check_out "... nothing was sent" "$before 0" sh -c "echo \"\$(sha256sum <'$SD_IMG') \$(sed -n 's/^san_starts //p' '$SD_DRIVE.state')\""
-if wipe_has --also-namespace; then
-  check_err "... naming one is not enough" 1 "it also erases namespace 3 of $SD_LOOP" \
-    sd_wipe nvme-sanitize-block --no-certificate --also-namespace 2
+check_err "... naming one is not enough" 1 "it also erases namespace 3 of $SD_LOOP" \
+  sd_wipe nvme-sanitize-block --no-certificate --also-namespace 2
 run sd_wipe nvme-sanitize-block --no-certificate --also-namespace 2 --also-namespace 3
 check "... each named: erased" [ "$rc" -eq 0 ]
-else
-  skip "--also-namespace" "this build's wipe command has no such option"
-fi
 run sd_wipe nvme-format-user --no-certificate
 check "a format of namespace 1 alone (FNA 0) needs no names" [ "$rc" -eq 0 ]
 

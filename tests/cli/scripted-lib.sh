@@ -3,8 +3,8 @@
 # (devices/scripted-drive.c); each scenario needs root for its loop device.
 #
 #   sd_need                    skip the script (and exit) without root or a test build
-#   sd_loop SIZE               a loop device over a new image of random bytes:
-#                              sets SD_LOOP and SD_IMG
+#   sd_loop SIZE               a non-rotational loop device over a new image of
+#                              random bytes: sets SD_LOOP and SD_IMG
 #   sd_drive NAME KEY=VALUE... a description $T/NAME.drive of a drive over
 #                              SD_LOOP (fresh state): sets SD_DRIVE
 #   sd_fill BYTE               fill the image with BYTE (hex, "random")
@@ -13,7 +13,6 @@
 #   sd_state KEY               a value of the drive's state file
 #   sd_image_is BYTE           every byte of the image is BYTE (hex)
 #   last_is RC TEXT            the last `run` exited RC and its stderr has TEXT
-#   wipe_has OPTION            the wipe command of this build takes OPTION
 
 sd_need() {
   if ! need_root; then
@@ -29,6 +28,9 @@ sd_need() {
 sd_loop() {
   SD_LOOP=$(make_loop "$1") || return 1
   SD_IMG=$(losetup -nO BACK-FILE "$SD_LOOP" | sed 's/ *$//')
+  # the drives played are flash: the kernel says so of the loop as it
+  # would of an SSD (the medium kind the wipe records comes from here)
+  echo 0 >"/sys/block/${SD_LOOP#/dev/}/queue/rotational"
   sd_fill random
 }
 
@@ -67,5 +69,3 @@ sd_image_is() {
 }
 
 last_is() { [ "$rc" -eq "$1" ] && [[ "$err" == *"$2"* ]]; }
-
-wipe_has() { "$A" wipe --help 2>/dev/null | grep -q -- "$1"; }
