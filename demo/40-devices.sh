@@ -42,9 +42,13 @@ if [ "$(id -u)" -eq 0 ] && command -v losetup >/dev/null 2>&1; then
     DEMO_SSD_IMG="$DEMO_DIR/nvme-ssd.img"
     truncate -s 32M "$DEMO_SSD_IMG"
     DEMO_SSD=$(losetup --find --show "$DEMO_SSD_IMG")
-    demo_prev_trap=$(trap -p EXIT | sed "s/^trap -- '//; s/' EXIT\$//")
+    # flash, as the kernel would say of an SSD
+    echo 0 >"/sys/block/${DEMO_SSD#/dev/}/queue/rotational" 2>/dev/null || true
+    # detached at the end with part 4's loop; part 7 restores the trap from
+    # demo_prev_trap when it detaches that one early, so it goes there too
+    demo_prev_trap="losetup -d '$DEMO_SSD' 2>/dev/null; $demo_prev_trap"
     # shellcheck disable=SC2064
-    trap "losetup -d '$DEMO_SSD' 2>/dev/null; $demo_prev_trap" EXIT
+    trap "losetup -d '$DEMO_LOOP' 2>/dev/null; $demo_prev_trap" EXIT
     cat >"$DEMO_DIR/nvme-ssd.drive" <<DRIVE
 # the scripted drive: an NVMe SSD with sanitize (crypto erase, block erase) and format
 target = $DEMO_SSD
