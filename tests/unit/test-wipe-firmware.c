@@ -539,6 +539,188 @@ static void test_session_resume(void **state) {
         db_close(db);
 }
 
+/* ---- the session on a scripted ATA drive (SG_IO) over an image file ---- */
+
+static struct {
+        const char *img;
+        ino_t ino;
+        uint64_t sectors;
+        bool frozen, running, liar;
+        unsigned polls, sanitizes, erases;
+        uint8_t last_feature_cmd;
+} at;
+
+static int at_claims(const char *path, int *ret_nvme) {
+        if (!streq(path, at.img)) return 0;
+        *ret_nvme = 0;
+        return 1;
+}
+
+static void put_word(uint8_t *b, int w, uint16_t v) { b[2 * w] = (uint8_t) v, b[2 * w + 1] = (uint8_t) (v >> 8); }
+
+/* Descriptor sense with an ATA status return (extended). */
+static void at_return(sg_io_hdr_t *io, uint8_t status, uint8_t error, uint16_t count, uint64_t lba) {
+        uint8_t s[22] = {0x72, 0x01, 0x00, 0x1d, 0, 0, 0, 14, 0x09, 0x0c, 0x01, error, (uint8_t) (count >> 8), (uint8_t) count,
+                         (uint8_t) (lba >> 24), (uint8_t) lba, (uint8_t) (lba >> 32), (uint8_t) (lba >> 8), (uint8_t) (lba >> 40),
+                         (uint8_t) (lba >> 16), 0x40, status};
+        memcpy(io->sbp, s, sizeof s);
+        io->sb_len_wr = sizeof s;
+        io->status = status & 1 ? 0x02 : 0;
+}
+
+static void at_zero(void) {
+        nv.img = at.img;
+        nv_zero();
+}
+
+static int at_sg_io(int fd, sg_io_hdr_t *io) {
+        struct stat st;
+        if (fstat(fd, &st) < 0 || st.st_ino != at.ino) return drive_sg_io_real(fd, io);
+        const uint8_t *cdb = io->cmdp;
+        io->host_status = io->driver_status = 0;
+        io->sb_len_wr = 0;
+        io->status = 0;
+        if (cdb[0] != 0x85) {
+                at_return(io, 0x51, 0x04, 0, 0);
+                return 0;
+        }
+        uint8_t cmd = cdb[14];
+        uint16_t feature = (uint16_t) (cdb[3] << 8 | cdb[4]);
+        switch (cmd) {
+        case 0xec: {
+                uint8_t *b = io->dxferp;
+                memset(b, 0, 512);
+                put_word(b, 0, 0x0040);
+                put_word(b, 59, 1u << 12 | 1u << 13 | 1u << 15); /* sanitize: crypto, block */
+                put_word(b, 60, (uint16_t) at.sectors);
+                put_word(b, 61, (uint16_t) (at.sectors >> 16));
+                put_word(b, 83, 0x4000 | 1u << 10);
+                put_word(b, 87, 0x4000);
+                put_word(b, 128, 1u << 0);                         /* security supported, not frozen */
+                for (int i = 0; i < 4; i++) put_word(b, 100 + i, (uint16_t) (at.sectors >> (16 * i)));
+                return 0;
+        }
+        case 0x27:
+                at_return(io, 0x50, 0, 0, at.sectors - 1);
+                return 0;
+        case 0xb4:
+                if (feature == 0x0000) {
+                        uint16_t flags = at.frozen ? 0x20 : 0;
+                        uint64_t progress = 0;
+                        if (at.running && ++at.polls >= 3) {
+                                at.running = false;
+                                if (!at.liar) at_zero();
+                                flags |= 0x80;
+                        } else if (at.running) {
+                                flags |= 0x40;
+                                progress = at.polls * 20000u;
+                        } else if (at.sanitizes) {
+                                flags |= 0x80;
+                        }
+                        at_return(io, 0x50, 0, flags, progress);
+                        return 0;
+                }
+                at.sanitizes++;
+                at.last_feature_cmd = (uint8_t) feature;
+                at.running = true;
+                at.polls = 0;
+                at_return(io, 0x50, 0, 0, 0);
+                return 0;
+        case 0xf1: case 0xf3: case 0xf6: case 0xf2:
+                if (cdb[2] & 0x20) at_return(io, 0x50, 0, 0, 0);
+                return 0;
+        case 0xf4:
+                at.erases++;
+                if (!at.liar) at_zero();
+                return 0;
+        }
+        at_return(io, 0x51, 0x04, 0, 0);
+        return 0;
+}
+
+static const struct drive_io_ops at_ops = {.claims = at_claims, .sg_io = at_sg_io};
+
+static int at_session(struct db *db, char *img, const char *method, struct wipe_session_result *ret, json_t **ret_wipe) {
+        struct stat st;
+        assert_int_equal(stat(img, &st), 0);
+        at.img = img;
+        at.ino = st.st_ino;
+        at.sectors = (uint64_t) st.st_size / 512;
+        at.running = false;
+        at.polls = at.sanitizes = at.erases = 0;
+        setenv("ASSETCTL_TEST_POLL_MS", "1", 1);
+        drive_io_set_ops(&at_ops);
+        struct wipe_session *s = NULL;
+        struct wipe_session_params p = {.method = method};
+        assert_int_equal(wipe_session_new(db, &p, &s), 0);
+        int r = wipe_session_add(s, img);
+        if (r < 0) {
+                wipe_session_free(s);
+                drive_io_set_ops(NULL);
+                return r;
+        }
+        struct wipe_session_callbacks cb = {.confirm = nv_confirm, .progress = nv_progress};
+        assert_int_equal(wipe_session_run(s, &cb), 0);
+        wipe_session_result(s, 0, ret);
+        ret->error = ret->error ? xstrdup(ret->error) : NULL;
+        assert_int_equal(wipe_get(db, ret->wipe_id, ret_wipe), 0);
+        wipe_session_free(s);
+        drive_io_set_ops(NULL);
+        return 0;
+}
+
+static void test_session_ata(void **state) {
+        (void) state;
+        struct db *db = nv_db();
+        _cleanup_free_ char *img = make_image(4 << 20, 0x5a);
+        struct wipe_session_result res;
+        json_t *w;
+        /* purge: block erase through SANITIZE BLOCK ERASE EXT, polled by SANITIZE STATUS EXT */
+        at.frozen = at.liar = false;
+        assert_int_equal(at_session(db, img, "purge", &res, &w), 0);
+        assert_string_equal(res.outcome, "erased");
+        assert_int_equal(at.sanitizes, 1);
+        assert_int_equal(at.last_feature_cmd, 0x12);
+        json_t *fw = json_object_get(w, "firmware");
+        assert_string_equal(json_str(json_object_get(fw, "command"), "command"), "SANITIZE BLOCK ERASE EXT");
+        assert_int_equal(json_integer_value(json_object_get(json_object_get(fw, "reported"), "count")), 0x80);
+        json_decref(w);
+        free((char *) res.error);
+        /* a sanitize-frozen drive is refused before anything is written, with what to do */
+        fill(img, 0x5a);
+        at.frozen = true;
+        assert_int_equal(at_session(db, img, "ata-sanitize-crypto", &res, &w), -EBUSY);
+        assert_non_null(strstr(err_msg(), "the drive's sanitize is frozen (SANITIZE FREEZE LOCK); power-cycle it"));
+        assert_int_equal(at.sanitizes, 0);
+        at.frozen = false;
+        /* security erase: the password sequence, the image zeroed */
+        assert_int_equal(at_session(db, img, "ata-secure-erase", &res, &w), 0);
+        assert_string_equal(res.outcome, "erased");
+        assert_int_equal(at.erases, 1);
+        fw = json_object_get(w, "firmware");
+        assert_int_equal(json_array_size(json_object_get(json_object_get(fw, "command"), "steps")), 3);
+        assert_non_null(json_str(json_object_get(fw, "command"), "temporary_password"));
+        json_decref(w);
+        free((char *) res.error);
+        /* a lying drive: SECURITY ERASE UNIT said done, nothing changed */
+        fill(img, 0x5a);
+        at.liar = true;
+        assert_int_equal(at_session(db, img, "ata-secure-erase", &res, &w), 0);
+        assert_string_equal(res.outcome, "failed");
+        assert_non_null(strstr(res.error, "validation failed: 4 of 4 markers survived"));
+        at.liar = false;
+        json_decref(w);
+        free((char *) res.error);
+        /* not offered: the list of what is */
+        assert_int_equal(at_session(db, img, "ata-sanitize-overwrite", &res, &w), -ENOTSUP);
+        char *want = xasprintf("cannot wipe '%s' with ata-sanitize-overwrite: the drive does not offer it (available: "
+                               "ata-sanitize-crypto, ata-sanitize-block, ata-secure-erase)", img);
+        assert_string_equal(err_msg(), want);
+        free(want);
+        unlink(img);
+        db_close(db);
+}
+
 int main(void) {
         if (!mkdtemp(tmpdir)) return 1;
         const struct CMUnitTest tests[] = {
@@ -547,6 +729,7 @@ int main(void) {
                 cmocka_unit_test(test_security_erase_disable_fails_too), cmocka_unit_test(test_markers_plan),
                 cmocka_unit_test(test_validate),                    cmocka_unit_test(test_tables),
                 cmocka_unit_test(test_session_sanitize),            cmocka_unit_test(test_session_resume),
+                cmocka_unit_test(test_session_ata),
         };
         int r = cmocka_run_group_tests(tests, NULL, NULL);
         nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
