@@ -293,7 +293,7 @@ static void test_tables(void **state) {
 static char tmpdir[] = "/tmp/assetctl-test-wipe-firmware-XXXXXX";
 static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f) { return remove(p); }
 
-enum nv_mode { NV_OK, NV_FAIL, NV_LIAR, NV_RESET };
+enum nv_mode { NV_OK, NV_FAIL, NV_LIAR, NV_RESET, NV_HANG };
 static struct {
         const char *img;
         ino_t ino;
@@ -303,6 +303,7 @@ static struct {
         uint32_t sstat, cdw10;
         uint16_t sprog;
         volatile sig_atomic_t *stop; /* set by the drive after its first poll: the operator's Ctrl-C */
+        unsigned namespaces;         /* active namespaces (0: 1) */
         unsigned progress_seen, stop_notices;
 } nv;
 
@@ -336,9 +337,9 @@ static int nv_admin(int fd, struct nvme_admin_cmd *c) {
                         b[0] = 0x36, b[1] = 0x1b;
                         b[256] = 0x02;         /* OACS: format */
                         b[328] = 0x07;         /* SANICAP: crypto, block, overwrite */
-                        b[516] = 1;            /* NN */
+                        b[516] = (uint8_t) (nv.namespaces ? nv.namespaces : 1); /* NN */
                 } else if (c->cdw10 == 2) {   /* active namespaces */
-                        b[0] = 1;
+                        for (unsigned k = 0; k < (nv.namespaces ? nv.namespaces : 1); k++) b[4 * k] = (uint8_t) (k + 1);
                 }
                 return 0;                      /* identify namespace: FLBAS 0 */
         case 0x02:                             /* log 81h */
@@ -347,7 +348,7 @@ static int nv_admin(int fd, struct nvme_admin_cmd *c) {
                         if (nv.polls == 1 && nv.stop) *nv.stop = 1;
                         if (nv.mode == NV_RESET && nv.polls == 2) return -EIO; /* a controller reset */
                         nv.sprog = (uint16_t) (nv.polls * 16384 > 65535 ? 65535 : nv.polls * 16384);
-                        if (nv.polls >= 4) {
+                        if (nv.polls >= 4 && nv.mode != NV_HANG) {
                                 nv.running = false;
                                 nv.sstat = nv.mode == NV_FAIL ? 3 : 1;
                                 if (nv.mode != NV_FAIL && nv.mode != NV_LIAR) nv_zero();
@@ -396,22 +397,32 @@ static struct db *nv_db(void) {
 
 /* Run `method` on a fresh 4 MiB image of 0x5a under mode; *ret the result. */
 static bool nv_then_overwrite, nv_verify_all;
+static const char *nv_also;
+static unsigned nv_timeout, nv_namespaces;
 
 static void nv_run(enum nv_mode mode, const char *method, struct db *db, char *img, struct wipe_session_result *ret, json_t **ret_wipe) {
         static volatile sig_atomic_t stop;
         stop = 0;
         struct stat st;
         assert_int_equal(stat(img, &st), 0);
-        nv = (typeof(nv)) {.img = img, .ino = st.st_ino, .mode = mode, .stop = nv_then_overwrite ? NULL : &stop};
+        nv = (typeof(nv)) {.img = img, .ino = st.st_ino, .mode = mode, .stop = nv_then_overwrite ? NULL : &stop,
+                           .namespaces = nv_namespaces};
         setenv("ASSETCTL_TEST_POLL_MS", "1", 1);
         drive_io_set_ops(&nv_ops);
         struct wipe_session *s = NULL;
+        const char *also[] = {nv_also};
         struct wipe_session_params p = {.method = method, .stop = &stop, .then_overwrite = nv_then_overwrite,
-                                        .verify = nv_verify_all ? "all" : NULL};
+                                        .verify = nv_verify_all ? "all" : NULL, .also_namespaces = also,
+                                        .n_also_namespaces = nv_also ? 1 : 0, .timeout_s = nv_timeout};
         assert_int_equal(wipe_session_new(db, &p, &s), 0);
         int r = wipe_session_add(s, img);
-        if (r < 0) fprintf(stderr, "add: %s\n", err_msg());
-        assert_int_equal(r, 0);
+        if (r < 0) {
+                wipe_session_free(s);
+                drive_io_set_ops(NULL);
+                ret->outcome = NULL;
+                *ret_wipe = NULL;
+                return;
+        }
         struct wipe_session_callbacks cb = {.confirm = nv_confirm, .progress = nv_progress};
         assert_int_equal(wipe_session_run(s, &cb), 0);
         struct wipe_session_result res;
@@ -489,6 +500,40 @@ static void test_session_sanitize(void **state) {
         db_close(db);
 }
 
+/* Other namespaces must be named; a drive that never ends times out. */
+static void test_session_namespaces_timeout(void **state) {
+        (void) state;
+        struct db *db = nv_db();
+        _cleanup_free_ char *img = make_image(4 << 20, 0x5a);
+        struct wipe_session_result res;
+        json_t *w;
+        nv_namespaces = 2;
+        nv_run(NV_OK, "nvme-sanitize-block", db, img, &res, &w);
+        assert_null(res.outcome);
+        char *want = xasprintf("cannot wipe '%s' with nvme-sanitize-block: it also erases namespace 2 of %s (2 active namespaces); "
+                               "name each with --also-namespace to go on", img, img);
+        assert_string_equal(err_msg(), want);
+        free(want);
+        assert_int_equal(nv.sanitizes, 0);
+        nv_also = "/dev/nvme0n2";
+        nv_run(NV_OK, "nvme-sanitize-block", db, img, &res, &w);
+        nv_also = NULL;
+        nv_namespaces = 0;
+        assert_string_equal(res.outcome, "erased");
+        json_decref(w);
+        free((char *) res.error);
+        fill(img, 0x5a);
+        nv_timeout = 1;
+        nv_run(NV_HANG, "nvme-sanitize-block", db, img, &res, &w);
+        nv_timeout = 0;
+        assert_string_equal(res.outcome, "failed");
+        assert_string_equal(res.error, "the drive did not finish nvme-sanitize-block within 1 s (it may still be running)");
+        json_decref(w);
+        free((char *) res.error);
+        unlink(img);
+        db_close(db);
+}
+
 /* A wipe left 'started' with its command sent (the tool was killed): the
  * same wipe again polls it, never sends the command anew. */
 static void test_session_resume(void **state) {
@@ -546,6 +591,10 @@ static struct {
         ino_t ino;
         uint64_t sectors;
         bool frozen, running, liar;
+        uint64_t visible;               /* IDENTIFY's max, below the native max: an HPA (0: none) */
+        uint64_t setmax_lba;
+        uint16_t setmax_count;
+        unsigned setmax;
         unsigned polls, sanitizes, erases;
         uint8_t last_feature_cmd;
 } at;
@@ -592,12 +641,14 @@ static int at_sg_io(int fd, sg_io_hdr_t *io) {
                 memset(b, 0, 512);
                 put_word(b, 0, 0x0040);
                 put_word(b, 59, 1u << 12 | 1u << 13 | 1u << 15); /* sanitize: crypto, block */
-                put_word(b, 60, (uint16_t) at.sectors);
-                put_word(b, 61, (uint16_t) (at.sectors >> 16));
+                uint64_t vis = at.visible ? at.visible : at.sectors;
+                put_word(b, 60, (uint16_t) vis);
+                put_word(b, 61, (uint16_t) (vis >> 16));
+                put_word(b, 82, 1u << 10);                         /* HPA feature set */
                 put_word(b, 83, 0x4000 | 1u << 10);
                 put_word(b, 87, 0x4000);
                 put_word(b, 128, 1u << 0);                         /* security supported, not frozen */
-                for (int i = 0; i < 4; i++) put_word(b, 100 + i, (uint16_t) (at.sectors >> (16 * i)));
+                for (int i = 0; i < 4; i++) put_word(b, 100 + i, (uint16_t) (vis >> (16 * i)));
                 return 0;
         }
         case 0x27:
@@ -626,6 +677,14 @@ static int at_sg_io(int fd, sg_io_hdr_t *io) {
                 at.polls = 0;
                 at_return(io, 0x50, 0, 0, 0);
                 return 0;
+        case 0x37: /* SET MAX ADDRESS EXT */
+                at.setmax++;
+                at.setmax_lba = (uint64_t) cdb[8] | (uint64_t) cdb[10] << 8 | (uint64_t) cdb[12] << 16 | (uint64_t) cdb[7] << 24 |
+                                (uint64_t) cdb[9] << 32 | (uint64_t) cdb[11] << 40;
+                at.setmax_count = (uint16_t) (cdb[5] << 8 | cdb[6]);
+                at.visible = 0;
+                at_return(io, 0x50, 0, 0, 0);
+                return 0;
         case 0xf1: case 0xf3: case 0xf6: case 0xf2:
                 if (cdb[2] & 0x20) at_return(io, 0x50, 0, 0, 0);
                 return 0;
@@ -640,6 +699,8 @@ static int at_sg_io(int fd, sg_io_hdr_t *io) {
 
 static const struct drive_io_ops at_ops = {.claims = at_claims, .sg_io = at_sg_io};
 
+static bool at_remove_hpa, at_allow_hpa;
+
 static int at_session(struct db *db, char *img, const char *method, struct wipe_session_result *ret, json_t **ret_wipe) {
         struct stat st;
         assert_int_equal(stat(img, &st), 0);
@@ -651,7 +712,7 @@ static int at_session(struct db *db, char *img, const char *method, struct wipe_
         setenv("ASSETCTL_TEST_POLL_MS", "1", 1);
         drive_io_set_ops(&at_ops);
         struct wipe_session *s = NULL;
-        struct wipe_session_params p = {.method = method};
+        struct wipe_session_params p = {.method = method, .remove_hpa = at_remove_hpa, .allow_hpa = at_allow_hpa};
         assert_int_equal(wipe_session_new(db, &p, &s), 0);
         int r = wipe_session_add(s, img);
         if (r < 0) {
@@ -721,6 +782,47 @@ static void test_session_ata(void **state) {
         db_close(db);
 }
 
+/* An HPA: refused with the numbers; --allow-hpa: exceptions; --remove-hpa:
+ * SET MAX ADDRESS EXT to the native max, volatile, recorded. */
+static void test_session_hpa(void **state) {
+        (void) state;
+        struct db *db = nv_db();
+        _cleanup_free_ char *img = make_image(4 << 20, 0x5a);
+        struct wipe_session_result res;
+        json_t *w;
+        at.frozen = at.liar = false;
+        at.visible = 6144;
+        assert_int_equal(at_session(db, img, "ata-sanitize-block", &res, &w), -EPERM);
+        char *want = xasprintf("cannot wipe '%s': a host protected area hides part of it (visible 6144 sectors, native 8192); use "
+                               "--remove-hpa to restore the native size first (recorded), or --allow-hpa to wipe the visible part "
+                               "only (outcome erased_with_exceptions)", img);
+        assert_string_equal(err_msg(), want);
+        free(want);
+        at_allow_hpa = true;
+        assert_int_equal(at_session(db, img, "ata-sanitize-block", &res, &w), 0);
+        at_allow_hpa = false;
+        assert_string_equal(res.outcome, "erased_with_exceptions");
+        assert_int_equal(at.setmax, 0);
+        json_decref(w);
+        free((char *) res.error);
+        fill(img, 0x5a);
+        at_remove_hpa = true;
+        assert_int_equal(at_session(db, img, "ata-sanitize-block", &res, &w), 0);
+        at_remove_hpa = false;
+        assert_string_equal(res.outcome, "erased");
+        assert_int_equal(at.setmax, 1);
+        assert_int_equal(at.setmax_lba, 8191);
+        assert_int_equal(at.setmax_count, 0); /* VV=0: volatile */
+        json_t *h = json_object_get(json_object_get(w, "firmware"), "hpa_removed");
+        assert_int_equal(json_integer_value(json_object_get(h, "native_max_sectors")), 8192);
+        assert_int_equal(json_integer_value(json_object_get(h, "previous_max_sectors")), 6144);
+        assert_true(json_is_true(json_object_get(h, "volatile")));
+        json_decref(w);
+        free((char *) res.error);
+        unlink(img);
+        db_close(db);
+}
+
 int main(void) {
         if (!mkdtemp(tmpdir)) return 1;
         const struct CMUnitTest tests[] = {
@@ -729,7 +831,8 @@ int main(void) {
                 cmocka_unit_test(test_security_erase_disable_fails_too), cmocka_unit_test(test_markers_plan),
                 cmocka_unit_test(test_validate),                    cmocka_unit_test(test_tables),
                 cmocka_unit_test(test_session_sanitize),            cmocka_unit_test(test_session_resume),
-                cmocka_unit_test(test_session_ata),
+                cmocka_unit_test(test_session_ata),                 cmocka_unit_test(test_session_namespaces_timeout),
+                cmocka_unit_test(test_session_hpa),
         };
         int r = cmocka_run_group_tests(tests, NULL, NULL);
         nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
