@@ -595,6 +595,8 @@ static struct {
         uint64_t setmax_lba;
         uint16_t setmax_count;
         unsigned setmax;
+        uint64_t dco_factory;           /* DEVICE CONFIGURATION IDENTIFY's max, above the native: a DCO (0: none) */
+        unsigned dco_restores;
         unsigned polls, sanitizes, erases;
         uint8_t last_feature_cmd;
 } at;
@@ -645,7 +647,7 @@ static int at_sg_io(int fd, sg_io_hdr_t *io) {
                 put_word(b, 60, (uint16_t) vis);
                 put_word(b, 61, (uint16_t) (vis >> 16));
                 put_word(b, 82, 1u << 10);                         /* HPA feature set */
-                put_word(b, 83, 0x4000 | 1u << 10);
+                put_word(b, 83, 0x4000 | 1u << 10 | 1u << 11);    /* 48-bit, DCO */
                 put_word(b, 87, 0x4000);
                 put_word(b, 128, 1u << 0);                         /* security supported, not frozen */
                 for (int i = 0; i < 4; i++) put_word(b, 100 + i, (uint16_t) (vis >> (16 * i)));
@@ -677,6 +679,22 @@ static int at_sg_io(int fd, sg_io_hdr_t *io) {
                 at.polls = 0;
                 at_return(io, 0x50, 0, 0, 0);
                 return 0;
+        case 0xb1:
+                if (feature == 0xc2 && at.dco_factory) { /* DEVICE CONFIGURATION IDENTIFY */
+                        uint8_t *b = io->dxferp;
+                        memset(b, 0, 512);
+                        put_word(b, 0, 0x0002);
+                        for (int i = 0; i < 4; i++) put_word(b, 3 + i, (uint16_t) ((at.dco_factory - 1) >> (16 * i)));
+                        return 0;
+                }
+                if (feature == 0xc0) { /* DEVICE CONFIGURATION RESTORE */
+                        at.dco_restores++;
+                        at.dco_factory = 0;
+                        at_return(io, 0x50, 0, 0, 0);
+                        return 0;
+                }
+                at_return(io, 0x51, 0x04, 0, 0);
+                return 0;
         case 0x37: /* SET MAX ADDRESS EXT */
                 at.setmax++;
                 at.setmax_lba = (uint64_t) cdb[8] | (uint64_t) cdb[10] << 8 | (uint64_t) cdb[12] << 16 | (uint64_t) cdb[7] << 24 |
@@ -699,7 +717,7 @@ static int at_sg_io(int fd, sg_io_hdr_t *io) {
 
 static const struct drive_io_ops at_ops = {.claims = at_claims, .sg_io = at_sg_io};
 
-static bool at_remove_hpa, at_allow_hpa;
+static bool at_remove_hpa, at_allow_hpa, at_restore_dco;
 
 static int at_session(struct db *db, char *img, const char *method, struct wipe_session_result *ret, json_t **ret_wipe) {
         struct stat st;
@@ -712,7 +730,8 @@ static int at_session(struct db *db, char *img, const char *method, struct wipe_
         setenv("ASSETCTL_TEST_POLL_MS", "1", 1);
         drive_io_set_ops(&at_ops);
         struct wipe_session *s = NULL;
-        struct wipe_session_params p = {.method = method, .remove_hpa = at_remove_hpa, .allow_hpa = at_allow_hpa};
+        struct wipe_session_params p = {.method = method, .remove_hpa = at_remove_hpa, .allow_hpa = at_allow_hpa,
+                                        .restore_dco = at_restore_dco};
         assert_int_equal(wipe_session_new(db, &p, &s), 0);
         int r = wipe_session_add(s, img);
         if (r < 0) {
@@ -817,6 +836,23 @@ static void test_session_hpa(void **state) {
         assert_int_equal(json_integer_value(json_object_get(h, "native_max_sectors")), 8192);
         assert_int_equal(json_integer_value(json_object_get(h, "previous_max_sectors")), 6144);
         assert_true(json_is_true(json_object_get(h, "volatile")));
+        json_decref(w);
+        free((char *) res.error);
+        /* a DCO: refused, then restored only with --restore-dco */
+        fill(img, 0x5a);
+        at.dco_factory = 16384;
+        assert_int_equal(at_session(db, img, "ata-sanitize-block", &res, &w), -EPERM);
+        want = xasprintf("cannot wipe '%s': a device configuration overlay hides part of it (factory 16384 sectors, native 8192); "
+                         "use --restore-dco to restore it first (permanent)", img);
+        assert_string_equal(err_msg(), want);
+        free(want);
+        assert_int_equal(at.dco_restores, 0);
+        at_restore_dco = true;
+        assert_int_equal(at_session(db, img, "ata-sanitize-block", &res, &w), 0);
+        at_restore_dco = false;
+        assert_string_equal(res.outcome, "erased");
+        assert_int_equal(at.dco_restores, 1);
+        assert_string_equal(json_str(json_object_get(json_object_get(w, "firmware"), "dco_restored"), "command"), "DEVICE CONFIGURATION RESTORE");
         json_decref(w);
         free((char *) res.error);
         unlink(img);
