@@ -296,24 +296,27 @@ static int read_at(int fd, uint8_t *buf, size_t len, uint64_t off) {
 
 int fw_validate(const char *path, const struct fw_markers *m, enum fw_expect e, uint32_t pattern, bool invert, bool all,
                 json_t **ret) {
-        struct wipe_target t = {.fd = -1};
-        int r = wipe_target_open(path, WIPE_OPEN_READONLY, &t);
-        if (r < 0) return r;
-        /* nothing from before the command may come from a cache */
-        if (t.blockdev) (void) ioctl(t.fd, BLKFLSBUF, 0);
-        (void) posix_fadvise(t.fd, 0, 0, POSIX_FADV_DONTNEED);
+        /* Buffered reads through a fresh descriptor, after dropping what the
+         * page cache holds of the device (BLKFLSBUF, fadvise): O_DIRECT would
+         * need reads aligned to the file system's block, not the sector. */
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return err_set(errno, "cannot open '%s': %s", path, strerror(errno));
+        struct stat st;
+        if (fstat(fd, &st) < 0) return err_set(errno, "cannot read '%s': %s", path, strerror(errno));
+        if (S_ISBLK(st.st_mode)) (void) ioctl(fd, BLKFLSBUF, 0);
+        (void) posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+        off_t end = lseek(fd, 0, SEEK_END);
+        if (end < 0) return err_set(errno, "cannot read '%s': %s", path, strerror(errno));
+        uint64_t size = (uint64_t) end;
         unsigned sector = m->sector;
         size_t chunk = all ? (size_t) 1 << 20 : sector;
         void *mem = NULL;
-        if (posix_memalign(&mem, 4096, chunk < 4096 ? 4096 : chunk) != 0) {
-                wipe_target_close(&t);
-                return -ENOMEM;
-        }
+        if (posix_memalign(&mem, 4096, chunk < 4096 ? 4096 : chunk) != 0) return -ENOMEM;
         _cleanup_free_ uint8_t *buf = mem;
         struct tally ty = {.all_constant = true, .constant = -1, .all_pattern = true};
         uint64_t hash_matches = 0;
         for (size_t i = 0; i < m->n; i++) {
-                if (read_at(t.fd, buf, sector, m->pos[i] * sector) < 0) {
+                if (read_at(fd, buf, sector, m->pos[i] * sector) < 0) {
                         ty.unreadable++;
                         continue;
                 }
@@ -323,18 +326,17 @@ int fw_validate(const char *path, const struct fw_markers *m, enum fw_expect e, 
                 if (!all) tally_sector(&ty, buf, sector, m, pattern, invert);
         }
         if (all) {
-                for (uint64_t off = 0; off < t.size; off += chunk) {
-                        size_t len = t.size - off < chunk ? (size_t) (t.size - off) : chunk;
+                for (uint64_t off = 0; off < size; off += chunk) {
+                        size_t len = size - off < chunk ? (size_t) (size - off) : chunk;
                         len -= len % sector;
                         if (!len) break;
-                        if (read_at(t.fd, buf, len, off) < 0) {
+                        if (read_at(fd, buf, len, off) < 0) {
                                 ty.unreadable += len / sector;
                                 continue;
                         }
                         for (size_t k = 0; k < len; k += sector) tally_sector(&ty, buf + k, sector, m, pattern, invert);
                 }
         }
-        wipe_target_close(&t);
         uint64_t survived = ty.survived > hash_matches ? ty.survived : hash_matches;
         double chi = chi_square(ty.counts), chi_pairs = chi_square(ty.pairs);
         bool random = ty.bytes >= 256 * 8 && chi < CHI2_LIMIT && chi_pairs < CHI2_LIMIT;
@@ -755,7 +757,12 @@ static int fw_steps(struct job *j) {
                 }
                 progress(j, "planting markers", 0, -1, false);
                 r = fw_markers_plan(j->t.size, j->t.sector, &mk);
-                if (r >= 0) r = fw_markers_write(j->t.fd, j->t.align, j->rec.id, &mk);
+                /* through a buffered descriptor of its own: a sector-sized
+                 * write need not meet O_DIRECT's file system alignment */
+                int mfd = r < 0 ? -1 : open(j->path, O_RDWR | O_CLOEXEC);
+                if (r >= 0 && mfd < 0) r = err_set(errno, "cannot open '%s': %s", j->path, strerror(errno));
+                if (r >= 0) r = fw_markers_write(mfd, 512, j->rec.id, &mk);
+                if (mfd >= 0) close(mfd);
                 if (r < 0) {
                         fw_markers_done(&mk);
                         return err_prefix(r, "cannot plant the markers");

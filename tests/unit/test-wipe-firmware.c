@@ -20,6 +20,7 @@
 #include "core-internal.h"
 #include "wipe-record.h"
 #include "json.h"
+#include "cert.h"
 
 /* ---- a scripted ATA drive for the security sequence ---- */
 
@@ -293,7 +294,7 @@ static void test_tables(void **state) {
 static char tmpdir[] = "/tmp/assetctl-test-wipe-firmware-XXXXXX";
 static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f) { return remove(p); }
 
-enum nv_mode { NV_OK, NV_FAIL, NV_LIAR, NV_RESET };
+enum nv_mode { NV_OK, NV_FAIL, NV_LIAR, NV_RESET, NV_HANG };
 static struct {
         const char *img;
         ino_t ino;
@@ -303,6 +304,7 @@ static struct {
         uint32_t sstat, cdw10;
         uint16_t sprog;
         volatile sig_atomic_t *stop; /* set by the drive after its first poll: the operator's Ctrl-C */
+        unsigned namespaces;         /* active namespaces (0: 1) */
         unsigned progress_seen, stop_notices;
 } nv;
 
@@ -336,9 +338,9 @@ static int nv_admin(int fd, struct nvme_admin_cmd *c) {
                         b[0] = 0x36, b[1] = 0x1b;
                         b[256] = 0x02;         /* OACS: format */
                         b[328] = 0x07;         /* SANICAP: crypto, block, overwrite */
-                        b[516] = 1;            /* NN */
+                        b[516] = (uint8_t) (nv.namespaces ? nv.namespaces : 1); /* NN */
                 } else if (c->cdw10 == 2) {   /* active namespaces */
-                        b[0] = 1;
+                        for (unsigned k = 0; k < (nv.namespaces ? nv.namespaces : 1); k++) b[4 * k] = (uint8_t) (k + 1);
                 }
                 return 0;                      /* identify namespace: FLBAS 0 */
         case 0x02:                             /* log 81h */
@@ -347,7 +349,7 @@ static int nv_admin(int fd, struct nvme_admin_cmd *c) {
                         if (nv.polls == 1 && nv.stop) *nv.stop = 1;
                         if (nv.mode == NV_RESET && nv.polls == 2) return -EIO; /* a controller reset */
                         nv.sprog = (uint16_t) (nv.polls * 16384 > 65535 ? 65535 : nv.polls * 16384);
-                        if (nv.polls >= 4) {
+                        if (nv.polls >= 4 && nv.mode != NV_HANG) {
                                 nv.running = false;
                                 nv.sstat = nv.mode == NV_FAIL ? 3 : 1;
                                 if (nv.mode != NV_FAIL && nv.mode != NV_LIAR) nv_zero();
@@ -396,22 +398,32 @@ static struct db *nv_db(void) {
 
 /* Run `method` on a fresh 4 MiB image of 0x5a under mode; *ret the result. */
 static bool nv_then_overwrite, nv_verify_all;
+static const char *nv_also;
+static unsigned nv_timeout, nv_namespaces;
 
 static void nv_run(enum nv_mode mode, const char *method, struct db *db, char *img, struct wipe_session_result *ret, json_t **ret_wipe) {
         static volatile sig_atomic_t stop;
         stop = 0;
         struct stat st;
         assert_int_equal(stat(img, &st), 0);
-        nv = (typeof(nv)) {.img = img, .ino = st.st_ino, .mode = mode, .stop = nv_then_overwrite ? NULL : &stop};
+        nv = (typeof(nv)) {.img = img, .ino = st.st_ino, .mode = mode, .stop = nv_then_overwrite ? NULL : &stop,
+                           .namespaces = nv_namespaces};
         setenv("ASSETCTL_TEST_POLL_MS", "1", 1);
         drive_io_set_ops(&nv_ops);
         struct wipe_session *s = NULL;
+        const char *also[] = {nv_also};
         struct wipe_session_params p = {.method = method, .stop = &stop, .then_overwrite = nv_then_overwrite,
-                                        .verify = nv_verify_all ? "all" : NULL};
+                                        .verify = nv_verify_all ? "all" : NULL, .also_namespaces = also,
+                                        .n_also_namespaces = nv_also ? 1 : 0, .timeout_s = nv_timeout};
         assert_int_equal(wipe_session_new(db, &p, &s), 0);
         int r = wipe_session_add(s, img);
-        if (r < 0) fprintf(stderr, "add: %s\n", err_msg());
-        assert_int_equal(r, 0);
+        if (r < 0) {
+                wipe_session_free(s);
+                drive_io_set_ops(NULL);
+                ret->outcome = NULL;
+                *ret_wipe = NULL;
+                return;
+        }
         struct wipe_session_callbacks cb = {.confirm = nv_confirm, .progress = nv_progress};
         assert_int_equal(wipe_session_run(s, &cb), 0);
         struct wipe_session_result res;
@@ -421,6 +433,25 @@ static void nv_run(enum nv_mode mode, const char *method, struct db *db, char *i
         assert_int_equal(wipe_get(db, res.wipe_id, ret_wipe), 0);
         wipe_session_free(s);
         drive_io_set_ops(NULL);
+}
+
+/* The certificate of firmware wipe w on a medium of `kind` passes its own
+ * checks (cert_from_wipe runs them); returns the document. */
+static json_t *cert_of(json_t *w, const char *kind) {
+        json_t *asset = json_pack("{ssssssss}", "tag", "TS-000001", "make", "Dell", "model", "Latitude", "serial", "ABC1");
+        json_t *medium = json_pack("{sssssIss}", "model", "SSD", "serial", "S1", "size_bytes", (json_int_t) (4 << 20), "kind", kind);
+        json_t *auth = json_pack("{sssssssssb}", "name", "Head Teacher", "role", "Headteacher", "person_ref", "HT",
+                                 "authorised_at", "2026-01-04T09:00:00Z", "signed", 0);
+        struct cert_context c = {"TS-CERT-000001", "2099-01-05T10:06:00Z", "Test School", "tech", asset, medium, auth,
+                                 "0000000000000000000000000000000000000000000000000000000000000000"};
+        json_t *doc = NULL;
+        int r = cert_from_wipe(w, &c, &doc);
+        if (r < 0) fprintf(stderr, "%s\n", err_msg());
+        assert_int_equal(r, 0);
+        json_decref(asset);
+        json_decref(medium);
+        json_decref(auth);
+        return doc;
 }
 
 static void test_session_sanitize(void **state) {
@@ -440,6 +471,13 @@ static void test_session_sanitize(void **state) {
         assert_int_equal(json_integer_value(json_object_get(json_object_get(fw, "reported"), "sstat")), 1);
         assert_string_equal(json_str(json_object_get(fw, "validation"), "reads_as"), "zeros");
         assert_string_equal(json_str(json_object_get(fw, "command"), "command"), "Sanitize");
+        json_t *doc = cert_of(w, "nvme");
+        json_t *san = json_object_get(doc, "sanitisation");
+        assert_string_equal(json_str(san, "technique"), "block erase");
+        assert_string_equal(json_str(san, "nist_category"), "purge");
+        assert_string_equal(json_str(json_object_get(san, "firmware"), "status"),
+                            "{\"global_erased\":false,\"passes\":0,\"scdw10\":2,\"sprog\":65535,\"sstat\":1,\"state\":\"done\"}");
+        json_decref(doc);
         json_decref(w);
         free((char *) res.error);
         /* purge picks the block erase on this drive */
@@ -483,6 +521,44 @@ static void test_session_sanitize(void **state) {
         assert_int_equal(json_integer_value(json_object_get(json_object_get(json_object_get(w, "firmware"), "validation"), "sectors_read")),
                          (4 << 20) / 512);
         assert_non_null(json_object_get(json_object_get(w, "firmware"), "second_command"));
+        json_t *tdoc = cert_of(w, "nvme");  /* its unverified 00 pass is not a problem: the markers are the proof */
+        assert_int_equal(json_array_size(json_object_get(tdoc, "passes")), 1);
+        assert_string_equal(json_str(json_object_get(tdoc, "sanitisation"), "technique"), "cryptographic erase");
+        json_decref(tdoc);
+        json_decref(w);
+        free((char *) res.error);
+        unlink(img);
+        db_close(db);
+}
+
+/* Other namespaces must be named; a drive that never ends times out. */
+static void test_session_namespaces_timeout(void **state) {
+        (void) state;
+        struct db *db = nv_db();
+        _cleanup_free_ char *img = make_image(4 << 20, 0x5a);
+        struct wipe_session_result res;
+        json_t *w;
+        nv_namespaces = 2;
+        nv_run(NV_OK, "nvme-sanitize-block", db, img, &res, &w);
+        assert_null(res.outcome);
+        char *want = xasprintf("cannot wipe '%s' with nvme-sanitize-block: it also erases namespace 2 of %s (2 active namespaces); "
+                               "name each with --also-namespace to go on", img, img);
+        assert_string_equal(err_msg(), want);
+        free(want);
+        assert_int_equal(nv.sanitizes, 0);
+        nv_also = "/dev/nvme0n2";
+        nv_run(NV_OK, "nvme-sanitize-block", db, img, &res, &w);
+        nv_also = NULL;
+        nv_namespaces = 0;
+        assert_string_equal(res.outcome, "erased");
+        json_decref(w);
+        free((char *) res.error);
+        fill(img, 0x5a);
+        nv_timeout = 1;
+        nv_run(NV_HANG, "nvme-sanitize-block", db, img, &res, &w);
+        nv_timeout = 0;
+        assert_string_equal(res.outcome, "failed");
+        assert_string_equal(res.error, "the drive did not finish nvme-sanitize-block within 1 s (it may still be running)");
         json_decref(w);
         free((char *) res.error);
         unlink(img);
@@ -539,6 +615,282 @@ static void test_session_resume(void **state) {
         db_close(db);
 }
 
+/* ---- the session on a scripted ATA drive (SG_IO) over an image file ---- */
+
+static struct {
+        const char *img;
+        ino_t ino;
+        uint64_t sectors;
+        bool frozen, running, liar;
+        uint64_t visible;               /* IDENTIFY's max, below the native max: an HPA (0: none) */
+        uint64_t setmax_lba;
+        uint16_t setmax_count;
+        unsigned setmax;
+        uint64_t dco_factory;           /* DEVICE CONFIGURATION IDENTIFY's max, above the native: a DCO (0: none) */
+        unsigned dco_restores;
+        unsigned polls, sanitizes, erases;
+        uint8_t last_feature_cmd;
+} at;
+
+static int at_claims(const char *path, int *ret_nvme) {
+        if (!streq(path, at.img)) return 0;
+        *ret_nvme = 0;
+        return 1;
+}
+
+static void put_word(uint8_t *b, int w, uint16_t v) { b[2 * w] = (uint8_t) v, b[2 * w + 1] = (uint8_t) (v >> 8); }
+
+/* Descriptor sense with an ATA status return (extended). */
+static void at_return(sg_io_hdr_t *io, uint8_t status, uint8_t error, uint16_t count, uint64_t lba) {
+        uint8_t s[22] = {0x72, 0x01, 0x00, 0x1d, 0, 0, 0, 14, 0x09, 0x0c, 0x01, error, (uint8_t) (count >> 8), (uint8_t) count,
+                         (uint8_t) (lba >> 24), (uint8_t) lba, (uint8_t) (lba >> 32), (uint8_t) (lba >> 8), (uint8_t) (lba >> 40),
+                         (uint8_t) (lba >> 16), 0x40, status};
+        memcpy(io->sbp, s, sizeof s);
+        io->sb_len_wr = sizeof s;
+        io->status = status & 1 ? 0x02 : 0;
+}
+
+static void at_zero(void) {
+        nv.img = at.img;
+        nv_zero();
+}
+
+static int at_sg_io(int fd, sg_io_hdr_t *io) {
+        struct stat st;
+        if (fstat(fd, &st) < 0 || st.st_ino != at.ino) return drive_sg_io_real(fd, io);
+        const uint8_t *cdb = io->cmdp;
+        io->host_status = io->driver_status = 0;
+        io->sb_len_wr = 0;
+        io->status = 0;
+        if (cdb[0] != 0x85) {
+                at_return(io, 0x51, 0x04, 0, 0);
+                return 0;
+        }
+        uint8_t cmd = cdb[14];
+        uint16_t feature = (uint16_t) (cdb[3] << 8 | cdb[4]);
+        switch (cmd) {
+        case 0xec: {
+                uint8_t *b = io->dxferp;
+                memset(b, 0, 512);
+                put_word(b, 0, 0x0040);
+                put_word(b, 59, 1u << 12 | 1u << 13 | 1u << 15); /* sanitize: crypto, block */
+                uint64_t vis = at.visible ? at.visible : at.sectors;
+                put_word(b, 60, (uint16_t) vis);
+                put_word(b, 61, (uint16_t) (vis >> 16));
+                put_word(b, 82, 1u << 10);                         /* HPA feature set */
+                put_word(b, 83, 0x4000 | 1u << 10 | 1u << 11);    /* 48-bit, DCO */
+                put_word(b, 87, 0x4000);
+                put_word(b, 128, 1u << 0);                         /* security supported, not frozen */
+                for (int i = 0; i < 4; i++) put_word(b, 100 + i, (uint16_t) (vis >> (16 * i)));
+                return 0;
+        }
+        case 0x27:
+                at_return(io, 0x50, 0, 0, at.sectors - 1);
+                return 0;
+        case 0xb4:
+                if (feature == 0x0000) {
+                        /* ACS-3 7.36.9: the flags are COUNT bits 15:12 */
+                        uint16_t flags = at.frozen ? 0x2000 : 0;
+                        uint64_t progress = 0;
+                        if (at.running && ++at.polls >= 3) {
+                                at.running = false;
+                                if (!at.liar) at_zero();
+                                flags |= 0x8000;
+                        } else if (at.running) {
+                                flags |= 0x4000;
+                                progress = at.polls * 20000u;
+                        } else if (at.sanitizes) {
+                                flags |= 0x8000;
+                        }
+                        at_return(io, 0x50, 0, flags, progress);
+                        return 0;
+                }
+                at.sanitizes++;
+                at.last_feature_cmd = (uint8_t) feature;
+                at.running = true;
+                at.polls = 0;
+                at_return(io, 0x50, 0, 0, 0);
+                return 0;
+        case 0xb1:
+                if (feature == 0xc2 && at.dco_factory) { /* DEVICE CONFIGURATION IDENTIFY */
+                        uint8_t *b = io->dxferp;
+                        memset(b, 0, 512);
+                        put_word(b, 0, 0x0002);
+                        for (int i = 0; i < 4; i++) put_word(b, 3 + i, (uint16_t) ((at.dco_factory - 1) >> (16 * i)));
+                        return 0;
+                }
+                if (feature == 0xc0) { /* DEVICE CONFIGURATION RESTORE */
+                        at.dco_restores++;
+                        at.dco_factory = 0;
+                        at_return(io, 0x50, 0, 0, 0);
+                        return 0;
+                }
+                at_return(io, 0x51, 0x04, 0, 0);
+                return 0;
+        case 0x37: /* SET MAX ADDRESS EXT */
+                at.setmax++;
+                at.setmax_lba = (uint64_t) cdb[8] | (uint64_t) cdb[10] << 8 | (uint64_t) cdb[12] << 16 | (uint64_t) cdb[7] << 24 |
+                                (uint64_t) cdb[9] << 32 | (uint64_t) cdb[11] << 40;
+                at.setmax_count = (uint16_t) (cdb[5] << 8 | cdb[6]);
+                at.visible = 0;
+                at_return(io, 0x50, 0, 0, 0);
+                return 0;
+        case 0xf1: case 0xf3: case 0xf6: case 0xf2:
+                if (cdb[2] & 0x20) at_return(io, 0x50, 0, 0, 0);
+                return 0;
+        case 0xf4:
+                at.erases++;
+                if (!at.liar) at_zero();
+                return 0;
+        }
+        at_return(io, 0x51, 0x04, 0, 0);
+        return 0;
+}
+
+static const struct drive_io_ops at_ops = {.claims = at_claims, .sg_io = at_sg_io};
+
+static bool at_remove_hpa, at_allow_hpa, at_restore_dco;
+
+static int at_session(struct db *db, char *img, const char *method, struct wipe_session_result *ret, json_t **ret_wipe) {
+        struct stat st;
+        assert_int_equal(stat(img, &st), 0);
+        at.img = img;
+        at.ino = st.st_ino;
+        at.sectors = (uint64_t) st.st_size / 512;
+        at.running = false;
+        at.polls = at.sanitizes = at.erases = 0;
+        setenv("ASSETCTL_TEST_POLL_MS", "1", 1);
+        drive_io_set_ops(&at_ops);
+        struct wipe_session *s = NULL;
+        struct wipe_session_params p = {.method = method, .remove_hpa = at_remove_hpa, .allow_hpa = at_allow_hpa,
+                                        .restore_dco = at_restore_dco};
+        assert_int_equal(wipe_session_new(db, &p, &s), 0);
+        int r = wipe_session_add(s, img);
+        if (r < 0) {
+                wipe_session_free(s);
+                drive_io_set_ops(NULL);
+                return r;
+        }
+        struct wipe_session_callbacks cb = {.confirm = nv_confirm, .progress = nv_progress};
+        assert_int_equal(wipe_session_run(s, &cb), 0);
+        wipe_session_result(s, 0, ret);
+        ret->error = ret->error ? xstrdup(ret->error) : NULL;
+        assert_int_equal(wipe_get(db, ret->wipe_id, ret_wipe), 0);
+        wipe_session_free(s);
+        drive_io_set_ops(NULL);
+        return 0;
+}
+
+static void test_session_ata(void **state) {
+        (void) state;
+        struct db *db = nv_db();
+        _cleanup_free_ char *img = make_image(4 << 20, 0x5a);
+        struct wipe_session_result res;
+        json_t *w;
+        /* purge: block erase through SANITIZE BLOCK ERASE EXT, polled by SANITIZE STATUS EXT */
+        at.frozen = at.liar = false;
+        assert_int_equal(at_session(db, img, "purge", &res, &w), 0);
+        assert_string_equal(res.outcome, "erased");
+        assert_int_equal(at.sanitizes, 1);
+        assert_int_equal(at.last_feature_cmd, 0x12);
+        json_t *fw = json_object_get(w, "firmware");
+        assert_string_equal(json_str(json_object_get(fw, "command"), "command"), "SANITIZE BLOCK ERASE EXT");
+        assert_int_equal(json_integer_value(json_object_get(json_object_get(fw, "reported"), "count")), 0x8000);
+        json_decref(w);
+        free((char *) res.error);
+        /* a sanitize-frozen drive is refused before anything is written, with what to do */
+        fill(img, 0x5a);
+        at.frozen = true;
+        assert_int_equal(at_session(db, img, "ata-sanitize-crypto", &res, &w), -EBUSY);
+        assert_non_null(strstr(err_msg(), "the drive's sanitize is frozen (SANITIZE FREEZE LOCK); power-cycle it"));
+        assert_int_equal(at.sanitizes, 0);
+        at.frozen = false;
+        /* security erase: the password sequence, the image zeroed */
+        assert_int_equal(at_session(db, img, "ata-secure-erase", &res, &w), 0);
+        assert_string_equal(res.outcome, "erased");
+        assert_int_equal(at.erases, 1);
+        fw = json_object_get(w, "firmware");
+        assert_int_equal(json_array_size(json_object_get(json_object_get(fw, "command"), "steps")), 3);
+        assert_non_null(json_str(json_object_get(fw, "command"), "temporary_password"));
+        json_decref(w);
+        free((char *) res.error);
+        /* a lying drive: SECURITY ERASE UNIT said done, nothing changed */
+        fill(img, 0x5a);
+        at.liar = true;
+        assert_int_equal(at_session(db, img, "ata-secure-erase", &res, &w), 0);
+        assert_string_equal(res.outcome, "failed");
+        assert_non_null(strstr(res.error, "validation failed: 4 of 4 markers survived"));
+        at.liar = false;
+        json_decref(w);
+        free((char *) res.error);
+        /* not offered: the list of what is */
+        assert_int_equal(at_session(db, img, "ata-sanitize-overwrite", &res, &w), -ENOTSUP);
+        char *want = xasprintf("cannot wipe '%s' with ata-sanitize-overwrite: the drive does not offer it (available: "
+                               "ata-sanitize-crypto, ata-sanitize-block, ata-secure-erase)", img);
+        assert_string_equal(err_msg(), want);
+        free(want);
+        unlink(img);
+        db_close(db);
+}
+
+/* An HPA: refused with the numbers; --allow-hpa: exceptions; --remove-hpa:
+ * SET MAX ADDRESS EXT to the native max, volatile, recorded. */
+static void test_session_hpa(void **state) {
+        (void) state;
+        struct db *db = nv_db();
+        _cleanup_free_ char *img = make_image(4 << 20, 0x5a);
+        struct wipe_session_result res;
+        json_t *w;
+        at.frozen = at.liar = false;
+        at.visible = 6144;
+        assert_int_equal(at_session(db, img, "ata-sanitize-block", &res, &w), -EPERM);
+        char *want = xasprintf("cannot wipe '%s': a host protected area hides part of it (visible 6144 sectors, native 8192); use "
+                               "--remove-hpa to restore the native size first (recorded), or --allow-hpa to wipe the visible part "
+                               "only (outcome erased_with_exceptions)", img);
+        assert_string_equal(err_msg(), want);
+        free(want);
+        at_allow_hpa = true;
+        assert_int_equal(at_session(db, img, "ata-sanitize-block", &res, &w), 0);
+        at_allow_hpa = false;
+        assert_string_equal(res.outcome, "erased_with_exceptions");
+        assert_int_equal(at.setmax, 0);
+        json_decref(w);
+        free((char *) res.error);
+        fill(img, 0x5a);
+        at_remove_hpa = true;
+        assert_int_equal(at_session(db, img, "ata-sanitize-block", &res, &w), 0);
+        at_remove_hpa = false;
+        assert_string_equal(res.outcome, "erased");
+        assert_int_equal(at.setmax, 1);
+        assert_int_equal(at.setmax_lba, 8191);
+        assert_int_equal(at.setmax_count, 0); /* VV=0: volatile */
+        json_t *h = json_object_get(json_object_get(w, "firmware"), "hpa_removed");
+        assert_int_equal(json_integer_value(json_object_get(h, "native_max_sectors")), 8192);
+        assert_int_equal(json_integer_value(json_object_get(h, "previous_max_sectors")), 6144);
+        assert_true(json_is_true(json_object_get(h, "volatile")));
+        json_decref(w);
+        free((char *) res.error);
+        /* a DCO: refused, then restored only with --restore-dco */
+        fill(img, 0x5a);
+        at.dco_factory = 16384;
+        assert_int_equal(at_session(db, img, "ata-sanitize-block", &res, &w), -EPERM);
+        want = xasprintf("cannot wipe '%s': a device configuration overlay hides part of it (factory 16384 sectors, native 8192); "
+                         "use --restore-dco to restore it first (permanent)", img);
+        assert_string_equal(err_msg(), want);
+        free(want);
+        assert_int_equal(at.dco_restores, 0);
+        at_restore_dco = true;
+        assert_int_equal(at_session(db, img, "ata-sanitize-block", &res, &w), 0);
+        at_restore_dco = false;
+        assert_string_equal(res.outcome, "erased");
+        assert_int_equal(at.dco_restores, 1);
+        assert_string_equal(json_str(json_object_get(json_object_get(w, "firmware"), "dco_restored"), "command"), "DEVICE CONFIGURATION RESTORE");
+        json_decref(w);
+        free((char *) res.error);
+        unlink(img);
+        db_close(db);
+}
+
 int main(void) {
         if (!mkdtemp(tmpdir)) return 1;
         const struct CMUnitTest tests[] = {
@@ -547,6 +899,8 @@ int main(void) {
                 cmocka_unit_test(test_security_erase_disable_fails_too), cmocka_unit_test(test_markers_plan),
                 cmocka_unit_test(test_validate),                    cmocka_unit_test(test_tables),
                 cmocka_unit_test(test_session_sanitize),            cmocka_unit_test(test_session_resume),
+                cmocka_unit_test(test_session_ata),                 cmocka_unit_test(test_session_namespaces_timeout),
+                cmocka_unit_test(test_session_hpa),
         };
         int r = cmocka_run_group_tests(tests, NULL, NULL);
         nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
