@@ -53,6 +53,8 @@ struct line {
         struct wipe_session_progress prog;
         bool has_prog;
         char status[160];
+        bool told_stop;             /* firmware: the operator was told a sanitize cannot be stopped */
+        const char *phase;          /* firmware: the phase last printed (static strings) */
 };
 
 struct view {
@@ -100,7 +102,11 @@ static void progress_draw(struct view *v, bool force) {
                 const char *path = target_path(v, i);
                 if (l->status[0])
                         out_fprintf(stderr, "\r\033[K%s: %s\n", path, l->status);
-                else if (l->has_prog) {
+                else if (l->has_prog && p->firmware) {
+                        _cleanup_free_ char *eta = human_secs(p->eta);
+                        out_fprintf(stderr, "\r\033[K%s: %s %5.1f%%  %s left\n", path, p->phase ? p->phase : "firmware",
+                                100.0 * (double) p->done / 65536.0, eta);
+                } else if (l->has_prog) {
                         _cleanup_free_ char *eta = human_secs(p->eta);
                         out_fprintf(stderr, "\r\033[K%s: pass %u/%u %-6s %5.1f%%  %7.1f MB/s  %s left\n", path, p->pass, p->n_passes,
                                     p->verifying ? "verify" : "write", p->total ? 100.0 * (double) p->done / (double) p->total : 100.0,
@@ -133,12 +139,37 @@ static void on_pass(void *ud, size_t i, int64_t wipe_id, const struct wipe_sessi
         pthread_mutex_unlock(&v->mu);
 }
 
+/* A firmware step's progress: a line per phase when not on a terminal, a
+ * JSON line with --progress json; the notice that a sanitize cannot be
+ * stopped once, however the progress is shown. */
+static void firmware_progress(struct view *v, size_t i, int64_t wipe_id, const struct wipe_session_progress *p) {
+        struct line *l = &v->lines[i];
+        const char *path = target_path(v, i);
+        if (p->stop_ignored && !l->told_stop) {
+                l->told_stop = true;
+                cmd_warn("'%s': a firmware sanitize cannot be stopped once the drive has it: waiting for the drive to finish "
+                         "(if assetctl is killed, the drive goes on; run the same wipe again to resume watching it)", path);
+        }
+        if (v->progress == PROGRESS_JSON) {
+                double pct = round(1000.0 * (double) p->done / 65536.0) / 10;
+                _cleanup_json_ json_t *o = json_pack("{ss,ss,sI,ss,sf,sf}", "event", "progress", "device", path, "wipe",
+                                                     (json_int_t) wipe_id, "phase", p->phase ? p->phase : "firmware", "percent", pct,
+                                                     "eta_s", p->eta >= 0 ? round(p->eta) : -1.0);
+                json_line(o);
+        } else if (v->progress == PROGRESS_AUTO && !v->tty && (!l->phase || !streq(l->phase, strempty(p->phase)))) {
+                out_fprintf(stderr, "%s: %s\n", path, strempty(p->phase));
+        }
+        l->phase = p->phase;
+}
+
 static void on_progress(void *ud, size_t i, int64_t wipe_id, const struct wipe_session_progress *p) {
         struct view *v = ud;
         pthread_mutex_lock(&v->mu);
         v->lines[i].prog = *p;
         v->lines[i].has_prog = true;
-        if (v->progress == PROGRESS_JSON) {
+        if (p->firmware) {
+                firmware_progress(v, i, wipe_id, p);
+        } else if (v->progress == PROGRESS_JSON) {
                 _cleanup_json_ json_t *o = json_pack("{ss,ss,sI,sI,sI,ss,sI,sI,sf,sf,sf}", "event", "progress", "device", target_path(v, i),
                                                      "wipe", (json_int_t) wipe_id, "pass", (json_int_t) p->pass, "passes",
                                                      (json_int_t) p->n_passes, "phase", p->verifying ? "verify" : "write",
@@ -203,14 +234,20 @@ static void describe_target(const struct wipe_session_target *t) {
                            t->medium ? ", registered medium " : "", t->medium ? strempty(json_str(t->medium, "serial")) : "");
         else
                 out_printf("  not in the register\n");
+        if (t->fw_method) out_printf("  firmware method %s%s\n", t->fw_method, t->fw_resume ? " (resumed)" : "");
         if (t->warning) cmd_warn("%s", t->warning);
 }
 
 static void describe_all(struct wipe_session *s) {
         struct wipe_session_plan plan;
         wipe_session_plan(s, &plan);
-        out_printf("method %s: %zu pass%s (%s), verify %s\n", plan.method, plan.n_passes, plan.n_passes == 1 ? "" : "es",
-                   plan.pass_list, plan.verify);
+        if (plan.firmware)
+                out_printf("method %s: the drive's own firmware command%s, validated by %s\n", plan.method,
+                       plan.n_passes ? " with an overwrite pass and the command again" : "",
+                       streq(plan.verify, "all") ? "reading all of it back" : "markers read back");
+        else
+                out_printf("method %s: %zu pass%s (%s), verify %s\n", plan.method, plan.n_passes, plan.n_passes == 1 ? "" : "es",
+                       plan.pass_list, plan.verify);
         for (size_t i = 0; i < wipe_session_count(s); i++) {
                 struct wipe_session_target t;
                 wipe_session_target(s, i, &t);
@@ -328,7 +365,11 @@ static enum progress_mode progress_mode(const char *s) {
 
 #define WA struct wipe_args
 const struct opt wipe_run_opts[] = {
-        OPT_STRING("method", 0, "M", "zero, one, random, nist-clear, is5-baseline, is5-enhanced, dod-short,\ndod-7, gutmann", WA, method),
+        OPT_STRING("method", 0, "M", "zero, one, random, nist-clear, is5-baseline, is5-enhanced, dod-short,\ndod-7, gutmann; "
+                   "or the drive's own firmware: purge (the strongest it offers),\nnvme-sanitize-crypto, nvme-sanitize-block, "
+                   "nvme-sanitize-overwrite,\nnvme-format-crypto, nvme-format-user, ata-sanitize-crypto, ata-sanitize-block,\n"
+                   "ata-sanitize-overwrite, ata-secure-erase, ata-secure-erase-enhanced,\nscsi-sanitize-crypto, scsi-sanitize-block, "
+                   "scsi-sanitize-overwrite", WA, method),
         OPT_STRING("passes", 0, "LIST", "a custom pass list instead: 00,ff,random,924924,...", WA, passes),
         OPT_STRING("verify", 0, "V", "last, all, sample:PERCENT (default: the method's; off only with\n--no-certificate and without --asset)", WA, verify),
         OPT_STRING("asset", 0, "TAG", "the asset the drive belongs to (else matched by the drive's serial)", WA, asset),
@@ -342,6 +383,15 @@ const struct opt wipe_run_opts[] = {
         OPT_STRING("key", 0, "NAME", "sign the certificate of an authorised asset's erased drive with this key", WA, key),
         OPT_STRING_SECRET("passphrase-file", 0, "F", "its passphrase from the first line of F (else asked on the terminal)", WA, pass_file),
         OPT_STRING("key-dir", 0, "D", "where key files live (default: keys/ beside the register)", WA, key_dir),
+        OPT_FLAG("remove-hpa", 0, "restore a drive's native size (host protected area) first, recorded", WA, remove_hpa),
+        OPT_FLAG("allow-hpa", 0, "wipe only the visible part of a drive with an HPA (erased with exceptions)", WA, allow_hpa),
+        OPT_FLAG("restore-dco", 0, "firmware: restore a device configuration overlay first (permanent)", WA, restore_dco),
+        OPT_FLAG("then-overwrite", 0, "firmware: then an overwrite pass (00) and the firmware command again", WA, then_overwrite),
+        OPT_LIST("also-namespace", 0, "NS", "nvme: another namespace the format or sanitize erases too (2 or\n/dev/nvme0n2), "
+                 "each named", WA, also_namespace),
+        OPT_STRING("timeout", 0, "SECONDS", "firmware: stop waiting for the drive after this (default: from its\nestimate, else 24 hours)", WA, timeout),
+        OPT_STRING("overwrite-pattern", 0, "HEX", "firmware overwrite: the 32-bit pattern (8 hex digits, default 00000000)", WA, overwrite_pattern),
+        OPT_STRING("overwrite-passes", 0, "N", "firmware overwrite: passes, 1 to 16 (default 1)", WA, overwrite_passes),
         OPT_END,
 };
 #undef WA
@@ -377,7 +427,21 @@ static int wipe_run_cmd(struct ctx *ctx, int argc, char **argv) {
         struct wipe_session_params p = {
                 .method = method_name, .passes = passes, .verify = verify, .asset = asset, .certify = !nocert,
                 .threads = threads, .stop = &stop_requested,
+                .remove_hpa = a->remove_hpa, .allow_hpa = a->allow_hpa, .restore_dco = a->restore_dco,
+                .then_overwrite = a->then_overwrite, .also_namespaces = (const char *const *) a->also_namespace.v,
+                .n_also_namespaces = a->also_namespace.n, .ow_pattern = a->overwrite_pattern,
         };
+        uint64_t v64;
+        if (a->timeout) {
+                if (parse_uint64(a->timeout, &v64) < 0 || v64 < 1 || v64 > 30 * 86400)
+                        return cmd_usage_error(ctx, "--timeout '%s': seconds, 1 to 2592000", a->timeout);
+                p.timeout_s = (unsigned) v64;
+        }
+        if (a->overwrite_passes) {
+                if (parse_uint64(a->overwrite_passes, &v64) < 0 || v64 < 1 || v64 > 16)
+                        return cmd_usage_error(ctx, "--overwrite-passes '%s': 1 to 16", a->overwrite_passes);
+                p.ow_passes = (unsigned) v64;
+        }
         struct key_args k = {.name = key, .key_dir = key_dir, .pass_file = pass_file};
         struct view v = {.progress = pm, .tty = isatty(STDERR_FILENO), .yes = yes, .serials = serials, .n = n};
         return wipe_targets(ctx, &p, &k, &v, argv + 1);
@@ -435,6 +499,38 @@ static const struct column pass_cols[] = {
         {"root_written", "ROOT WRITTEN"}, {"verify", "VERIFY"}, {"root_read", "ROOT READ"}, {"problems", "ERRORS"}, {NULL},
 };
 
+/* The firmware part of a wipe (issue 11): the command, what the drive
+ * reported, the validation; and a wipe whose command is still with the
+ * drive, said as such. */
+static void show_firmware(json_t *w) {
+        json_t *fw = json_object_get(w, "firmware");
+        if (!fw) return;
+        json_t *cmd = json_object_get(fw, "command"), *v = json_object_get(fw, "validation");
+        const char *state = json_str(fw, "state");
+        out_printf("\nfirmware: %s (%s, NIST SP 800-88 %s)\n", strempty(json_str(fw, "method")), strempty(json_str(fw, "technique")),
+               strempty(json_str(fw, "nist_category")));
+        if (cmd) {
+                _cleanup_free_ char *c = json_dumps(cmd, JSON_COMPACT | JSON_SORT_KEYS);
+                out_printf("command: %s\n", c);
+        }
+        if (json_object_get(fw, "reported")) {
+                _cleanup_free_ char *rp = json_dumps(json_object_get(fw, "reported"), JSON_COMPACT | JSON_SORT_KEYS);
+                out_printf("drive reported: %s\n", rp);
+        }
+        out_printf("state: %s\n", strempty(state));
+        if (v)
+                out_printf("validation: %s: %lld markers, %lld survived, %lld sectors read, reads as %s%s%s\n",
+                       json_is_true(json_object_get(v, "passed")) ? "passed" : "FAILED",
+                       (long long) json_integer_value(json_object_get(v, "markers")),
+                       (long long) json_integer_value(json_object_get(v, "markers_survived")),
+                       (long long) json_integer_value(json_object_get(v, "sectors_read")), strempty(json_str(v, "reads_as")),
+                       json_str(v, "why") ? ": " : "", strempty(json_str(v, "why")));
+        if (streq_ptr(json_str(w, "outcome"), "started") && (streq_ptr(state, "sent") || streq_ptr(state, "sending")))
+                out_printf("in progress: the drive was sent %s and assetctl stopped watching before it ended; run the same wipe "
+                       "again on this drive to resume watching it (it is not started anew)\n",
+                       strempty(json_str(fw, "method")));
+}
+
 int wipe_show_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
         int64_t id = 0;
@@ -476,6 +572,7 @@ int wipe_show_cmd(struct ctx *ctx, int argc, char **argv) {
         json_array_foreach(passes, i, p) if (json_str(p, "seed")) out_printf("pass %lld seed: %s\n",
                                                                           (long long) json_integer_value(json_object_get(p, "index")),
                                                                           json_str(p, "seed"));
+        show_firmware(w);
         return 0;
 }
 

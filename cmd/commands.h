@@ -23,6 +23,10 @@ struct wipe_args {
         const char *method, *passes, *verify, *asset, *progress, *threads, *key, *pass_file, *key_dir;
         bool yes, no_certificate;
         struct opt_list serial;
+        /* firmware methods (issue 11) */
+        bool remove_hpa, allow_hpa, restore_dco, then_overwrite;
+        struct opt_list also_namespace;
+        const char *timeout, *overwrite_pattern, *overwrite_passes;
 };
 struct wipe_list_args {
         const char *asset;

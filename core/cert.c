@@ -6,6 +6,7 @@
 #include "config.h"
 #include "sign.h"
 #include "wipe.h"
+#include "wipe-firmware.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -24,7 +25,7 @@ enum ftype {
         T_ARR,  /* array of at most max items: objects (sub) or strings (sub NULL) */
 };
 
-enum { NULLABLE = 1 << 0 };
+enum { NULLABLE = 1 << 0, OPTIONAL = 1 << 1 /* may be absent (added later to a schema) */ };
 
 struct field {
         const char *name;
@@ -37,8 +38,8 @@ struct field {
 
 static const char *const outcomes[] = {"erased", "erased with exceptions", "failed", NULL};
 static const char *const kinds[] = {"hdd", "ssd", "nvme", "flash", NULL};
-static const char *const verifications[] = {"last", "all", "sample", NULL};
-static const char *const categories[] = {"clear", "purge", NULL};
+static const char *const verifications[] = {"last", "all", "sample", "markers", NULL};
+static const char *const categories[] = {"clear", "purge", "not classified", NULL};
 static const char *const algorithms[] = {"ed25519", NULL};
 static const char *const destroy_methods[] = {"shred", "crush", "degauss", "other", NULL};
 
@@ -54,8 +55,21 @@ static const struct field f_medium[] = {
         {"make", T_STR, NULLABLE, 128}, {"model", T_STR, 0, 128}, {"serial", T_STR, 0, 128}, {"size_bytes", T_INT},
         {"kind", T_STR, 0, 8, NULL, kinds}, {"wwn", T_STR, NULLABLE, 256}, {NULL},
 };
+/* A firmware wipe's command (issue 11): what was sent, with its settings
+ * (canonical JSON of the command as recorded) and what the drive reported
+ * at the end (SSTAT/SPROG, the ATA status, sense data). */
+static const struct field f_fw[] = {
+        {"method", T_STR, 0, 64}, {"command", T_STR, 0, 64}, {"opcode", T_INT}, {"settings", T_STR, 0, 1024},
+        {"status", T_STR, 0, 512}, {"state", T_STR, 0, 32}, {"duration_s", T_INT}, {NULL},
+};
+/* Its validation: markers planted before, read back after. */
+static const struct field f_val[] = {
+        {"passed", T_BOOL}, {"markers", T_INT}, {"markers_survived", T_INT}, {"sectors_read", T_INT},
+        {"unreadable_sectors", T_INT}, {"reads_as", T_STR, 0, 64}, {"expected", T_STR, 0, 128}, {"scope", T_STR, 0, 64},
+        {"chi_square", T_STR, 0, 32}, {"chi_square_pairs", T_STR, 0, 32}, {"test", T_STR, 0, 512}, {NULL},
+};
 static const struct field f_san[] = {
-        {"nist_category", T_STR, 0, 8, NULL, categories},
+        {"nist_category", T_STR, 0, 16, NULL, categories},
         {"technique", T_STR, 0, 64},
         {"method", T_STR, 0, 64},
         {"method_description", T_STR, 0, 512},
@@ -63,6 +77,8 @@ static const struct field f_san[] = {
         {"verification_detail", T_STR, NULLABLE, 512},
         {"tool", T_STR, 0, 128},
         {"passes_planned", T_INT},
+        {"firmware", T_OBJ, OPTIONAL, 0, f_fw},
+        {"validation", T_OBJ, OPTIONAL, 0, f_val},
         {NULL},
 };
 static const struct field f_err[] = {{"offset", T_INT}, {"length", T_INT}, {"error", T_STR, 0, 256}, {NULL}};
@@ -277,7 +293,8 @@ static void check_obj(struct doc_check *c, json_t *o, const struct field *fields
         for (const struct field *f = fields; f->name; f++) {
                 _cleanup_free_ char *p = *path ? xasprintf("%s.%s", path, f->name) : xstrdup(f->name);
                 json_t *v = json_object_get(o, f->name);
-                if (!v) add_problem(c, "schema: %s: missing", p);
+                if (!v && !(f->flags & OPTIONAL)) add_problem(c, "schema: %s: missing", p);
+                else if (!v) continue;
                 else check_value(c, v, f, p);
         }
         const char *key;
@@ -465,9 +482,38 @@ static void check_sample(struct doc_check *c, json_t *san, json_t *p, size_t i, 
  * method (or custom), its passes in its order, its verification, an
  * overwrite's technique and NIST category; the authorisation before the
  * wipe ended and the passes one after another. */
+/* A firmware method's certificate (issue 11): the technique and NIST
+ * category this tool gives that method on that medium, its command with
+ * the drive's final status, and a validation that passed. */
+static void check_firmware_meaning(struct doc_check *c, json_t *d) {
+        json_t *san = json_object_get(d, "sanitisation"), *fw = json_object_get(san, "firmware"), *v = json_object_get(san, "validation");
+        const char *method = gets(san, "method"), *kind = gets(json_object_get(d, "medium"), "kind");
+        const char *tech = fw_technique_by_name(method), *cat = fw_nist_category_by_name(method, kind);
+        if (!streq(gets(san, "technique"), tech))
+                add_problem(c, "meaning: technique '%s' is not what method '%s' does (%s)", gets(san, "technique"), method, tech);
+        if (!streq(gets(san, "nist_category"), cat))
+                add_problem(c, "meaning: nist_category '%s' for %s on a medium of kind '%s' (this tool's table says '%s')",
+                            gets(san, "nist_category"), method, kind, cat);
+        const char *vm = gets(san, "verification");
+        if (!streq(vm, "markers") && !streq(vm, "all"))
+                add_problem(c, "meaning: a firmware method is validated by markers or in full, the certificate says '%s'", vm);
+        if (!fw || !*gets(fw, "command") || !*gets(fw, "status"))
+                add_problem(c, "meaning: method '%s' needs its firmware command and the drive's status", method);
+        else if (!streq(gets(fw, "method"), method))
+                add_problem(c, "meaning: the firmware command is for '%s', the method is '%s'", gets(fw, "method"), method);
+        if (!v || !json_is_true(json_object_get(v, "passed")) || geti(v, "markers") <= 0 || geti(v, "markers_survived") != 0)
+                add_problem(c, "meaning: method '%s' needs a passed validation (markers planted, none surviving)", method);
+}
+
 static void check_cert_meaning(struct doc_check *c, json_t *d) {
         json_t *san = json_object_get(d, "sanitisation"), *passes = json_object_get(d, "passes");
         const char *method = gets(san, "method"), *vmode = gets(san, "verification");
+        if (fw_technique_by_name(method)) {
+                check_firmware_meaning(c, d);
+                return;
+        }
+        if (json_object_get(san, "firmware") || json_object_get(san, "validation") || streq(vmode, "markers"))
+                add_problem(c, "meaning: method '%s' is an overwrite: it has no firmware command or marker validation", method);
         if (!streq(gets(san, "technique"), "overwrite"))
                 add_problem(c, "meaning: technique '%s' is not what method '%s' does (overwrite)", gets(san, "technique"), method);
         if (!streq(gets(san, "nist_category"), "clear"))
@@ -530,7 +576,8 @@ static void check_cert_consistency(struct doc_check *c, json_t *d, bool recomput
         const char *outcome = gets(d, "outcome"), *verification = gets(san, "verification");
         const char *started = gets(d, "started"), *ended = gets(d, "ended");
         size_t n = json_array_size(passes);
-        if (n == 0) add_problem(c, "consistency: the certificate lists no passes");
+        bool firmware = fw_technique_by_name(gets(san, "method")) != NULL;
+        if (n == 0 && !firmware) add_problem(c, "consistency: the certificate lists no passes");
         if ((int64_t) n != geti(san, "passes_planned"))
                 add_problem(c, "consistency: %zu passes listed but the method plans %lld", n, (long long) geti(san, "passes_planned"));
         if (strcmp(started, ended) > 0) add_problem(c, "consistency: the wipe ended (%s) before it started (%s)", ended, started);
@@ -550,7 +597,7 @@ static void check_cert_consistency(struct doc_check *c, json_t *d, bool recomput
                 if (verified && !vroot && !streq(verification, "sample"))
                         add_problem(c, "consistency: pass %zu is verified but has no verified_root", i + 1);
                 bool last = i + 1 == n;
-                if (!verified && (streq(verification, "all") || (streq(verification, "last") && last)))
+                if (!firmware && !verified && (streq(verification, "all") || (streq(verification, "last") && last)))
                         add_problem(c, "consistency: verification '%s' but pass %zu was not verified", verification, i + 1);
                 if (recompute && geti(p, "bytes_written") == size && size > 0) {
                         char want[65];
@@ -587,7 +634,7 @@ static void check_cert_consistency(struct doc_check *c, json_t *d, bool recomput
                 return;
         }
         if (any_error) add_problem(c, "consistency: outcome 'erased' but errors are recorded");
-        if (!any_verified && n) add_problem(c, "consistency: outcome 'erased' but no pass was verified");
+        if (!any_verified && n && !firmware) add_problem(c, "consistency: outcome 'erased' but no pass was verified");
         json_array_foreach(passes, i, p) {
                 if (geti(p, "bytes_written") != size)
                         add_problem(c, "consistency: outcome 'erased' but pass %zu wrote %lld of the medium's %lld bytes", i + 1,
@@ -787,6 +834,30 @@ static void add_ranges(json_t *out, json_t *src, const char *what) {
 
 /* The verification mode of a record ("sample:10" is cut to "sample" in
  * place) and what it did, in words (caller frees; NULL for off). */
+/* What each firmware method is, in words. */
+static const char *fw_description(const char *method) {
+        static const struct {
+                const char *name, *description;
+        } d[] = {
+                {"nvme-sanitize-crypto", "NVMe Sanitize, crypto erase (SANACT 100b): the drive's media encryption key is replaced"},
+                {"nvme-sanitize-block", "NVMe Sanitize, block erase (SANACT 010b): every block of the NVM subsystem erased"},
+                {"nvme-sanitize-overwrite", "NVMe Sanitize, overwrite (SANACT 011b) with the pattern recorded"},
+                {"nvme-format-crypto", "NVMe Format NVM, cryptographic erase (SES 010b) of the namespace"},
+                {"nvme-format-user", "NVMe Format NVM, user data erase (SES 001b) of the namespace"},
+                {"ata-sanitize-crypto", "ATA SANITIZE CRYPTO SCRAMBLE EXT: the drive's encryption key is replaced"},
+                {"ata-sanitize-block", "ATA SANITIZE BLOCK ERASE EXT: every block erased"},
+                {"ata-sanitize-overwrite", "ATA SANITIZE OVERWRITE EXT with the pattern recorded"},
+                {"ata-secure-erase", "ATA SECURITY ERASE UNIT (normal erase), with a temporary password"},
+                {"ata-secure-erase-enhanced", "ATA SECURITY ERASE UNIT (enhanced erase), with a temporary password"},
+                {"scsi-sanitize-crypto", "SCSI SANITIZE, CRYPTOGRAPHIC ERASE service action"},
+                {"scsi-sanitize-block", "SCSI SANITIZE, BLOCK ERASE service action"},
+                {"scsi-sanitize-overwrite", "SCSI SANITIZE, OVERWRITE service action with the pattern recorded"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(d); i++)
+                if (streq(d[i].name, method)) return d[i].description;
+        return "the drive's own firmware sanitize";
+}
+
 static char *verify_detail(char *vmode) {
         char *colon = strchr(vmode, ':');
         if (colon) {
@@ -795,6 +866,10 @@ static char *verify_detail(char *vmode) {
         }
         if (streq(vmode, "last")) return xstrdup("the last pass read back in full; its SHA-256 root compared with the root written");
         if (streq(vmode, "all")) return xstrdup("every pass read back in full; each SHA-256 root compared with the root written");
+        if (streq(vmode, "markers"))
+                return xstrdup("unique markers planted before the firmware command at the first and last sectors, an even spread "
+                               "and random positions, read back afterwards: none may survive, and the medium must read as the "
+                               "command promises");
         return NULL;
 }
 
@@ -837,14 +912,33 @@ static json_t *cert_sanitisation(json_t *wipe, const char *method, const char *v
                 if (streq(method_descriptions[i].name, method)) desc = method_descriptions[i].description;
         json_t *src_passes = json_object_get(wipe, "passes"), *plan = json_object_get(wipe, "pass_list");
         json_t *san = json_object();
-        json_set_str(san, "nist_category", "clear");
-        json_set_str(san, "technique", "overwrite");
+        json_t *fw = json_object_get(wipe, "firmware");
+        if (fw) {
+                desc = fw_description(method);
+                json_set_str(san, "nist_category", json_str(fw, "nist_category"));
+                json_set_str(san, "technique", json_str(fw, "technique"));
+                json_t *cmd = json_object_get(fw, "command");
+                _cleanup_json_ json_t *settings = json_deep_copy(cmd);
+                json_object_del(settings, "sent_at");
+                _cleanup_free_ char *st = json_canonical(settings), *rp = json_canonical(json_object_get(fw, "reported"));
+                json_object_set_new(san, "firmware", json_pack("{ss,ss,sI,ss,ss,ss,sI}", "method", method, "command",
+                                                               strempty(json_str(cmd, "command")), "opcode",
+                                                               json_integer_value(json_object_get(cmd, "opcode")), "settings", st ? st : "",
+                                                               "status", rp ? rp : "", "state", strempty(json_str(fw, "state")),
+                                                               "duration_s", json_integer_value(json_object_get(fw, "duration_s"))));
+                json_t *v = json_deep_copy(json_object_get(fw, "validation"));
+                if (v) json_object_del(v, "why");
+                if (v) json_object_set_new(san, "validation", v);
+        } else {
+                json_set_str(san, "nist_category", "clear");
+                json_set_str(san, "technique", "overwrite");
+        }
         json_set_str(san, "method", method);
         json_set_str(san, "method_description", desc);
         json_set_str(san, "verification", vmode);
         json_set_str(san, "verification_detail", vdetail);
         const char *tv = json_str(wipe, "tool_version");
-        _cleanup_free_ char *tool = xasprintf("assetctl %s wipe engine", tv ? tv : ASSETCTL_VERSION);
+        _cleanup_free_ char *tool = xasprintf(fw ? "assetctl %s firmware sanitize" : "assetctl %s wipe engine", tv ? tv : ASSETCTL_VERSION);
         json_set_str(san, "tool", tool);
         json_object_set_new(san, "passes_planned", json_integer((json_int_t) (json_is_array(plan) ? json_array_size(plan)
                                                                                                  : json_array_size(src_passes))));
@@ -898,6 +992,12 @@ int cert_from_wipe(json_t *wipe, const struct cert_context *c, json_t **ret) {
         for (char *p = outcome; *p; p++)
                 if (*p == '_') *p = ' ';
         vdetail = verify_detail(vmode);
+        bool firmware = json_object_get(wipe, "firmware") != NULL;
+        if (firmware && streq(vmode, "all")) {
+                free(vdetail);
+                vdetail = xstrdup("markers planted before the firmware command; afterwards every sector read back: no marker may "
+                                  "survive, and the medium must read as the command promises");
+        }
         char started[21], ended[21];
         if (norm_time(json_object_get(wipe, "started_at"), started) < 0 || norm_time(json_object_get(wipe, "ended_at"), ended) < 0)
                 return err_set(EINVAL, "wipe %lld: the record has no start or end time (it did not finish)", (long long) wipe_id);
@@ -917,7 +1017,9 @@ int cert_from_wipe(json_t *wipe, const struct cert_context *c, json_t **ret) {
         json_set_str(d, "started", started);
         json_set_str(d, "ended", ended);
         json_object_set_new(d, "post_sanitisation",
-                            json_pack("{ssss}", "confidentiality", "no recoverable data: overwritten and verified",
+                            json_pack("{ssss}", "confidentiality", firmware ? "no recoverable data: the drive's own sanitize, "
+                                                                                  "validated by markers read back"
+                                                                                : "no recoverable data: overwritten and verified",
                                       "destination", "consigned to an authorised disposal firm for recycling"));
         json_t *auth = json_deep_copy(c->authorisation);
         /* an unsigned authorisation may come without these: they are null */
@@ -927,7 +1029,7 @@ int cert_from_wipe(json_t *wipe, const struct cert_context *c, json_t **ret) {
         json_object_set_new(d, "signing_key", json_pack("{ssss}", "algorithm", "ed25519", "fingerprint", c->fingerprint));
         json_object_set_new(d, "wipe_id", json_integer(wipe_id < 0 ? 0 : wipe_id));
         const char *kind = json_str(c->medium, "kind");
-        json_set_str(d, "notes", kind && !streq(kind, "hdd")
+        json_set_str(d, "notes", !firmware && kind && !streq(kind, "hdd")
                                          ? "solid-state medium: overwriting does not reach spare or remapped blocks"
                                          : NULL);
         /* the document must pass its own checks before anyone signs it */

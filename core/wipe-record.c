@@ -234,6 +234,10 @@ int wipe_get(struct db *db, int64_t id, json_t **ret) {
         r = db_wipe_passes(db, id, &passes);
         if (r < 0) return r;
         json_object_set(w, "passes", passes);
+        json_t *fw = NULL;
+        r = db_wipe_firmware_get(db, id, &fw);
+        if (r < 0 && r != -ENOENT) return r;
+        if (fw) json_object_set_new(w, "firmware", fw);
         *ret = TAKE_PTR(w);
         return 0;
 }
@@ -248,4 +252,37 @@ int wipe_last_digests(struct db *db, int64_t id, uint8_t **ret, uint64_t *ret_n)
         int r = db_wipe_digests_get(db, id, NULL, ret, ret_n);
         if (r == -ENOENT) return err_set(ENOENT, "wipe %lld has no chunk digests (its last pass did not complete)", (long long) id);
         return r;
+}
+
+int wipe_record_firmware(struct db *db, struct wipe_record *rec, const char *method, const char *state, json_t *record) {
+        LOCKED;
+        json_object_set_new(record, "state", json_string(state));
+        _cleanup_free_ char *text = json_canonical(record);
+        int r = db_begin(db);
+        if (r < 0) return r;
+        r = db_wipe_firmware_set(db, rec->id, method, state, text);
+        _cleanup_json_ json_t *d = json_pack("{sI,ss,ss}", "wipe", (json_int_t) rec->id, "method", method, "state", state);
+        if (r >= 0) r = db_audit(db, "wipe.firmware", rec->subject, d, "wipe_firmware", rec->id);
+        if (r < 0) {
+                db_rollback(db);
+                return r;
+        }
+        return db_commit(db);
+}
+
+int wipe_firmware_open(struct db *db, const char *state, json_t **ret) {
+        LOCKED;
+        return db_wipe_firmware_open(db, state, ret);
+}
+
+int wipe_record_resume(struct db *db, int64_t id, struct wipe_record *rec) {
+        LOCKED;
+        _cleanup_json_ json_t *w = NULL;
+        int r = db_wipe_get(db, id, &w);
+        if (r < 0) return r;
+        const char *tag = json_str(w, "asset_tag");
+        *rec = (struct wipe_record) {.id = id, .medium_id = json_integer_value(json_object_get(w, "medium_id"))};
+        rec->asset_tag = tag ? xstrdup(tag) : NULL;
+        rec->subject = xstrdup(tag ? tag : strempty(json_str(w, "target")));
+        return 0;
 }

@@ -49,3 +49,13 @@ int wipe_record_pass_end(struct db *db, struct wipe_record *rec, const struct wi
 int wipe_record_end(struct db *db, struct wipe_record *rec, const struct wipe_result *r, struct signer *signer);
 /* The chunk digests stored for a wipe's last pass (32 * n bytes, caller frees). */
 int wipe_last_digests(struct db *db, int64_t id, uint8_t **ret, uint64_t *ret_n);
+
+/* Firmware wipes (issue 11): store the firmware record of rec's wipe (its
+ * state: "planned", "sending", "sent", "done", "failed", ...) with an
+ * audit event "wipe.firmware" naming the state. */
+int wipe_record_firmware(struct db *db, struct wipe_record *rec, const char *method, const char *state, json_t *record);
+/* Wipes left 'started' whose firmware state is `state` (see
+ * db_wipe_firmware_open). */
+int wipe_firmware_open(struct db *db, const char *state, json_t **ret);
+/* Fill rec for wipe `id` recorded earlier (to resume it). */
+int wipe_record_resume(struct db *db, int64_t id, struct wipe_record *rec);

@@ -4,6 +4,8 @@
 #include "config.h"
 #include "wipe-session.h"
 #include "wipe-record.h"
+#include "wipe-session-internal.h"
+#include "wipe-firmware.h"
 #include "disposal.h"
 #include "json.h"
 
@@ -12,45 +14,13 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-/* One target. */
-struct job {
-        size_t index;
-        char *path;                 /* what is opened: the /dev node, or the image file */
-        bool block;
-        struct blockdev *dev;       /* block devices: the identity confirmed */
-        struct stat st;             /* image files: the identity confirmed */
-        char *confirm;              /* what the operator types: the serial, else the path */
-        char *warning;              /* said before the wipe, or NULL */
-        json_t *identity;           /* recorded with the wipe */
-        json_t *match;              /* {"medium": ..., "asset": ...} */
-        struct wipe_target t;
-        struct wipe_record rec;
-        struct wipe_result res;
-        bool recorded, ran;
-        char *record_err;           /* the outcome could not be stored: why */
-        pthread_t thread;
-        struct wipe_session *s;
-};
-
-struct wipe_session {
-        struct db *db;
-        struct wipe_method method;
-        struct wipe_options opts;
-        char *pass_list;            /* "00,ff,random" */
-        char *verify_name;          /* "last", "sample:10" */
-        const char *asset;
-        bool certify;
-        struct signer *signer;      /* owned, may be NULL */
-        const struct wipe_session_callbacks *cb;
-        struct job *jobs;
-        size_t n_jobs;
-};
-
 /* err_set() "WHAT 'PATH': the reason already set" (or r's text). */
 static int err_about(int r, const char *what, const char *path) {
         _cleanup_free_ char *why = xstrdup(*err_msg() ? err_msg() : strerror(-r));
         return err_set(-r, "%s '%s': %s", what, path, why);
 }
+
+int fw_err_about(int r, const char *what, const char *path) { return err_about(r, what, path); }
 
 static void job_free(struct job *j) {
         free(j->path);
@@ -63,6 +33,7 @@ static void job_free(struct job *j) {
         wipe_record_done(&j->rec);
         wipe_result_done(&j->res);
         free(j->record_err);
+        fw_job_free(&j->fw);
 }
 
 void wipe_session_free(struct wipe_session *s) {
@@ -70,6 +41,7 @@ void wipe_session_free(struct wipe_session *s) {
         free(s->jobs);
         free(s->pass_list);
         free(s->verify_name);
+        free(s->fw_plan_name);
         signer_free(s->signer);
         free(s);
 }
@@ -89,8 +61,36 @@ static char *pass_names(const struct wipe_method *m) {
 
 int wipe_session_new(struct db *db, const struct wipe_session_params *p, struct wipe_session **ret) {
         if (!p->method == !p->passes) return err_set(EINVAL, "give a method or a pass list, not both or neither");
+        unsigned fwm;
+        if (p->method && (streq(p->method, "purge") || sanitize_method_from_name(p->method, &fwm) == 0)) {
+                struct wipe_session *s = xcalloc(1, sizeof *s);
+                *s = (struct wipe_session) {.db = db, .asset = p->asset, .certify = p->certify};
+                s->opts = (struct wipe_options) {.threads = p->threads, .stop = p->stop};
+                int r = fw_session_new(s, p);
+                if (r < 0) {
+                        wipe_session_free(s);
+                        return r;
+                }
+                s->pass_list = xstrdup(p->then_overwrite ? "firmware,00,firmware" : "firmware");
+                s->verify_name = xstrdup(s->fw_verify_all ? "all" : "markers");
+                *ret = s;
+                return 0;
+        }
+        err_clear();
+        if (p->remove_hpa) return err_set(EINVAL, "--remove-hpa goes with a firmware method (--method purge, nvme-format-user, ...)");
+        if (p->restore_dco) return err_set(EINVAL, "--restore-dco goes with a firmware method (--method purge, nvme-format-user, ...)");
+        if (p->then_overwrite) return err_set(EINVAL, "--then-overwrite goes with a firmware method (--method purge, nvme-format-user, ...)");
+        if (p->n_also_namespaces) return err_set(EINVAL, "--also-namespace goes with an nvme firmware method");
         struct wipe_method m;
         int r = p->passes ? wipe_method_parse_passes(p->passes, &m) : wipe_method_get(p->method, &m);
+        if (r < 0 && p->method) {
+                _cleanup_free_ char *why = xstrdup(err_msg());
+                return err_set(EINVAL, "%s; or the drive's own firmware: purge, nvme-sanitize-crypto, nvme-sanitize-block, "
+                                       "nvme-sanitize-overwrite, nvme-format-crypto, nvme-format-user, ata-sanitize-crypto, "
+                                       "ata-sanitize-block, ata-sanitize-overwrite, ata-secure-erase, ata-secure-erase-enhanced, "
+                                       "scsi-sanitize-crypto, scsi-sanitize-block, scsi-sanitize-overwrite",
+                               why);
+        }
         if (r < 0) return -EINVAL;
         struct wipe_options o = {.verify = m.verify, .sample_percent = m.sample_percent, .threads = p->threads, .stop = p->stop};
         if (p->verify) {
@@ -108,6 +108,7 @@ int wipe_session_new(struct db *db, const struct wipe_session_params *p, struct 
                                       "(use --no-certificate to wipe unverified, with no certificate)");
         struct wipe_session *s = xcalloc(1, sizeof *s);
         *s = (struct wipe_session) {.db = db, .method = m, .opts = o, .asset = p->asset, .certify = p->certify};
+        s->fw.allow_hpa = p->allow_hpa;
         s->pass_list = pass_names(&m);
         s->verify_name = xstrdup(wipe_verify_name(o.verify, o.sample_percent));
         *ret = s;
@@ -121,7 +122,8 @@ void wipe_session_set_signer(struct wipe_session *s, struct signer *signer) {
 
 void wipe_session_plan(const struct wipe_session *s, struct wipe_session_plan *ret) {
         *ret = (struct wipe_session_plan) {
-                .method = s->method.name, .n_passes = s->method.n_passes, .pass_list = s->pass_list, .verify = s->verify_name,
+                .method = s->method.name, .n_passes = s->firmware ? (s->fw.then_overwrite ? 1 : 0) : s->method.n_passes,
+                .pass_list = s->pass_list, .verify = s->verify_name, .firmware = s->firmware,
         };
 }
 
@@ -180,6 +182,25 @@ static int job_identify(struct job *j, const char *arg) {
         return 0;
 }
 
+/* Before an overwrite too: a drive whose visible size is smaller than its
+ * native size (an HPA) is refused unless --allow-hpa (the outcome then has
+ * exceptions). A drive that answers no ATA query has no HPA to find. */
+static int overwrite_hpa_check(struct wipe_session *s, struct job *j) {
+        _cleanup_sanitize_caps_ struct sanitize_caps *c = NULL;
+        if (sanitize_caps_get(j->path, &c) < 0) {
+                err_clear();
+                return 0;
+        }
+        if (!c->hpa.present) return 0;
+        if (!s->fw.allow_hpa)
+                return err_set(EPERM, "cannot wipe '%s': a host protected area hides part of it (visible %llu sectors, native %llu); "
+                                      "wipe it with a firmware method and --remove-hpa, or use --allow-hpa to overwrite the visible "
+                                      "part only (outcome erased_with_exceptions)",
+                               j->path, (unsigned long long) c->hpa.current_max_sectors, (unsigned long long) c->hpa.native_max_sectors);
+        j->fw.hpa_exception = true;
+        return 0;
+}
+
 int wipe_session_add(struct wipe_session *s, const char *arg) {
         s->jobs = xrealloc(s->jobs, (s->n_jobs + 1) * sizeof *s->jobs);
         struct job *j = &s->jobs[s->n_jobs];
@@ -190,6 +211,8 @@ int wipe_session_add(struct wipe_session *s, const char *arg) {
                 r = wipe_match(s->db, j->block ? j->dev : NULL, s->asset, &j->match);
                 if (r < 0) r = err_about(r, "cannot wipe", arg);
         }
+        if (r >= 0 && s->firmware) r = fw_job_prepare(s, j);
+        else if (r >= 0 && j->block) r = overwrite_hpa_check(s, j);
         for (size_t k = 0; r >= 0 && k + 1 < s->n_jobs; k++)
                 if (streq(s->jobs[k].path, j->path)) r = err_set(EEXIST, "'%s' is named twice", j->path);
         if (r < 0) {
@@ -212,6 +235,7 @@ void wipe_session_target(const struct wipe_session *s, size_t i, struct wipe_ses
                 .path = j->path, .block = j->block, .asset = json_is_object(asset) ? asset : NULL,
                 .medium = json_is_object(medium) ? medium : NULL, .confirm = j->confirm,
                 .confirm_serial = confirm_by_serial(j), .warning = j->warning,
+                .fw_method = j->fw.method ? sanitize_method_name(j->fw.method) : NULL, .fw_resume = j->fw.resume_id != 0,
         };
         if (b) {
                 ret->vendor = b->vendor, ret->model = b->model, ret->kind = b->kind, ret->serial = b->serial;
@@ -233,7 +257,7 @@ static int same_blockdev(const struct blockdev *a, const struct blockdev *b, con
 
 /* Before each pass: re-read the device and check it is the same one and
  * still safe to write (nothing mounted it meanwhile). */
-static int check_identity(void *ud, unsigned pass) {
+int wipe_session_check_identity(void *ud, unsigned pass) {
         struct job *j = ud;
         if (!j->block) {
                 struct stat st;
@@ -252,7 +276,7 @@ static int check_identity(void *ud, unsigned pass) {
         return 0;
 }
 
-static int on_pass_begin(void *ud, const struct wipe_result *r, const struct wipe_pass_result *p) {
+int wipe_session_pass_begin(void *ud, const struct wipe_result *r, const struct wipe_pass_result *p) {
         struct job *j = ud;
         return wipe_record_pass_begin(j->s->db, &j->rec, p);
 }
@@ -278,7 +302,7 @@ static void run_pass_hook(const char *target, unsigned pass) {
 static void run_pass_hook(const char *target, unsigned pass) {}
 #endif
 
-static int on_pass_end(void *ud, const struct wipe_result *r, const struct wipe_pass_result *p) {
+int wipe_session_pass_end(void *ud, const struct wipe_result *r, const struct wipe_pass_result *p) {
         struct job *j = ud;
         struct wipe_session *s = j->s;
         int q = wipe_record_pass_end(s->db, &j->rec, p);
@@ -298,7 +322,7 @@ static int on_pass_end(void *ud, const struct wipe_result *r, const struct wipe_
         return q;
 }
 
-static void on_progress(void *ud, const struct wipe_progress *p) {
+void wipe_session_on_progress(void *ud, const struct wipe_progress *p) {
         struct job *j = ud;
         struct wipe_session *s = j->s;
         if (!s->cb->progress) return;
@@ -313,11 +337,17 @@ static void *wipe_thread(void *arg) {
         struct job *j = arg;
         struct wipe_session *s = j->s;
         struct wipe_callbacks cb = {
-                .userdata = j, .check_identity = check_identity, .pass_begin = on_pass_begin,
-                .pass_end = on_pass_end, .progress = on_progress,
+                .userdata = j, .check_identity = wipe_session_check_identity, .pass_begin = wipe_session_pass_begin,
+                .pass_end = wipe_session_pass_end, .progress = wipe_session_on_progress,
         };
         wipe_run(&j->t, &s->method, &s->opts, &cb, &j->res);
         j->ran = true;
+        if (j->fw.hpa_exception && j->res.outcome == WIPE_ERASED) {
+                /* --allow-hpa: the hidden part was not written */
+                j->res.outcome = WIPE_ERASED_EXCEPTIONS;
+                free(j->res.error);
+                j->res.error = xstrdup("a host protected area was left in place (--allow-hpa): only the visible part was overwritten");
+        }
         int r = wipe_record_end(s->db, &j->rec, &j->res, s->signer);
         if (r < 0) j->record_err = xstrdup(*err_msg() ? err_msg() : strerror(-r));
         if (s->cb->ended) s->cb->ended(s->cb->userdata, j->index);
@@ -362,6 +392,11 @@ static int record_all(struct wipe_session *s) {
         const struct wipe_method *m = &s->method;
         for (size_t i = 0; i < s->n_jobs; i++) {
                 struct job *j = &s->jobs[i];
+                if (s->firmware) {
+                        int r = fw_job_record(s, j);
+                        if (r < 0) return r;
+                        continue;
+                }
                 json_t *medium = json_object_get(j->match, "medium"), *a = json_object_get(j->match, "asset");
                 _cleanup_json_ json_t *pl = json_array();
                 for (size_t k = 0; k < m->n_passes; k++) {
@@ -389,7 +424,7 @@ int wipe_session_run(struct wipe_session *s, const struct wipe_session_callbacks
         if (r >= 0) r = record_all(s);
         if (r < 0) return r;
         for (size_t i = 0; i < s->n_jobs; i++)
-                if (pthread_create(&s->jobs[i].thread, NULL, wipe_thread, &s->jobs[i]) != 0) abort();
+                if (pthread_create(&s->jobs[i].thread, NULL, s->firmware ? fw_thread : wipe_thread, &s->jobs[i]) != 0) abort();
         for (size_t i = 0; i < s->n_jobs; i++) pthread_join(s->jobs[i].thread, NULL);
         return 0;
 }

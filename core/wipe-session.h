@@ -42,6 +42,17 @@ struct wipe_session_params {
         bool certify;          /* false: --no-certificate */
         unsigned threads;      /* engine threads per target (0: automatic) */
         const volatile sig_atomic_t *stop; /* set (by a signal handler) to stop every wipe cleanly */
+        /* Firmware methods (issue 11): method is one of the 13 names
+         * (nvme-format-user, ata-sanitize-block, ...) or "purge". */
+        bool remove_hpa;       /* restore the native max first (volatile where the drive allows), recorded */
+        bool allow_hpa;        /* wipe the visible part only: outcome erased_with_exceptions */
+        bool restore_dco;      /* DEVICE CONFIGURATION RESTORE first (permanent) */
+        bool then_overwrite;   /* firmware, an overwrite pass (00), the firmware command again, then validation */
+        const char *const *also_namespaces; /* NVMe: the other namespaces a format/sanitize erases, each named ("2", "/dev/nvme0n2") */
+        size_t n_also_namespaces;
+        unsigned timeout_s;    /* firmware: give up waiting for the drive after this (0: from its estimate, else 24 h) */
+        const char *ow_pattern; /* firmware overwrite: the 32-bit pattern in hex (default 00000000) */
+        unsigned ow_passes;    /* firmware overwrite: passes 1..16 (0: 1) */
 };
 
 /* Check the method, its verification and the policy (a method that
@@ -67,6 +78,7 @@ struct wipe_session_plan {
         size_t n_passes;
         const char *pass_list;
         const char *verify;
+        bool firmware;             /* a drive's own sanitize (issue 11): pass_list "firmware", verify "markers" or "all" */
 };
 void wipe_session_plan(const struct wipe_session *s, struct wipe_session_plan *ret);
 
@@ -90,6 +102,8 @@ struct wipe_session_target {
         const char *confirm;       /* what the operator types: the serial, else the path */
         bool confirm_serial;       /* confirm is the serial (compared without case) */
         const char *warning;       /* a warning for the operator before the wipe (flash storage), or NULL */
+        const char *fw_method;     /* firmware: the method that will run (purge resolved), else NULL */
+        bool fw_resume;            /* firmware: a wipe of this drive left with its command sent is resumed */
 };
 void wipe_session_target(const struct wipe_session *s, size_t i, struct wipe_session_target *ret);
 
@@ -100,6 +114,13 @@ struct wipe_session_progress {
         uint64_t done, total;      /* bytes in this phase */
         double rate;               /* bytes per second */
         double eta;                /* seconds left for the whole wipe, < 0 unknown */
+        /* A firmware command (issue 11): done/total are 65536ths of the
+         * drive's progress; phase says which step ("planting markers",
+         * "sanitizing", "validating"); stop_ignored is set once the
+         * operator asked to stop during a command that cannot be stopped. */
+        bool firmware;
+        const char *phase;
+        bool stop_ignored;
 };
 /* A pass that ended (recorded). */
 struct wipe_session_pass {

@@ -51,7 +51,7 @@ const struct covered_table db_cover_foundation[] = {
         {NULL},
 };
 static const struct covered_table *const cover_lists[] = {
-        db_cover_foundation, db_cover_loans, db_cover_wipe, db_cover_disposal, db_cover_paperwork,
+        db_cover_foundation, db_cover_loans, db_cover_wipe, db_cover_disposal, db_cover_paperwork, db_cover_wipe_firmware,
 };
 
 /* Call-order iteration over every covered table. */

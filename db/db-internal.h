@@ -160,6 +160,7 @@ extern const struct covered_table db_cover_loans[];
 extern const struct covered_table db_cover_wipe[];
 extern const struct covered_table db_cover_disposal[];
 extern const struct covered_table db_cover_paperwork[];
+extern const struct covered_table db_cover_wipe_firmware[];
 /* Schema text of the later migrations, one file each (schema-*.c). */
 extern const char db_schema_loans[];
 extern const char db_schema_wipe[];
@@ -167,6 +168,7 @@ extern const char db_schema_disposal[];
 extern const char db_schema_paperwork[];
 extern const char db_schema_audit_runs[];
 extern const char db_schema_audit_encoding[];
+extern const char db_schema_wipe_firmware[];
 
 /* The write check (audit.c). db_audit_preupdate() is the engine's
  * pre-update hook (sqlite.c installs it): it keeps the before-image of each

@@ -106,5 +106,6 @@ const struct migration db_migrations[] = {
         {6, "audit: each event records the encoding of its hashes", db_schema_audit_encoding},
         {7, "paperwork: disposal firms, waste codes, disposal accounts, waste notes", db_schema_paperwork},
         {8, "assets may be imported without a serial: blank serials are not unique", m8_blank_serials},
+        {9, "firmware wipes: the command, its status, markers and validation", db_schema_wipe_firmware},
 };
 const size_t db_n_migrations = ELEMENTSOF(db_migrations);

@@ -175,3 +175,48 @@ int db_wipe_list(struct db *db, const char *asset_tag, json_t **ret) {
         *ret = arr;
         return 0;
 }
+
+int db_wipe_firmware_set(struct db *db, int64_t wipe_id, const char *method, const char *state, const char *record) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "INSERT INTO wipe_firmware(wipe_id, method, state, record) VALUES (?1, ?2, ?3, ?4) "
+                               "ON CONFLICT(wipe_id) DO UPDATE SET method = ?2, state = ?3, record = ?4", &st);
+        if (r < 0) return r;
+        db_bind_int(st, 1, wipe_id);
+        db_bind_text(st, 2, method);
+        db_bind_text(st, 3, state);
+        db_bind_text(st, 4, record);
+        return db_step_done(db, st, "cannot record the firmware command");
+}
+
+int db_wipe_firmware_get(struct db *db, int64_t wipe_id, json_t **ret) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT record FROM wipe_firmware WHERE wipe_id = ?1", &st);
+        if (r < 0) return r;
+        db_bind_int(st, 1, wipe_id);
+        _cleanup_json_ json_t *arr = NULL;
+        r = db_collect(db, st, NULL, &arr);
+        if (r < 0) return r;
+        if (json_array_size(arr) == 0) return -ENOENT;
+        const char *text = json_str(json_array_get(arr, 0), "record");
+        json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+        if (!v) return err_set(EBADMSG, "the firmware record of wipe %lld is damaged", (long long) wipe_id);
+        *ret = v;
+        return 0;
+}
+
+int db_wipe_firmware_open(struct db *db, const char *state, json_t **ret) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT w.id AS id, w.target AS target, w.device AS device, f.method AS method, f.state AS state "
+                               "FROM wipes w JOIN wipe_firmware f ON f.wipe_id = w.id "
+                               "WHERE w.outcome = 'started' AND f.state = ?1 ORDER BY w.id DESC", &st);
+        if (r < 0) return r;
+        db_bind_text(st, 1, state);
+        _cleanup_json_ json_t *arr = NULL;
+        r = db_collect(db, st, NULL, &arr);
+        if (r < 0) return r;
+        size_t i;
+        json_t *w;
+        json_array_foreach(arr, i, w) parse_member(w, "device");
+        *ret = TAKE_PTR(arr);
+        return 0;
+}

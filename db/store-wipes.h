@@ -26,3 +26,11 @@ int db_wipe_get(struct db *db, int64_t id, json_t **ret);
 int db_wipe_passes(struct db *db, int64_t wipe_id, json_t **ret);
 /* Wipes, newest first; optionally only those of one asset tag. */
 int db_wipe_list(struct db *db, const char *asset_tag, json_t **ret);
+/* A firmware wipe's record (issue 11): insert or replace the row of
+ * wipe_id with its method, state and record (canonical JSON text). */
+int db_wipe_firmware_set(struct db *db, int64_t wipe_id, const char *method, const char *state, const char *record);
+/* The record parsed; -ENOENT when the wipe ran no firmware command. */
+int db_wipe_firmware_get(struct db *db, int64_t wipe_id, json_t **ret);
+/* Wipes still 'started' whose firmware state is `state`, newest first:
+ * [{"id", "target", "device", "method", "state"}]. */
+int db_wipe_firmware_open(struct db *db, const char *state, json_t **ret);

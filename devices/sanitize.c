@@ -217,8 +217,10 @@ int sanitize_caps_get(const char *path, struct sanitize_caps **ret) {
         _cleanup_sanitize_caps_ struct sanitize_caps *c = xcalloc(1, sizeof *c);
         int r;
 #if ASSETCTL_TEST_HOOKS
-        int nvme;
-        if (drive_io_claims(path, &nvme) > 0) {
+        int nvme = 0;
+        r = drive_io_claims(path, &nvme);
+        if (r < 0) return r; /* a scripted drive whose description is wrong */
+        if (r > 0) {
                 /* a scripted drive (tests): the path is its controller and
                  * its namespace 1, or an ATA drive */
                 if (nvme) {

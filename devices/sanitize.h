@@ -157,3 +157,135 @@ int sanitize_parse_ata_return(const uint8_t *sense, size_t n, uint64_t *ret_lba)
  * options 011b): *ret_supported is whether that command/service action is
  * supported (SUPPORT 011b or 101b). */
 int sanitize_parse_scsi_rsoc(const uint8_t *buf, size_t n, bool *ret_supported);
+
+/* ---- The firmware commands (sanitize-cmd.c; issue 11, the run path) ----
+ * These WRITE: each destroys every byte of user data on the drive (or the
+ * namespace). Every command goes through drive-io.h (drive_nvme_admin,
+ * drive_sg_io), never ioctl(2). The caller (core's wipe session) has done
+ * the identity, confirmation and safety checks; nothing here asks.
+ *
+ * Each command is described as JSON as it was sent, for the record:
+ *   {"method": NAME, "command": "Format NVM"|"Sanitize"|"SANITIZE CRYPTO
+ *    SCRAMBLE EXT"|..., "opcode": N, ...settings...}
+ * NVMe: "nsid", "cdw10", "cdw11", "ses" or "sanact", "ause", "owpass",
+ * "oipbp", "ndas", "pattern" (hex); ATA: "feature", "lba", "count",
+ * "failure_mode", "owpass", "invert", "pattern"; SCSI: "cdb" (hex),
+ * "service_action", "ause", "parameters" (hex). */
+
+/* What the operator chose for a run. Zero is the default of each field. */
+struct sanitize_settings {
+        unsigned method;       /* one enum sanitize_method bit */
+        bool ause;             /* NVMe/SCSI AUSE; ATA FAILURE MODE: a failed sanitize may be left without a new one */
+        unsigned owpass;       /* overwrite passes 1..16 (0: 1) */
+        uint32_t pattern;      /* overwrite pattern (NVMe/ATA 32 bits; SCSI 4 bytes, big-endian) */
+        bool invert;           /* invert the pattern between passes (NVMe OIPBP, ATA INVERT, SCSI INVERT) */
+        bool ndas;             /* NVMe: no deallocate after sanitize */
+        unsigned timeout_s;    /* for the commands that block until done (Format NVM, SECURITY
+                                * ERASE UNIT); 0: from the drive's estimate, else 4 hours */
+};
+
+/* The drive's state of a sanitize, as a poll sees it. */
+enum sanitize_state {
+        SANITIZE_STATE_IDLE = 0,      /* no sanitize running, none recorded (never sanitized) */
+        SANITIZE_STATE_RUNNING,
+        SANITIZE_STATE_DONE,
+        SANITIZE_STATE_FAILED,        /* the drive says the last sanitize failed (failure mode) */
+};
+struct sanitize_poll {
+        enum sanitize_state state;
+        double fraction;              /* 0..1 of the current sanitize; < 0 unknown */
+        bool frozen;                  /* ATA: the sanitize feature set is frozen */
+        json_t *reported;             /* what the drive said, for the record (owned):
+                                       * NVMe {"sstat": N, "sprog": N, "scdw10": N, "state": ..., "passes": N,
+                                       * "global_erased": B}; ATA {"status": N, "error": N, "count": N,
+                                       * "progress": N}; SCSI {"sense_key", "asc", "ascq", "progress"};
+                                       * Format NVM and Security Erase {"completion", "status": 0} */
+};
+void sanitize_poll_done(struct sanitize_poll *p);
+
+/* Which device a command goes to: the NVMe controller (caps->controller),
+ * else `path` itself (ATA and SCSI over SG_IO on the block or sg node). */
+
+/* Start the firmware command s->method on the drive `path` whose caps were
+ * read just before (sanitize_caps_get). Background commands (NVMe
+ * Sanitize, ATA SANITIZE, SCSI SANITIZE with IMMED) return once the drive
+ * accepted them; poll with sanitize_poll_get(). Format NVM returns when
+ * the format ended. ATA Security Erase runs its whole sequence here (see
+ * sanitize_security_erase). *ret_cmd describes what was sent (also on
+ * failure, when anything was sent: then *ret_cmd has "error"). Returns
+ * 0, -EPROTO (the drive refused: message gives its status), -ENOTSUP (the
+ * method is not the drive's), -EBUSY (frozen), or the ioctl's -errno. */
+int sanitize_start(const char *path, const struct sanitize_caps *caps, const struct sanitize_settings *s, json_t **ret_cmd);
+
+/* Ask the drive how its sanitize is going: NVMe Sanitize Status log (81h),
+ * ATA SANITIZE STATUS EXT, SCSI REQUEST SENSE. For Format NVM and Security
+ * Erase (synchronous) the state is DONE. */
+int sanitize_poll_get(const char *path, const struct sanitize_caps *caps, unsigned method, struct sanitize_poll *ret);
+
+/* Leave the failure mode of a failed sanitize (NVMe SANACT 001b; ATA
+ * SANITIZE STATUS EXT with CLEAR SANITIZE OPERATION FAILED; SCSI SA 1Fh).
+ * Only allowed by the drive when the failed sanitize had AUSE / failure
+ * mode set: otherwise -EPROTO and only a new sanitize clears it. */
+int sanitize_exit_failure(const char *path, const struct sanitize_caps *caps, unsigned method);
+
+/* ATA Security Erase: SECURITY SET PASSWORD (user, high, the temporary
+ * `password`), SECURITY ERASE PREPARE, SECURITY ERASE UNIT (normal or
+ * enhanced); on any failure after the password was set, SECURITY DISABLE
+ * PASSWORD with the same password (and UNLOCK first if the drive is
+ * locked). *ret_steps lists each command and how it ended:
+ *   [{"command": "SECURITY SET PASSWORD", "ok": true}, ...,
+ *    {"command": "SECURITY DISABLE PASSWORD", "ok": true, "why": "..."}]
+ * and the function's message says what state the drive was left in. The
+ * erase itself clears the password on success (ACS-3). */
+int sanitize_security_erase(int fd, bool enhanced, const char password[32], unsigned timeout_s, json_t *steps);
+
+/* HPA: READ NATIVE MAX ADDRESS (EXT), then SET MAX ADDRESS (EXT) to it,
+ * volatile (VV=0: the drive returns to its non-volatile max on power-up)
+ * unless `keep`. *ret: {"native_max_sectors", "previous_max_sectors",
+ * "volatile": B, "command": "SET MAX ADDRESS EXT"}. */
+int sanitize_hpa_remove(const char *path, const struct sanitize_caps *caps, bool keep, json_t **ret);
+/* DCO: DEVICE CONFIGURATION RESTORE (B1h/C0h). Permanent. */
+int sanitize_dco_restore(const char *path, json_t **ret);
+
+/* ---- Builders (pure; unit-tested byte for byte) ---- */
+
+/* Format NVM CDW10 keeping the namespace's format: LBAF bits 3:0 and
+ * 13:12 and MSET from FLBAS (Identify Namespace byte 26), PI and PIL from
+ * DPS (byte 29), SES in bits 11:9. */
+uint32_t sanitize_nvme_format_cdw10(unsigned ses, uint8_t flbas, uint8_t dps);
+/* Sanitize CDW10: SANACT 2:0, AUSE 3, OWPASS 7:4 (16 as 0), OIPBP 8, NDAS 9. */
+uint32_t sanitize_nvme_sanitize_cdw10(unsigned sanact, bool ause, unsigned owpass, bool oipbp, bool ndas);
+/* ATA PASS-THROUGH(16) (SAT-4 12.2.2). protocol 3 non-data (CK_COND set),
+ * 4 PIO data-in, 5 PIO data-out (one 512-byte block); ext: 48-bit. */
+void sanitize_ata_cdb(uint8_t cdb[16], unsigned protocol, bool ext, uint8_t command, uint16_t feature, uint16_t count,
+                      uint64_t lba);
+/* ATA SANITIZE (B4h) for a method: feature, LBA signature (and pattern),
+ * count (FAILURE MODE bit 4, overwrite INVERT bit 7 and passes 3:0). */
+int sanitize_ata_sanitize_cdb(const struct sanitize_settings *s, uint8_t cdb[16]);
+/* SCSI SANITIZE (48h), 10 bytes, IMMED set; *ret_plen: parameter bytes
+ * (overwrite: 8, in params), else 0. */
+int sanitize_scsi_sanitize_cdb(const struct sanitize_settings *s, uint8_t cdb[10], uint8_t params[8], size_t *ret_plen);
+/* The 512-byte data of SECURITY SET PASSWORD / ERASE UNIT / DISABLE
+ * PASSWORD / UNLOCK: word 0 (user password; erase: bit 1 enhanced; set:
+ * security level high), words 1-16 the password. */
+void sanitize_ata_security_data(uint8_t buf[512], bool enhanced, const char password[32]);
+
+/* The registers an ATA command returned (sense data of a PASS-THROUGH):
+ * descriptor 09h or fixed format. -EBADMSG when none are there. */
+struct sanitize_ata_regs {
+        uint8_t error, status, device;
+        uint16_t count;
+        uint64_t lba;
+};
+int sanitize_parse_ata_regs(const uint8_t *sense, size_t n, struct sanitize_ata_regs *ret);
+/* SANITIZE STATUS EXT's return into *ret (state, fraction, reported). */
+int sanitize_parse_ata_sanitize_status(const struct sanitize_ata_regs *r, struct sanitize_poll *ret);
+/* REQUEST SENSE data during/after a SCSI SANITIZE into *ret. */
+int sanitize_parse_scsi_sanitize_sense(const uint8_t *sense, size_t n, struct sanitize_poll *ret);
+/* Sanitize Status log (81h) into *ret. */
+int sanitize_parse_nvme_sanitize_poll(const uint8_t *buf, size_t n, struct sanitize_poll *ret);
+
+/* The active namespace ids of caps->controller (Identify CNS 02h), up to
+ * `max`, ascending; *ret_n how many. For the check that a format or
+ * sanitize erasing every namespace names each one. */
+int sanitize_nvme_namespace_ids(const struct sanitize_caps *caps, uint32_t *ids, size_t max, size_t *ret_n);

@@ -4,7 +4,11 @@
  * return in sense data; SCSI REPORT SUPPORTED OPERATION CODES), the rest is
  * the drive's reply. Checks what callers rely on: a failed parse leaves the
  * caps untouched, a successful one yields only known method bits, and the
- * JSON and summary can always be made. Built with -Dfuzz=true (clang); the
+ * JSON and summary can always be made. A first byte of F0h and above picks
+ * the run path's status parsers instead (the registers of an ATA return,
+ * SANITIZE STATUS EXT, REQUEST SENSE during a SCSI SANITIZE, the Sanitize
+ * Status log as polled): a parse either fails with a message or gives a
+ * known state and a fraction within 0..1. Built with -Dfuzz=true (clang); the
  * normal build replays tests/fuzz/corpus-sanitize through it (replay-sanitize). */
 #include <stddef.h>
 #include <stdint.h>
@@ -15,8 +19,32 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static int run_path(unsigned which, const uint8_t *buf, size_t n) {
+        struct sanitize_poll p = {0};
+        struct sanitize_ata_regs regs;
+        int r;
+        switch (which) {
+        case 0:
+        case 1:
+                r = sanitize_parse_ata_regs(buf, n, &regs);
+                if (r == 0 && which == 1) r = sanitize_parse_ata_sanitize_status(&regs, &p);
+                else if (r == 0) return 0;
+                break;
+        case 2: r = sanitize_parse_scsi_sanitize_sense(buf, n, &p); break;
+        default: r = sanitize_parse_nvme_sanitize_poll(buf, n, &p); break;
+        }
+        if (r < 0) {
+                if (isempty(err_msg()) || p.reported) __builtin_trap();
+                return 0;
+        }
+        if (p.state > SANITIZE_STATE_FAILED || p.fraction > 1.0 || !p.reported) __builtin_trap();
+        sanitize_poll_done(&p);
+        return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (size < 1) return 0;
+        if (data[0] >= 0xf0) return run_path(data[0] & 3, data + 1, size - 1);
         unsigned which = data[0] % 7;
         const uint8_t *buf = data + 1;
         size_t n = size - 1;

@@ -5,8 +5,9 @@
 # Nothing here opens a host block device.
 #
 #   qemu_prepare         finds or installs what it needs; 1 (with $qemu_why) if it cannot
-#   qemu_initramfs OUT PROG INIT   an initramfs holding PROG (and its libraries; its path in
-#                        /env.sh as PROBE, with the sanitizer options) and INIT as /init
+#   qemu_initramfs OUT PROG INIT [EXTRA]   an initramfs holding PROG (and its libraries; its
+#                        path in /env.sh as PROBE, with the sanitizer options), INIT as /init,
+#                        and the files of the directory EXTRA at the same paths
 #   qemu_boot LOG ARGS...          boots the guest with extra qemu ARGS; console in LOG
 #
 # The kernel is fetched with `apt-get download` and unpacked with
@@ -82,7 +83,7 @@ _qemu_copy() {
 }
 
 qemu_initramfs() {
-  local out=$1 prog=$2 init=$3 root="$T/initramfs" m l
+  local out=$1 prog=$2 init=$3 extra=${4:-} root="$T/initramfs" m l
   rm -rf "$root"
   mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules}
   cp /bin/busybox "$root/bin/busybox"
@@ -106,6 +107,7 @@ qemu_initramfs() {
   _qemu_copy "$root" "$prog"
   ldd "$prog" | grep -o '/[^ ]*' | while read -r l; do _qemu_copy "$root" "$l"; done
   cp "$init" "$root/init" && chmod 755 "$root/init"
+  if [ -n "$extra" ]; then cp -a "$extra"/. "$root"/ || return 1; fi
   printf 'PROBE=%q\nASAN_OPTIONS=%q\nUBSAN_OPTIONS=%q\n' "$prog" "${ASAN_OPTIONS:-}" "${UBSAN_OPTIONS:-}" >"$root/env.sh"
   (cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$out"
 }

@@ -438,6 +438,136 @@ static void test_get_not_a_drive(void **state) {
         }
 }
 
+
+/* ---- the firmware command builders (sanitize-cmd.c), byte for byte ---- */
+
+static void test_nvme_format_cdw10(void **state) {
+        (void) state;
+        /* SES=1, LBAF 0, no metadata, no PI */
+        assert_int_equal(sanitize_nvme_format_cdw10(1, 0x00, 0x00), 0x200);
+        /* SES=2 */
+        assert_int_equal(sanitize_nvme_format_cdw10(2, 0x00, 0x00), 0x400);
+        /* LBAF 3 with MSET (FLBAS bit 4), PI type 1 first (DPS 0x09) */
+        assert_int_equal(sanitize_nvme_format_cdw10(1, 0x13, 0x09), 0x3 | 1u << 4 | 1u << 5 | 1u << 8 | 1u << 9);
+        /* LBAF 17 (NVMe 2.0: FLBAS bits 6:5 are LBAF bits 5:4) */
+        assert_int_equal(sanitize_nvme_format_cdw10(1, 0x21, 0x00), 0x1 | 1u << 12 | 1u << 9);
+}
+
+static void test_nvme_sanitize_cdw10(void **state) {
+        (void) state;
+        assert_int_equal(sanitize_nvme_sanitize_cdw10(4, false, 0, false, false), 0x004); /* crypto */
+        assert_int_equal(sanitize_nvme_sanitize_cdw10(2, true, 0, false, false), 0x00a);  /* block, AUSE */
+        assert_int_equal(sanitize_nvme_sanitize_cdw10(3, false, 1, false, false), 0x013); /* overwrite, 1 pass */
+        assert_int_equal(sanitize_nvme_sanitize_cdw10(3, false, 16, true, true), 0x303); /* 16 passes as 0, OIPBP, NDAS */
+        assert_int_equal(sanitize_nvme_sanitize_cdw10(1, false, 0, false, false), 0x001); /* exit failure mode */
+}
+
+static void test_ata_sanitize_cdb(void **state) {
+        (void) state;
+        uint8_t cdb[16];
+        struct sanitize_settings s = {.method = SANITIZE_ATA_SANITIZE_CRYPTO};
+        assert_int_equal(sanitize_ata_sanitize_cdb(&s, cdb), 0);
+        /* 85h, non-data 48-bit, CK_COND, feature 0011h, LBA "Cryp" 43727970h, B4h */
+        static const uint8_t crypto[16] = {0x85, 0x07, 0x20, 0x00, 0x11, 0x00, 0x00, 0x43, 0x70, 0x00,
+                                           0x79, 0x00, 0x72, 0x40, 0xb4, 0x00};
+        assert_memory_equal(cdb, crypto, 16);
+        s = (struct sanitize_settings) {.method = SANITIZE_ATA_SANITIZE_BLOCK, .ause = true};
+        assert_int_equal(sanitize_ata_sanitize_cdb(&s, cdb), 0);
+        static const uint8_t block[16] = {0x85, 0x07, 0x20, 0x00, 0x12, 0x00, 0x10, 0x42, 0x72, 0x00,
+                                          0x45, 0x00, 0x6b, 0x40, 0xb4, 0x00};
+        assert_memory_equal(cdb, block, 16);
+        s = (struct sanitize_settings) {.method = SANITIZE_ATA_SANITIZE_OVERWRITE, .owpass = 3, .invert = true, .pattern = 0xa5a5a5a5};
+        assert_int_equal(sanitize_ata_sanitize_cdb(&s, cdb), 0);
+        /* LBA 47:32 "OW" (4F57h), 31:0 the pattern; COUNT invert (bit 7) and 3 passes */
+        static const uint8_t ow[16] = {0x85, 0x07, 0x20, 0x00, 0x14, 0x00, 0x83, 0xa5, 0xa5, 0x57,
+                                       0xa5, 0x4f, 0xa5, 0x40, 0xb4, 0x00};
+        assert_memory_equal(cdb, ow, 16);
+        s.method = SANITIZE_NVME_FORMAT_USER;
+        assert_int_equal(sanitize_ata_sanitize_cdb(&s, cdb), -EINVAL);
+}
+
+static void test_ata_cdb_pio(void **state) {
+        (void) state;
+        uint8_t cdb[16];
+        sanitize_ata_cdb(cdb, 5, false, 0xf4, 0, 1, 0); /* SECURITY ERASE UNIT, PIO data-out */
+        static const uint8_t want[16] = {0x85, 0x0a, 0x06, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x40, 0xf4, 0};
+        assert_memory_equal(cdb, want, 16);
+        sanitize_ata_cdb(cdb, 3, false, 0xf9, 0, 0, 0x0abcdef0); /* SET MAX ADDRESS, 28-bit: bits 27:24 in DEVICE */
+        assert_int_equal(cdb[8], 0xf0);
+        assert_int_equal(cdb[10], 0xde);
+        assert_int_equal(cdb[12], 0xbc);
+        assert_int_equal(cdb[13], 0x4a);
+        uint8_t buf[512];
+        char pw[32] = "secret";
+        sanitize_ata_security_data(buf, true, pw);
+        assert_int_equal(buf[0], 0x02);
+        assert_int_equal(buf[1], 0x00);
+        assert_memory_equal(buf + 2, "secret", 6);
+        assert_int_equal(buf[34], 0);
+}
+
+static void test_scsi_sanitize_cdb(void **state) {
+        (void) state;
+        uint8_t cdb[10], p[8];
+        size_t plen;
+        struct sanitize_settings s = {.method = SANITIZE_SCSI_SANITIZE_CRYPTO, .ause = true};
+        assert_int_equal(sanitize_scsi_sanitize_cdb(&s, cdb, p, &plen), 0);
+        static const uint8_t crypto[10] = {0x48, 0xa3, 0, 0, 0, 0, 0, 0, 0, 0};
+        assert_memory_equal(cdb, crypto, 10);
+        assert_int_equal(plen, 0);
+        s = (struct sanitize_settings) {.method = SANITIZE_SCSI_SANITIZE_OVERWRITE, .owpass = 2, .pattern = 0x11223344};
+        assert_int_equal(sanitize_scsi_sanitize_cdb(&s, cdb, p, &plen), 0);
+        static const uint8_t ow[10] = {0x48, 0x81, 0, 0, 0, 0, 0, 0, 8, 0};
+        static const uint8_t owp[8] = {0x02, 0, 0, 4, 0x11, 0x22, 0x33, 0x44};
+        assert_memory_equal(cdb, ow, 10);
+        assert_memory_equal(p, owp, 8);
+}
+
+static void test_status_replies(void **state) {
+        (void) state;
+        /* SANITIZE STATUS EXT in progress at 50%: descriptor sense, count 4000h (bit 14), LBA 8000h */
+        uint8_t d[22] = {0x72, 0x01, 0x00, 0x1d, 0, 0, 0, 14, 0x09, 0x0c, 0x01, 0x00, 0x40, 0x00, 0x00, 0x00,
+                         0x00, 0x80, 0x00, 0x00, 0x40, 0x50};
+        struct sanitize_ata_regs regs;
+        struct sanitize_poll p;
+        assert_int_equal(sanitize_parse_ata_regs(d, sizeof d, &regs), 0);
+        assert_int_equal(regs.count, 0x4000);
+        assert_int_equal(regs.lba, 0x8000);
+        assert_int_equal(sanitize_parse_ata_sanitize_status(&regs, &p), 0);
+        assert_int_equal(p.state, SANITIZE_STATE_RUNNING);
+        assert_true(p.fraction > 0.49 && p.fraction < 0.51);
+        sanitize_poll_done(&p);
+        regs = (struct sanitize_ata_regs) {.count = 0x8000, .status = 0x50};
+        sanitize_parse_ata_sanitize_status(&regs, &p);
+        assert_int_equal(p.state, SANITIZE_STATE_DONE);
+        sanitize_poll_done(&p);
+        regs = (struct sanitize_ata_regs) {.status = 0x51, .error = 0x04, .lba = 0x01};
+        sanitize_parse_ata_sanitize_status(&regs, &p);
+        assert_int_equal(p.state, SANITIZE_STATE_FAILED);
+        sanitize_poll_done(&p);
+        /* SCSI: NOT READY, 04h/1Bh, progress 4000h */
+        uint8_t f[18] = {0x70, 0, 0x02, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x04, 0x1b, 0, 0x80, 0x40, 0x00};
+        assert_int_equal(sanitize_parse_scsi_sanitize_sense(f, sizeof f, &p), 0);
+        assert_int_equal(p.state, SANITIZE_STATE_RUNNING);
+        assert_true(p.fraction > 0.24 && p.fraction < 0.26);
+        sanitize_poll_done(&p);
+        uint8_t ok[18] = {0x70, 0, 0x00};
+        assert_int_equal(sanitize_parse_scsi_sanitize_sense(ok, sizeof ok, &p), 0);
+        assert_int_equal(p.state, SANITIZE_STATE_DONE);
+        sanitize_poll_done(&p);
+        /* NVMe log 81h: SPROG 1/4, SSTAT in progress */
+        uint8_t log[512] = {0x00, 0x40, 0x02, 0x00, 0x04, 0, 0, 0};
+        assert_int_equal(sanitize_parse_nvme_sanitize_poll(log, sizeof log, &p), 0);
+        assert_int_equal(p.state, SANITIZE_STATE_RUNNING);
+        assert_int_equal(json_integer_value(json_object_get(p.reported, "sprog")), 0x4000);
+        assert_int_equal(json_integer_value(json_object_get(p.reported, "scdw10")), 4);
+        sanitize_poll_done(&p);
+        log[2] = 0x03;
+        sanitize_parse_nvme_sanitize_poll(log, sizeof log, &p);
+        assert_int_equal(p.state, SANITIZE_STATE_FAILED);
+        sanitize_poll_done(&p);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_method_names),    cmocka_unit_test(test_nvme_id_ctrl),
@@ -446,6 +576,9 @@ int main(void) {
                 cmocka_unit_test(test_ata_dco),         cmocka_unit_test(test_ata_return),
                 cmocka_unit_test(test_scsi_rsoc),       cmocka_unit_test(test_json),
                 cmocka_unit_test(test_get_not_a_drive),
+                cmocka_unit_test(test_nvme_format_cdw10), cmocka_unit_test(test_nvme_sanitize_cdw10),
+                cmocka_unit_test(test_ata_sanitize_cdb), cmocka_unit_test(test_ata_cdb_pio),
+                cmocka_unit_test(test_scsi_sanitize_cdb), cmocka_unit_test(test_status_replies),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
