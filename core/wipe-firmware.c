@@ -22,26 +22,6 @@
 
 /* ---- what each method is ---- */
 
-const unsigned fw_purge_order[SANITIZE_METHOD_COUNT] = {
-        /* a sanitize reaches every block, spare and remapped ones too, and
-         * cannot be stopped by a reset; a block erase is checked by what the
-         * medium reads as, a crypto erase only by its randomness; an
-         * overwrite sanitize is slow and not purge on flash */
-        SANITIZE_NVME_SANITIZE_BLOCK,   SANITIZE_NVME_SANITIZE_CRYPTO,   SANITIZE_ATA_SANITIZE_BLOCK,
-        SANITIZE_ATA_SANITIZE_CRYPTO,   SANITIZE_SCSI_SANITIZE_BLOCK,    SANITIZE_SCSI_SANITIZE_CRYPTO,
-        /* a format reaches the namespace's user data only */
-        SANITIZE_NVME_FORMAT_USER,      SANITIZE_NVME_FORMAT_CRYPTO,
-        SANITIZE_NVME_SANITIZE_OVERWRITE, SANITIZE_ATA_SANITIZE_OVERWRITE, SANITIZE_SCSI_SANITIZE_OVERWRITE,
-        /* security erase: the drive locks if it goes wrong; last */
-        SANITIZE_ATA_SECURE_ERASE_ENH,  SANITIZE_ATA_SECURE_ERASE,
-};
-
-unsigned fw_purge_choice(unsigned offered) {
-        for (size_t i = 0; i < SANITIZE_METHOD_COUNT; i++)
-                if (offered & fw_purge_order[i]) return fw_purge_order[i];
-        return 0;
-}
-
 #define CRYPTO_METHODS (SANITIZE_NVME_SANITIZE_CRYPTO | SANITIZE_NVME_FORMAT_CRYPTO | SANITIZE_ATA_SANITIZE_CRYPTO | SANITIZE_SCSI_SANITIZE_CRYPTO)
 #define BLOCK_METHODS (SANITIZE_NVME_SANITIZE_BLOCK | SANITIZE_NVME_FORMAT_USER | SANITIZE_ATA_SANITIZE_BLOCK | SANITIZE_SCSI_SANITIZE_BLOCK)
 #define OVERWRITE_METHODS (SANITIZE_NVME_SANITIZE_OVERWRITE | SANITIZE_ATA_SANITIZE_OVERWRITE | SANITIZE_SCSI_SANITIZE_OVERWRITE)
@@ -480,7 +460,7 @@ int fw_job_prepare(struct wipe_session *s, struct job *j) {
         const struct sanitize_caps *c = j->fw.caps;
         char list[512];
         if (s->purge) {
-                j->fw.method = fw_purge_choice(c->methods);
+                j->fw.method = sanitize_purge_choice(c->methods);
                 if (!j->fw.method)
                         return err_set(ENOTSUP, "cannot purge '%s': the drive offers no firmware sanitize (%s; available: none); "
                                                 "overwrite it instead (--method nist-clear) and, if it is flash, send it to destruction",

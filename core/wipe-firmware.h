@@ -18,11 +18,6 @@
 
 #include "wipe-session-internal.h"
 
-/* The order `--method purge` tries, strongest first (README, "purge"). */
-extern const unsigned fw_purge_order[SANITIZE_METHOD_COUNT];
-/* The first method of fw_purge_order the drive offers, or 0. */
-unsigned fw_purge_choice(unsigned offered);
-
 /* What a method does, as the certificate says it: "cryptographic erase",
  * "block erase" or "firmware overwrite". NULL for no method. */
 const char *fw_technique(unsigned method);

@@ -292,19 +292,30 @@ void sanitize_caps_free(struct sanitize_caps *c) {
  * erase (whose reach is the vendor's choice); within each, crypto erase
  * (every copy of the data unreadable at once) before block erase before
  * overwrite (which on flash leaves remapped blocks to the firmware). */
+/* The order `wipe --method purge` takes and the PURGE column shows (the
+ * README says why): a sanitize reaches every block, spare and remapped ones
+ * too, and a reset does not stop it; a block erase is checked by what the
+ * medium reads as, a crypto erase only by its randomness; a format reaches
+ * the namespace's user data only; an overwrite sanitize is slow and not
+ * purge on flash; a security erase locks the drive if it goes wrong. */
 static const unsigned purge_order[SANITIZE_METHOD_COUNT] = {
-        SANITIZE_NVME_SANITIZE_CRYPTO, SANITIZE_ATA_SANITIZE_CRYPTO, SANITIZE_SCSI_SANITIZE_CRYPTO,
-        SANITIZE_NVME_SANITIZE_BLOCK, SANITIZE_ATA_SANITIZE_BLOCK, SANITIZE_SCSI_SANITIZE_BLOCK,
+        SANITIZE_NVME_SANITIZE_BLOCK,     SANITIZE_NVME_SANITIZE_CRYPTO,   SANITIZE_ATA_SANITIZE_BLOCK,
+        SANITIZE_ATA_SANITIZE_CRYPTO,     SANITIZE_SCSI_SANITIZE_BLOCK,    SANITIZE_SCSI_SANITIZE_CRYPTO,
+        SANITIZE_NVME_FORMAT_USER,        SANITIZE_NVME_FORMAT_CRYPTO,
         SANITIZE_NVME_SANITIZE_OVERWRITE, SANITIZE_ATA_SANITIZE_OVERWRITE, SANITIZE_SCSI_SANITIZE_OVERWRITE,
-        SANITIZE_NVME_FORMAT_CRYPTO, SANITIZE_ATA_SECURE_ERASE_ENH, SANITIZE_NVME_FORMAT_USER,
-        SANITIZE_ATA_SECURE_ERASE,
+        SANITIZE_ATA_SECURE_ERASE_ENH,    SANITIZE_ATA_SECURE_ERASE,
 };
+
+unsigned sanitize_purge_choice(unsigned offered) {
+        for (size_t i = 0; i < ELEMENTSOF(purge_order); i++)
+                if (offered & purge_order[i]) return purge_order[i];
+        return 0;
+}
 
 const char *sanitize_caps_summary(const struct sanitize_caps *c) {
         if (c->frozen) return "frozen";
-        for (size_t i = 0; i < ELEMENTSOF(purge_order); i++)
-                if (c->methods & purge_order[i]) return sanitize_method_name(purge_order[i]);
-        return "none";
+        unsigned m = sanitize_purge_choice(c->methods);
+        return m ? sanitize_method_name(m) : "none";
 }
 
 static json_t *json_count(uint64_t n) { return n ? json_integer((json_int_t) n) : json_null(); }

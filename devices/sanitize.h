@@ -124,7 +124,10 @@ int sanitize_caps_get(const char *path, struct sanitize_caps **ret);
  *   "hpa": {"supported": B, "present": B, "native_max_sectors": N|null, "current_max_sectors": N|null}
  *   "dco": {"supported": B, "present": B, "factory_max_sectors": N|null} */
 void sanitize_caps_to_json(const struct sanitize_caps *c, json_t *obj);
-/* The short purge column: the strongest method's name, "frozen", or "none". */
+/* The method `wipe --method purge` runs: the first of the purge order
+ * (sanitize-parse.c says why) that `offered` has, or 0. */
+unsigned sanitize_purge_choice(unsigned offered);
+/* The short purge column: sanitize_purge_choice()'s name, "frozen", or "none". */
 const char *sanitize_caps_summary(const struct sanitize_caps *c);
 
 /* ---- Parsers of the drive's replies (pure; also for tests and fuzzing) ----

@@ -30,11 +30,11 @@ describe "$T/nvme" "bus = nvme" "model = SCRIPTED NVME" "sanitize = crypto,block
   "namespaces = 2" "nn = 4" "estimate_crypto = 5"
 j=$(ASSETCTL_TEST_DRIVE="$T/nvme" "$A" devices "$loop" --json)
 check_out "nvme: the methods, the namespaces and the purge column" \
-  '["nvme-sanitize-crypto","nvme-sanitize-block","nvme-sanitize-overwrite","nvme-format-crypto","nvme-format-user"]|2|nvme-sanitize-crypto|{"nvme-sanitize-crypto":5}|null' \
+  '["nvme-sanitize-crypto","nvme-sanitize-block","nvme-sanitize-overwrite","nvme-format-crypto","nvme-format-user"]|2|nvme-sanitize-block|{"nvme-sanitize-crypto":5}|null' \
   jqs '[(.sanitize.methods|tojson), .sanitize.namespaces, .purge, (.sanitize.estimates|tojson), .sanitize_error] | map(tostring) | join("|")' <<<"$j"
 check_out "nvme: the controller's facts and the sanitize status" '4|4|0|false' \
   jqs '[.sanitize.nvme.max_namespaces, .sanitize.nvme.fna, .sanitize.nvme.status.state, .hpa.supported] | map(tostring) | join("|")' <<<"$j"
-check "the table's PURGE column" sh -c "ASSETCTL_TEST_DRIVE='$T/nvme' '$A' devices | grep '^$loop ' | grep -q ' nvme-sanitize-crypto\$'"
+check "the table's PURGE column" sh -c "ASSETCTL_TEST_DRIVE='$T/nvme' '$A' devices | grep '^$loop ' | grep -q ' nvme-sanitize-block\$'"
 
 # An ATA drive with an HPA: 30000 of 32768 sectors visible. Its first use
 # sets the loop's size to the current max, as the kernel would read it.

@@ -207,7 +207,7 @@ static void test_ata_identify(void **state) {
         assert_false(c.frozen);
         assert_true(c.security.enabled && c.security.locked);
         assert_int_equal(c.methods, SANITIZE_ATA_SANITIZE_CRYPTO | SANITIZE_ATA_SANITIZE_BLOCK | SANITIZE_ATA_SECURE_ERASE);
-        assert_string_equal(sanitize_caps_summary(&c), "ata-sanitize-crypto");
+        assert_string_equal(sanitize_caps_summary(&c), "ata-sanitize-block");
 }
 
 static void test_ata_identify_plain(void **state) {
@@ -411,9 +411,9 @@ static void test_json(void **state) {
         c.frozen = false;
         assert_string_equal(sanitize_caps_summary(&c), "ata-sanitize-block");
         c.methods = SANITIZE_NVME_FORMAT_USER | SANITIZE_NVME_FORMAT_CRYPTO | SANITIZE_NVME_SANITIZE_OVERWRITE;
+        assert_string_equal(sanitize_caps_summary(&c), "nvme-format-user");
+        c.methods = SANITIZE_NVME_SANITIZE_OVERWRITE | SANITIZE_ATA_SECURE_ERASE_ENH;
         assert_string_equal(sanitize_caps_summary(&c), "nvme-sanitize-overwrite");
-        c.methods = SANITIZE_NVME_FORMAT_USER | SANITIZE_ATA_SECURE_ERASE_ENH;
-        assert_string_equal(sanitize_caps_summary(&c), "ata-secure-erase-enhanced");
 }
 
 static void test_get_not_a_drive(void **state) {

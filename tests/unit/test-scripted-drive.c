@@ -97,7 +97,7 @@ static void test_nvme_detect(void **state) {
         assert_int_equal(c->status.state, 0);
         assert_int_equal(c->estimate_seconds[sanitize_method_index(SANITIZE_NVME_SANITIZE_BLOCK)], 30);
         assert_int_equal(c->estimate_seconds[sanitize_method_index(SANITIZE_NVME_SANITIZE_CRYPTO)], 0);
-        assert_string_equal(sanitize_caps_summary(c), "nvme-sanitize-crypto");
+        assert_string_equal(sanitize_caps_summary(c), "nvme-sanitize-block");
         assert_false(c->format_all_namespaces);
 
         drive("nvme", "format = user\nformat_all = yes\n");

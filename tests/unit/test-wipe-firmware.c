@@ -272,10 +272,10 @@ static void test_validate(void **state) {
 
 static void test_tables(void **state) {
         (void) state;
-        assert_int_equal(fw_purge_choice(0), 0);
-        assert_int_equal(fw_purge_choice(SANITIZE_NVME_FORMAT_USER | SANITIZE_NVME_SANITIZE_CRYPTO), SANITIZE_NVME_SANITIZE_CRYPTO);
-        assert_int_equal(fw_purge_choice(SANITIZE_ATA_SECURE_ERASE | SANITIZE_ATA_SECURE_ERASE_ENH), SANITIZE_ATA_SECURE_ERASE_ENH);
-        assert_int_equal(fw_purge_choice(SANITIZE_ATA_SANITIZE_CRYPTO | SANITIZE_ATA_SANITIZE_BLOCK), SANITIZE_ATA_SANITIZE_BLOCK);
+        assert_int_equal(sanitize_purge_choice(0), 0);
+        assert_int_equal(sanitize_purge_choice(SANITIZE_NVME_FORMAT_USER | SANITIZE_NVME_SANITIZE_CRYPTO), SANITIZE_NVME_SANITIZE_CRYPTO);
+        assert_int_equal(sanitize_purge_choice(SANITIZE_ATA_SECURE_ERASE | SANITIZE_ATA_SECURE_ERASE_ENH), SANITIZE_ATA_SECURE_ERASE_ENH);
+        assert_int_equal(sanitize_purge_choice(SANITIZE_ATA_SANITIZE_CRYPTO | SANITIZE_ATA_SANITIZE_BLOCK), SANITIZE_ATA_SANITIZE_BLOCK);
         assert_string_equal(fw_technique(SANITIZE_NVME_FORMAT_USER), "block erase");
         assert_string_equal(fw_technique(SANITIZE_NVME_FORMAT_CRYPTO), "cryptographic erase");
         assert_string_equal(fw_technique(SANITIZE_ATA_SECURE_ERASE), "firmware overwrite");
