@@ -103,6 +103,7 @@ int device_match(struct db *db, const struct blockdev *b, json_t **ret) {
                 json_object_set(o, "medium_id", json_object_get(m, "id"));
                 json_set_str(o, "medium_serial", json_str(m, "serial"));
                 json_set_str(o, "medium_model", json_str(m, "model"));
+                json_set_str(o, "medium_kind", json_str(m, "kind"));
                 json_set_str(o, "matched_by", by);
                 *ret = o;
                 return 0;

@@ -23,7 +23,7 @@ void device_register_identity(const struct blockdev *b, char **ret_serial, char 
 /* b as a JSON object keyed like `assetctl devices --json` (no match). */
 json_t *blockdev_json(const struct blockdev *b);
 /* The registered medium (by serial, then WWN) or asset (by serial) that b
- * is: {asset_tag, medium_id, medium_serial, medium_model, matched_by}, or
+ * is: {asset_tag, medium_id, medium_serial, medium_model, medium_kind, matched_by}, or
  * *ret = NULL when none. */
 int device_match(struct db *db, const struct blockdev *b, json_t **ret);
 /* blockdev_json() plus "asset_tag" and "match" (null when none, or db NULL). */

@@ -537,7 +537,11 @@ int fw_job_record(struct wipe_session *s, struct job *j) {
         int r = wipe_record_begin(s->db, w, &j->rec);
         if (r < 0) return fw_err_about(r, "cannot record the wipe of", j->path);
         j->recorded = true;
-        const char *kind = j->block ? j->dev->kind : NULL;
+        /* the kind the certificate will name (the registered medium's, as
+         * cert verify reads it), else what the kernel says; the kernel's
+         * rotational flag is wrong behind many USB bridges */
+        const char *kind = json_str(medium, "kind");
+        if (!kind) kind = j->block ? j->dev->kind : NULL;
         if (j->fw.method & NVME_METHODS) kind = "nvme";
         j->fw.record = json_pack("{ss,ss,ss,ss?,ss,ss}", "method", name, "technique", fw_technique(j->fw.method), "nist_category",
                                  fw_nist_category(j->fw.method, kind), "media_kind", kind, "recipe",

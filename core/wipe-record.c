@@ -41,8 +41,9 @@ int wipe_match(struct db *db, const struct blockdev *b, const char *asset_tag, j
                 if (r < 0) return r;
         }
         if (dm && json_is_integer(json_object_get(dm, "medium_id")))
-                medium = json_pack("{sO,ss?,ss?,ss?}", "id", json_object_get(dm, "medium_id"), "serial", json_str(dm, "medium_serial"),
-                                   "model", json_str(dm, "medium_model"), "matched_by", json_str(dm, "matched_by"));
+                medium = json_pack("{sO,ss?,ss?,ss?,ss?}", "id", json_object_get(dm, "medium_id"), "serial", json_str(dm, "medium_serial"),
+                                   "model", json_str(dm, "medium_model"), "kind", json_str(dm, "medium_kind"), "matched_by",
+                                   json_str(dm, "matched_by"));
         json_t *o = json_object();
         json_object_set(o, "medium", medium ? medium : json_null());
         json_object_set(o, "asset", asset ? asset : json_null());

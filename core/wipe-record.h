@@ -27,7 +27,7 @@ void wipe_record_done(struct wipe_record *rec);
 /* Match a target to the register: the registered medium that block device
  * b is (device_match(): serial, then WWN; a loop device by its image file),
  * and its asset, or the asset `asset_tag` when given. b is NULL for image
- * files. *ret: {"medium": {id, serial, model, matched_by}|null,
+ * files. *ret: {"medium": {id, serial, model, kind, matched_by}|null,
  * "asset": {...}|null}. Refuses (-ENOENT/-EPERM) an unknown --asset or a
  * drive registered in another asset than the one given. */
 int wipe_match(struct db *db, const struct blockdev *b, const char *asset_tag, json_t **ret);

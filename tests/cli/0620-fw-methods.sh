@@ -34,6 +34,9 @@ method_case() {
   "$A" asset add --make Acme --model "Laptop $n" --serial "PC$n" --category laptop >/dev/null
   # a drive of its own: a loop device is known by its image file
   sd_loop 8M
+  # ROTATIONAL=1: the kernel calls it a spinning disk, as it does many SSDs
+  # behind a USB bridge; the registered medium's kind is what counts
+  if [ "${ROTATIONAL:-0}" = 1 ]; then echo 1 >"/sys/block/${SD_LOOP#/dev/}/queue/rotational"; fi
   "$A" asset add-media "$tag" --model "disk image" --serial "file:$SD_IMG" --size "$size" --kind "$kind" >/dev/null
   "$A" disposal request "$tag" --reason "end of life" >/dev/null
   "$A" disposal authorise "$tag" --by HT >/dev/null
@@ -62,6 +65,9 @@ method_case ata-sanitize-block 00 ssd "bus = ata" "sanitize = block"
 method_case ata-sanitize-overwrite 00 ssd "bus = ata" "sanitize = overwrite"
 method_case ata-secure-erase 00 ssd "bus = ata" "security = yes"
 method_case ata-secure-erase-enhanced random ssd "bus = ata" "security = yes" "enhanced = yes" "enhanced_fill = random"
+ROTATIONAL=1 method_case ata-sanitize-block 00 ssd "bus = ata" "sanitize = block"
+check_out "... an SSD the kernel calls rotational is classified as the registered SSD it is" "ssd purge" \
+  jq -r '"\(.medium.kind) \(.sanitisation.nist_category)"' "$T/out/TS-CERT-$(printf %06d "$n").json"
 check_out "every certificate verifies with assetctl too" "$n" \
   sh -c "cd '$T/out' && for f in TS-CERT-*.json; do \"\$0\" cert verify \"\$f\" --key '$T/school.pub.pem' >/dev/null || exit 1; done; ls TS-CERT-*.json | wc -l" "$A"
 
