@@ -713,6 +713,27 @@ static int overwrite_pass(struct job *j) {
         return r;
 }
 
+/* After an HPA removed or a DCO restored: the markers must reach the
+ * sectors that were hidden, so the kernel has to see them too. The size
+ * the drive now has (its native, or factory, maximum) against what the
+ * kernel gives after a rescan; refused when the kernel still sees less
+ * (the change was volatile where the drive allows: a re-plug undoes it). */
+static int fw_size_after(struct job *j) {
+        const struct sanitize_caps *c = j->fw.caps;
+        uint64_t sectors = json_object_get(j->fw.record, "dco_restored") && c->dco.factory_max_sectors ? c->dco.factory_max_sectors
+                                                                                                        : c->hpa.native_max_sectors;
+        uint64_t want = sectors * j->t.sector, now;
+        int r = sanitize_visible_size(j->path, &now);
+        if (r < 0) return r;
+        if (sectors && now < want)
+                return err_set(EAGAIN, "'%s': the drive now has %llu sectors but the kernel still sees %llu: re-plug it (or rescan it) "
+                                       "and run the wipe again",
+                               j->path, (unsigned long long) sectors, (unsigned long long) (now / j->t.sector));
+        json_object_set_new(j->fw.record, "size_bytes_after", json_integer((json_int_t) now));
+        j->t.size = now;
+        return 0;
+}
+
 static int fw_steps(struct job *j) {
         struct wipe_session *s = j->s;
         const struct sanitize_caps *c = j->fw.caps;
@@ -738,6 +759,10 @@ static int fw_steps(struct job *j) {
                         r = sanitize_dco_restore(j->path, &d);
                         if (r < 0) return err_prefix(r, "cannot restore the device configuration overlay");
                         json_object_set_new(j->fw.record, "dco_restored", d);
+                }
+                if (json_object_get(j->fw.record, "hpa_removed") || json_object_get(j->fw.record, "dco_restored")) {
+                        r = fw_size_after(j);
+                        if (r < 0) return r;
                 }
                 progress(j, "planting markers", 0, -1, false);
                 r = fw_markers_plan(j->t.size, j->t.sector, &mk);

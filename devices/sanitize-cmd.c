@@ -8,8 +8,11 @@
  * Every command goes through drive-io.h. */
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "drive-io.h"
 #include "json.h"
@@ -660,5 +663,25 @@ int sanitize_nvme_namespace_ids(const struct sanitize_caps *caps, uint32_t *ids,
                 ids[n++] = (uint32_t) buf[4 * i] | (uint32_t) buf[4 * i + 1] << 8 | (uint32_t) buf[4 * i + 2] << 16 |
                            (uint32_t) buf[4 * i + 3] << 24;
         *ret_n = n;
+        return 0;
+}
+
+int sanitize_visible_size(const char *path, uint64_t *ret_bytes) {
+        struct stat st;
+        if (stat(path, &st) < 0) return err_set(errno, "cannot open '%s': %s", path, strerror(errno));
+        if (S_ISBLK(st.st_mode)) {
+                /* best effort: only a SCSI disk (sd, libata's too) has it */
+                _cleanup_free_ char *rescan = xasprintf("/sys/dev/block/%u:%u/device/rescan", major(st.st_rdev), minor(st.st_rdev));
+                int fd = open(rescan, O_WRONLY | O_CLOEXEC);
+                if (fd >= 0) {
+                        (void) !write(fd, "1", 1);
+                        close(fd);
+                }
+        }
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return err_set(errno, "cannot open '%s': %s", path, strerror(errno));
+        uint64_t size;
+        if (ioctl(fd, BLKGETSIZE64, &size) < 0) return err_set(errno, "cannot read the size of '%s': %s", path, strerror(errno));
+        *ret_bytes = size;
         return 0;
 }

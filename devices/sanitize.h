@@ -249,6 +249,11 @@ int sanitize_security_erase(int fd, bool enhanced, const char password[32], unsi
 int sanitize_hpa_remove(const char *path, const struct sanitize_caps *caps, bool keep, json_t **ret);
 /* DCO: DEVICE CONFIGURATION RESTORE (B1h/C0h). Permanent. */
 int sanitize_dco_restore(const char *path, json_t **ret);
+/* The size in bytes the kernel now gives the block device at `path`,
+ * after asking a SCSI disk to read its capacity again (sysfs
+ * device/rescan: an HPA removed or a DCO restored changes it; other
+ * devices are only read). -errno with the reason. */
+int sanitize_visible_size(const char *path, uint64_t *ret_bytes);
 
 /* ---- Builders (pure; unit-tested byte for byte) ---- */
 

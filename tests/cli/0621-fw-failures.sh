@@ -103,6 +103,8 @@ check_out "--remove-hpa: the native size restored (recorded), erased" "0 erased 
 check_out "... the loop has its full size, the drive no HPA" "$size 32768" \
   sh -c "echo \$(blockdev --getsize64 '$SD_LOOP') \$(sed -n 's/^current_max //p' '$SD_DRIVE.state')"
 check "... and all of it is erased" sd_image_is 00
+check_out "... the markers reached the sectors the HPA hid (the last is 32767)" "32767 $size" \
+  sh -c "\"\$0\" wipe show \$(\"\$0\" wipe list --json | jq -r '.[0].id') --json | jq -r '\"\(.firmware.markers.positions | max) \(.firmware.size_bytes_after)\"'" "$A"
 
 # a DCO: refused; --restore-dco
 sd_drive dco "bus = ata" "sanitize = block" "dco = yes" "native_sectors = 30000"
