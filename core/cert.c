@@ -6,7 +6,7 @@
 #include "config.h"
 #include "sign.h"
 #include "wipe.h"
-#include "wipe-firmware.h"
+#include "wipe-firmware-internal.h"
 
 #include <ctype.h>
 #include <math.h>

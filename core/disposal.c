@@ -5,7 +5,7 @@
 #include "cert.h"
 #include "disposal.h"
 #include "sign.h"
-#include "wipe-record.h"
+#include "wipe-record-internal.h"
 
 static int64_t id_of(json_t *o) { return json_integer_value(json_object_get(o, "id")); }
 

@@ -1,7 +1,7 @@
-/* The A4 page writer. See paper.h. */
+/* The A4 page writer. See paper-internal.h. */
 #include "core-internal.h"
 #include "util.h"
-#include "paper.h"
+#include "paper-internal.h"
 
 #include <fontconfig/fontconfig.h>
 

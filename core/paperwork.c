@@ -6,7 +6,7 @@
 #include "datadir.h"
 #include "disposal.h"
 #include "json.h"
-#include "paper.h"
+#include "paper-internal.h"
 #include "store-paperwork.h"
 
 #include <ctype.h>

@@ -3,7 +3,7 @@
 #include "reports.h"
 #include "store-loans.h"
 #include "store-paperwork.h"
-#include "paper.h"
+#include "paper-internal.h"
 #include "json.h"
 
 int report_overdue(struct db *db, json_t **ret) {

@@ -1,7 +1,7 @@
-/* The firmware path of the wipe session (see wipe-firmware.h). */
+/* The firmware path of the wipe session (see wipe-firmware-internal.h). */
 #include "core-internal.h"
 #include "config.h"
-#include "wipe-firmware.h"
+#include "wipe-firmware-internal.h"
 #include "disposal.h"
 #include "json.h"
 

@@ -1,7 +1,7 @@
-/* The register's side of a wipe (see wipe-record.h). */
+/* The register's side of a wipe (see wipe-record-internal.h). */
 #include "core-internal.h"
 #include "config.h"
-#include "wipe-record.h"
+#include "wipe-record-internal.h"
 #include "store-wipes.h"
 #include "json.h"
 #include "disposal.h"

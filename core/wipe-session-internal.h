@@ -5,7 +5,7 @@
 
 #include "core-internal.h"
 #include "wipe-session.h"
-#include "wipe-record.h"
+#include "wipe-record-internal.h"
 #include "sanitize.h"
 
 #include <pthread.h>

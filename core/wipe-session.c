@@ -3,9 +3,9 @@
 #include "core-internal.h"
 #include "config.h"
 #include "wipe-session.h"
-#include "wipe-record.h"
+#include "wipe-record-internal.h"
 #include "wipe-session-internal.h"
-#include "wipe-firmware.h"
+#include "wipe-firmware-internal.h"
 #include "disposal.h"
 #include "json.h"
 

@@ -3,7 +3,7 @@
  * column of wipes, so that the audit hashes of the wipes recorded before
  * stay what they were.
  *
- * `record` is canonical JSON (see core/wipe-firmware.h): the method, the
+ * `record` is canonical JSON (see core/wipe-firmware-internal.h): the method, the
  * command and its settings as sent, the state ("planned", "sent", "done",
  * "failed", ...), what the drive reported (SSTAT/SPROG, ATA status, sense),
  * the markers planted (positions and hashes) and the validation. It is

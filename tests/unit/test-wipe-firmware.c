@@ -15,10 +15,10 @@
 #include "config.h"
 #include "drive-io.h"
 #include "sanitize.h"
-#include "wipe-firmware.h"
+#include "wipe-firmware-internal.h"
 #include "util.h"
 #include "core-internal.h"
-#include "wipe-record.h"
+#include "wipe-record-internal.h"
 #include "json.h"
 #include "cert.h"
 
