@@ -63,7 +63,7 @@ const struct command commands[] = {
         {"printers", cmd_printers, 0, "", "list the Brother QL label printers connected over USB", NULL,
          OPTIONS(format_opts, struct format_args)},
         {"wipe", cmd_wipe, CMD_DB | CMD_WRITE | CMD_DESTRUCTIVE, "DEVICE...",
-         "overwrite drives with a verified multi-pass method; list, show and re-check wipes",
+         "wipe drives (a verified overwrite, or the drive's own sanitize, proved by markers); list, show and re-check wipes",
          "DEVICE...: block devices (/dev/sdb, /dev/disk/by-id/...) or image files, wiped at once.\n"
          "list, show and verify are sub-commands only right after 'wipe'; a file of that name\n"
          "is wiped as ./list (the bare word is refused anywhere else).\n",
