@@ -135,7 +135,8 @@ int sanitize_parse_ata_regs(const uint8_t *sense, size_t n, struct sanitize_ata_
                                 struct sanitize_ata_regs r = {.error = d[3], .device = d[12], .status = d[13]};
                                 r.count = d[5];
                                 r.lba = (uint64_t) d[7] | (uint64_t) d[9] << 8 | (uint64_t) d[11] << 16;
-                                if (d[2] & 1) {
+                                r.extended = d[2] & 1;
+                                if (r.extended) {
                                         r.count |= (uint16_t) (d[4] << 8);
                                         r.lba |= (uint64_t) d[6] << 24 | (uint64_t) d[8] << 32 | (uint64_t) d[10] << 40;
                                 }
@@ -150,7 +151,8 @@ int sanitize_parse_ata_regs(const uint8_t *sense, size_t n, struct sanitize_ata_
                 if (n < 18) return err_set(EBADMSG, "ata return: %zu bytes of fixed sense data", n);
                 /* SAT-4 12.2.2.8: error, status, device, count in the
                  * information field; LBA 23:0 in the command-specific one */
-                struct sanitize_ata_regs r = {.error = sense[3], .status = sense[4], .device = sense[5], .count = sense[6]};
+                struct sanitize_ata_regs r = {.error = sense[3], .status = sense[4], .device = sense[5], .count = sense[6],
+                                              .extended = sense[8] & 0x20};
                 r.lba = (uint64_t) sense[9] | (uint64_t) sense[10] << 8 | (uint64_t) sense[11] << 16;
                 *ret = r;
                 return 0;
@@ -669,6 +671,10 @@ int sanitize_nvme_namespace_ids(const struct sanitize_caps *caps, uint32_t *ids,
 int sanitize_visible_size(const char *path, uint64_t *ret_bytes) {
         struct stat st;
         if (stat(path, &st) < 0) return err_set(errno, "cannot open '%s': %s", path, strerror(errno));
+        if (S_ISREG(st.st_mode)) { /* an image file (tests): its length */
+                *ret_bytes = (uint64_t) st.st_size;
+                return 0;
+        }
         if (S_ISBLK(st.st_mode)) {
                 /* best effort: only a SCSI disk (sd, libata's too) has it */
                 _cleanup_free_ char *rescan = xasprintf("/sys/dev/block/%u:%u/device/rescan", major(st.st_rdev), minor(st.st_rdev));

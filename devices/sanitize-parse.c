@@ -225,43 +225,23 @@ int sanitize_parse_ata_dco(const uint8_t *buf, size_t n, struct sanitize_caps *c
         return 0;
 }
 
-/* SAT-4 12.2.2.6 (descriptor 09h) and 12.2.2.7 (fixed format). */
+/* SAT-4 12.2.2.6 (descriptor 09h) and 12.2.2.7 (fixed format): the
+ * registers as sanitize_parse_ata_regs() reads them, then what a
+ * non-data command's return needs of them. */
 int sanitize_parse_ata_return(const uint8_t *sense, size_t n, uint64_t *ret_lba) {
-        if (n < 8) return err_set(EBADMSG, "ata return: %zu bytes of sense data", n);
-        uint8_t code = sense[0] & 0x7f;
-        if (code == 0x72 || code == 0x73) {
-                size_t len = 8 + (size_t) sense[7];
-                if (len > n) len = n;
-                for (size_t p = 8; p + 2 <= len;) {
-                        size_t dlen = 2 + (size_t) sense[p + 1];
-                        if (p + dlen > len) break;
-                        if (sense[p] == 0x09 && dlen >= 14) {
-                                const uint8_t *d = sense + p;
-                                if (d[13] & 0x01) return err_set(EIO, "ata return: error %02x, status %02x", d[3], d[13]);
-                                uint64_t lba = (uint64_t) d[7] | (uint64_t) d[9] << 8 | (uint64_t) d[11] << 16;
-                                if (d[2] & 1)
-                                        lba |= (uint64_t) d[6] << 24 | (uint64_t) d[8] << 32 | (uint64_t) d[10] << 40;
-                                else
-                                        lba |= (uint64_t) (d[12] & 0x0f) << 24;
-                                *ret_lba = lba;
-                                return 0;
-                        }
-                        p += dlen;
-                }
-                return err_set(EBADMSG, "ata return: no ata status descriptor in the sense data");
-        }
-        if (code == 0x70 || code == 0x71) {
-                if (n < 18) return err_set(EBADMSG, "ata return: %zu bytes of fixed sense data", n);
-                /* ASC/ASCQ 00h/1Dh: ATA PASS-THROUGH INFORMATION AVAILABLE */
-                if (sense[12] != 0 || sense[13] != 0x1d)
-                        return err_set(EBADMSG, "ata return: sense %x/%02x/%02x", sense[2] & 0xf, sense[12], sense[13]);
-                if (sense[4] & 0x01) return err_set(EIO, "ata return: error %02x, status %02x", sense[3], sense[4]);
-                /* the upper LBA bytes do not fit this format: only say so */
-                if (sense[8] & 0x20) return err_set(EBADMSG, "ata return: lba above 24 bits in fixed-format sense");
-                *ret_lba = (uint64_t) sense[9] | (uint64_t) sense[10] << 8 | (uint64_t) sense[11] << 16;
-                return 0;
-        }
-        return err_set(EBADMSG, "ata return: sense response code %02x", sense[0]);
+        struct sanitize_ata_regs r;
+        int rc = sanitize_parse_ata_regs(sense, n, &r);
+        if (rc < 0) return rc;
+        bool fixed = (sense[0] & 0x7f) == 0x70 || (sense[0] & 0x7f) == 0x71;
+        /* ASC/ASCQ 00h/1Dh: ATA PASS-THROUGH INFORMATION AVAILABLE */
+        if (fixed && (sense[12] != 0 || sense[13] != 0x1d))
+                return err_set(EBADMSG, "ata return: sense %x/%02x/%02x", sense[2] & 0xf, sense[12], sense[13]);
+        if (r.status & 0x01) return err_set(EIO, "ata return: error %02x, status %02x", r.error, r.status);
+        /* the upper LBA bytes do not fit the fixed format: only say so */
+        if (fixed && r.extended) return err_set(EBADMSG, "ata return: lba above 24 bits in fixed-format sense");
+        /* a 28-bit command's LBA 27:24 is in the device register */
+        *ret_lba = r.extended ? r.lba : r.lba | (uint64_t) (r.device & 0x0f) << 24;
+        return 0;
 }
 
 /* SPC-4 6.35.3, one_command parameter data: byte 1 bits 2:0 SUPPORT, bytes

@@ -252,7 +252,8 @@ int sanitize_dco_restore(const char *path, json_t **ret);
 /* The size in bytes the kernel now gives the block device at `path`,
  * after asking a SCSI disk to read its capacity again (sysfs
  * device/rescan: an HPA removed or a DCO restored changes it; other
- * devices are only read). -errno with the reason. */
+ * devices are only read; an image file gives its length). -errno with
+ * the reason. */
 int sanitize_visible_size(const char *path, uint64_t *ret_bytes);
 
 /* ---- Builders (pure; unit-tested byte for byte) ---- */
@@ -284,6 +285,7 @@ struct sanitize_ata_regs {
         uint8_t error, status, device;
         uint16_t count;
         uint64_t lba;
+        bool extended;  /* the 48-bit registers are there (descriptor EXTEND, fixed-format bit) */
 };
 int sanitize_parse_ata_regs(const uint8_t *sense, size_t n, struct sanitize_ata_regs *ret);
 /* SANITIZE STATUS EXT's return into *ret (state, fraction, reported). */

@@ -721,6 +721,9 @@ static int at_sg_io(int fd, sg_io_hdr_t *io) {
                 }
                 if (feature == 0xc0) { /* DEVICE CONFIGURATION RESTORE */
                         at.dco_restores++;
+                        /* the drive is its factory size again: the image
+                         * grows as a real drive's capacity would */
+                        if (truncate(at.img, (off_t) (at.dco_factory * 512)) == 0) at.sectors = at.dco_factory;
                         at.dco_factory = 0;
                         at_return(io, 0x50, 0, 0, 0);
                         return 0;
