@@ -307,9 +307,10 @@ int register_pdf(const char *school, json_t *rows, const char *from, const char 
                 const char *key, *title;
                 double w;
         } cols[] = {
-                {"tag", "Asset", 70}, {"serial", "Serial", 75}, {"disposal_date", "Disposed", 60},
-                {"authorised", "Authorised by", 150}, {"method", "Method", 120}, {"certificates", "Certificates", 110},
-                {"firm", "Firm", 90}, {"receipt_number", "Receipt", 67},
+                {"tag", "Asset", 70}, {"serial", "Serial", 60}, {"disposal_date", "Disposed", 60},
+                {"authorised", "Authorised by", 115}, {"method", "Method", 95}, {"certificates", "Certificates", 95},
+                {"firm", "Firm", 80}, {"receipt_number", "Receipt", 57}, {"funding_source", "Funding", 60},
+                {"proceeds", "Proceeds", 50},
         };
         double x = MARGIN;
         double y0 = p.y;

@@ -146,6 +146,9 @@ check_out "report disposals: funding and proceeds" "TS-000001,devolved formula c
 TS-000002,devolved formula capital,40.00" \
   sh -c "\"$A\" report disposals --json | jq -r '.[] | select(.tag==\"TS-000001\" or .tag==\"TS-000002\") | [.tag, .funding_source, .proceeds] | join(\",\")'"
 check "the table shows them too" grep -q "devolved formula capital *55.50" <<<"$("$A" report disposals)"
+"$A" report disposals --pdf "$T/register.pdf" >/dev/null
+check "the PDF register has the funding and proceeds columns and the figures" \
+  sh -c "pdftotext -layout '$T/register.pdf' - | tr -s ' ' >'$T/register.txt' && grep -q 'Funding' '$T/register.txt' && grep -q 'Proceeds' '$T/register.txt' && grep -q '55.50' '$T/register.txt' && grep -q '40.00' '$T/register.txt'"
 check_rc "audit verify" 0 "$A" audit verify
 
 # -- the evidence pack, checked with no assetctl on the PATH
