@@ -9,7 +9,6 @@ new_db
 # person must be on the register first (issue 3)
 "$A" person add --ref hteacher --name "Head Teacher" >/dev/null
 cd "$D" || exit 1
-dump() { sqlite3 "$ASSETCTL_DB" .dump; }
 
 before=$(dump)
 check_out "dry run says what it would do" "snipeit-assets.csv: would add 3 assets (dry run: nothing was changed)" "$A" asset import --dry-run --date-format d/m/y snipeit-assets.csv

@@ -9,7 +9,6 @@ new_db
 "$A" person sign-aup JB --date 2026-01-02 >/dev/null
 for s in 1 2; do "$A" asset add --make Dell --model "Latitude 5420" --serial "S$s" >/dev/null; done
 "$A" issue TS-000002 JB >/dev/null
-dump() { sqlite3 "$ASSETCTL_DB" .dump; }
 
 check_out "send for repair (any letter case)" "TS-000001 is in repair" "$A" asset repair ts-000001 --notes "cracked screen"
 check_out "... the status" "in_repair" sh -c "\"$A\" asset show TS-000001 --json | jq -r .status"

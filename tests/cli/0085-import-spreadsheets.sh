@@ -13,7 +13,6 @@
 export ASSETCTL_TODAY=2026-11-23 ASSETCTL_NOW=2026-11-23T09:00:00Z
 new_db
 cd "$T" || exit 1
-dump() { sqlite3 "$ASSETCTL_DB" .dump; }
 # refused FILE: exit 1, stderr containing TEXT, and nothing changed
 refused() {
   local title=$1 text=$2; shift 2

@@ -10,7 +10,6 @@ D=$(dirname "$ASSETCTL_DB")
 printf 'correct horse battery\n' >"$T/pass"
 chmod 600 "$T/pass"
 secret=Zq7-typed-secret
-dump() { sqlite3 "$ASSETCTL_DB" .dump; }
 # no_echo TITLE RC STDERR CMD...: exit RC, exactly that stderr (which cannot
 # hold the secret), nothing changed
 no_echo() {

@@ -9,13 +9,6 @@ export ASSETCTL_TODAY=2026-11-23
 printf 'correct horse battery\n' >"$T/pass"
 chmod 600 "$T/pass" # one others can read is warned about (0500)
 printf 'head teacher secret\n' >"$T/hpass"
-dump() { sqlite3 "$ASSETCTL_DB" .dump; }
-# unchanged TITLE CMD...: CMD must change nothing in the register
-unchanged() {
-  local title=$1; shift
-  dump >"$T/before"; "$@" >/dev/null 2>&1; dump >"$T/after"
-  check "$title: nothing changed" cmp -s "$T/before" "$T/after"
-}
 
 "$A" key generate --passphrase-file "$T/pass" >/dev/null
 "$A" person add --ref HT --name "Ann Head" --job-title Headteacher --authoriser >/dev/null

@@ -9,7 +9,6 @@ if ! "$A" wipe --help >/dev/null 2>&1; then skip "certificates from wipes" "the 
 new_db
 printf 'correct horse battery\n' >"$T/pass"
 chmod 600 "$T/pass" # one others can read is warned about (0500)
-dump() { sqlite3 "$ASSETCTL_DB" .dump; }
 "$A" key generate --passphrase-file "$T/pass" >/dev/null
 "$A" key export-public school -o "$T/school.pub.pem" >/dev/null
 "$A" person add --ref HT --name "Ann Head" --job-title Headteacher --authoriser >/dev/null

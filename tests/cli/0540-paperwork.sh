@@ -16,12 +16,6 @@ export ASSETCTL_TODAY=2026-11-23
 now=2026-11-23T10:30:00Z
 printf 'correct horse battery\n' >"$T/pass"
 printf 'head teacher secret\n' >"$T/hpass"
-dump() { sqlite3 "$ASSETCTL_DB" .dump; }
-unchanged() {
-  local title=$1; shift
-  dump >"$T/before"; "$@" >/dev/null 2>&1; dump >"$T/after"
-  check "$title: nothing changed" cmp -s "$T/before" "$T/after"
-}
 "$A" key generate --passphrase-file "$T/pass" >/dev/null
 "$A" person add --ref HT --name "Ann Head" --job-title Headteacher --authoriser >/dev/null
 "$A" key generate --name ann --owner HT --passphrase-file "$T/hpass" >/dev/null

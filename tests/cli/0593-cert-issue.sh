@@ -5,7 +5,6 @@
 # refusal says why and changes nothing. Image files: no root needed.
 . "$(dirname "$0")/lib.sh"
 new_db
-dump() { sqlite3 "$ASSETCTL_DB" .dump; }
 # refused: TITLE STDERR CMD...: exit 1, that stderr, nothing printed, register unchanged
 refused() {
   local title=$1 want_err=$2; shift 2

@@ -107,6 +107,15 @@ new_db() {
   "$A" init --school "Test School" --tag-prefix TS >/dev/null
 }
 
+# The register as SQL text (sqlite3 .dump), to compare before and after.
+dump() { sqlite3 "$ASSETCTL_DB" .dump; }
+# unchanged TITLE CMD...: CMD must change nothing in the register
+unchanged() {
+  local title=$1; shift
+  dump >"$T/before"; "$@" >/dev/null 2>&1; dump >"$T/after"
+  check "$title: nothing changed" cmp -s "$T/before" "$T/after"
+}
+
 # A loop device over a new image file of SIZE (e.g. 64M), SECTOR bytes per
 # sector (512 or 4096). Prints the device; registers it for cleanup.
 # Refuses to run unless root.
