@@ -22,6 +22,7 @@ PACKAGES=(
   debhelper lintian
   qemu-system-x86 busybox-static kmod cpio
   universal-ctags binutils
+  postgresql libpq-dev
 )
 
 install_packages() {
