@@ -43,6 +43,7 @@ struct command {
 /* What the dispatcher set up for a command. */
 struct ctx {
         const char *db_opt;          /* --db as given, or NULL */
+        const char *school_opt;      /* --school CODE (a trust's school), or NULL */
         struct db *db;               /* open register when CMD_DB */
         const struct command *cmd;   /* the leaf being run */
         const char *path;            /* "asset add": the words that named it */

@@ -138,6 +138,7 @@ int cmd_report_disposals(struct ctx *ctx, int argc, char **argv);
 /* issue 14: the paperwork (cmd-paperwork.c) */
 extern const struct command firm_commands[];
 extern const struct command setting_commands[];
+extern const struct command trust_commands[];
 struct classify_args {
         const char *ewc;
 };

@@ -79,10 +79,11 @@ const struct command commands[] = {
         {"consignment", NULL, 0, NULL, "consignments to the disposal firm and its receipts", NULL, consignment_commands},
         {"firm", NULL, 0, NULL, "disposal firms as data processors: their contracts", NULL, firm_commands},
         {"setting", NULL, 0, NULL, "the school's address, SIC code and contacts for the waste notes", NULL, setting_commands},
+        {"trust", NULL, 0, NULL, "a multi-academy trust on PostgreSQL: its schools and who may work in them", NULL, trust_commands},
         {"demo", cmd_demo, 0, "", "a guided walk through the whole job on a throwaway register", NULL,
          OPTIONS(demo_opts, struct demo_args)},
-        {"help", cmd_help_all, 0, "[COMMAND [SUBCOMMAND]]", "list the commands, or show one command's help", NULL,
-         OPTIONS(help_opts, struct help_args), POS(0, 2, NULL)},
+        {"help", cmd_help_all, 0, "[COMMAND [SUBCOMMAND...]]", "list the commands, or show one command's help", NULL,
+         OPTIONS(help_opts, struct help_args), POS(0, 3, NULL)},
         {"version", cmd_version, 0, "", "print the version", NULL, OPTIONS(opts_none, char)},
         {"completion", cmd_completion, 0, "bash", "print a bash completion script", NULL, OPTIONS(opts_none, char),
          POS(1, 1, "only 'bash' is supported")},
@@ -179,7 +180,7 @@ int cmd_open_db(struct ctx *ctx, unsigned flags) {
         unsigned of = 0;
         if (flags & CMD_CREATE) of |= REGISTER_CREATE;
         if (!(flags & (CMD_WRITE | CMD_CREATE))) of |= REGISTER_QUERY;
-        return register_open(ctx->db_opt, of, &ctx->db);
+        return register_open(ctx->db_opt, ctx->school_opt, of, &ctx->db);
 }
 
 static const struct command *find(const struct command *table, const char *name) {
@@ -198,17 +199,20 @@ static void print_man_entry(const char *path, const struct command *c) {
         opt_print_man(c->opts);
 }
 
+/* The entries of a command table and of the groups nested in it. */
+static void print_man_table(const char *prefix, const struct command *table) {
+        for (const struct command *c = table; c->name; c++) {
+                _cleanup_free_ char *path = prefix ? xasprintf("%s %s", prefix, c->name) : xstrdup(c->name);
+                if (c->run) print_man_entry(path, c);
+                if (c->sub) print_man_table(path, c->sub);
+        }
+}
+
 /* The man page's COMMANDS section, from the table. */
 static int print_man(void) {
         printf("# COMMANDS\n\n"
                "Every command takes *--help*; the options of each, as *--help* prints them:\n\n");
-        for (const struct command *c = commands; c->name; c++) {
-                if (c->run) print_man_entry(c->name, c);
-                for (const struct command *s = c->sub; s && s->name; s++) {
-                        _cleanup_free_ char *path = xasprintf("%s %s", c->name, s->name);
-                        print_man_entry(path, s);
-                }
-        }
+        print_man_table(NULL, commands);
         return 0;
 }
 
@@ -219,26 +223,29 @@ static int cmd_help_all(struct ctx *ctx, int argc, char **argv) {
                 print_group(stdout, NULL, commands);
                 return 0;
         }
-        const struct command *c = find(commands, argv[1]);
-        if (!c) {
-                out_fprintf(stderr, "error: '%s' is not an assetctl command: see 'assetctl help'\n", argv[1]);
-                return 2;
-        }
-        if (c->sub && argc >= 3) {
-                const struct command *s = find(c->sub, argv[2]);
+        /* walk the words down the nested groups: help trust school add */
+        const struct command *table = commands, *c = NULL;
+        _cleanup_free_ char *path = NULL;
+        for (int i = 1; i < argc; i++) {
+                const struct command *s = table ? find(table, argv[i]) : NULL;
                 if (!s) {
-                        out_fprintf(stderr, "error: '%s %s' is not an assetctl command: see 'assetctl help %s'\n", argv[1], argv[2], argv[1]);
+                        if (path)
+                                out_fprintf(stderr, "error: '%s %s' is not an assetctl command: see 'assetctl help %s'\n", path, argv[i], path);
+                        else
+                                out_fprintf(stderr, "error: '%s' is not an assetctl command: see 'assetctl help'\n", argv[i]);
                         return 2;
                 }
-                _cleanup_free_ char *path = xasprintf("%s %s", c->name, s->name);
-                struct ctx sub = {.cmd = s, .path = path};
-                return cmd_help(&sub);
+                char *p = path ? xasprintf("%s %s", path, s->name) : xstrdup(s->name);
+                free(path);
+                path = p;
+                c = s;
+                table = s->sub;
         }
         if (c->sub && !c->run) {
-                print_group(stdout, c->name, c->sub);
+                print_group(stdout, path, c->sub);
                 return 0;
         }
-        struct ctx sub = {.cmd = c, .path = c->name};
+        struct ctx sub = {.cmd = c, .path = path};
         return cmd_help(&sub);
 }
 
@@ -262,31 +269,38 @@ static void print_names(const struct command *list) {
 /* The bash completion script's functions: each group's sub-commands, and
  * each leaf's options ("wipe" and "wipe list" both, for a group with a leaf
  * of its own). */
+static void print_completion_subs(const char *prefix, const struct command *table) {
+        for (const struct command *c = table; c->name; c++) {
+                if (!c->sub) continue;
+                _cleanup_free_ char *path = prefix ? xasprintf("%s %s", prefix, c->name) : xstrdup(c->name);
+                printf("    \"%s\") echo \"", path);
+                print_names(c->sub);
+                printf("\" ;;\n");
+                print_completion_subs(path, c->sub);
+        }
+}
+
+static void print_completion_opts(const char *prefix, const struct command *table) {
+        for (const struct command *c = table; c->name; c++) {
+                _cleanup_free_ char *path = prefix ? xasprintf("%s %s", prefix, c->name) : xstrdup(c->name);
+                if (c->sub) print_completion_opts(path, c->sub);
+                if (!c->run) continue;
+                printf("    \"%s\") echo \"", path);
+                print_options(c);
+                printf("\" ;;\n");
+        }
+}
+
 static void print_completion_tables(void) {
         printf("_assetctl_subs() {\n"
                "    case $1 in\n");
-        for (const struct command *c = commands; c->name; c++) {
-                if (!c->sub) continue;
-                printf("    %s) echo \"", c->name);
-                print_names(c->sub);
-                printf("\" ;;\n");
-        }
+        print_completion_subs(NULL, commands);
         printf("    help) echo \"");
         print_names(commands);
         printf("\" ;;\n    esac\n}\n"
                "_assetctl_opts() {\n"
                "    case $1 in\n");
-        for (const struct command *c = commands; c->name; c++) {
-                for (const struct command *s = c->sub; s && s->name; s++) {
-                        printf("    \"%s %s\") echo \"", c->name, s->name);
-                        print_options(s);
-                        printf("\" ;;\n");
-                }
-                if (!c->run) continue;
-                printf("    \"%s\") echo \"", c->name);
-                print_options(c);
-                printf("\" ;;\n");
-        }
+        print_completion_opts(NULL, commands);
         printf("    esac\n}\n");
         /* groups whose own leaf takes files (wipe DEVICE...) */
         printf("_assetctl_leaf_groups=\"");
@@ -317,8 +331,11 @@ static int cmd_completion(struct ctx *ctx, int argc, char **argv) {
                "    elif [ $COMP_CWORD -eq 2 ] && [ \"${cur#-}\" = \"$cur\" ] && [ -n \"$(_assetctl_subs \"$cmd\")\" ]; then\n"
                "        words=$(_assetctl_subs \"$cmd\")\n"
                "        [[ \" $_assetctl_leaf_groups \" == *\" $cmd \"* ]] || files=\n"
+               "    elif [ $COMP_CWORD -eq 3 ] && [ \"${cur#-}\" = \"$cur\" ] && [ -n \"$(_assetctl_subs \"$cmd ${COMP_WORDS[2]}\")\" ]; then\n"
+               "        words=$(_assetctl_subs \"$cmd ${COMP_WORDS[2]}\"); files=\n"
                "    elif [ \"${cur#-}\" != \"$cur\" ]; then\n"
-               "        key=\"$cmd ${COMP_WORDS[2]}\"\n"
+               "        key=\"$cmd ${COMP_WORDS[2]} ${COMP_WORDS[3]}\"\n"
+               "        [ -n \"$(_assetctl_opts \"$key\")\" ] || key=\"$cmd ${COMP_WORDS[2]}\"\n"
                "        [ -n \"$(_assetctl_opts \"$key\")\" ] || key=$cmd\n"
                "        words=$(_assetctl_opts \"$key\"); files=\n"
                "    fi\n"
@@ -331,31 +348,43 @@ static int cmd_completion(struct ctx *ctx, int argc, char **argv) {
 }
 
 /* Take --db PATH / --db=PATH out of argv wherever it stands before "--". */
-static const char *take_db_option(int *argc, char **argv, int *bad) {
-        const char *db = NULL;
+/* Take `--NAME VALUE` or `--NAME=VALUE` out of argv (anywhere before a
+ * "--"): the last one's value, or NULL; *bad when it has no value. */
+static const char *take_option(const char *name, int *argc, char **argv, int *bad) {
+        const char *value = NULL;
+        size_t n = strlen(name);
         int o = 1;
         for (int i = 1; i < *argc; i++) {
                 if (streq(argv[i], "--")) {
                         while (i < *argc) argv[o++] = argv[i++];
                         break;
                 }
-                if (streq(argv[i], "--db")) {
-                        if (i + 1 >= *argc) {
-                                *bad = 1;
-                                break;
+                if (strncmp(argv[i], "--", 2) == 0 && strncmp(argv[i] + 2, name, n) == 0) {
+                        const char *rest = argv[i] + 2 + n;
+                        if (!*rest) {
+                                if (i + 1 >= *argc) {
+                                        *bad = 1;
+                                        break;
+                                }
+                                value = argv[++i];
+                                continue;
                         }
-                        db = argv[++i];
-                        continue;
-                }
-                if (strncmp(argv[i], "--db=", 5) == 0) {
-                        db = argv[i] + 5;
-                        continue;
+                        if (*rest == '=') {
+                                value = rest + 1;
+                                continue;
+                        }
                 }
                 argv[o++] = argv[i];
         }
         *argc = o;
         argv[o] = NULL;
-        return db;
+        return value;
+}
+
+static bool has_option(const struct command *c, const char *name) {
+        for (const struct opt *o = c->opts; o && o->name; o++)
+                if (streq(o->name, name)) return true;
+        return false;
 }
 
 static bool wants_help(int argc, char **argv) {
@@ -374,20 +403,21 @@ static const struct command *find_leaf(const struct command *c, char **path, int
         if (c->run && (*argc < 2 || !find(c->sub, v[1]))) return c; /* the group's own leaf */
         if (*argc < 2 || v[1][0] == '-') {
                 bool help = *argc >= 2 && (streq(v[1], "--help") || streq(v[1], "-h"));
-                if (!help && *argc < 2) out_fprintf(stderr, "error: '%s' needs a command: one of those below\n\n", c->name);
-                else if (!help) out_fprintf(stderr, "error: '%s' comes after the command: '%s COMMAND %s'\n\n", v[1], c->name, v[1]);
-                print_group(help ? stdout : stderr, c->name, c->sub);
+                if (!help && *argc < 2) out_fprintf(stderr, "error: '%s' needs a command: one of those below\n\n", *path);
+                else if (!help) out_fprintf(stderr, "error: '%s' comes after the command: '%s COMMAND %s'\n\n", v[1], *path, v[1]);
+                print_group(help ? stdout : stderr, *path, c->sub);
                 *ret_status = help ? 0 : 2;
                 return NULL;
         }
         const struct command *s = find(c->sub, v[1]);
         if (!s) {
-                out_fprintf(stderr, "error: '%s %s' is not an assetctl command: see 'assetctl %s --help'\n", c->name, v[1], c->name);
+                out_fprintf(stderr, "error: '%s %s' is not an assetctl command: see 'assetctl %s --help'\n", *path, v[1], *path);
                 *ret_status = 2;
                 return NULL;
         }
+        char *p = xasprintf("%s %s", *path, s->name);
         free(*path);
-        *path = xasprintf("%s %s", c->name, s->name);
+        *path = p;
         (*argc)--, (*argv)++;
         return s;
 }
@@ -450,10 +480,22 @@ static int run_leaf(struct ctx *ctx, int argc, char **argv) {
 static int run(int argc, char **argv) {
         int bad = 0;
         struct ctx ctx = {0};
-        ctx.db_opt = take_db_option(&argc, argv, &bad);
+        ctx.db_opt = take_option("db", &argc, argv, &bad);
         if (bad) {
                 out_fprintf(stderr, "error: --db needs a path\n");
                 return 2;
+        }
+        /* --school before the command word is the global one */
+        if (argc >= 2 && (streq(argv[1], "--school") || strncmp(argv[1], "--school=", 9) == 0)) {
+                bool joined = argv[1][8] == '=';
+                if (!joined && argc < 3) {
+                        out_fprintf(stderr, "error: --school needs a school's code\n");
+                        return 2;
+                }
+                ctx.school_opt = joined ? argv[1] + 9 : argv[2];
+                int n = joined ? 1 : 2;
+                memmove(argv + 1, argv + 1 + n, (size_t) (argc - n) * sizeof *argv);
+                argc -= n;
         }
         if (argc < 2) {
                 print_group(stderr, NULL, commands);
@@ -472,14 +514,28 @@ static int run(int argc, char **argv) {
         }
         _cleanup_free_ char *path = xstrdup(c->name);
         argc--, argv++;
-        if (c->sub) {
+        /* groups nest (trust school add); a group with a leaf of its own
+         * (wipe DEVICE...) ends the walk at itself */
+        for (const struct command *s; c->sub; c = s) {
                 int status = 0;
-                c = find_leaf(c, &path, &argc, &argv, &status);
-                if (!c) return status;
+                s = find_leaf(c, &path, &argc, &argv, &status);
+                if (!s) return status;
+                if (s == c) break;
         }
         ctx.cmd = c;
         ctx.path = path;
         if (wants_help(argc, argv)) return cmd_help(&ctx);
+        /* --school CODE: the school of a trust to work in, for any command
+         * whose own options have no --school of their own (init's is the
+         * school's name) */
+        if (!has_option(c, "school")) {
+                const char *school = take_option("school", &argc, argv, &bad);
+                if (school) ctx.school_opt = school;
+                if (bad) {
+                        out_fprintf(stderr, "error: --school needs a school's code\n");
+                        return 2;
+                }
+        }
         int status = run_leaf(&ctx, argc, argv);
         register_close(ctx.db);
         return status;

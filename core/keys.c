@@ -3,6 +3,7 @@
 #include "core-internal.h"
 #include "disposal.h"
 #include "sign.h"
+#include "store-trust.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -17,8 +18,15 @@ void signer_free(struct signer *s) {
         free(s);
 }
 
+/* --key-dir; else keys/ beside a SQLite register; else, for a register on
+ * a server (a trust), $XDG_DATA_HOME/assetctl/keys on this machine. */
 char *keys_dir(struct db *db, const char *key_dir) {
         if (!isempty(key_dir)) return xstrdup(key_dir);
+        if (db_where_is_server(db_path(db))) {
+                const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+                if (!isempty(xdg) && xdg[0] == '/') return xasprintf("%s/assetctl/keys", xdg);
+                return xasprintf("%s/.local/share/assetctl/keys", isempty(home) ? "/" : home);
+        }
         _cleanup_free_ char *p = xstrdup(db_path(db));
         return xasprintf("%s/keys", dirname(p));
 }

@@ -1,10 +1,17 @@
 /* The register as cmd/ sees it: see register.h. Thin on purpose: the rules
  * live in the other core files; this is the door to the store. */
 #include "core-internal.h"
+#include "store-trust.h"
 #include "register.h"
 
-int register_open(const char *explicit_path, unsigned flags, struct db **ret) {
+int register_open(const char *explicit_path, const char *school, unsigned flags, struct db **ret) {
         _cleanup_free_ char *path = db_default_path(explicit_path);
+        if (school) {
+                if (!db_where_is_server(path))
+                        return err_set(EINVAL, "--school '%s' names a school of a trust: '%s' is one school's register", school, path);
+                /* the engine reads the school to work in from here */
+                if (setenv("ASSETCTL_SCHOOL", school, 1) < 0) return err_set(errno, "cannot set the school: %s", strerror(errno));
+        }
         unsigned of = 0;
         if (flags & REGISTER_CREATE) of |= DB_CREATE;
         if (flags & REGISTER_QUERY) of |= DB_QUERY;

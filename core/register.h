@@ -16,8 +16,10 @@ enum register_open_flags {
         REGISTER_QUERY = 1 << 1,  /* the command only reads it */
 };
 /* Open the register at explicit_path, else $ASSETCTL_DB, else the default
- * under $XDG_DATA_HOME (migrating it as needed). */
-int register_open(const char *explicit_path, unsigned flags, struct db **ret);
+ * under $XDG_DATA_HOME (migrating it as needed). school (--school CODE,
+ * may be NULL) picks the school of a trust's database to work in; else
+ * $ASSETCTL_SCHOOL, else the one school the login belongs to. */
+int register_open(const char *explicit_path, const char *school, unsigned flags, struct db **ret);
 void register_close(struct db *db);
 /* Where the open register lives, for messages. */
 const char *register_path(struct db *db);

@@ -28,11 +28,7 @@ usage: assetctl wipe list [--asset TAG] [--json|--csv]
 Run 'assetctl wipe list --help' for the options." "$A" wipe list --method zero
 
 # every command and sub-command: --help and help X agree, exit 0, stdout only
-leaves=()
-for c in $("$A" help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}'); do
-  subs=$("$A" help "$c" | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}')
-  if [ -n "$subs" ]; then for s in $subs; do leaves+=("$c $s"); done; else leaves+=("$c"); fi
-done
+mapfile -t leaves < <(leaf_commands)
 bad=
 for l in "${leaves[@]}"; do
   # shellcheck disable=SC2086

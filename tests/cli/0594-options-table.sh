@@ -36,12 +36,7 @@ exact "options after positionals, and --opt=value" 0 "TS-000001" "" "$A" asset a
 
 # every leaf's options as its --help prints them ("  --x" or "  -x, --x" and
 # joined "--a, --b" lines)
-leaves=()
-for c in $("$A" help | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}'); do
-  subs=$("$A" help "$c" | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}')
-  [ -n "$subs" ] && for s in $subs; do leaves+=("$c $s"); done
-  [ -z "$subs" ] && leaves+=("$c")
-done
+mapfile -t leaves < <(leaf_commands)
 leaves+=("wipe list" "wipe show" "wipe verify")
 "$A" completion bash >"$T/comp.bash"
 "$A" help --man >"$T/commands.scd"

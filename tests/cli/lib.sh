@@ -146,3 +146,15 @@ $want_err"; fi
 }
 
 need_root() { [ "$(id -u)" -eq 0 ]; }
+
+# every leaf command ("asset add", "trust school add"), one per line, walking
+# the groups `assetctl help GROUP...` lists, however deep they nest
+leaf_commands() {
+  local prefix=${1:-} c subs
+  # shellcheck disable=SC2086
+  for c in $("$A" help $prefix | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}'); do
+    # shellcheck disable=SC2086
+    subs=$("$A" help $prefix $c | sed -n '/^commands:/,/^$/p' | awk 'NF > 1 {print $1}')
+    if [ -n "$subs" ]; then leaf_commands "${prefix:+$prefix }$c"; else echo "${prefix:+$prefix }$c"; fi
+  done
+}

@@ -1,0 +1,29 @@
+/* A multi-academy trust: schools sharing one PostgreSQL database, kept
+ * apart by the database's row-level security (db/pg/). Each call checks
+ * its input and writes the change with its audit event in the trust's own
+ * chain, in one transaction. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "json.h"
+
+struct db;
+
+/* The roles a database login may hold in a school (or trust-wide). */
+bool trust_role_valid(const char *role);
+
+/* Name the trust (after `trust init` created its schema; again to rename). */
+int trust_init(struct db *db, const char *name);
+/* The trust's name, or -ENOENT. */
+int trust_name(struct db *db, char **ret);
+/* Add a school: code (2 to 10 of A-Z, 0-9), name, tag prefix (as `init`'s).
+ * The school's own chain starts with its name and prefix. */
+int trust_school_add(struct db *db, const char *code, const char *name, const char *tag_prefix, int64_t *ret_id);
+int trust_school_list(struct db *db, json_t **ret);
+/* Grant db_role `role` in school `code`, or trust-wide (code NULL): admin
+ * and auditor may be trust-wide, technician and head belong to a school. */
+int trust_grant(struct db *db, const char *db_role, const char *code, const char *role);
+int trust_revoke(struct db *db, const char *db_role, const char *code);
+int trust_grant_list(struct db *db, json_t **ret);

@@ -1,0 +1,89 @@
+/* A trust's schools and grants: thin over the SQL functions of the trust's
+ * schema (db/pg/), which check the caller's right and write the rows; the
+ * audit events of the trust's own chain are written here, as every store
+ * write is. */
+#include "db-internal.h"
+#include "json.h"
+#include "store-trust.h"
+
+bool db_where_is_server(const char *where) {
+        return where && (strncmp(where, "postgresql://", 13) == 0 || strncmp(where, "postgres://", 11) == 0);
+}
+
+int db_require_trust(struct db *db, const char *what) {
+        if (db_where_is_server(db_path(db))) return 0;
+        return err_set(EOPNOTSUPP, "'%s' is one school's register (a SQLite file): '%s' needs a trust's PostgreSQL database (--db postgresql://...)",
+                       db_path(db), what);
+}
+
+int db_use_school(struct db *db, int64_t school) {
+        db->school = school;
+        return 0;
+}
+
+int db_trust_school_add(struct db *db, const char *code, const char *name, const char *tag_prefix, int64_t *ret_id) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT trust_school_add(?1, ?2, ?3)", &st);
+        if (r < 0) return r;
+        db_bind_text(st, 1, code);
+        db_bind_text(st, 2, name);
+        db_bind_text(st, 3, tag_prefix);
+        _cleanup_json_ json_t *row = NULL;
+        r = db_one(db, st, NULL, &row);
+        if (r < 0) return r == -EEXIST ? err_set(EEXIST, "cannot add school '%s': the code is taken", code) : r;
+        *ret_id = json_integer_value(json_object_get(row, "trust_school_add"));
+        return db_audit(db, "trust.school.add", code, json_pack("{s:s, s:s, s:I}", "name", name, "tag_prefix", tag_prefix, "school_id", (json_int_t) *ret_id),
+                        "schools", *ret_id);
+}
+
+int db_trust_school_list(struct db *db, json_t **ret) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT id, code, name, tag_prefix, created_at FROM schools ORDER BY code", &st);
+        if (r < 0) return r;
+        return db_collect(db, st, NULL, ret);
+}
+
+int db_trust_school_id(struct db *db, const char *code, int64_t *ret_id) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT id FROM schools WHERE code = ?1", &st);
+        if (r < 0) return r;
+        db_bind_text(st, 1, code);
+        _cleanup_json_ json_t *row = NULL;
+        r = db_one(db, st, NULL, &row);
+        if (r == -ENOENT) return err_set(ENOENT, "no school '%s' in the trust (or not one this login may see): see 'assetctl trust school list'", code);
+        if (r < 0) return r;
+        *ret_id = json_integer_value(json_object_get(row, "id"));
+        return 0;
+}
+
+int db_trust_grant(struct db *db, const char *db_role, const char *school, const char *role) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT trust_grant(?1, ?2, ?3)", &st);
+        if (r < 0) return r;
+        db_bind_text(st, 1, db_role);
+        db_bind_text(st, 2, school);
+        db_bind_text(st, 3, role);
+        r = db_step_done(db, st, "cannot grant");
+        if (r < 0) return r;
+        return db_audit(db, "trust.grant", db_role, json_pack("{s:o, s:s}", "school", school ? json_string(school) : json_null(), "role", role),
+                        NULL, 0);
+}
+
+int db_trust_revoke(struct db *db, const char *db_role, const char *school) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT trust_revoke(?1, ?2)", &st);
+        if (r < 0) return r;
+        db_bind_text(st, 1, db_role);
+        db_bind_text(st, 2, school);
+        r = db_step_done(db, st, "cannot revoke");
+        if (r < 0) return r;
+        return db_audit(db, "trust.revoke", db_role, json_pack("{s:o}", "school", school ? json_string(school) : json_null()), NULL, 0);
+}
+
+int db_trust_grant_list(struct db *db, json_t **ret) {
+        sqlite3_stmt *st;
+        int r = db_prepare(db, "SELECT g.db_role, s.code AS school, g.role, g.granted_at, g.granted_by FROM grants g "
+                               "LEFT JOIN schools s ON s.id = g.school_id ORDER BY g.db_role, s.code, g.role", &st);
+        if (r < 0) return r;
+        return db_collect(db, st, NULL, ret);
+}

@@ -1,0 +1,38 @@
+/* A trust: many schools in one PostgreSQL database (issue 13). The schools,
+ * the grants of database roles to them, and which school a connection works
+ * in. A SQLite register is one school and refuses these (-EOPNOTSUPP). */
+#pragma once
+
+#include "store.h"
+
+/* The trust's own audit chain (grants, schools, transfers, imports). */
+#define DB_SCHOOL_TRUST 0
+
+/* True if `where` names a server (a libpq URI: postgresql://, postgres://)
+ * rather than a SQLite file. */
+bool db_where_is_server(const char *where);
+/* -EOPNOTSUPP, with a message naming the register and what to use, unless
+ * db is a trust's database. `what` names the command ("trust school add"). */
+int db_require_trust(struct db *db, const char *what);
+
+/* Work in school `school` (DB_SCHOOL_TRUST: the trust's own records) from now
+ * on: every read and write, and the audit chain appended to. The caller
+ * holds a transaction or takes one after. */
+int db_use_school(struct db *db, int64_t school);
+
+/* Add a school (code, name, tag prefix already checked): its id. -EEXIST
+ * when the code is taken. */
+int db_trust_school_add(struct db *db, const char *code, const char *name, const char *tag_prefix, int64_t *ret_id);
+/* The schools the login may see: id, code, name, tag_prefix, created_at. */
+int db_trust_school_list(struct db *db, json_t **ret);
+/* The id of the school with `code`, or -ENOENT with a message. */
+int db_trust_school_id(struct db *db, const char *code, int64_t *ret_id);
+/* Grant the database role (a login) `role` (technician, head, auditor,
+ * admin) in a school (code), or trust-wide when school is NULL. */
+int db_trust_grant(struct db *db, const char *db_role, const char *school, const char *role);
+/* Take every grant of db_role in the school (or its trust-wide ones);
+ * -ENOENT when it holds none there. */
+int db_trust_revoke(struct db *db, const char *db_role, const char *school);
+/* The grants: db_role, school (code, null for trust-wide), role,
+ * granted_at, granted_by. */
+int db_trust_grant_list(struct db *db, json_t **ret);
