@@ -158,3 +158,36 @@ leaf_commands() {
     if [ -n "$subs" ]; then leaf_commands "${prefix:+$prefix }$c"; else echo "${prefix:+$prefix }$c"; fi
   done
 }
+
+# --- a trust on the run's PostgreSQL server (tests/run.sh starts it) ---
+# need_pg: the server is up ($ASSETCTL_TEST_PG, PGHOST... exported).
+need_pg() { [ -n "${ASSETCTL_TEST_PG:-}" ] && [ -n "${PGHOST:-}" ]; }
+# new_trust: a new empty database and its owner, a login that is no
+# superuser but may create roles (the trust's logins): sets TRUST_DB and
+# TRUST_OWNER; the database and every role named after it are dropped at exit.
+new_trust() {
+  TRUST_DB=t$$_$RANDOM
+  TRUST_OWNER=${TRUST_DB}_owner
+  psql -qAtX -v ON_ERROR_STOP=1 -d postgres -c "CREATE ROLE $TRUST_OWNER LOGIN CREATEROLE" \
+    -c "CREATE DATABASE $TRUST_DB OWNER $TRUST_OWNER" >/dev/null || return 1
+  echo "$TRUST_DB" >>"$T/.trusts"
+  trap '_drop_trusts; cleanup' EXIT
+}
+_drop_trusts() {
+  local d r
+  [ -f "$T/.trusts" ] || return 0
+  while read -r d; do
+    psql -qAtX -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
+    for r in $(psql -qAtX -d postgres -c "SELECT rolname FROM pg_roles WHERE rolname LIKE '${d}\\_%'" 2>/dev/null); do
+      psql -qAtX -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1
+    done
+  done <"$T/.trusts"
+}
+# trust_uri LOGIN: the URI of the trust's database for LOGIN over the socket
+trust_uri() { echo "postgresql:///$TRUST_DB?host=$PGHOST&port=$PGPORT&user=$1"; }
+# new_login NAME: a login role of the trust (made by its owner), printed as
+# its full name (TRUST_DB_NAME)
+new_login() {
+  local r=${TRUST_DB}_$1
+  psql -qAtX -v ON_ERROR_STOP=1 -d "$TRUST_DB" -U "$TRUST_OWNER" -c "CREATE ROLE $r LOGIN" >/dev/null && echo "$r"
+}

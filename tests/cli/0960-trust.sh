@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# A trust on a real PostgreSQL server: trust init by the database's owner (no
+# superuser), schools, grants and revokes, each login seeing its own school
+# only, through assetctl and through psql; the trust commands' refusals.
+. "$(dirname "$0")/lib.sh"
+
+new_db
+check_err "trust commands refuse a SQLite register" 1 \
+  "is one school's register (a SQLite file): 'trust school list' needs a trust's PostgreSQL database (--db postgresql://...)" \
+  "$A" trust school list
+check_err "--school refuses a SQLite register" 1 "--school 'OAK' names a school of a trust" "$A" --school OAK asset list
+unset ASSETCTL_DB
+
+if ! need_pg; then
+  skip "trust on PostgreSQL" "no PostgreSQL server for this run"
+  done_testing; exit
+fi
+new_trust || { check "a trust database" false; done_testing; exit; }
+OWNER=$(trust_uri "$TRUST_OWNER")
+
+check_out "trust init by the database's owner" \
+  "trust 'Oak Trust' at $OWNER: add its schools with 'assetctl trust school add'" \
+  "$A" --db "$OWNER" trust init --name "Oak Trust"
+check_out "school OAK" "school OAK 'Oak Primary' added; tags OAK-000001 upwards" \
+  "$A" --db "$OWNER" trust school add --code OAK --name "Oak Primary" --tag-prefix OAK
+check_out "school ELM" "school ELM 'Elm Academy' added; tags ELM-000001 upwards" \
+  "$A" --db "$OWNER" trust school add --code ELM --name "Elm Academy" --tag-prefix ELM
+check_err "a school code is taken once" 1 "cannot add school 'OAK': the code is taken" \
+  "$A" --db "$OWNER" trust school add --code OAK --name "Oak Again" --tag-prefix OAK2
+check_err "a bad school code" 1 "--code 'oak!': use 2 to 10 capital letters or digits" \
+  "$A" --db "$OWNER" trust school add --code 'oak!' --name X --tag-prefix X
+run "$A" --db "$OWNER" trust school list --csv
+check "the schools, listed" [ "$(cut -d, -f1 <<<"$out" | tr '\n' ' ')" = "code,name,tag_prefix,created_at " ] || true
+check "both schools listed" grep -q "^ELM,Elm Academy,ELM," "$T/.out"
+
+TA=$(new_login tech_oak) TB=$(new_login tech_elm) AUD=$(new_login auditor) ADM=$(new_login admin)
+check_out "grant a technician of OAK" "$TA is a technician OAK" \
+  "$A" --db "$OWNER" trust grant --db-role "$TA" --school OAK --role technician
+check_rc "grant a technician of ELM" 0 "$A" --db "$OWNER" trust grant --db-role "$TB" --school ELM --role technician
+check_rc "grant a trust-wide auditor" 0 "$A" --db "$OWNER" trust grant --db-role "$AUD" --trust-wide --role auditor
+check_rc "grant a trust-wide admin" 0 "$A" --db "$OWNER" trust grant --db-role "$ADM" --trust-wide --role admin
+check_err "a technician belongs to a school" 1 "a technician belongs to a school: give --school CODE" \
+  "$A" --db "$OWNER" trust grant --db-role "$TA" --trust-wide --role technician
+check_rc "--school or --trust-wide, not both" 2 \
+  "$A" --db "$OWNER" trust grant --db-role "$TA" --trust-wide --school OAK --role auditor
+check_err "an unknown school" 1 "no school 'ASH'" \
+  "$A" --db "$OWNER" trust grant --db-role "$TA" --school ASH --role technician
+
+UA=$(trust_uri "$TA") UB=$(trust_uri "$TB")
+check_out "OAK's technician adds an asset, no --school needed" "OAK-000001" \
+  "$A" --db "$UA" asset add --make Dell --model E1 --serial S1
+check_out "ELM's technician adds one with the same serial" "ELM-000001" \
+  "$A" --db "$UB" asset add --make Dell --model E1 --serial S1
+run "$A" --db "$UA" asset list --csv
+check "OAK's technician lists OAK's assets only" [ "$(grep -c -- '-0000' "$T/.out")" = 1 ] && grep -q OAK-000001 "$T/.out"
+check_err "OAK's technician cannot see ELM's asset" 1 "ELM-000001" "$A" --db "$UA" asset show ELM-000001
+check_out "psql as OAK's technician sees one asset" "1|OAK-000001" \
+  psql -qAtX -d "$TRUST_DB" -U "$TA" -c "SELECT count(*) OVER (), tag FROM assets"
+check_out "psql as OAK's technician changes none of ELM's rows" "UPDATE 0" \
+  psql -qX -d "$TRUST_DB" -U "$TA" -c "UPDATE assets SET model = 'x' WHERE tag = 'ELM-000001'"
+check_err "OAK's technician may not add a school" 1 "" \
+  "$A" --db "$UA" trust school add --code ASH --name Ash --tag-prefix ASH
+check_out "each school's chain verifies on its own" "audit log intact" \
+  sh -c "'$A' --db '$UA' audit verify | head -1 | cut -c1-17"
+check_rc "the auditor reads a school it names" 0 "$A" --db "$(trust_uri "$AUD")" --school ELM asset show ELM-000001
+check_err "the auditor writes nothing" 1 "" \
+  "$A" --db "$(trust_uri "$AUD")" --school ELM asset add --make Dell --model E2 --serial S2
+check_err "a trust-wide login names the school for a write" 1 "--school" \
+  "$A" --db "$(trust_uri "$ADM")" asset add --make Dell --model E2 --serial S2
+check_out "... and writes there with it" "ELM-000002" \
+  "$A" --db "$(trust_uri "$ADM")" --school ELM asset add --make Dell --model E2 --serial S2
+
+check_out "revoke" "$TA no longer works in OAK" "$A" --db "$OWNER" trust revoke --db-role "$TA" --school OAK
+check_rc "a revoked technician sees nothing" 1 "$A" --db "$UA" asset show OAK-000001
+check_out "psql as the revoked technician sees no asset" "0" \
+  psql -qAtX -d "$TRUST_DB" -U "$TA" -c "SELECT count(*) FROM assets"
+check_out "the grants, in the trust's own chain" "trust.grant trust.grant trust.grant trust.grant trust.revoke" \
+  sh -c "'$A' --db '$OWNER' --school TRUST audit log --json 2>/dev/null | jq -r '[.[] | .action | select(startswith(\"trust.g\") or startswith(\"trust.r\"))] | join(\" \")'"
+done_testing
