@@ -138,6 +138,11 @@ struct migration {
 };
 extern const struct migration db_migrations[];
 extern const size_t db_n_migrations;
+/* The same steps for a trust's PostgreSQL database (db/pg/*.sql, embedded by
+ * db/pg/embed.sh), and the trust part run once before them by `trust init`. */
+extern const struct migration db_pg_migrations[];
+extern const size_t db_pg_n_migrations;
+extern const char db_pg_trust_init[];
 
 /* A table whose rows the audit log covers; see audit.c. `record` is the
  * stable name its rows are hashed under from encoding 2 on and `key` the
