@@ -418,6 +418,49 @@ static void test_rls_refused(void **state) {
         close_db(owner);
 }
 
+/* The school of a connection: ASSETCTL_SCHOOL by code, else the login's
+ * one school, else 0. */
+static void test_pick_school(void **state) {
+        (void) state;
+        struct db *owner = open_school(0);
+        assert_int_equal(owner->school, 0);   /* no trust tables yet */
+        exec_ok(owner, "CREATE TABLE schools (id bigint PRIMARY KEY, code text UNIQUE, name text);"
+                       "CREATE TABLE grants (db_role text, school_id bigint, role text);"
+                       "INSERT INTO schools VALUES (4, 'north', 'North'), (5, 'south', 'South')");
+        struct db db = {0};
+        db.where = uri;
+        setenv("ASSETCTL_SCHOOL", "south", 1);
+        assert_int_equal(E->open(&db, 0), 0);
+        assert_int_equal(db.school, 5);
+        assert_int_equal(one_int(&db, "SELECT current_setting('assetctl.school')::int"), 5);
+        E->close(&db);
+        db.school = 0;
+        setenv("ASSETCTL_SCHOOL", "west", 1);
+        assert_int_equal(E->open(&db, 0), -ENOENT);
+        char *want = xasprintf("no school 'west' in the trust '%s:%s/%s'", getenv("PGHOST"), getenv("PGPORT"), dbname);
+        assert_string_equal(err_msg(), want);
+        free(want);
+        assert_null(db.conn);
+        unsetenv("ASSETCTL_SCHOOL");
+        /* no grants: the trust itself */
+        assert_int_equal(E->open(&db, 0), 0);
+        assert_int_equal(db.school, 0);
+        E->close(&db);
+        /* grants for one school (and a trust-wide one, which does not count) */
+        exec_ok(owner, "INSERT INTO grants VALUES (current_user, 4, 'technician'), (current_user, NULL, 'auditor')");
+        assert_int_equal(E->open(&db, 0), 0);
+        assert_int_equal(db.school, 4);
+        E->close(&db);
+        db.school = 0;
+        /* for two: none chosen */
+        exec_ok(owner, "INSERT INTO grants VALUES (current_user, 5, 'head')");
+        assert_int_equal(E->open(&db, 0), 0);
+        assert_int_equal(db.school, 0);
+        E->close(&db);
+        exec_ok(owner, "DROP TABLE schools; DROP TABLE grants");
+        close_db(owner);
+}
+
 static void test_lost_connection(void **state) {
         (void) state;
         struct db *db = open_school(3), *killer = open_school(3);
@@ -450,6 +493,7 @@ int main(void) {
                 cmocka_unit_test(test_write_lock),
                 cmocka_unit_test(test_before_images),
                 cmocka_unit_test(test_rls_refused),
+                cmocka_unit_test(test_pick_school),
                 cmocka_unit_test(test_lost_connection),
         };
         return cmocka_run_group_tests(tests, group_setup, group_teardown);
