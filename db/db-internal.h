@@ -22,6 +22,7 @@
  * (audit.c). */
 #pragma once
 
+#include "engine.h"
 #include "store.h"
 
 #include <openssl/evp.h>
@@ -96,6 +97,8 @@ struct touched {
 struct db {
         sqlite3 *h;
         char *path;
+        char *where;                  /* the PostgreSQL URI (pg.c) */
+        void *conn;                   /* the engine's connection (pg.c: struct pg_conn) */
         char *actor;
         int64_t school;               /* db_school(): fixed at open */
         int tx_depth;                 /* nesting of db_begin() */
@@ -184,6 +187,9 @@ extern const char db_schema_wipe_firmware[];
  * forgets the transaction's writes (at its end). */
 void db_audit_preupdate(void *arg, sqlite3 *h, int op, const char *zdb, const char *name, sqlite3_int64 key1, sqlite3_int64 key2);
 int audit_check_writes(struct db *db);
+/* The engine hands a before-image of a covered row to the write check:
+ * its values in the table's column order (v and each v[i].p are taken). */
+int audit_before_add(struct db *db, const char *table, int64_t rowid, struct db_value *v, int n);
 void audit_writes_reset(struct db *db);
 
 /* The append-only triggers of the audit log (migration 1): `audit verify`

@@ -12,8 +12,24 @@ export ASSETCTL="$builddir/assetctl"
 export ASSETCTL_BUILDDIR="$builddir"
 export ASSETCTL_SRCDIR="$top"
 results=$(mktemp -d /tmp/assetctl-results.XXXXXX)
-trap 'rm -rf "$results"' EXIT
+trap 'pg_server_stop; rm -rf "$results"' EXIT
 passed=0 failed=0 skipped=0
+
+# One PostgreSQL server for the whole run (tests/pg/server.sh), for the
+# engine's unit test and the trust scripts: each makes its own database on
+# it. Installed but not starting is a failure; not installed, those tests
+# report skipped.
+. "$here/pg/server.sh"
+unset ASSETCTL_TEST_PG
+if pg_bindir >/dev/null; then
+  if pg_server_start 2>"$results/pg-start.log"; then
+    export ASSETCTL_TEST_PG=1
+  else
+    echo "FAIL: PostgreSQL is installed but the test server did not start:"
+    sed 's/^/  /' "$results/pg-start.log"
+    failed=$((failed + 1))
+  fi
+fi
 
 if [ -z "$pattern" ]; then
   echo "== unit tests"
