@@ -91,6 +91,18 @@ struct db_engine {
          * every engine (tests/cli/0960 holds them in step). */
         const struct migration *migrations;
         size_t n_migrations;
+        /* Every table has the columns `rowid` and `school_id` besides the
+         * SQLite ones (PostgreSQL): a row's encoding (audit.c) skips them
+         * by name, so a row hashes the same on every engine. */
+        bool extra_columns;
+        /* Optional, NULL where the engine has nothing to do: tune the
+         * connection for a bulk write (db_tune_bulk()); the write-ahead
+         * log's checkpoints (store-loans.h: db_checkpoint_manual(),
+         * db_checkpoint_auto(), db_checkpoint()). */
+        int (*tune_bulk)(struct db *db);
+        void (*wal_manual)(struct db *db, int *ret_wal_pages);
+        void (*wal_auto)(struct db *db);
+        int (*checkpoint)(struct db *db);
 };
 
 extern const struct db_engine db_engine_sqlite;

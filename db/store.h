@@ -3,9 +3,9 @@
  * callers see an opaque `struct db` and the functions of store.h and the
  * store-*.h headers (what each kind of record needs), never a statement.
  *
- * Today the one implementation is a SQLite file (sqlite.c holds everything
- * SQLite-specific about the connection: see db-internal.h for the seam a
- * second backend, PostgreSQL, implements). What every backend promises:
+ * Each database engine is one file behind the seam of engine.h (sqlite.c,
+ * everything SQLite-specific; a second backend, PostgreSQL, is another):
+ * see db-internal.h. What every backend promises:
  *
  * Errors. Functions that can fail return 0 (or a count) on success and
  *   -errno on failure, with a message left in err_msg() (lowercase, the
