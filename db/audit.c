@@ -83,14 +83,7 @@ static void src_value(const struct row_src *s, int i, struct db_value *v) {
                 *v = s->vals[i - s->first];
                 return;
         }
-        struct db_stmt *st = s->st;
-        switch ((v->type = db_column_type(st, i))) {
-        case DB_INTEGER: v->i = db_column_int(st, i); break;
-        case DB_REAL: v->r = db_column_real(st, i); break;
-        case DB_TEXT: v->p = (char *) db_column_text_n(st, i, &v->n); break;
-        case DB_BLOB: v->p = (char *) db_column_blob(st, i, &v->n); break;
-        default: break;
-        }
+        db_column_value(s->st, i, v);
 }
 
 /* A column an engine's tables have besides the SQLite ones (rowid,
@@ -352,7 +345,7 @@ static int run_flush(struct db *db, struct audit_run *run) {
         db_bind_int(st, 1, db->ev_id);
         db_bind_text(st, 2, run->t->name);
         db_bind_int(st, 3, run->first);
-        db_bind_text_n(st, 4, run->hex.buf ? run->hex.buf : "", run->hex.len);
+        db_bind_text_ref(st, 4, run->hex.buf ? run->hex.buf : "", run->hex.len);
         db_bind_int(st, 5, (int64_t) run->n);
         r = db_step_done(db, st, "cannot write the audit log");
         if (r < 0) return r;

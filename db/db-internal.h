@@ -65,6 +65,13 @@ static inline void db_bind_text(struct db_stmt *st, int i, const char *s) {
         if (s) st->engine->bind_text(st, i, s, strlen(s));
         else st->engine->bind_null(st, i);
 }
+/* Text the caller keeps unchanged until the statement's next step or reset
+ * (not copied where the engine can: the hot paths of an import). */
+static inline void db_bind_text_ref(struct db_stmt *st, int i, const char *s, size_t n) {
+        if (!s) st->engine->bind_null(st, i);
+        else if (st->engine->bind_text_ref) st->engine->bind_text_ref(st, i, s, n);
+        else st->engine->bind_text(st, i, s, n);
+}
 static inline void db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n) { st->engine->bind_blob(st, i, p, n); }
 
 /* Column helpers (columns from 0) of the current row. Text and blobs are
@@ -77,13 +84,29 @@ static inline double db_column_real(struct db_stmt *st, int i) { return st->engi
 static inline const char *db_column_text(struct db_stmt *st, int i) { return st->engine->column_text(st, i, NULL); }
 static inline const char *db_column_text_n(struct db_stmt *st, int i, size_t *ret_n) { return st->engine->column_text(st, i, ret_n); }
 static inline const void *db_column_blob(struct db_stmt *st, int i, size_t *ret_n) { return st->engine->column_blob(st, i, ret_n); }
+/* Column i as a typed value (a view: p valid as db_column_text's). */
+static inline void db_column_value(struct db_stmt *st, int i, struct db_value *ret) {
+        const struct db_engine *e = st->engine;
+        if (e->column_value) {
+                e->column_value(st, i, ret);
+                return;
+        }
+        switch ((ret->type = e->column_type(st, i))) {
+        case DB_INTEGER: ret->i = e->column_int(st, i); break;
+        case DB_REAL: ret->r = e->column_real(st, i); break;
+        case DB_TEXT: ret->p = (char *) e->column_text(st, i, &ret->n); break;
+        case DB_BLOB: ret->p = (char *) e->column_blob(st, i, &ret->n); break;
+        default: break;
+        }
+}
 /* Column as a malloc'd string or NULL. */
 char *db_column_strdup(struct db_stmt *st, int i);
 /* The row of st as a JSON object keyed by column name (integers as numbers,
  * NULL as null). */
 json_t *db_row_json(struct db_stmt *st);
 /* Bind obj[key] to parameter i: strings as text, integers, booleans as 0/1;
- * absent, null, or 0 for a "*_id" key bind NULL. */
+ * absent, null, or 0 for a "*_id" key bind NULL. The text is not copied:
+ * obj must outlive the statement's next step (bind, step, reset at once). */
 void db_bind_json(struct db_stmt *st, int i, json_t *obj, const char *key);
 /* Every row of st as an array of objects (resets st); the integer columns
  * named in the NULL-ended `bools` (may be NULL) become JSON booleans. */

@@ -103,6 +103,12 @@ struct db_engine {
         void (*wal_manual)(struct db *db, int *ret_wal_pages);
         void (*wal_auto)(struct db *db);
         int (*checkpoint)(struct db *db);
+        /* Optional fast paths (NULL: the ops above serve): bind text that
+         * the caller keeps unchanged until the statement's next step or
+         * reset (not copied); column i as a typed value in one call, its p
+         * valid as column_text's. An import binds and hashes 100,000 rows. */
+        void (*bind_text_ref)(struct db_stmt *st, int i, const char *s, size_t n);
+        void (*column_value)(struct db_stmt *st, int i, struct db_value *ret);
 };
 
 extern const struct db_engine db_engine_sqlite;

@@ -175,6 +175,9 @@ static void sq_bind_real(struct db_stmt *st, int i, double v) { sqlite3_bind_dou
 static void sq_bind_text(struct db_stmt *st, int i, const char *s, size_t n) {
         sqlite3_bind_text64(S(st), i, s, n, SQLITE_TRANSIENT, SQLITE_UTF8);
 }
+static void sq_bind_text_ref(struct db_stmt *st, int i, const char *s, size_t n) {
+        sqlite3_bind_text64(S(st), i, s, n, SQLITE_STATIC, SQLITE_UTF8);
+}
 static void sq_bind_blob(struct db_stmt *st, int i, const void *p, size_t n) { sqlite3_bind_blob64(S(st), i, p, n, SQLITE_TRANSIENT); }
 
 static int sq_step(struct db *db, struct db_stmt *st, const char *what) {
@@ -210,6 +213,25 @@ static const void *sq_column_blob(struct db_stmt *st, int i, size_t *ret_n) {
         const void *p = sqlite3_column_blob(S(st), i);
         if (ret_n) *ret_n = (size_t) sqlite3_column_bytes(S(st), i);
         return p;
+}
+
+static void sq_column_value(struct db_stmt *st, int i, struct db_value *ret) {
+        sqlite3_value *v = sqlite3_column_value(S(st), i);
+        switch (sqlite3_value_type(v)) {
+        case SQLITE_INTEGER: *ret = (struct db_value) {.type = DB_INTEGER, .i = sqlite3_value_int64(v)}; break;
+        case SQLITE_FLOAT: *ret = (struct db_value) {.type = DB_REAL, .r = sqlite3_value_double(v)}; break;
+        case SQLITE_TEXT:
+                ret->type = DB_TEXT;
+                ret->p = (char *) sqlite3_value_text(v);
+                ret->n = (size_t) sqlite3_value_bytes(v);
+                break;
+        case SQLITE_BLOB:
+                ret->type = DB_BLOB;
+                ret->p = (char *) sqlite3_value_blob(v);
+                ret->n = (size_t) sqlite3_value_bytes(v);
+                break;
+        default: ret->type = DB_NULL;
+        }
 }
 
 static int64_t sq_last_id(struct db *db) { return sqlite3_last_insert_rowid(H(db)); }
@@ -301,4 +323,6 @@ const struct db_engine db_engine_sqlite = {
         .wal_manual = sq_wal_manual,
         .wal_auto = sq_wal_auto,
         .checkpoint = sq_checkpoint,
+        .bind_text_ref = sq_bind_text_ref,
+        .column_value = sq_column_value,
 };

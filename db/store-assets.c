@@ -59,7 +59,7 @@ int db_bind_record(struct db_stmt *st, const struct record_type *t, const void *
                                 v = stamp ? stamp : now;
                         if (!v) v = f->dflt;
                         if (f->type == FT_TIME && !stamp) stamp = v;
-                        if (v) db_bind_text(st, i, v);
+                        if (v) db_bind_text_ref(st, i, v, strlen(v));
                         else db_bind_null(st, i);
                 }
                 i++;

@@ -193,7 +193,7 @@ json_t *db_row_json(struct db_stmt *st) {
 
 void db_bind_json(struct db_stmt *st, int i, json_t *obj, const char *key) {
         json_t *v = json_object_get(obj, key);
-        if (json_is_string(v)) db_bind_text_n(st, i, json_string_value(v), json_string_length(v));
+        if (json_is_string(v)) db_bind_text_ref(st, i, json_string_value(v), json_string_length(v));
         else if (json_is_integer(v)) {
                 /* a reference (KEY_id) of 0 is none */
                 size_t kl = strlen(key);
