@@ -71,43 +71,54 @@ static const struct covered_table *covered(const char *name) {
  * statement itself, or the table's select_one, whose columns are the
  * table's in order). */
 struct row_src {
-        sqlite3_stmt *names;
+        struct db_stmt *names;
         int first;
-        sqlite3_stmt *st;       /* values from here, unless vals */
-        sqlite3_value **vals;   /* vals[i - first] */
+        struct db_stmt *st;           /* values from here, unless vals */
+        const struct db_value *vals;  /* vals[i - first] */
 };
 
-static sqlite3_value *src_value(const struct row_src *s, int i) {
-        return s->vals ? s->vals[i - s->first] : sqlite3_column_value(s->st, i);
+/* Value i of the row: a view (p is the statement's or the image's). */
+static void src_value(const struct row_src *s, int i, struct db_value *v) {
+        if (s->vals) {
+                *v = s->vals[i - s->first];
+                return;
+        }
+        db_column_value(s->st, i, v);
+}
+
+/* A column an engine's tables have besides the SQLite ones (rowid,
+ * school_id: engine.h's extra_columns), which no encoding includes. */
+static bool extra_column(const struct db *db, const char *name) {
+        return db->engine->extra_columns && (streq(name, "rowid") || streq(name, "school_id"));
 }
 
 /* Encoding 1 (events written before migration 6): the columns from `first`
  * on, in order: per column its name and NUL, the SQLite type as one byte,
  * the value's length (8 bytes, native order) and its text. */
-static void row_encode_v1(struct strbuf *b, const struct row_src *s) {
-        int n = sqlite3_column_count(s->names);
+static void row_encode_v1(struct db *db, struct strbuf *b, const struct row_src *s) {
+        /* SQLite's type codes */
+        static const uint8_t type_code[] = {[DB_INTEGER] = 1, [DB_REAL] = 2, [DB_TEXT] = 3, [DB_BLOB] = 4, [DB_NULL] = 5};
+        int n = db_column_count(s->names);
         for (int i = s->first; i < n; i++) {
-                const char *name = sqlite3_column_name(s->names, i);
-                sqlite3_value *v = src_value(s, i);
+                const char *name = db_column_name(s->names, i);
+                if (extra_column(db, name)) continue;
+                struct db_value v;
+                src_value(s, i, &v);
                 sb_add(b, name, strlen(name) + 1);
-                int type = sqlite3_value_type(v);
-                uint8_t t = (uint8_t) type;
+                uint8_t t = type_code[v.type];
                 sb_add(b, (const char *) &t, 1);
                 const void *p = NULL;
                 uint64_t len = 0;
                 char num[32];
-                if (type == SQLITE_INTEGER) {
-                        len = (uint64_t) snprintf(num, sizeof num, "%lld", (long long) sqlite3_value_int64(v));
+                if (v.type == DB_INTEGER) {
+                        len = (uint64_t) snprintf(num, sizeof num, "%lld", (long long) v.i);
                         p = num;
-                } else if (type == SQLITE_FLOAT) {
-                        len = (uint64_t) snprintf(num, sizeof num, "%.17g", sqlite3_value_double(v));
+                } else if (v.type == DB_REAL) {
+                        len = (uint64_t) snprintf(num, sizeof num, "%.17g", v.r);
                         p = num;
-                } else if (type == SQLITE_TEXT) {
-                        p = sqlite3_value_text(v);
-                        len = (uint64_t) sqlite3_value_bytes(v);
-                } else if (type == SQLITE_BLOB) {
-                        p = sqlite3_value_blob(v);
-                        len = (uint64_t) sqlite3_value_bytes(v);
+                } else if (v.type == DB_TEXT || v.type == DB_BLOB) {
+                        p = v.p;
+                        len = (uint64_t) v.n;
                 }
                 sb_add(b, (const char *) &len, sizeof len);
                 if (len) sb_add(b, p, (size_t) len);
@@ -131,53 +142,53 @@ static void put_bytes(struct strbuf *b, const void *p, size_t len) {
  * integer, 'r' real, 't' text, 'b' blob), then for 'i' the 64-bit two's
  * complement and for 'r' the IEEE-754 bits, 8 bytes big-endian, for 't' and
  * 'b' a length-prefixed byte string (text in UTF-8), for 'n' nothing. */
-static void put_value(struct strbuf *b, sqlite3_value *v) {
-        switch (sqlite3_value_type(v)) {
-        case SQLITE_INTEGER:
+static void put_value(struct strbuf *b, const struct db_value *v) {
+        switch (v->type) {
+        case DB_INTEGER:
                 sb_add(b, "i", 1);
-                put_be64(b, (uint64_t) sqlite3_value_int64(v));
+                put_be64(b, (uint64_t) v->i);
                 break;
-        case SQLITE_FLOAT: {
-                double d = sqlite3_value_double(v);
+        case DB_REAL: {
                 uint64_t bits;
-                memcpy(&bits, &d, sizeof bits);
+                memcpy(&bits, &v->r, sizeof bits);
                 sb_add(b, "r", 1);
                 put_be64(b, bits);
                 break;
         }
-        case SQLITE_TEXT: {
-                const unsigned char *t = sqlite3_value_text(v);
+        case DB_TEXT:
                 sb_add(b, "t", 1);
-                put_bytes(b, t, (size_t) sqlite3_value_bytes(v));
+                put_bytes(b, v->p, v->n);
                 break;
-        }
-        case SQLITE_BLOB: {
-                const void *p = sqlite3_value_blob(v);
+        case DB_BLOB:
                 sb_add(b, "b", 1);
-                put_bytes(b, p, (size_t) sqlite3_value_bytes(v));
+                put_bytes(b, v->p, v->n);
                 break;
-        }
         default: sb_add(b, "n", 1);
         }
 }
 
-/* The columns of st from `first` on sorted by name (and which is t's key),
- * kept in db for the next row of the same statement. */
-static void field_order(struct db *db, sqlite3_stmt *st, int first, const struct covered_table *t) {
-        int n = sqlite3_column_count(st) - first;
-        if (db->order_st == st && db->order_first == first && db->order_n == n) return;
+/* The columns of st from `first` on (but an engine's extra ones) sorted by
+ * name (and which is t's key), kept in db for the next row of the same
+ * statement. */
+static void field_order(struct db *db, struct db_stmt *st, int first, const struct covered_table *t) {
+        int cols = db_column_count(st);
+        if (db->order_st == st && db->order_first == first && db->order_cols == cols) return;
+        int n = cols - first;
         db->order = xrealloc(db->order, (size_t) (n > 0 ? n : 1) * sizeof *db->order);
         db->order_key = -1;
-        for (int k = 0; k < n; k++) {
-                int c = first + k, j = k;
-                for (; j > 0 && strcmp(sqlite3_column_name(st, db->order[j - 1]), sqlite3_column_name(st, c)) > 0; j--)
-                        db->order[j] = db->order[j - 1];
+        int kept = 0;
+        for (int c = first; c < cols; c++) {
+                const char *name = db_column_name(st, c);
+                if (extra_column(db, name)) continue;
+                int j = kept++;
+                for (; j > 0 && strcmp(db_column_name(st, db->order[j - 1]), name) > 0; j--) db->order[j] = db->order[j - 1];
                 db->order[j] = c;
-                if (streq(sqlite3_column_name(st, c), t->key)) db->order_key = c;
+                if (streq(name, t->key)) db->order_key = c;
         }
         db->order_st = st;
         db->order_first = first;
-        db->order_n = n;
+        db->order_cols = cols;
+        db->order_n = kept;
 }
 
 /* Encoding 2, canonical and backend-neutral: the record name (t->record,
@@ -188,13 +199,18 @@ static void field_order(struct db *db, sqlite3_stmt *st, int first, const struct
 static void row_encode_v2(struct db *db, struct strbuf *b, const struct row_src *s, const struct covered_table *t) {
         field_order(db, s->names, s->first, t);
         put_bytes(b, t->record, strlen(t->record));
-        if (db->order_key >= 0) put_value(b, src_value(s, db->order_key));
-        else sb_add(b, "n", 1);
+        struct db_value v;
+        if (db->order_key >= 0) {
+                src_value(s, db->order_key, &v);
+                put_value(b, &v);
+        } else
+                sb_add(b, "n", 1);
         put_be64(b, (uint64_t) db->order_n);
         for (int k = 0; k < db->order_n; k++) {
-                const char *name = sqlite3_column_name(s->names, db->order[k]);
+                const char *name = db_column_name(s->names, db->order[k]);
                 put_bytes(b, name, strlen(name));
-                put_value(b, src_value(s, db->order[k]));
+                src_value(s, db->order[k], &v);
+                put_value(b, &v);
         }
 }
 
@@ -204,7 +220,7 @@ static void row_encode_v2(struct db *db, struct strbuf *b, const struct row_src 
 static void src_hash(struct db *db, const struct row_src *s, const struct covered_table *t, int version, char out[65]) {
         struct strbuf *b = &db->row_buf;
         b->len = 0;
-        if (version == 1) row_encode_v1(b, s);
+        if (version == 1) row_encode_v1(db, b, s);
         else row_encode_v2(db, b, s, t);
         if (!db->sha256) db->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
         if (!db->row_ctx) db->row_ctx = EVP_MD_CTX_new();
@@ -216,7 +232,7 @@ static void src_hash(struct db *db, const struct row_src *s, const struct covere
 }
 
 /* Hash the row of st (columns from `first` on). */
-static void row_hash(struct db *db, sqlite3_stmt *st, int first, const struct covered_table *t, int version, char out[65]) {
+static void row_hash(struct db *db, struct db_stmt *st, int first, const struct covered_table *t, int version, char out[65]) {
         struct row_src s = {.names = st, .first = first, .st = st};
         src_hash(db, &s, t, version, out);
 }
@@ -224,20 +240,19 @@ static void row_hash(struct db *db, sqlite3_stmt *st, int first, const struct co
 int audit_row_encoding(struct db *db, const char *table, int64_t rowid, int version, struct strbuf *ret) {
         const struct covered_table *t = covered(table);
         if (!t) return err_set(EINVAL, "table '%s' is not covered by the audit log", table);
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, t->select_one, &st);
         if (r < 0) return r;
         db_bind_int(st, 1, rowid);
-        int rc = sqlite3_step(st);
+        r = db_step(db, st, "cannot read the row");
         ret->len = 0;
-        if (rc == SQLITE_ROW) {
+        if (r > 0) {
                 struct row_src s = {.names = st, .st = st};
-                if (version == 1) row_encode_v1(ret, &s);
+                if (version == 1) row_encode_v1(db, ret, &s);
                 else row_encode_v2(db, ret, &s, t);
         }
-        sqlite3_reset(st);
-        if (rc == SQLITE_DONE) return -ENOENT;
-        return rc == SQLITE_ROW ? 0 : db_error(db, rc, "cannot read the row");
+        db_reset(st);
+        return r > 0 ? 0 : r == 0 ? -ENOENT : r;
 }
 
 /* Append the rows-digest line of one row, "TABLE\tROWID\tHASH\n", to b
@@ -297,15 +312,16 @@ static char *event_hash_input(int version, int64_t id, const char *ts, const cha
 int db_audit_begin(struct db *db, const char *action, const char *subject, json_t *details) {
         if (db->tx_depth <= 0) return err_set(EINVAL, "audit event '%s' outside a transaction", action);
         if (db->ev_open) return err_set(EINVAL, "audit event '%s' inside another", action);
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT coalesce(max(id), 0) + 1 FROM audit_events", &st);
         if (r < 0) return r;
-        if (sqlite3_step(st) != SQLITE_ROW) {
-                sqlite3_reset(st);
-                return db_error(db, sqlite3_errcode(db->h), "cannot read the audit log");
+        r = db_step(db, st, "cannot read the audit log");
+        if (r <= 0) {
+                db_reset(st);
+                return r < 0 ? r : err_set(EIO, "cannot read the audit log: no row");
         }
-        db->ev_id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
+        db->ev_id = db_column_int(st, 0);
+        db_reset(st);
         free(db->ev_action);
         free(db->ev_subject);
         free(db->ev_details);
@@ -323,13 +339,13 @@ int db_audit_begin(struct db *db, const char *action, const char *subject, json_
  * its rows to the event's digest, in the order verify reads them back. */
 static int run_flush(struct db *db, struct audit_run *run) {
         if (!run->n) return 0;
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "INSERT INTO audit_rows(event_id, tbl, row_id, row_hash, n_rows) VALUES (?1, ?2, ?3, ?4, ?5)", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, db->ev_id);
-        sqlite3_bind_text(st, 2, run->t->name, -1, SQLITE_STATIC);
+        db_bind_text(st, 2, run->t->name);
         db_bind_int(st, 3, run->first);
-        sqlite3_bind_text(st, 4, run->hex.buf, (int) run->hex.len, SQLITE_STATIC);
+        db_bind_text_ref(st, 4, run->hex.buf ? run->hex.buf : "", run->hex.len);
         db_bind_int(st, 5, (int64_t) run->n);
         r = db_step_done(db, st, "cannot write the audit log");
         if (r < 0) return r;
@@ -374,9 +390,9 @@ static int record_row(struct db *db, const struct covered_table *t, int64_t rowi
  * event recorded: otherwise someone changed it behind the tool's back, and
  * the honest write's event would re-hash it and launder the change (the
  * chain would verify again). The engine reports every write with the row's
- * before-image (sqlite.c installs db_audit_preupdate() as SQLite's
+ * before-image through audit_before_add() (sqlite.c: from SQLite's
  * pre-update hook, so every writer in db/ is checked, including one that
- * forgets); the hook may not query the register, so it keeps the image,
+ * forgets); the hook may not query the register, so the image is kept,
  * and audit_check_writes() compares it with the recorded hash before the
  * write's audit event is written and before COMMIT. A row is checked once
  * per transaction, at its first write: what the transaction itself wrote or
@@ -427,10 +443,13 @@ static bool touched_add(struct db *db, const struct covered_table *t, int64_t ro
         return true;
 }
 
-static void before_free(struct audit_before *b) {
-        for (int i = 0; i < b->n; i++) sqlite3_value_free(b->v[i]);
-        free(b->v);
+void db_values_free(struct db_value *v, int n) {
+        for (int i = 0; v && i < n; i++)
+                if (v[i].type == DB_TEXT || v[i].type == DB_BLOB) free(v[i].p);
+        free(v);
 }
+
+static void before_free(struct audit_before *b) { db_values_free(b->v, b->n); }
 
 void audit_writes_reset(struct db *db) {
         for (size_t i = 0; i < db->n_before; i++) before_free(&db->before[i]);
@@ -439,34 +458,39 @@ void audit_writes_reset(struct db *db) {
         db->n_touched = 0;
 }
 
-void db_audit_preupdate(void *arg, sqlite3 *h, int op, const char *zdb, const char *name, sqlite3_int64 key1, sqlite3_int64 key2) {
-        struct db *db = arg;
-        if (db->tx_depth <= 0 || !streq(zdb, "main")) return;
-        /* the same table's writes come in runs: the name is SQLite's, stable */
+/* The covered table an engine names, or NULL. The same table's writes come
+ * in runs, and an engine passes the same name (SQLite: its own, stable): the
+ * last one is kept. */
+static const struct covered_table *write_table(struct db *db, const char *name) {
         if (name != db->hook_name) {
                 db->hook_name = name;
                 db->hook_table = covered(name);
         }
-        const struct covered_table *t = db->hook_table;
-        if (!t) return;
-        if (op == SQLITE_INSERT) {
-                touched_add(db, t, key2);
-                return;
-        }
-        bool first = touched_add(db, t, key1);
-        if (op == SQLITE_UPDATE && key2 != key1) touched_add(db, t, key2);
-        if (!first) return;
-        int n = sqlite3_preupdate_count(h);
-        struct audit_before b = {.t = t, .rowid = key1, .n = n, .v = xcalloc((size_t) (n > 0 ? n : 1), sizeof *b.v)};
-        for (int i = 0; i < n; i++) {
-                sqlite3_value *v = NULL;
-                if (sqlite3_preupdate_old(h, i, &v) != SQLITE_OK || !(b.v[i] = sqlite3_value_dup(v))) abort();
+        return db->hook_table;
+}
+
+bool audit_row_written(struct db *db, const char *table, int64_t rowid) {
+        const struct covered_table *t = write_table(db, table);
+        if (!t || !db->cap_touched) return !t;
+        size_t j = touched_slot(t, rowid, db->cap_touched);
+        for (; db->touched[j].t; j = (j + 1) & (db->cap_touched - 1))
+                if (db->touched[j].t == t && db->touched[j].rowid == rowid) return true;
+        return false;
+}
+
+int audit_before_add(struct db *db, const char *table, int64_t rowid, struct db_value *v, int n) {
+        const struct covered_table *t = write_table(db, table);
+        /* a row the transaction wrote before is its own: one image, the first */
+        if (!t || db->migrating || !touched_add(db, t, rowid) || !v) {
+                db_values_free(v, n);
+                return 0;
         }
         if (db->n_before == db->cap_before) {
                 db->cap_before = db->cap_before ? 2 * db->cap_before : 16;
                 db->before = xrealloc(db->before, db->cap_before * sizeof *db->before);
         }
-        db->before[db->n_before++] = b;
+        db->before[db->n_before++] = (struct audit_before) {.t = t, .rowid = rowid, .n = n, .v = v};
+        return 0;
 }
 
 /* The latest audit_rows entry of row `rowid` of t, in verify's order
@@ -485,23 +509,23 @@ static int latest_entry(struct db *db, const struct covered_table *t, int64_t ro
         };
         int64_t best_event = 0, best_entry = 0;
         for (size_t q = 0; q < ELEMENTSOF(sql); q++) {
-                sqlite3_stmt *st;
+                struct db_stmt *st;
                 int r = db_prepare(db, sql[q], &st);
                 if (r < 0) return r;
-                sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+                db_bind_text(st, 1, t->name);
                 db_bind_int(st, 2, rowid);
-                int rc = sqlite3_step(st);
-                if (rc == SQLITE_ROW) {
-                        int64_t e = sqlite3_column_int64(st, 0), entry = sqlite3_column_int64(st, 1);
+                r = db_step(db, st, "cannot read the audit log");
+                if (r > 0) {
+                        int64_t e = db_column_int(st, 0), entry = db_column_int(st, 1);
                         if (e > best_event || (e == best_event && entry > best_entry)) {
                                 best_event = e;
                                 best_entry = entry;
-                                snprintf(ret_hash, 65, "%s", strempty((const char *) sqlite3_column_text(st, 2)));
-                                *ret_version = (int) sqlite3_column_int64(st, 3);
+                                snprintf(ret_hash, 65, "%s", strempty(db_column_text(st, 2)));
+                                *ret_version = (int) db_column_int(st, 3);
                         }
                 }
-                sqlite3_reset(st);
-                if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db, rc, "cannot read the audit log");
+                db_reset(st);
+                if (r < 0) return r;
         }
         *ret_event = best_event;
         return best_event > 0;
@@ -534,10 +558,13 @@ static int row_state(struct db *db, const struct covered_table *t, int64_t rowid
 static const char *row_label(const struct covered_table *t, const struct row_src *src) {
         const char *col = label_column(t);
         if (!col || !src) return NULL;
-        int n = sqlite3_column_count(src->names);
+        int n = db_column_count(src->names);
         for (int i = src->first; i < n; i++)
-                if (streq(sqlite3_column_name(src->names, i), col))
-                        return (const char *) sqlite3_value_text(src_value(src, i));
+                if (streq(db_column_name(src->names, i), col)) {
+                        struct db_value v = {0};
+                        src_value(src, i, &v);
+                        return v.type == DB_TEXT ? v.p : NULL;
+                }
         return NULL;
 }
 
@@ -554,15 +581,15 @@ static char *row_key(const struct covered_table *t, int64_t rowid, const struct 
 }
 
 int audit_check_writes(struct db *db) {
-        int r = 0;
+        int r = db->engine->take_before_images(db);
         for (size_t i = 0; i < db->n_before && r >= 0; i++) {
                 struct audit_before *b = &db->before[i];
-                sqlite3_stmt *names;
+                struct db_stmt *names;
                 r = db_prepare(db, b->t->select_one, &names);
                 if (r < 0) break;
-                if (sqlite3_column_count(names) != b->n) {
+                if (db_column_count(names) != b->n) {
                         r = err_set(EIO, "cannot check %s row %lld: the table has %d columns, the write saw %d", b->t->name,
-                                    (long long) b->rowid, sqlite3_column_count(names), b->n);
+                                    (long long) b->rowid, db_column_count(names), b->n);
                         break;
                 }
                 struct row_src src = {.names = names, .vals = b->v};
@@ -592,15 +619,15 @@ int db_audit_row(struct db *db, const char *table, int64_t rowid) {
         if (!db->ev_open) return err_set(EINVAL, "audit row outside an event");
         int r = audit_check_writes(db);
         if (r < 0) return r;
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         r = db_prepare(db, t->select_one, &st);
         if (r < 0) return r;
         db_bind_int(st, 1, rowid);
-        int rc = sqlite3_step(st);
+        r = db_step(db, st, "cannot read the changed row");
         char hash[65] = "";
-        if (rc == SQLITE_ROW) row_hash(db, st, 0, t, AUDIT_ENCODING_LATEST, hash);
-        sqlite3_reset(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db, rc, "cannot read the changed row");
+        if (r > 0) row_hash(db, st, 0, t, AUDIT_ENCODING_LATEST, hash);
+        db_reset(st);
+        if (r < 0) return r;
         if (!hash[0]) snprintf(hash, sizeof hash, "%s", "deleted");
         return record_row(db, t, rowid, hash);
 }
@@ -611,23 +638,23 @@ int db_audit_rows(struct db *db, const char *table, int64_t first, int64_t last)
         if (!db->ev_open) return err_set(EINVAL, "audit row outside an event");
         int r = audit_check_writes(db);
         if (r < 0) return r;
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         r = db_prepare(db, t->select_range, &st);
         if (r < 0) return r;
         db_bind_int(st, 1, first);
         db_bind_int(st, 2, last);
         int64_t next = first;
-        int rc;
-        while (r >= 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-                int64_t rowid = sqlite3_column_int64(st, 0);
+        int rs = 0;
+        while (r >= 0 && (rs = db_step(db, st, "cannot read the changed rows")) > 0) {
+                int64_t rowid = db_column_int(st, 0);
                 char hash[65];
                 row_hash(db, st, 1, t, AUDIT_ENCODING_LATEST, hash);
                 for (; next < rowid && r >= 0; next++) r = record_row(db, t, next, "deleted");
                 if (r >= 0) r = record_row(db, t, rowid, hash);
                 next = rowid + 1;
         }
-        if (r >= 0 && rc != SQLITE_DONE) r = db_error(db, rc, "cannot read the changed rows");
-        sqlite3_reset(st);
+        if (r >= 0 && rs < 0) r = rs;
+        db_reset(st);
         for (; next <= last && r >= 0; next++) r = record_row(db, t, next, "deleted");
         return r;
 }
@@ -646,13 +673,13 @@ int db_audit_end(struct db *db) {
         EVP_DigestFinal_ex(db->ev_rows, d, NULL);
         hex_encode(d, 32, rows);
 
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         char prev[65] = "";
         r = db_prepare(db, "SELECT hash FROM audit_events WHERE id = ?1", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, db->ev_id - 1);
-        if (sqlite3_step(st) == SQLITE_ROW) snprintf(prev, sizeof prev, "%s", (const char *) sqlite3_column_text(st, 0));
-        sqlite3_reset(st);
+        if (db_step(db, st, "cannot read the audit log") > 0) snprintf(prev, sizeof prev, "%s", strempty(db_column_text(st, 0)));
+        db_reset(st);
 
         char ts[21];
         now_utc(ts);
@@ -703,15 +730,14 @@ static int accept_rowid(struct db *db, const struct covered_table *t, const char
         const char *col = label_column(t);
         if (col) {
                 _cleanup_free_ char *sql = xasprintf("SELECT rowid FROM %s WHERE %s = ?1 COLLATE NOCASE", t->name, col);
-                sqlite3_stmt *st;
-                int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
-                if (rc != SQLITE_OK) return db_error(db, rc, "cannot prepare statement");
-                sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-                rc = sqlite3_step(st);
-                if (rc == SQLITE_ROW) *ret = sqlite3_column_int64(st, 0);
-                sqlite3_finalize(st);
-                if (rc == SQLITE_ROW) return 1;
-                if (rc != SQLITE_DONE) return db_error(db, rc, "cannot read the register");
+                struct db_stmt *st;
+                int r = db_prepare_once(db, sql, &st);
+                if (r < 0) return r;
+                db_bind_text(st, 1, key);
+                r = db_step(db, st, "cannot read the register");
+                if (r > 0) *ret = db_column_int(st, 0);
+                db_finalize(st);
+                if (r != 0) return r;
         }
         return parse_int64(key, ret) >= 0 && *ret > 0;
 }
@@ -722,23 +748,23 @@ static int accept_locked(struct db *db, const struct covered_table *t, const cha
         int r = accept_rowid(db, t, key, &rowid);
         if (r < 0) return r;
         if (r == 0) return err_set(ENOENT, "cannot accept %s '%s': there is no such row", t->record, key);
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         r = db_prepare(db, t->select_one, &st);
         if (r < 0) return r;
         db_bind_int(st, 1, rowid);
-        int rc = sqlite3_step(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-                sqlite3_reset(st);
-                return db_error(db, rc, "cannot read the register");
+        int rs = db_step(db, st, "cannot read the register");
+        if (rs < 0) {
+                db_reset(st);
+                return rs;
         }
         struct row_src src = {.names = st, .st = st};
         enum row_state state;
         int64_t event;
-        r = row_state(db, t, rowid, rc == SQLITE_ROW ? &src : NULL, &state, &event);
-        _cleanup_free_ char *what = row_name(t, rowid, rc == SQLITE_ROW ? &src : NULL);
-        _cleanup_free_ char *subject = rc == SQLITE_ROW && label_column(t) ? row_key(t, rowid, &src) : NULL;
-        bool gone = rc == SQLITE_DONE;
-        sqlite3_reset(st);
+        r = row_state(db, t, rowid, rs > 0 ? &src : NULL, &state, &event);
+        _cleanup_free_ char *what = row_name(t, rowid, rs > 0 ? &src : NULL);
+        _cleanup_free_ char *subject = rs > 0 && label_column(t) ? row_key(t, rowid, &src) : NULL;
+        bool gone = rs == 0;
+        db_reset(st);
         if (r < 0) return r;
         if (state == ROW_MATCHES && gone) return err_set(ENOENT, "cannot accept %s: there is no such row", what);
         if (state == ROW_MATCHES)
@@ -801,7 +827,7 @@ static void problem(struct audit_report *rep, int64_t event, char *msg) {
 /* Walk the chain: ids consecutive from 1, each prev_hash the hash before,
  * each hash recomputed from the event and its rows. */
 static int verify_chain(struct db *db, struct audit_report *rep) {
-        sqlite3_stmt *ev, *rows;
+        struct db_stmt *ev, *rows;
         int r = db_prepare(db, "SELECT id, time, actor, action, subject, details, rows_digest, prev_hash, hash, encoding "
                                "FROM audit_events ORDER BY id", &ev);
         if (r < 0) return r;
@@ -810,18 +836,17 @@ static int verify_chain(struct db *db, struct audit_report *rep) {
         struct strbuf lines = {0};
         char prev[65] = "";
         int64_t expect = 1;
-        int rc;
-        while ((rc = sqlite3_step(ev)) == SQLITE_ROW) {
-                int64_t id = sqlite3_column_int64(ev, 0);
+        while (db_step(db, ev, "cannot read the audit log") > 0) {
+                int64_t id = db_column_int(ev, 0);
                 const char *c[9];
-                for (int i = 1; i < 9; i++) c[i] = (const char *) sqlite3_column_text(ev, i);
+                for (int i = 1; i < 9; i++) c[i] = db_column_text(ev, i);
                 rep->events++;
                 if (id != expect) {
                         problem(rep, expect, xasprintf("event %lld is missing (deleted from the log)", (long long) expect));
                         break;
                 }
                 expect++;
-                int64_t version = sqlite3_column_int64(ev, 9);
+                int64_t version = db_column_int(ev, 9);
                 if (version < 1 || version > AUDIT_ENCODING_LATEST) {
                         problem(rep, id, xasprintf("event %lld: unknown audit encoding %lld (written by a newer assetctl, or edited)",
                                                    (long long) id, (long long) version));
@@ -831,20 +856,21 @@ static int verify_chain(struct db *db, struct audit_report *rep) {
                 EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
                 db_bind_int(rows, 1, id);
                 bool runs_ok = true;
-                while (sqlite3_step(rows) == SQLITE_ROW) {
-                        const char *h = strempty((const char *) sqlite3_column_text(rows, 2));
-                        size_t hl = (size_t) sqlite3_column_bytes(rows, 2);
-                        int64_t n = sqlite3_column_int64(rows, 3);
+                while (db_step(db, rows, "cannot read the audit log") > 0) {
+                        size_t hl = 0;
+                        const char *h = db_column_text_n(rows, 2, &hl);
+                        if (!h) h = "", hl = 0;
+                        int64_t n = db_column_int(rows, 3);
                         /* a run's hashes must be all there: n is bounded by them */
                         if (n < 1 || (n > 1 && (uint64_t) hl != 64 * (uint64_t) n)) {
                                 runs_ok = false;
                                 continue;
                         }
-                        digest_entry(ctx, &lines, digest_name(strempty((const char *) sqlite3_column_text(rows, 0)), (int) version),
-                                     sqlite3_column_int64(rows, 1),
+                        digest_entry(ctx, &lines, digest_name(strempty(db_column_text(rows, 0)), (int) version),
+                                     db_column_int(rows, 1),
                                      n, h, hl);
                 }
-                sqlite3_reset(rows);
+                db_reset(rows);
                 uint8_t d[32];
                 char digest[65];
                 EVP_DigestFinal_ex(ctx, d, NULL);
@@ -869,7 +895,7 @@ static int verify_chain(struct db *db, struct audit_report *rep) {
                 }
                 snprintf(prev, sizeof prev, "%s", hash);
         }
-        sqlite3_reset(ev);
+        db_reset(ev);
         sb_free(&lines);
         snprintf(rep->head, sizeof rep->head, "%s", prev);
         return 0;
@@ -929,20 +955,21 @@ static struct latest *latest_get(struct latest_map *m, const struct covered_tabl
  * memory (a run counts for each of its rows); then each covered table is
  * read once. */
 static int verify_rows(struct db *db, struct audit_report *rep) {
-        sqlite3_stmt *all;
+        struct db_stmt *all;
         struct latest_map m = {0};
         int r = db_prepare(db, "SELECT r.event_id, r.tbl, r.row_id, r.row_hash, r.n_rows, coalesce(e.encoding, 1) "
                                "FROM audit_rows r LEFT JOIN audit_events e ON e.id = r.event_id ORDER BY r.event_id, r.rowid", &all);
         if (r < 0) return r;
-        int rc;
-        while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
-                int64_t e = sqlite3_column_int64(all, 0);
-                const char *tbl = strempty((const char *) sqlite3_column_text(all, 1));
-                int64_t first = sqlite3_column_int64(all, 2);
-                const char *h = strempty((const char *) sqlite3_column_text(all, 3));
-                size_t hl = (size_t) sqlite3_column_bytes(all, 3);
-                int64_t n = sqlite3_column_int64(all, 4);
-                int64_t version = sqlite3_column_int64(all, 5);
+        int rs;
+        while ((rs = db_step(db, all, "cannot read the audit log")) > 0) {
+                int64_t e = db_column_int(all, 0);
+                const char *tbl = strempty(db_column_text(all, 1));
+                int64_t first = db_column_int(all, 2);
+                size_t hl = 0;
+                const char *h = db_column_text_n(all, 3, &hl);
+                if (!h) h = "", hl = 0;
+                int64_t n = db_column_int(all, 4);
+                int64_t version = db_column_int(all, 5);
                 const struct covered_table *t = covered(tbl);
                 if (!t) {
                         problem(rep, e, xasprintf("event %lld names unknown table '%s'", (long long) e, tbl));
@@ -962,16 +989,16 @@ static int verify_rows(struct db *db, struct audit_report *rep) {
                         if (l->hash_ok) memcpy(l->hash, h + 64 * k, 64);
                 }
         }
-        sqlite3_reset(all);
-        if (rc != SQLITE_DONE) {
+        db_reset(all);
+        if (rs < 0) {
                 free(m.slots);
-                return db_error(db, rc, "cannot read the audit log");
+                return rs;
         }
         FOREACH_COVERED(t) {
                 r = db_prepare(db, t->select_all, &all);
                 if (r < 0) break;
-                while ((rc = sqlite3_step(all)) == SQLITE_ROW) {
-                        int64_t rowid = sqlite3_column_int64(all, 0);
+                while ((rs = db_step(db, all, "cannot read the register")) > 0) {
+                        int64_t rowid = db_column_int(all, 0);
                         char hash[65];
                         struct latest *l = latest_get(&m, t, rowid, false);
                         row_hash(db, all, 1, t, l ? l->version : AUDIT_ENCODING_LATEST, hash);
@@ -985,9 +1012,9 @@ static int verify_rows(struct db *db, struct audit_report *rep) {
                                                                          (long long) l->event, t->name, (long long) rowid));
                         }
                 }
-                sqlite3_reset(all);
-                if (rc != SQLITE_DONE) {
-                        r = db_error(db, rc, "cannot read the register");
+                db_reset(all);
+                if (rs < 0) {
+                        r = rs;
                         break;
                 }
         }
@@ -1021,16 +1048,16 @@ static int verify_triggers(struct db *db, struct audit_report *rep) {
                 {"audit_rows_no_update", APPEND_ONLY_TRIGGER("audit_rows_no_update", "UPDATE", "audit_rows")},
                 {"audit_rows_no_delete", APPEND_ONLY_TRIGGER("audit_rows_no_delete", "DELETE", "audit_rows")},
         };
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", &st);
         if (r < 0) return r;
         for (size_t i = 0; i < ELEMENTSOF(want); i++) {
-                sqlite3_bind_text(st, 1, want[i].name, -1, SQLITE_STATIC);
-                int rc = sqlite3_step(st);
-                bool same = rc == SQLITE_ROW && streq_ptr((const char *) sqlite3_column_text(st, 0), want[i].sql);
-                sqlite3_reset(st);
-                if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_error(db, rc, "cannot read the schema");
-                if (rc == SQLITE_DONE)
+                db_bind_text(st, 1, want[i].name);
+                int rs = db_step(db, st, "cannot read the schema");
+                bool same = rs > 0 && streq_ptr(db_column_text(st, 0), want[i].sql);
+                db_reset(st);
+                if (rs < 0) return rs;
+                if (rs == 0)
                         problem(rep, 0, xasprintf("the append-only trigger '%s' is missing (dropped behind the tool's back): "
                                                   "the log could be edited in place", want[i].name));
                 else if (!same)
@@ -1057,7 +1084,7 @@ int db_audit_verify(struct db *db, struct audit_report *ret) {
 }
 
 int db_audit_list(struct db *db, const char *subject, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         /* an asset or person is also the subject of the events that wrote its
          * row under another subject: an import names the file */
         int r = db_prepare(db, "SELECT id, time, actor, action, subject, details, hash FROM audit_events "
@@ -1073,8 +1100,8 @@ int db_audit_list(struct db *db, const char *subject, json_t **ret) {
         if (r < 0) return r;
         db_bind_text(st, 1, subject);
         json_t *arr = json_array();
-        int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int rs;
+        while ((rs = db_step(db, st, "cannot read the audit log")) > 0) {
                 json_t *o = db_row_json(st);
                 const char *d = json_str(o, "details");
                 if (d) {
@@ -1083,10 +1110,10 @@ int db_audit_list(struct db *db, const char *subject, json_t **ret) {
                 }
                 json_array_append_new(arr, o);
         }
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
+        db_reset(st);
+        if (rs < 0) {
                 json_decref(arr);
-                return db_error(db, rc, "cannot read the audit log");
+                return rs;
         }
         *ret = arr;
         return 0;

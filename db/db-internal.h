@@ -1,72 +1,122 @@
 /* Shared between the files of db/ only: nothing outside db/ includes this
- * (the public interface is store.h and store-*.h, which know no SQLite).
+ * (the public interface is store.h and store-*.h, which know no engine).
  *
- * The seam. Everything specific to SQLite as an engine lives in sqlite.c:
- * the connection (open, the pragmas: foreign keys, WAL, synchronous), the
- * busy wait, the transaction statements, the cache of prepared statements,
- * the statement, bind, column and row helpers below, and the mapping of
- * SQLite result codes to -errno (db_error()). The record files (asset.c,
- * loans.c, wipe.c, disposal.c, export.c, audit.c) hold the queries: standard
- * SQL with numbered parameters, run through those helpers. A second backend
- * (PostgreSQL) is a second sqlite.c over its own client library behind the
- * same helper signatures, with the queries kept: its statements differ in
- * `?N` -> `$N` and the few SQLite-only spellings (rowid, PRAGMA,
- * RETURNING-less last_insert_rowid).
- *
- * Not there yet (for the backend issue): the helpers still take and return
- * sqlite3_stmt, and the record files still call a few sqlite3_* functions
- * themselves (step, reset, column_int64, bind_blob, last_insert_rowid, and
- * loans.c's WAL checkpoint hooks, which belong in sqlite.c); the next step
- * is an opaque statement type of our own. Nothing outside db/ sees any of
- * it. The audit chain's hashes are engine-neutral from encoding 2 on
- * (audit.c). */
+ * The seam (engine.h). Everything specific to one database engine lives in
+ * its own file: sqlite.c (the connection, its pragmas and busy wait, the
+ * transaction statements, prepare/step/bind/column, the mapping of SQLite
+ * result codes to -errno, the pre-update hook, the WAL checkpoints) fills in
+ * db_engine_sqlite; pg.c (a trust's PostgreSQL server) db_engine_pg.
+ * store.c is engine-neutral: db_open() picks the engine, runs its
+ * migrations, caches prepared statements and nests transactions. The record
+ * files (store-*.c, audit.c, store-export.c) hold the queries, in the SQL
+ * both engines read (engine.h), and run them through the statement
+ * functions below, which go to the statement's own engine. Nothing outside
+ * db/ sees any of it. The audit chain's hashes are engine-neutral from
+ * encoding 2 on (audit.c). */
 #pragma once
 
-#include "engine.h"
 #include "store.h"
+#include "engine.h"
 
 #include <openssl/evp.h>
-/* the pre-update hook's declarations (meson.build checks the library) */
+/* Only for the unit tests, which tamper with a SQLite register behind the
+ * store (tests/unit/test-db.c): db_handle() and the sqlite3 API. No file of
+ * db/ but sqlite.c uses it. */
 #define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include <sqlite3.h>
-
-/* The engine's handle, for the few SQLite-only calls of the record files
- * (last_insert_rowid, the WAL checkpoint hooks). */
 sqlite3 *db_handle(struct db *db);
+
+/* Every engine's statement starts with this header: the statement
+ * functions below reach its engine through it. */
+struct db_stmt {
+        const struct db_engine *engine;
+};
+
 /* The id the last INSERT on this connection gave its row. */
 int64_t db_last_id(struct db *db);
 
-/* A cached prepared statement for a constant SQL string (compared by pointer
- * first, then text). The statement is reset and its bindings cleared; the
- * db owns it. */
-int db_prepare(struct db *db, const char *sql, sqlite3_stmt **ret);
-/* Turn a SQLite result code into -errno with a message naming what. */
-int db_error(struct db *db, int rc, const char *what);
-/* Run a statement with no result rows (bindings already made). */
-int db_step_done(struct db *db, sqlite3_stmt *st, const char *what);
+/* A cached prepared statement for a constant SQL string (compared by
+ * pointer). The statement is reset and its bindings cleared; the db owns
+ * it. */
+int db_prepare(struct db *db, const char *sql, struct db_stmt **ret);
+/* An uncached statement for SQL built at run time: db_finalize() it. */
+int db_prepare_once(struct db *db, const char *sql, struct db_stmt **ret);
+static inline void db_finalize(struct db_stmt *st) {
+        if (st) st->engine->finalize(st);
+}
+/* 1: a row is current; 0: done; -errno with a message "WHAT: reason". */
+static inline int db_step(struct db *db, struct db_stmt *st, const char *what) { return st->engine->step(db, st, what); }
+/* Run a statement with no result rows (bindings already made), then reset
+ * it. */
+int db_step_done(struct db *db, struct db_stmt *st, const char *what);
+/* End the current execution and clear the bindings. */
+static inline void db_reset(struct db_stmt *st) { st->engine->reset(st); }
 
-/* Bind helpers: NULL strings bind SQL NULL. */
-void db_bind_text(sqlite3_stmt *st, int i, const char *s);
-void db_bind_int(sqlite3_stmt *st, int i, int64_t v);
+/* Bind helpers (parameters from 1; the bytes are copied): NULL strings
+ * bind SQL NULL. */
+static inline void db_bind_null(struct db_stmt *st, int i) { st->engine->bind_null(st, i); }
+static inline void db_bind_int(struct db_stmt *st, int i, int64_t v) { st->engine->bind_int(st, i, v); }
+static inline void db_bind_real(struct db_stmt *st, int i, double v) { st->engine->bind_real(st, i, v); }
+static inline void db_bind_text_n(struct db_stmt *st, int i, const char *s, size_t n) {
+        if (s) st->engine->bind_text(st, i, s, n);
+        else st->engine->bind_null(st, i);
+}
+static inline void db_bind_text(struct db_stmt *st, int i, const char *s) {
+        if (s) st->engine->bind_text(st, i, s, strlen(s));
+        else st->engine->bind_null(st, i);
+}
+/* Text the caller keeps unchanged until the statement's next step or reset
+ * (not copied where the engine can: the hot paths of an import). */
+static inline void db_bind_text_ref(struct db_stmt *st, int i, const char *s, size_t n) {
+        if (!s) st->engine->bind_null(st, i);
+        else if (st->engine->bind_text_ref) st->engine->bind_text_ref(st, i, s, n);
+        else st->engine->bind_text(st, i, s, n);
+}
+static inline void db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n) { st->engine->bind_blob(st, i, p, n); }
+
+/* Column helpers (columns from 0) of the current row. Text and blobs are
+ * valid until the next step or reset; NULL for SQL NULL. */
+static inline int db_column_count(struct db_stmt *st) { return st->engine->column_count(st); }
+static inline const char *db_column_name(struct db_stmt *st, int i) { return st->engine->column_name(st, i); }
+static inline enum db_type db_column_type(struct db_stmt *st, int i) { return st->engine->column_type(st, i); }
+static inline int64_t db_column_int(struct db_stmt *st, int i) { return st->engine->column_int(st, i); }
+static inline double db_column_real(struct db_stmt *st, int i) { return st->engine->column_real(st, i); }
+static inline const char *db_column_text(struct db_stmt *st, int i) { return st->engine->column_text(st, i, NULL); }
+static inline const char *db_column_text_n(struct db_stmt *st, int i, size_t *ret_n) { return st->engine->column_text(st, i, ret_n); }
+static inline const void *db_column_blob(struct db_stmt *st, int i, size_t *ret_n) { return st->engine->column_blob(st, i, ret_n); }
+/* Column i as a typed value (a view: p valid as db_column_text's). */
+static inline void db_column_value(struct db_stmt *st, int i, struct db_value *ret) {
+        const struct db_engine *e = st->engine;
+        if (e->column_value) {
+                e->column_value(st, i, ret);
+                return;
+        }
+        switch ((ret->type = e->column_type(st, i))) {
+        case DB_INTEGER: ret->i = e->column_int(st, i); break;
+        case DB_REAL: ret->r = e->column_real(st, i); break;
+        case DB_TEXT: ret->p = (char *) e->column_text(st, i, &ret->n); break;
+        case DB_BLOB: ret->p = (char *) e->column_blob(st, i, &ret->n); break;
+        default: break;
+        }
+}
 /* Column as a malloc'd string or NULL. */
-char *db_column_strdup(sqlite3_stmt *st, int i);
+char *db_column_strdup(struct db_stmt *st, int i);
 /* The row of st as a JSON object keyed by column name (integers as numbers,
  * NULL as null). */
-json_t *db_row_json(sqlite3_stmt *st);
+json_t *db_row_json(struct db_stmt *st);
 /* Bind obj[key] to parameter i: strings as text, integers, booleans as 0/1;
  * absent, null, or 0 for a "*_id" key bind NULL. The text is not copied:
  * obj must outlive the statement's next step (bind, step, reset at once). */
-void db_bind_json(sqlite3_stmt *st, int i, json_t *obj, const char *key);
+void db_bind_json(struct db_stmt *st, int i, json_t *obj, const char *key);
 /* Every row of st as an array of objects (resets st); the integer columns
  * named in the NULL-ended `bools` (may be NULL) become JSON booleans. */
-int db_collect(struct db *db, sqlite3_stmt *st, const char *const *bools, json_t **ret);
+int db_collect(struct db *db, struct db_stmt *st, const char *const *bools, json_t **ret);
 /* The first row of st as in db_collect, or -ENOENT (no message). */
-int db_one(struct db *db, sqlite3_stmt *st, const char *const *bools, json_t **ret);
-
+int db_one(struct db *db, struct db_stmt *st, const char *const *bools, json_t **ret);
 
 struct cached_stmt {
         const char *sql;
-        sqlite3_stmt *st;
+        struct db_stmt *st;
 };
 
 /* Rows of one table that the open audit event wrote at consecutive rowids
@@ -79,13 +129,13 @@ struct audit_run {
 };
 
 /* A row a write of this transaction replaced or removed, as it was just
- * before (the pre-update hook's copy), not yet checked against its latest
- * audit event (audit.c). */
+ * before (the engine's copy, audit_before_add()), not yet checked against
+ * its latest audit event (audit.c). */
 struct audit_before {
         const struct covered_table *t;
         int64_t rowid;
         int n;                        /* columns, in the table's order */
-        sqlite3_value **v;
+        struct db_value *v;
 };
 
 /* A row this transaction has written. */
@@ -95,16 +145,16 @@ struct touched {
 };
 
 struct db {
-        sqlite3 *h;
-        char *path;
-        char *where;                  /* the PostgreSQL URI (pg.c) */
-        void *conn;                   /* the engine's connection (pg.c: struct pg_conn) */
+        const struct db_engine *engine;
+        void *conn;                   /* the engine's connection */
+        char *where;                  /* the SQLite file or the PostgreSQL URI */
         char *actor;
         int64_t school;               /* db_school(): fixed at open */
         int tx_depth;                 /* nesting of db_begin() */
         int store_failed;             /* db_store_failed(): errno of the first I/O
                                        * error, full disk or corruption, or 0 */
         bool tx_read;                 /* the transaction is db_begin_read()'s */
+        bool migrating;               /* db_open() runs the migrations: no write check */
         struct cached_stmt *cache;    /* prepared statements, by SQL text */
         size_t n_cache, cap_cache;
         /* audit event being built by db_audit_begin() */
@@ -121,8 +171,8 @@ struct db {
         /* encoding 2 hashes a row's fields in name order: the order of the
          * last statement hashed, kept since an import hashes 100,000 rows
          * of one statement */
-        sqlite3_stmt *order_st;
-        int order_first, order_n, order_key;
+        struct db_stmt *order_st;
+        int order_first, order_cols, order_n, order_key;
         int *order;
         /* the write check (audit.c): before-images not yet checked, and
          * the rows the transaction has written */
@@ -130,19 +180,22 @@ struct db {
         size_t n_before, cap_before;
         struct touched *touched;
         size_t n_touched, cap_touched;
-        const char *hook_name;        /* the last table the hook saw */
+        const char *hook_name;        /* the last table audit_before_add() saw */
         const struct covered_table *hook_table;
 };
 
 struct migration {
-        int version;          /* PRAGMA user_version after this step */
+        int version;          /* the schema version after this step */
         const char *name;     /* what the step is for */
         const char *sql;      /* the statements, run in one transaction */
 };
+/* SQLite's (migrations.c), reached through db_engine_sqlite.migrations;
+ * their number (migrations.c checks it). */
 extern const struct migration db_migrations[];
-extern const size_t db_n_migrations;
-/* The same steps for a trust's PostgreSQL database (the .sql files of db/pg, embedded by
- * db/pg/embed.sh), and the trust part run once before them by `trust init`. */
+#define DB_SQLITE_MIGRATIONS 9
+/* The same steps for a trust's PostgreSQL database (the .sql files of db/pg,
+ * embedded by db/pg/embed.sh, which checks their number), and the trust
+ * part run once before them by `trust init`. */
 extern const struct migration db_pg_migrations[];
 extern const size_t db_pg_n_migrations;
 extern const char db_pg_trust_init[];
@@ -178,18 +231,23 @@ extern const char db_schema_audit_runs[];
 extern const char db_schema_audit_encoding[];
 extern const char db_schema_wipe_firmware[];
 
-/* The write check (audit.c). db_audit_preupdate() is the engine's
- * pre-update hook (sqlite.c installs it): it keeps the before-image of each
- * covered row a transaction first replaces or deletes. audit_check_writes()
- * compares them with what each row's latest audit event recorded and
- * refuses (-EPERM, naming the event and the row) when one differs; it runs
- * before an event records rows and before COMMIT. audit_writes_reset()
- * forgets the transaction's writes (at its end). */
-void db_audit_preupdate(void *arg, sqlite3 *h, int op, const char *zdb, const char *name, sqlite3_int64 key1, sqlite3_int64 key2);
-int audit_check_writes(struct db *db);
-/* The engine hands a before-image of a covered row to the write check:
- * its values in the table's column order (v and each v[i].p are taken). */
+/* The write check (audit.c). The engine reports each write to a row of a
+ * covered table through audit_before_add() (SQLite: from its pre-update
+ * hook, at once; PostgreSQL: from its take_before_images(), which
+ * audit_check_writes() calls first): the row `rowid` of `table` as it was
+ * just before the transaction first replaced or deleted it, n values in the
+ * table's column order (v, malloc'd with its values' p, is taken over); v
+ * NULL and n 0 for a row the transaction inserted (its own: never checked).
+ * audit_row_written() tells whether the transaction has already written the
+ * row (its before-image is not needed). audit_check_writes() compares the
+ * images with what each row's latest audit event recorded and refuses
+ * (-EPERM, naming the event and the row) when one differs; it runs before
+ * an event records rows and before COMMIT. audit_writes_reset() forgets the
+ * transaction's writes (at its end). */
 int audit_before_add(struct db *db, const char *table, int64_t rowid, struct db_value *v, int n);
+bool audit_row_written(struct db *db, const char *table, int64_t rowid);
+void db_values_free(struct db_value *v, int n);
+int audit_check_writes(struct db *db);
 void audit_writes_reset(struct db *db);
 
 /* The append-only triggers of the audit log (migration 1): `audit verify`

@@ -90,10 +90,36 @@ struct db_engine {
         /* The migrations of this engine: the same numbers and names for
          * every engine (tests/cli/0960 holds them in step). */
         const struct migration *migrations;
-        /* a pointer: the count lives beside the array in another file
-         * (db_n_migrations, db_pg_n_migrations), which a constant
-         * initializer cannot read */
-        const size_t *n_migrations;
+        size_t n_migrations;
+        /* Every table has the columns `rowid` and `school_id` besides the
+         * SQLite ones (PostgreSQL): a row's encoding (audit.c) skips them
+         * by name, so a row hashes the same on every engine. */
+        bool extra_columns;
+        /* Optional, NULL where the engine has nothing to do: tune the
+         * connection for a bulk write (db_tune_bulk()); the write-ahead
+         * log's checkpoints (store-loans.h: db_checkpoint_manual(),
+         * db_checkpoint_auto(), db_checkpoint()). */
+        int (*tune_bulk)(struct db *db);
+        void (*wal_manual)(struct db *db, int *ret_wal_pages);
+        void (*wal_auto)(struct db *db);
+        int (*checkpoint)(struct db *db);
+        /* Optional fast paths (NULL: the ops above serve): bind text that
+         * the caller keeps unchanged until the statement's next step or
+         * reset (not copied); column i as a typed value in one call, its p
+         * valid as column_text's. An import binds and hashes 100,000 rows. */
+        void (*bind_text_ref)(struct db_stmt *st, int i, const char *s, size_t n);
+        /* Optional: make an empty store (schema_version -1) ready for the
+         * migrations, inside their transaction, when it is opened with
+         * DB_CREATE (PostgreSQL: the trust part, `trust init`). */
+        int (*create)(struct db *db);
+        /* Optional: called once the migrations are done (PostgreSQL: act as
+         * the trust's admin role when the login owns the database, and
+         * pick the school). */
+        int (*opened)(struct db *db, unsigned flags);
+        /* Work in another school from now on (db->school set by the
+         * caller); NULL: the engine has one school. */
+        int (*use_school)(struct db *db, int64_t school);
+        void (*column_value)(struct db_stmt *st, int i, struct db_value *ret);
 };
 
 extern const struct db_engine db_engine_sqlite;

@@ -1,6 +1,7 @@
 /* Numbered schema migrations. Each step runs once, in one transaction, and
  * sets PRAGMA user_version to its number. Never edit a step that has
- * shipped: add a new one. */
+ * shipped: add a new one. These are SQLite's (db_engine_sqlite.migrations);
+ * every engine has the same numbers and names. */
 #include "db-internal.h"
 
 static const char m1_foundation[] =
@@ -108,4 +109,4 @@ const struct migration db_migrations[] = {
         {8, "assets may be imported without a serial: blank serials are not unique", m8_blank_serials},
         {9, "firmware wipes: the command, its status, markers and validation", db_schema_wipe_firmware},
 };
-const size_t db_n_migrations = ELEMENTSOF(db_migrations);
+_Static_assert(sizeof db_migrations / sizeof db_migrations[0] == DB_SQLITE_MIGRATIONS, "DB_SQLITE_MIGRATIONS is not the number of migrations");

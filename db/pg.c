@@ -62,10 +62,13 @@ struct pg_conn {
         int64_t last_id;      /* rowid of the last INSERT's (last) row */
         struct pg_table *tables; /* column lists read for before-images */
         size_t n_tables;
+        bool school_named;    /* the school was named (ASSETCTL_SCHOOL, the
+                               * login's one school, use_school()): writes in
+                               * school 0 are the trust's own only then */
 };
 
-struct db_stmt {
-        const struct db_engine *engine; /* first: the store finds the engine here */
+struct pg_stmt {
+        struct db_stmt base;  /* first: the store finds the engine here */
         struct db *db;
         char name[24];        /* the server's name of the prepared statement */
         int nparams;          /* the highest $N */
@@ -228,6 +231,7 @@ static int pg_check_uri(const char *where) {
 }
 
 static void pg_close(struct db *db);
+static int pg_exec(struct db *db, const char *sql, const char *what);
 
 static int pg_open(struct db *db, unsigned flags) {
         int r = pg_check_uri(db->where);
@@ -254,18 +258,57 @@ static int pg_open(struct db *db, unsigned flags) {
         r = pg_query(db, "SELECT set_config('assetctl.capture', 'on', false),"
                          " set_config('default_transaction_read_only', $1, false)",
                      1, ro, "cannot set up the session", NULL);
-        if (r >= 0 && db->school == 0) r = pg_pick_school(db, &db->school);
-        if (r >= 0) {
-                char s[24];
-                snprintf(s, sizeof(s), "%" PRId64, db->school);
-                const char *p[] = {s};
-                r = pg_query(db, "SELECT set_config('assetctl.school', $1, false)", 1, p, "cannot set the school", NULL);
-        }
         if (r < 0) {
                 pg_close(db);
                 return r;
         }
         return 0;
+}
+
+static int pg_set_school(struct db *db, int64_t school) {
+        char s[24];
+        snprintf(s, sizeof(s), "%" PRId64, school);
+        const char *p[] = {s};
+        return pg_query(db, "SELECT set_config('assetctl.school', $1, false)", 1, p, "cannot set the school", NULL);
+}
+
+/* An empty database made a trust: the trust part, before the migrations
+ * (trust init, by the database's owner). */
+static int pg_create(struct db *db) {
+        return pg_exec(db, db_pg_trust_init, "cannot create the trust's schema");
+}
+
+/* The owner runs assetctl as the trust's admin group role (of which trust
+ * init made it a member), so that row-level security narrows it to the
+ * connection's school as it does everyone else; psql sessions of the owner
+ * are not narrowed. Then the school. */
+static int pg_opened(struct db *db, unsigned flags) {
+        struct pg_conn *pc = conn_of(db);
+        _cleanup_pgresult_ PGresult *res = NULL;
+        int r = pg_run(db, "SELECT pg_get_userbyid(d.datdba) = current_user AND to_regclass('grants') IS NOT NULL,"
+                           " current_database() || '_admin' FROM pg_database d WHERE d.datname = current_database()",
+                       "cannot look up the database's owner", &res);
+        if (r < 0) return r;
+        if (PQntuples(res) == 1 && streq(PQgetvalue(res, 0, 0), "t")) {
+                const char *role = PQgetvalue(res, 0, 1);
+                char *q = PQescapeIdentifier(pc->c, role, strlen(role));
+                if (!q) return err_set(ENOMEM, "cannot quote '%s'", role);
+                _cleanup_free_ char *sql = xasprintf("SET ROLE %s", q);
+                PQfreemem(q);
+                r = pg_run(db, sql, "cannot act as the trust's admin role", NULL);
+                if (r < 0) return r;
+        }
+        const char *named = getenv("ASSETCTL_SCHOOL");
+        r = pg_pick_school(db, &db->school);
+        if (r < 0) return r;
+        pc->school_named = !isempty(named) || db->school != 0;
+        return pg_set_school(db, db->school);
+}
+
+static int pg_use_school(struct db *db, int64_t school) {
+        int r = pg_set_school(db, school);
+        if (r >= 0) conn_of(db)->school_named = true;
+        return r;
 }
 
 static void pg_close(struct db *db) {
@@ -412,8 +455,8 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **ret) {
         int nparams;
         bool insert, returning;
         _cleanup_free_ char *text = pg_translate(sql, &nparams, &insert, &returning);
-        struct db_stmt *st = xcalloc(1, sizeof(*st));
-        st->engine = &db_engine_pg;
+        struct pg_stmt *st = xcalloc(1, sizeof(*st));
+        st->base.engine = &db_engine_pg;
         st->db = db;
         st->nparams = nparams;
         st->row = -1;
@@ -459,11 +502,11 @@ done:
                 st->len = xcalloc(nparams, sizeof(*st->len));
                 st->fmt = xcalloc(nparams, sizeof(*st->fmt));
         }
-        *ret = st;
+        *ret = &st->base;
         return 0;
 }
 
-static void pg_clear_blobs(struct db_stmt *st) {
+static void pg_clear_blobs(struct pg_stmt *st) {
         if (!st->blob) return;
         int n = st->res ? PQnfields(st->res) : 0;
         for (int i = 0; i < n; i++) {
@@ -473,7 +516,8 @@ static void pg_clear_blobs(struct db_stmt *st) {
         st->blob_row = -1;
 }
 
-static void pg_reset(struct db_stmt *st) {
+static void pg_reset(struct db_stmt *stmt) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         pg_clear_blobs(st);
         free(st->blob);
         free(st->blob_n);
@@ -490,9 +534,10 @@ static void pg_reset(struct db_stmt *st) {
         }
 }
 
-static void pg_finalize(struct db_stmt *st) {
+static void pg_finalize(struct db_stmt *stmt) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         if (!st) return;
-        pg_reset(st);
+        pg_reset(stmt);
         struct pg_conn *pc = st->db ? conn_of(st->db) : NULL;
         if (pc && PQstatus(pc->c) == CONNECTION_OK && PQtransactionStatus(pc->c) != PQTRANS_INERROR) {
                 /* the name is ours (s<N>), so this is no injection */
@@ -505,7 +550,7 @@ static void pg_finalize(struct db_stmt *st) {
         free(st);
 }
 
-static void pg_bind(struct db_stmt *st, int i, char *v, int len, int fmt) {
+static void pg_bind(struct pg_stmt *st, int i, char *v, int len, int fmt) {
         if (i < 1 || i > st->nparams) {
                 free(v);
                 return;
@@ -516,29 +561,34 @@ static void pg_bind(struct db_stmt *st, int i, char *v, int len, int fmt) {
         st->fmt[i - 1] = fmt;
 }
 
-static void pg_bind_null(struct db_stmt *st, int i) { pg_bind(st, i, NULL, 0, 0); }
+static void pg_bind_null(struct db_stmt *stmt, int i) { pg_bind((struct pg_stmt *) stmt, i, NULL, 0, 0); }
 
-static void pg_bind_int(struct db_stmt *st, int i, int64_t v) {
+static void pg_bind_int(struct db_stmt *stmt, int i, int64_t v) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         pg_bind(st, i, xasprintf("%" PRId64, v), 0, 0);
 }
 
-static void pg_bind_real(struct db_stmt *st, int i, double v) {
+static void pg_bind_real(struct db_stmt *stmt, int i, double v) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         if (isnan(v)) pg_bind(st, i, xstrdup("NaN"), 0, 0);
         else if (isinf(v)) pg_bind(st, i, xstrdup(v > 0 ? "Infinity" : "-Infinity"), 0, 0);
         else pg_bind(st, i, xasprintf("%.17g", v), 0, 0);
 }
 
-static void pg_bind_text(struct db_stmt *st, int i, const char *s, size_t n) {
+static void pg_bind_text(struct db_stmt *stmt, int i, const char *s, size_t n) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         pg_bind(st, i, xstrndup(s, n), 0, 0);
 }
 
-static void pg_bind_blob(struct db_stmt *st, int i, const void *p, size_t n) {
+static void pg_bind_blob(struct db_stmt *stmt, int i, const void *p, size_t n) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         char *v = xmalloc(n ? n : 1);
         if (n) memcpy(v, p, n);
         pg_bind(st, i, v, (int) n, 1);
 }
 
-static int pg_step(struct db *db, struct db_stmt *st, const char *what) {
+static int pg_step(struct db *db, struct db_stmt *stmt, const char *what) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         struct pg_conn *pc = conn_of(db);
         if (!st->res) {
                 PGresult *res = PQexecPrepared(pc->c, st->name, st->nparams, (const char *const *) st->val, st->len,
@@ -568,16 +618,18 @@ static int pg_step(struct db *db, struct db_stmt *st, const char *what) {
         return st->row < st->nrows ? 1 : 0;
 }
 
-static int pg_column_count(struct db_stmt *st) {
+static int pg_column_count(struct db_stmt *stmt) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         return st->res && !st->returning_rowid ? PQnfields(st->res) : 0;
 }
 
-static const char *pg_column_name(struct db_stmt *st, int i) {
+static const char *pg_column_name(struct db_stmt *stmt, int i) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         return st->res ? PQfname(st->res, i) : NULL;
 }
 
 /* The current row's value of column i, NULL for SQL NULL or no row. */
-static const char *pg_value(struct db_stmt *st, int i) {
+static const char *pg_value(struct pg_stmt *st, int i) {
         if (!st->res || st->row < 0 || st->row >= st->nrows || i < 0 || i >= PQnfields(st->res)) return NULL;
         if (PQgetisnull(st->res, st->row, i)) return NULL;
         return PQgetvalue(st->res, st->row, i);
@@ -592,12 +644,14 @@ static enum db_type pg_type_of(unsigned oid) {
         }
 }
 
-static enum db_type pg_column_type(struct db_stmt *st, int i) {
+static enum db_type pg_column_type(struct db_stmt *stmt, int i) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         if (!pg_value(st, i)) return DB_NULL;
         return pg_type_of(PQftype(st->res, i));
 }
 
-static int64_t pg_column_int(struct db_stmt *st, int i) {
+static int64_t pg_column_int(struct db_stmt *stmt, int i) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         const char *v = pg_value(st, i);
         if (!v) return 0;
         unsigned oid = PQftype(st->res, i);
@@ -607,7 +661,8 @@ static int64_t pg_column_int(struct db_stmt *st, int i) {
         return strtoll(v, NULL, 10);
 }
 
-static double pg_column_real(struct db_stmt *st, int i) {
+static double pg_column_real(struct db_stmt *stmt, int i) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         const char *v = pg_value(st, i);
         if (!v) return 0;
         unsigned oid = PQftype(st->res, i);
@@ -624,7 +679,8 @@ static ssize_t pg_unhex(const char *s, size_t n, uint8_t *out) {
         return (ssize_t) m;
 }
 
-static const void *pg_column_blob(struct db_stmt *st, int i, size_t *ret_n) {
+static const void *pg_column_blob(struct db_stmt *stmt, int i, size_t *ret_n) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         const char *v = pg_value(st, i);
         *ret_n = 0;
         if (!v) return NULL;
@@ -647,7 +703,8 @@ static const void *pg_column_blob(struct db_stmt *st, int i, size_t *ret_n) {
         return st->blob[i];
 }
 
-static const char *pg_column_text(struct db_stmt *st, int i, size_t *ret_n) {
+static const char *pg_column_text(struct db_stmt *stmt, int i, size_t *ret_n) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
         const char *v = pg_value(st, i);
         size_t n = 0;
         if (v) {
@@ -656,7 +713,7 @@ static const char *pg_column_text(struct db_stmt *st, int i, size_t *ret_n) {
                         v = v[0] == 't' ? "1" : "0";
                         n = 1;
                 } else if (oid == PG_BYTEAOID)
-                        v = pg_column_blob(st, i, &n);
+                        v = pg_column_blob(stmt, i, &n);
                 else
                         n = PQgetlength(st->res, st->row, i);
         }
@@ -669,6 +726,9 @@ static int64_t pg_last_id(struct db *db) { return conn_of(db)->last_id; }
 static int pg_begin(struct db *db, bool write) {
         struct pg_conn *pc = conn_of(db);
         int r;
+        if (write && db->school == 0 && !pc->school_named && !db->migrating)
+                return err_set(EINVAL, "the login works in more than one school of '%s': name one with --school CODE (or ASSETCTL_SCHOOL)",
+                               pc->label);
         if (write) {
                 /* one round trip: the school's number is ours, not input */
                 _cleanup_free_ char *sql = xasprintf("BEGIN ISOLATION LEVEL READ COMMITTED;"
@@ -817,11 +877,6 @@ static int pg_value_of_json(json_t *j, unsigned oid, struct db_value *ret) {
         return 0;
 }
 
-static void db_values_free(struct db_value *v, int n) {
-        for (int i = 0; i < n; i++) free(v[i].p);
-        free(v);
-}
-
 static int pg_take_before_images(struct db *db) {
         _cleanup_pgresult_ PGresult *res = NULL;
         /* ctid keeps the order the triggers wrote them in, so the first
@@ -889,6 +944,10 @@ const struct db_engine db_engine_pg = {
         .schema_version = pg_schema_version,
         .set_schema_version = pg_set_schema_version,
         .take_before_images = pg_take_before_images,
+        .create = pg_create,
+        .opened = pg_opened,
+        .use_school = pg_use_school,
         .migrations = db_pg_migrations,
-        .n_migrations = &db_pg_n_migrations,
+        .n_migrations = DB_SQLITE_MIGRATIONS, /* the same steps: 0950 holds them in step */
+        .extra_columns = true,
 };

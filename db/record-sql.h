@@ -84,9 +84,9 @@
  * once and touch roles) the first time it bound, else now; an update's
  * touch fields now. The texts are not copied: bind, step, reset at once.
  * Returns the next parameter number. */
-int db_bind_record(sqlite3_stmt *st, const struct record_type *t, const void *rec, unsigned mask, const char *now);
+int db_bind_record(struct db_stmt *st, const struct record_type *t, const void *rec, unsigned mask, const char *now);
 /* Read the current row of st, whose columns are t's fields in order, into
  * rec (zeroed first; the texts owned). */
-void db_row_record(sqlite3_stmt *st, const struct record_type *t, void *rec);
+void db_row_record(struct db_stmt *st, const struct record_type *t, void *rec);
 /* The first row of st into rec, or -ENOENT (no message). */
-int db_one_record(struct db *db, sqlite3_stmt *st, const struct record_type *t, void *rec);
+int db_one_record(struct db *db, struct db_stmt *st, const struct record_type *t, void *rec);

@@ -35,7 +35,7 @@ static bool is_text(const struct record_field *f) {
         return f->type != FT_ID && f->type != FT_INT && f->type != FT_PENCE && f->type != FT_BOOL;
 }
 
-int db_bind_record(sqlite3_stmt *st, const struct record_type *t, const void *rec, unsigned mask, const char *now) {
+int db_bind_record(struct db_stmt *st, const struct record_type *t, const void *rec, unsigned mask, const char *now) {
         int i = 1;
         const char *stamp = NULL;
         for (size_t k = 0; k < t->n_fields; k++) {
@@ -52,48 +52,47 @@ int db_bind_record(sqlite3_stmt *st, const struct record_type *t, const void *re
                         size_t nl = strlen(f->name);
                         bool is_ref = nl > 3 && streq(f->name + nl - 3, "_id");
                         if (record_has(rec, k) && !(is_ref && v == 0)) db_bind_int(st, i, v);
-                        else sqlite3_bind_null(st, i);
+                        else db_bind_null(st, i);
                 } else {
                         const char *v = *(char *const *) m;
                         if (!v && f->type == FT_TIME && (mask & FR_INSERT) && (f->role & (FR_TOUCH | FR_UPDATE)) != FR_UPDATE)
                                 v = stamp ? stamp : now;
                         if (!v) v = f->dflt;
                         if (f->type == FT_TIME && !stamp) stamp = v;
-                        if (v) sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-                        else sqlite3_bind_null(st, i);
+                        if (v) db_bind_text_ref(st, i, v, strlen(v));
+                        else db_bind_null(st, i);
                 }
                 i++;
         }
         return i;
 }
 
-void db_row_record(sqlite3_stmt *st, const struct record_type *t, void *rec) {
+void db_row_record(struct db_stmt *st, const struct record_type *t, void *rec) {
         memset(rec, 0, t->size);
         *(bool *) ((char *) rec + offsetof(struct asset, owned)) = true;
         for (size_t k = 0; k < t->n_fields; k++) {
                 const struct record_field *f = &t->fields[k];
                 void *m = record_member(rec, f);
                 int i = (int) k;
-                if (sqlite3_column_type(st, i) == SQLITE_NULL) continue;
+                if (db_column_type(st, i) == DB_NULL) continue;
                 record_mark(rec, k);
-                if (f->type == FT_BOOL) *(bool *) m = sqlite3_column_int64(st, i) != 0;
-                else if (!is_text(f)) *(int64_t *) m = sqlite3_column_int64(st, i);
+                if (f->type == FT_BOOL) *(bool *) m = db_column_int(st, i) != 0;
+                else if (!is_text(f)) *(int64_t *) m = db_column_int(st, i);
                 else *(char **) m = db_column_strdup(st, i);
         }
 }
 
-int db_one_record(struct db *db, sqlite3_stmt *st, const struct record_type *t, void *rec) {
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) db_row_record(st, t, rec);
-        sqlite3_reset(st);
-        if (rc == SQLITE_ROW) return 0;
-        return rc == SQLITE_DONE ? -ENOENT : db_error(db, rc, "cannot read the register");
+int db_one_record(struct db *db, struct db_stmt *st, const struct record_type *t, void *rec) {
+        int r = db_step(db, st, "cannot read the register");
+        if (r > 0) db_row_record(st, t, rec);
+        db_reset(st);
+        return r > 0 ? 0 : r == 0 ? -ENOENT : r;
 }
 
 /* Run an insert whose parameters db_bind_record() bound; the new rowid. */
 static int insert_record(struct db *db, const char *sql, const struct record_type *t, const void *rec,
                          int64_t extra, const char *what, int64_t *ret_id) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, sql, &st);
         if (r < 0) return r;
         char now[21];
@@ -102,13 +101,13 @@ static int insert_record(struct db *db, const char *sql, const struct record_typ
         if (extra) db_bind_int(st, next, extra);
         r = db_step_done(db, st, what);
         if (r < 0) return r;
-        *ret_id = sqlite3_last_insert_rowid(db_handle(db));
+        *ret_id = db_last_id(db);
         return 0;
 }
 
 static int update_record(struct db *db, const char *sql, const struct record_type *t, const void *rec, int64_t id,
                          const char *what) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, sql, &st);
         if (r < 0) return r;
         char now[21];
@@ -129,7 +128,7 @@ int db_asset_update(struct db *db, const struct asset *a) {
 }
 
 int db_asset_record_by_tag(struct db *db, const char *tag, struct asset *ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE tag = ?1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, tag);
@@ -137,7 +136,7 @@ int db_asset_record_by_tag(struct db *db, const char *tag, struct asset *ret) {
 }
 
 int db_asset_set_status(struct db *db, int64_t id, const char *status) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "UPDATE assets SET status = ?1, updated_at = ?2 WHERE id = ?3", &st);
         if (r < 0) return r;
         char now[21];
@@ -149,7 +148,7 @@ int db_asset_set_status(struct db *db, int64_t id, const char *status) {
 }
 
 int db_asset_by_tag(struct db *db, const char *tag, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE tag = ?1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, tag);
@@ -157,7 +156,7 @@ int db_asset_by_tag(struct db *db, const char *tag, json_t **ret) {
 }
 
 int db_asset_by_serial(struct db *db, const char *serial, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE serial = ?1 COLLATE NOCASE AND serial <> '' ORDER BY tag", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, serial);
@@ -165,7 +164,7 @@ int db_asset_by_serial(struct db *db, const char *serial, json_t **ret) {
 }
 
 int db_asset_by_make_serial(struct db *db, const char *make, const char *serial, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE make = ?1 COLLATE NOCASE AND serial = ?2 COLLATE NOCASE AND serial <> ''", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, make);
@@ -174,7 +173,7 @@ int db_asset_by_make_serial(struct db *db, const char *make, const char *serial,
 }
 
 int db_asset_list(struct db *db, const char *status, const char *location, const char *category, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE (?1 IS NULL OR status = ?1) "
                                "AND (?2 IS NULL OR location = ?2 COLLATE NOCASE) AND (?3 IS NULL OR category = ?3 COLLATE NOCASE) "
                                "ORDER BY tag", &st);
@@ -186,16 +185,16 @@ int db_asset_list(struct db *db, const char *status, const char *location, const
 }
 
 int db_asset_max_tag_number(struct db *db, const char *prefix, int64_t *ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT coalesce(max(CAST(substr(tag, length(?1) + 2) AS INTEGER)), 0) FROM assets "
                                "WHERE substr(tag, 1, length(?1) + 1) = ?1 || '-' "
                                "AND substr(tag, length(?1) + 2) NOT GLOB '*[^0-9]*'", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, prefix);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) *ret = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        return rc == SQLITE_ROW ? 0 : db_error(db, rc, "cannot read the register");
+        r = db_step(db, st, "cannot read the register");
+        if (r > 0) *ret = db_column_int(st, 0);
+        db_reset(st);
+        return r > 0 ? 0 : r == 0 ? err_set(EIO, "cannot read the register: no row") : r;
 }
 
 #define MEDIA_COLS MEDIUM_FIELDS(SQL_SELECT_M)
@@ -206,7 +205,7 @@ int db_media_insert(struct db *db, int64_t asset_id, const struct medium *m, int
 }
 
 int db_media_by_asset(struct db *db, int64_t asset_id, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " MEDIA_COLS " FROM media m JOIN assets a ON a.id = m.asset_id "
                                "WHERE m.asset_id = ?1 ORDER BY m.id", &st);
         if (r < 0) return r;
@@ -215,7 +214,7 @@ int db_media_by_asset(struct db *db, int64_t asset_id, json_t **ret) {
 }
 
 int db_media_by_serial(struct db *db, const char *serial, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " MEDIA_COLS " FROM media m JOIN assets a ON a.id = m.asset_id "
                                "WHERE m.serial = ?1 COLLATE NOCASE ORDER BY m.id", &st);
         if (r < 0) return r;
@@ -224,7 +223,7 @@ int db_media_by_serial(struct db *db, const char *serial, json_t **ret) {
 }
 
 int db_media_by_wwn(struct db *db, const char *wwn, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " MEDIA_COLS " FROM media m JOIN assets a ON a.id = m.asset_id "
                                "WHERE m.wwn = ?1 COLLATE NOCASE ORDER BY m.id", &st);
         if (r < 0) return r;
@@ -233,7 +232,7 @@ int db_media_by_wwn(struct db *db, const char *wwn, json_t **ret) {
 }
 
 int db_media_set_status(struct db *db, int64_t id, const char *status) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "UPDATE media SET status = ?1 WHERE id = ?2", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, status);
@@ -254,7 +253,7 @@ int db_person_update(struct db *db, const struct person *p) {
 }
 
 int db_person_record_by_ref(struct db *db, const char *ref, struct person *ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " PERSON_COLS " FROM people WHERE ref = ?1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, ref);
@@ -262,7 +261,7 @@ int db_person_record_by_ref(struct db *db, const char *ref, struct person *ret) 
 }
 
 int db_person_by_ref(struct db *db, const char *ref, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " PERSON_COLS " FROM people WHERE ref = ?1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, ref);
@@ -270,7 +269,7 @@ int db_person_by_ref(struct db *db, const char *ref, json_t **ret) {
 }
 
 int db_person_by_email(struct db *db, const char *email, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " PERSON_COLS " FROM people WHERE email = ?1 COLLATE NOCASE ORDER BY id LIMIT 1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, email);
@@ -278,7 +277,7 @@ int db_person_by_email(struct db *db, const char *email, json_t **ret) {
 }
 
 int db_person_list(struct db *db, const char *role, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " PERSON_COLS " FROM people WHERE ?1 IS NULL OR role = ?1 ORDER BY ref", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, role);
@@ -286,13 +285,13 @@ int db_person_list(struct db *db, const char *role, json_t **ret) {
 }
 
 static int count(struct db *db, const char *sql, int64_t *ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, sql, &st);
         if (r < 0) return r;
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) *ret = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        return rc == SQLITE_ROW ? 0 : db_error(db, rc, "cannot read the register");
+        r = db_step(db, st, "cannot read the register");
+        if (r > 0) *ret = db_column_int(st, 0);
+        db_reset(st);
+        return r > 0 ? 0 : r == 0 ? err_set(EIO, "cannot read the register: no row") : r;
 }
 
 int db_asset_count(struct db *db, int64_t *ret) { return count(db, "SELECT count(*) FROM assets", ret); }

@@ -13,12 +13,12 @@ const struct record_type loan_type = {"loan", (const struct record_field[]) {LOA
 
 /* Bind the variadic arguments by a tiny format: 's' text (NULL binds NULL),
  * 'i' int64, 'I' int64 where 0 binds NULL. */
-static void bindv(sqlite3_stmt *st, const char *fmt, va_list ap) {
+static void bindv(struct db_stmt *st, const char *fmt, va_list ap) {
         for (int i = 1; *fmt; fmt++, i++) {
                 if (*fmt == 's') db_bind_text(st, i, va_arg(ap, const char *));
                 else {
                         int64_t v = va_arg(ap, int64_t);
-                        if (*fmt == 'I' && v == 0) sqlite3_bind_null(st, i);
+                        if (*fmt == 'I' && v == 0) db_bind_null(st, i);
                         else db_bind_int(st, i, v);
                 }
         }
@@ -27,7 +27,7 @@ static void bindv(sqlite3_stmt *st, const char *fmt, va_list ap) {
 /* Run a cached query with bound arguments and collect its rows into an
  * array of objects (caller owns *ret). */
 static int rows(struct db *db, const char *sql, json_t **ret, const char *fmt, ...) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, sql, &st);
         if (r < 0) return r;
         va_list ap;
@@ -40,7 +40,7 @@ static int rows(struct db *db, const char *sql, json_t **ret, const char *fmt, .
 
 /* The first row of a query, or -ENOENT (no message). */
 static int one(struct db *db, const char *sql, json_t **ret, const char *fmt, ...) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, sql, &st);
         if (r < 0) return r;
         va_list ap;
@@ -52,7 +52,7 @@ static int one(struct db *db, const char *sql, json_t **ret, const char *fmt, ..
 
 /* Run a write with bound arguments; the new rowid in *ret_id when asked. */
 static int exec_write(struct db *db, const char *sql, const char *what, int64_t *ret_id, const char *fmt, ...) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, sql, &st);
         if (r < 0) return r;
         va_list ap;
@@ -61,7 +61,7 @@ static int exec_write(struct db *db, const char *sql, const char *what, int64_t 
         va_end(ap);
         r = db_step_done(db, st, what);
         if (r < 0) return r;
-        if (ret_id) *ret_id = sqlite3_last_insert_rowid(db_handle(db));
+        if (ret_id) *ret_id = db_last_id(db);
         return 0;
 }
 
@@ -94,7 +94,7 @@ int db_loan_insert(struct db *db, json_t *l, int64_t *ret_id) {
 }
 
 int db_loan_record_insert(struct db *db, const struct loan *l, int64_t *ret_id) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "INSERT INTO loans(" LOAN_FIELDS(SQL_INSERT) ") VALUES (" LOAN_FIELDS(SQL_VALUE) ")", &st);
         if (r < 0) return r;
         char now[21];
@@ -102,7 +102,7 @@ int db_loan_record_insert(struct db *db, const struct loan *l, int64_t *ret_id) 
         db_bind_record(st, &loan_type, l, FR_INSERT, now);
         r = db_step_done(db, st, "cannot record the loan");
         if (r < 0) return r;
-        *ret_id = sqlite3_last_insert_rowid(db_handle(db));
+        *ret_id = db_last_id(db);
         return 0;
 }
 
@@ -272,22 +272,4 @@ int db_assets_not_audited_since(struct db *db, const char *date, json_t **ret) {
         return rows(db, "SELECT tag, make, model, location, status, last_audited FROM assets "
                         "WHERE coalesce(last_audited, substr(created_at, 1, 10)) < ?1 AND status NOT IN " GONE " ORDER BY tag",
                     ret, "s", date);
-}
-
-static int wal_hook(void *arg, sqlite3 *h, const char *name, int pages) {
-        *(int *) arg = pages;
-        return SQLITE_OK;
-}
-
-void db_checkpoint_manual(struct db *db, int *ret_wal_pages) {
-        /* replaces the default hook that sqlite3_wal_autocheckpoint installs */
-        sqlite3_wal_hook(db_handle(db), wal_hook, ret_wal_pages);
-}
-
-void db_checkpoint_auto(struct db *db) { sqlite3_wal_autocheckpoint(db_handle(db), 1000); }
-
-int db_checkpoint(struct db *db) {
-        int rc = sqlite3_wal_checkpoint_v2(db_handle(db), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-        if (rc == SQLITE_OK || rc == SQLITE_BUSY) return 0;
-        return db_error(db, rc, "cannot checkpoint the write-ahead log");
 }

@@ -4,7 +4,7 @@
 #include "db-internal.h"
 #include "json.h"
 
-static int insert_done(struct db *db, sqlite3_stmt *st, const char *what, int64_t *ret_id) {
+static int insert_done(struct db *db, struct db_stmt *st, const char *what, int64_t *ret_id) {
         int r = db_step_done(db, st, what);
         if (r < 0) return r;
         if (ret_id) *ret_id = db_last_id(db);
@@ -12,7 +12,7 @@ static int insert_done(struct db *db, sqlite3_stmt *st, const char *what, int64_
 }
 
 int db_firm_set(struct db *db, const char *name, const char *contract_ref, const char *contract_expires, int64_t *ret_id) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         char now[21];
         now_utc(now);
         int r = db_prepare(db, "INSERT INTO firms(name, contract_ref, contract_expires, updated_at) VALUES (?1, ?2, ?3, ?4) "
@@ -28,16 +28,16 @@ int db_firm_set(struct db *db, const char *name, const char *contract_ref, const
         if (r < 0) return r;
         if (db_prepare(db, "SELECT id FROM firms WHERE name = ?1", &st) < 0) return -EIO;
         db_bind_text(st, 1, name);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) *ret_id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        return rc == SQLITE_ROW ? 0 : db_error(db, rc, "cannot read the register");
+        r = db_step(db, st, "cannot read the register");
+        if (r > 0) *ret_id = db_column_int(st, 0);
+        db_reset(st);
+        return r > 0 ? 0 : r == 0 ? err_set(EIO, "cannot read the register: no row") : r;
 }
 
 #define FIRM_COLS "id, name, contract_ref, contract_expires, updated_at"
 
 int db_firm_get(struct db *db, const char *name, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " FIRM_COLS " FROM firms WHERE name = ?1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, name);
@@ -45,14 +45,14 @@ int db_firm_get(struct db *db, const char *name, json_t **ret) {
 }
 
 int db_firm_list(struct db *db, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " FIRM_COLS " FROM firms ORDER BY name", &st);
         if (r < 0) return r;
         return db_collect(db, st, NULL, ret);
 }
 
 int db_asset_waste_code_insert(struct db *db, int64_t asset_id, const char *code, int64_t *ret_id) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         char now[21];
         now_utc(now);
         int r = db_prepare(db, "INSERT INTO asset_waste_codes(asset_id, ewc_code, recorded_at) VALUES (?1, ?2, ?3)", &st);
@@ -64,20 +64,19 @@ int db_asset_waste_code_insert(struct db *db, int64_t asset_id, const char *code
 }
 
 int db_asset_waste_code(struct db *db, int64_t asset_id, char **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT ewc_code FROM asset_waste_codes WHERE asset_id = ?1 ORDER BY id DESC LIMIT 1", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, asset_id);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) *ret = xstrdup((const char *) sqlite3_column_text(st, 0));
-        sqlite3_reset(st);
-        if (rc == SQLITE_DONE) return -ENOENT;
-        return rc == SQLITE_ROW ? 0 : db_error(db, rc, "cannot read the register");
+        r = db_step(db, st, "cannot read the register");
+        if (r > 0) *ret = xstrdup(db_column_text(st, 0));
+        db_reset(st);
+        return r > 0 ? 0 : r == 0 ? -ENOENT : r;
 }
 
 int db_disposal_accounts_insert(struct db *db, int64_t asset_id, const char *funding_source, int64_t proceeds_pence,
                                 int64_t *ret_id) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         char now[21];
         now_utc(now);
         int r = db_prepare(db, "INSERT INTO disposal_accounts(asset_id, funding_source, proceeds_pence, recorded_at) "
@@ -91,7 +90,7 @@ int db_disposal_accounts_insert(struct db *db, int64_t asset_id, const char *fun
 }
 
 int db_disposal_accounts_get(struct db *db, int64_t asset_id, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT funding_source, proceeds_pence, recorded_at FROM disposal_accounts WHERE asset_id = ?1 "
                                "ORDER BY id DESC LIMIT 1", &st);
         if (r < 0) return r;
@@ -100,32 +99,31 @@ int db_disposal_accounts_get(struct db *db, int64_t asset_id, json_t **ret) {
 }
 
 int db_consignment_notes_insert(struct db *db, int64_t consignment_row, const char *notes, int64_t *ret_id) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         char now[21];
         now_utc(now);
         int r = db_prepare(db, "INSERT INTO consignment_notes(consignment_id, notes, created_at) VALUES (?1, ?2, ?3)", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, consignment_row);
-        sqlite3_bind_blob(st, 2, notes, (int) strlen(notes), SQLITE_TRANSIENT);
+        db_bind_blob(st, 2, notes, strlen(notes));
         db_bind_text(st, 3, now);
         return insert_done(db, st, "cannot record the waste notes", ret_id);
 }
 
 int db_consignment_notes_get(struct db *db, const char *consignment_id, char **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT CAST(n.notes AS TEXT) FROM consignment_notes n JOIN consignments c ON c.id = n.consignment_id "
                                "WHERE c.consignment_id = ?1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, consignment_id);
-        int rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) *ret = xstrdup((const char *) sqlite3_column_text(st, 0));
-        sqlite3_reset(st);
-        if (rc == SQLITE_DONE) return -ENOENT;
-        return rc == SQLITE_ROW ? 0 : db_error(db, rc, "cannot read the register");
+        r = db_step(db, st, "cannot read the register");
+        if (r > 0) *ret = xstrdup(db_column_text(st, 0));
+        db_reset(st);
+        return r > 0 ? 0 : r == 0 ? -ENOENT : r;
 }
 
 int db_consignment_paperwork(struct db *db, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT c.consignment_id, c.firm, c.created_at, r.number AS receipt_number, "
                                "EXISTS (SELECT 1 FROM consignment_notes n WHERE n.consignment_id = c.id) AS has_notes, "
                                "f.contract_ref, f.contract_expires FROM consignments c "

@@ -6,23 +6,14 @@
 #include "json.h"
 #include "store-trust.h"
 
-bool db_where_is_server(const char *where) {
-        return where && (strncmp(where, "postgresql://", 13) == 0 || strncmp(where, "postgres://", 11) == 0);
-}
-
 int db_require_trust(struct db *db, const char *what) {
         if (db_where_is_server(db_path(db))) return 0;
         return err_set(EOPNOTSUPP, "'%s' is one school's register (a SQLite file): '%s' needs a trust's PostgreSQL database (--db postgresql://...)",
                        db_path(db), what);
 }
 
-int db_use_school(struct db *db, int64_t school) {
-        db->school = school;
-        return 0;
-}
-
 int db_trust_school_add(struct db *db, const char *code, const char *name, const char *tag_prefix, int64_t *ret_id) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT trust_school_add(?1, ?2, ?3)", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, code);
@@ -37,14 +28,14 @@ int db_trust_school_add(struct db *db, const char *code, const char *name, const
 }
 
 int db_trust_school_list(struct db *db, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT id, code, name, tag_prefix, created_at FROM schools ORDER BY code", &st);
         if (r < 0) return r;
         return db_collect(db, st, NULL, ret);
 }
 
 int db_trust_school_id(struct db *db, const char *code, int64_t *ret_id) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT id FROM schools WHERE code = ?1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, code);
@@ -57,7 +48,7 @@ int db_trust_school_id(struct db *db, const char *code, int64_t *ret_id) {
 }
 
 int db_trust_grant(struct db *db, const char *db_role, const char *school, const char *role) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT trust_grant(?1, ?2, ?3)", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, db_role);
@@ -70,7 +61,7 @@ int db_trust_grant(struct db *db, const char *db_role, const char *school, const
 }
 
 int db_trust_revoke(struct db *db, const char *db_role, const char *school) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT trust_revoke(?1, ?2)", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, db_role);
@@ -81,7 +72,7 @@ int db_trust_revoke(struct db *db, const char *db_role, const char *school) {
 }
 
 int db_trust_grant_list(struct db *db, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT g.db_role, s.code AS school, g.role, g.granted_at, g.granted_by FROM grants g "
                                "LEFT JOIN schools s ON s.id = g.school_id ORDER BY g.db_role, s.code, g.role", &st);
         if (r < 0) return r;

@@ -8,17 +8,10 @@
 /* The trust's own audit chain (grants, schools, transfers, imports). */
 #define DB_SCHOOL_TRUST 0
 
-/* True if `where` names a server (a libpq URI: postgresql://, postgres://)
- * rather than a SQLite file. */
-bool db_where_is_server(const char *where);
 /* -EOPNOTSUPP, with a message naming the register and what to use, unless
  * db is a trust's database. `what` names the command ("trust school add"). */
 int db_require_trust(struct db *db, const char *what);
 
-/* Work in school `school` (DB_SCHOOL_TRUST: the trust's own records) from now
- * on: every read and write, and the audit chain appended to. The caller
- * holds a transaction or takes one after. */
-int db_use_school(struct db *db, int64_t school);
 
 /* Add a school (code, name, tag prefix already checked): its id. -EEXIST
  * when the code is taken. */

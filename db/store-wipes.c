@@ -4,12 +4,12 @@
 #include "json.h"
 
 /* Bind obj[key]: strings, integers, booleans as 0/1, absent or null as NULL. */
-static void bind_key(sqlite3_stmt *st, int i, json_t *obj, const char *key) {
+static void bind_key(struct db_stmt *st, int i, json_t *obj, const char *key) {
         json_t *v = json_object_get(obj, key);
-        if (json_is_string(v)) sqlite3_bind_text(st, i, json_string_value(v), -1, SQLITE_TRANSIENT);
-        else if (json_is_integer(v)) sqlite3_bind_int64(st, i, json_integer_value(v));
-        else if (json_is_boolean(v)) sqlite3_bind_int(st, i, json_is_true(v));
-        else sqlite3_bind_null(st, i);
+        if (json_is_string(v)) db_bind_text(st, i, json_string_value(v));
+        else if (json_is_integer(v)) db_bind_int(st, i, json_integer_value(v));
+        else if (json_is_boolean(v)) db_bind_int(st, i, json_is_true(v));
+        else db_bind_null(st, i);
 }
 
 /* Replace a text member holding JSON with the parsed value. */
@@ -24,7 +24,7 @@ int db_wipe_insert(struct db *db, json_t *w, int64_t *ret_id) {
         static const char *const keys[] = {"target", "target_kind", "medium_id", "asset_tag", "device", "method",
                                            "pass_list", "verify", "size_bytes", "sector_size", "started_at",
                                            "operator", "host", "tool_version", "certify"};
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "INSERT INTO wipes(target, target_kind, medium_id, asset_tag, device, method, pass_list, "
                                "verify, size_bytes, sector_size, started_at, operator, host, tool_version, certify, outcome) "
                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, coalesce(?15, 1), 'started')", &st);
@@ -37,20 +37,20 @@ int db_wipe_insert(struct db *db, json_t *w, int64_t *ret_id) {
 }
 
 int db_wipe_finish(struct db *db, int64_t id, const char *outcome, const char *ended_at, const char *error, int direct_io) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "UPDATE wipes SET outcome = ?1, ended_at = ?2, error = ?3, direct_io = ?4 WHERE id = ?5", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, outcome);
         db_bind_text(st, 2, ended_at);
         db_bind_text(st, 3, error);
-        if (direct_io < 0) sqlite3_bind_null(st, 4);
+        if (direct_io < 0) db_bind_null(st, 4);
         else db_bind_int(st, 4, direct_io);
         db_bind_int(st, 5, id);
         return db_step_done(db, st, "cannot record the wipe's outcome");
 }
 
 int db_wipe_pass_insert(struct db *db, int64_t wipe_id, json_t *p, int64_t *ret_id) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "INSERT INTO wipe_passes(wipe_id, idx, pattern, seed_sha256, verify, started_at) "
                                "VALUES (?1, ?2, ?3, ?4, coalesce(?5, 'off'), ?6)", &st);
         if (r < 0) return r;
@@ -70,7 +70,7 @@ int db_wipe_pass_update(struct db *db, int64_t id, json_t *p) {
         static const char *const keys[] = {"status", "seed", "bytes_written", "root_written", "verify", "bytes_verified",
                                            "root_read", "write_error_bytes", "read_error_bytes", "mismatch_bytes",
                                            "errors", "ended_at", "error"};
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "UPDATE wipe_passes SET status = ?1, seed = ?2, bytes_written = ?3, root_written = ?4, "
                                "verify = ?5, bytes_verified = ?6, root_read = ?7, write_error_bytes = coalesce(?8, 0), "
                                "read_error_bytes = coalesce(?9, 0), mismatch_bytes = coalesce(?10, 0), errors = ?11, "
@@ -82,35 +82,37 @@ int db_wipe_pass_update(struct db *db, int64_t id, json_t *p) {
 }
 
 int db_wipe_digests_insert(struct db *db, int64_t wipe_id, int64_t pass_idx, const uint8_t *d, uint64_t n) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "INSERT INTO wipe_digests(wipe_id, pass_idx, chunk_size, digests) VALUES (?1, ?2, 4194304, ?3)", &st);
         if (r < 0) return r;
         if (n * 32 > INT32_MAX) return err_set(EFBIG, "too many chunk digests to store (%llu)", (unsigned long long) n);
         db_bind_int(st, 1, wipe_id);
         db_bind_int(st, 2, pass_idx);
-        sqlite3_bind_blob(st, 3, d, (int) (n * 32), SQLITE_STATIC);
+        db_bind_blob(st, 3, d, (n * 32));
         return db_step_done(db, st, "cannot record the chunk digests");
 }
 
 int db_wipe_digests_get(struct db *db, int64_t wipe_id, int64_t *ret_pass_idx, uint8_t **ret, uint64_t *ret_n) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT pass_idx, digests FROM wipe_digests WHERE wipe_id = ?1", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, wipe_id);
-        int rc = sqlite3_step(st);
-        if (rc != SQLITE_ROW) {
-                sqlite3_reset(st);
-                return rc == SQLITE_DONE ? -ENOENT : db_error(db, rc, "cannot read the chunk digests");
+        r = db_step(db, st, "cannot read the chunk digests");
+        if (r <= 0) {
+                db_reset(st);
+                return r == 0 ? -ENOENT : r;
         }
-        int n = sqlite3_column_bytes(st, 1);
+        size_t nb = 0;
+        const void *p = db_column_blob(st, 1, &nb);
+        int n = (int) nb;
         if (n % 32) {
-                sqlite3_reset(st);
+                db_reset(st);
                 return err_set(EBADMSG, "the chunk digests of wipe %lld are damaged (%d bytes)", (long long) wipe_id, n);
         }
         uint8_t *d = xmalloc(n ? (size_t) n : 1);
-        if (n) memcpy(d, sqlite3_column_blob(st, 1), (size_t) n);
-        if (ret_pass_idx) *ret_pass_idx = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
+        if (n) memcpy(d, p, (size_t) n);
+        if (ret_pass_idx) *ret_pass_idx = db_column_int(st, 0);
+        db_reset(st);
         *ret = d;
         *ret_n = (uint64_t) n / 32;
         return 0;
@@ -130,7 +132,7 @@ static void fix_wipe(json_t *w) {
 }
 
 int db_wipe_get(struct db *db, int64_t id, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " WIPE_COLS " FROM wipes WHERE id = ?1", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, id);
@@ -145,7 +147,7 @@ int db_wipe_get(struct db *db, int64_t id, json_t **ret) {
 }
 
 int db_wipe_passes(struct db *db, int64_t wipe_id, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT idx AS \"index\", pattern, status, seed_sha256, seed, bytes_written, root_written, verify, "
                                "bytes_verified, root_read, write_error_bytes, read_error_bytes, mismatch_bytes, errors, "
                                "started_at, ended_at, error FROM wipe_passes WHERE wipe_id = ?1 ORDER BY idx", &st);
@@ -162,7 +164,7 @@ int db_wipe_passes(struct db *db, int64_t wipe_id, json_t **ret) {
 }
 
 int db_wipe_list(struct db *db, const char *asset_tag, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT " WIPE_COLS " FROM wipes WHERE ?1 IS NULL OR asset_tag = ?1 ORDER BY id DESC", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, asset_tag);
@@ -177,7 +179,7 @@ int db_wipe_list(struct db *db, const char *asset_tag, json_t **ret) {
 }
 
 int db_wipe_firmware_set(struct db *db, int64_t wipe_id, const char *method, const char *state, const char *record) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "INSERT INTO wipe_firmware(wipe_id, method, state, record) VALUES (?1, ?2, ?3, ?4) "
                                "ON CONFLICT(wipe_id) DO UPDATE SET method = ?2, state = ?3, record = ?4", &st);
         if (r < 0) return r;
@@ -189,7 +191,7 @@ int db_wipe_firmware_set(struct db *db, int64_t wipe_id, const char *method, con
 }
 
 int db_wipe_firmware_get(struct db *db, int64_t wipe_id, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT record FROM wipe_firmware WHERE wipe_id = ?1", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, wipe_id);
@@ -205,7 +207,7 @@ int db_wipe_firmware_get(struct db *db, int64_t wipe_id, json_t **ret) {
 }
 
 int db_wipe_firmware_open(struct db *db, const char *state, json_t **ret) {
-        sqlite3_stmt *st;
+        struct db_stmt *st;
         int r = db_prepare(db, "SELECT w.id AS id, w.target AS target, w.device AS device, f.method AS method, f.state AS state "
                                "FROM wipes w JOIN wipe_firmware f ON f.wipe_id = w.id "
                                "WHERE w.outcome = 'started' AND f.state = ?1 ORDER BY w.id DESC", &st);

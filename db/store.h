@@ -3,9 +3,9 @@
  * callers see an opaque `struct db` and the functions of store.h and the
  * store-*.h headers (what each kind of record needs), never a statement.
  *
- * Today the one implementation is a SQLite file (sqlite.c holds everything
- * SQLite-specific about the connection: see db-internal.h for the seam a
- * second backend, PostgreSQL, implements). What every backend promises:
+ * Each database engine is one file behind the seam of engine.h (sqlite.c,
+ * everything SQLite-specific; a second backend, PostgreSQL, is another):
+ * see db-internal.h. What every backend promises:
  *
  * Errors. Functions that can fail return 0 (or a count) on success and
  *   -errno on failure, with a message left in err_msg() (lowercase, the
@@ -66,6 +66,10 @@ enum db_open_flags {
  * $XDG_DATA_HOME/assetctl/assets.db (~/.local/share when unset). */
 char *db_default_path(const char *explicit_path);
 
+/* True if `where` names a server (a libpq URI: postgresql://, postgres://)
+ * rather than a SQLite file. */
+bool db_where_is_server(const char *where);
+
 /* Open (and migrate) the database at path. */
 int db_open(const char *path, unsigned flags, struct db **ret);
 void db_close(struct db *db);
@@ -86,6 +90,11 @@ int64_t db_school(struct db *db);
  * loop of transactions (a scan session) stops at it rather than fail each
  * later one the same way. */
 int db_store_failed(struct db *db);
+/* Work in school `school` (0: the trust's own records, store-trust.h) from now
+ * on: every read and write, and the audit chain appended to. Outside a
+ * transaction. */
+int db_use_school(struct db *db, int64_t school);
+
 
 /* Who is acting: $ASSETCTL_ACTOR, else the sudo user, else the login name. */
 const char *db_actor(struct db *db);

@@ -75,6 +75,20 @@ CREATE TABLE grants (
 );
 CREATE UNIQUE INDEX grants_role_school ON grants (db_role, coalesce(school_id, 0));
 
+-- The owner runs assetctl as <db>_admin (the engine's SET ROLE), so that
+-- row-level security narrows its commands to their school as everyone
+-- else's; its own psql sessions are not narrowed. The admin group role
+-- itself holds the trust-wide admin grant.
+DO $$
+DECLARE
+  db text := current_database();
+BEGIN
+  EXECUTE format('GRANT %I TO %I', db || '_admin', current_user);
+  INSERT INTO grants (db_role, school_id, role, granted_at, granted_by)
+    VALUES (db || '_admin', NULL, 'admin', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), current_user);
+END
+$$;
+
 -- Before-images of covered rows for the write check (audit.c): filled by
 -- the capture trigger of every covered table while the connection has
 -- assetctl.capture 'on', read and deleted by the engine; a connection sees

@@ -22,7 +22,7 @@ int main(int argc, char **argv) {
                 size_t n;
                 if (streq(argv[2], "sqlite")) {
                         m = db_migrations;
-                        n = db_n_migrations;
+                        n = db_engine_sqlite.n_migrations;
                 } else if (streq(argv[2], "pg")) {
                         m = db_pg_migrations;
                         n = db_pg_n_migrations;
