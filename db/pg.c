@@ -307,6 +307,11 @@ static int pg_opened(struct db *db, unsigned flags) {
 
 static int pg_use_school(struct db *db, int64_t school) {
         int r = pg_set_school(db, school);
+        if (r >= 0 && db->tx_depth) {
+                _cleanup_free_ char *sql = xasprintf("SELECT pg_advisory_xact_lock(%d, %" PRId64 "::int4)", PG_WRITE_LOCK_KEY, school);
+                _cleanup_free_ char *what = xasprintf("cannot take the write lock of school %" PRId64, school);
+                r = pg_run(db, sql, what, NULL);
+        }
         if (r >= 0) conn_of(db)->school_named = true;
         return r;
 }

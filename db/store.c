@@ -33,7 +33,7 @@ int db_use_school(struct db *db, int64_t school) {
                 if (school == db->school) return 0;
                 return err_set(EINVAL, "'%s' is one school's register", db->where);
         }
-        if (db->tx_depth) return err_set(EBUSY, "cannot change school inside a transaction");
+        if (db->tx_read) return err_set(EBUSY, "cannot change school inside a read");
         int r = db->engine->use_school(db, school);
         if (r >= 0) db->school = school;
         return r;
@@ -56,10 +56,13 @@ static int migrate(struct db *db, unsigned flags) {
                                db->where, v, ASSETCTL_VERSION, db_schema_latest());
         if (v == db_schema_latest()) return 0;
         if (readonly) return err_set(EROFS, "'%s' needs upgrading to schema version %d: run a command that writes", db->where, db_schema_latest());
-        int r = db_begin(db);
-        if (r < 0) return r;
         /* the migrations write no row of their own: nothing to check */
         db->migrating = true;
+        int r = db_begin(db);
+        if (r < 0) {
+                db->migrating = false;
+                return r;
+        }
         if (fresh && (r = e->create(db)) < 0) goto fail;
         /* re-read under the write lock: another process may have migrated */
         v = fresh ? 0 : db_schema_version(db);

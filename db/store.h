@@ -91,8 +91,9 @@ int64_t db_school(struct db *db);
  * later one the same way. */
 int db_store_failed(struct db *db);
 /* Work in school `school` (0: the trust's own records, store-trust.h) from now
- * on: every read and write, and the audit chain appended to. Outside a
- * transaction. */
+ * on: every read and write, and the audit chain appended to. Inside a write
+ * transaction it takes that school's write lock as well (take the schools'
+ * in ascending order: the trust's, 0, first). */
 int db_use_school(struct db *db, int64_t school);
 
 
