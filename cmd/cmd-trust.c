@@ -127,6 +127,44 @@ static int grant_list_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+struct trust_import_args {
+        const char *code;
+};
+
+static const struct opt trust_import_opts[] = {
+        OPT_STRING_REQUIRED("code", 0, "CODE", "the school's code in the trust (2 to 10 of A-Z, 0-9)", struct trust_import_args, code),
+        OPT_END,
+};
+
+static int trust_import_cmd(struct ctx *ctx, int argc, char **argv) {
+        const struct trust_import_args *a = ctx->args;
+        struct trust_moved m = {0};
+        int r = trust_import(ctx->db, a->code, argv[1], &m);
+        if (r < 0) return cmd_fail_err(r);
+        out_printf("%s moved in as school %s: %lld rows, %lld audit events, chain head %s\n", argv[1], a->code, (long long) m.rows,
+                   (long long) m.events, m.head);
+        return 0;
+}
+
+struct trust_export_args {
+        const char *school;
+};
+
+static const struct opt trust_export_opts[] = {
+        OPT_STRING_REQUIRED("school", 0, "CODE", "the school to write out", struct trust_export_args, school),
+        OPT_END,
+};
+
+static int trust_export_cmd(struct ctx *ctx, int argc, char **argv) {
+        const struct trust_export_args *a = ctx->args;
+        struct trust_moved m = {0};
+        int r = trust_export(ctx->db, a->school, argv[1], &m);
+        if (r < 0) return cmd_fail_err(r);
+        out_printf("school %s written to %s: %lld rows, %lld audit events, chain head %s\n", a->school, argv[1], (long long) m.rows,
+                   (long long) m.events, m.head);
+        return 0;
+}
+
 const struct command trust_commands[] = {
         {"init", trust_init_cmd, CMD_DB | CMD_WRITE | CMD_CREATE, "",
          "create a trust's schema, roles and row-level security in an empty PostgreSQL database (its owner)", NULL,
@@ -137,5 +175,10 @@ const struct command trust_commands[] = {
         {"revoke", revoke_cmd, CMD_DB | CMD_WRITE, "", "take a login's grant in a school, or its trust-wide one", NULL,
          OPTIONS(revoke_opts, struct grant_args)},
         {"grants", grant_list_cmd, CMD_DB, "", "who may work where", NULL, OPTIONS(format_opts, struct format_args)},
+        {"import", trust_import_cmd, CMD_DB | CMD_WRITE, "FILE.db",
+         "move a school's SQLite register (every table and its audit log) into the trust as a new school", NULL,
+         OPTIONS(trust_import_opts, struct trust_import_args), POS(1, 1, "give the school's register file")},
+        {"export", trust_export_cmd, CMD_DB, "FILE.db", "write one school of the trust out as a new SQLite register", NULL,
+         OPTIONS(trust_export_opts, struct trust_export_args), POS(1, 1, "give a new register file")},
         {NULL},
 };

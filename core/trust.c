@@ -77,6 +77,9 @@ struct school_new {
 static int school_add(struct db *db, void *arg) {
         struct school_new *s = arg;
         int r = db_trust_school_add(db, s->code, s->name, s->prefix, &s->id);
+        if (r >= 0)
+                r = db_audit(db, "trust.school.add", s->code,
+                             json_pack("{s:s, s:s, s:I}", "name", s->name, "tag_prefix", s->prefix, "school_id", (json_int_t) s->id), NULL, 0);
         if (r < 0) return r;
         r = db_use_school(db, s->id);
         if (r >= 0) r = db_setting_set(db, "school", s->name);
@@ -149,4 +152,147 @@ int trust_revoke(struct db *db, const char *db_role, const char *code) {
 int trust_grant_list(struct db *db, json_t **ret) {
         int r = db_require_trust(db, "trust grant list");
         return r < 0 ? r : db_trust_grant_list(db, ret);
+}
+
+/* A register file to move a school from or to: a path, not a server. */
+static int file_check(const char *file, const char *what) {
+        if (isempty(file)) return err_set(EINVAL, "give the register file to %s", what);
+        if (db_where_is_server(file)) return err_set(EINVAL, "'%s' is a server: give a SQLite register file to %s", file, what);
+        return 0;
+}
+
+struct school_import {
+        const char *code, *file, *name, *prefix;
+        struct db *src;
+        const struct audit_report *src_rep;
+        struct trust_moved moved;
+};
+
+/* The school's row, its rows copied in its own school, its chain checked
+ * against the file's, then the trust's event. */
+static int school_import(struct db *db, void *arg) {
+        struct school_import *im = arg;
+        int64_t id = 0;
+        int r = db_trust_school_add(db, im->code, im->name, im->prefix, &id);
+        if (r < 0) return r;
+        r = db_use_school(db, id);
+        if (r >= 0) r = db_copy_school(im->src, db, &im->moved.rows);
+        struct audit_report rep = {0};
+        if (r >= 0) r = db_audit_verify(db, &rep);
+        if (r >= 0 && (rep.problem || !streq(rep.head, im->src_rep->head) || rep.events != im->src_rep->events))
+                r = err_set(EBADMSG, "cannot import '%s': the school's audit log in the trust does not verify to the file's head (%s)",
+                            im->file, rep.problem ? rep.problem : "another head");
+        audit_report_done(&rep);
+        int r2 = db_use_school(db, DB_SCHOOL_TRUST);
+        if (r < 0 || r2 < 0) return r < 0 ? r : r2;
+        im->moved.events = im->src_rep->events;
+        snprintf(im->moved.head, sizeof im->moved.head, "%s", im->src_rep->head);
+        return db_audit(db, "trust.import", im->code,
+                        json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "file", im->file, "name", im->name, "tag_prefix", im->prefix,
+                                  "events", (json_int_t) im->moved.events, "rows", (json_int_t) im->moved.rows, "head", im->moved.head),
+                        NULL, 0);
+}
+
+int trust_import(struct db *db, const char *code, const char *file, struct trust_moved *ret) {
+        int r = db_require_trust(db, "trust import");
+        if (r < 0 || (r = file_check(file, "import")) < 0) return r;
+        if (!school_code_valid(code)) return err_set(EINVAL, "--code '%s': use 2 to 10 capital letters or digits", code);
+        _cleanup_db_ struct db *src = NULL;
+        r = db_open(file, DB_READONLY, &src);
+        if (r < 0) return err_prefix(r, "cannot import '%s'", file);
+        struct audit_report rep = {0};
+        r = db_audit_verify(src, &rep);
+        if (r >= 0 && rep.problem)
+                r = err_set(EBADMSG, "cannot import '%s': its audit log is not intact (%s): a school joins the trust with a chain that verifies",
+                            file, rep.problem);
+        _cleanup_free_ char *name = NULL, *prefix = NULL;
+        if (r >= 0 && (db_setting_get(src, "school", &name) < 0 || db_setting_get(src, "tag_prefix", &prefix) < 0))
+                r = err_set(EINVAL, "cannot import '%s': it has no school name or tag prefix ('assetctl init' was never run on it)", file);
+        if (r < 0) {
+                audit_report_done(&rep);
+                return r;
+        }
+        struct school_import im = {code, file, name, prefix, src, &rep, {0}};
+        r = in_trust_chain(db, school_import, &im);
+        audit_report_done(&rep);
+        if (r >= 0 && ret) *ret = im.moved;
+        return r;
+}
+
+static void remove_register(const char *file) {
+        const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+        for (size_t i = 0; i < ELEMENTSOF(ext); i++) {
+                _cleanup_free_ char *p = xasprintf("%s%s", file, ext[i]);
+                (void) unlink(p);
+        }
+}
+
+/* Copy the school (the connection's now) into the new file, in one
+ * snapshot, and check both chains end at the same head. */
+static int export_to(struct db *db, const char *file, struct trust_moved *moved) {
+        _cleanup_db_ struct db *dst = NULL;
+        int r = db_open(file, DB_CREATE, &dst);
+        if (r < 0) return err_prefix(r, "cannot export to '%s'", file);
+        struct audit_report a = {0}, b = {0};
+        r = db_begin_read(db);
+        if (r < 0) return r;
+        r = db_begin(dst);
+        if (r >= 0) {
+                r = db_copy_school(db, dst, &moved->rows);
+                if (r >= 0) r = db_commit(dst);
+                else db_rollback(dst);
+        }
+        if (r >= 0) r = db_audit_verify(db, &a);
+        db_end_read(db);
+        if (r >= 0) r = db_audit_verify(dst, &b);
+        if (r >= 0 && (a.problem || b.problem || !streq(a.head, b.head) || a.events != b.events))
+                r = err_set(EBADMSG, "cannot export to '%s': the copy's audit log does not verify to the school's head (%s)", file,
+                            b.problem ? b.problem : a.problem ? a.problem : "another head");
+        if (r >= 0) {
+                moved->events = a.events;
+                snprintf(moved->head, sizeof moved->head, "%s", a.head);
+        }
+        audit_report_done(&a);
+        audit_report_done(&b);
+        return r;
+}
+
+struct school_export {
+        const char *code, *file;
+        const struct trust_moved *moved;
+};
+
+static int school_exported(struct db *db, void *arg) {
+        struct school_export *ex = arg;
+        return db_audit(db, "trust.export", ex->code,
+                        json_pack("{s:s, s:I, s:I, s:s}", "file", ex->file, "events", (json_int_t) ex->moved->events, "rows",
+                                  (json_int_t) ex->moved->rows, "head", ex->moved->head),
+                        NULL, 0);
+}
+
+int trust_export(struct db *db, const char *code, const char *file, struct trust_moved *ret) {
+        int r = db_require_trust(db, "trust export");
+        if (r < 0 || (r = file_check(file, "export to")) < 0) return r;
+        if (!school_code_valid(code)) return err_set(EINVAL, "--school '%s': use 2 to 10 capital letters or digits", code);
+        if (access(file, F_OK) == 0) return err_set(EEXIST, "cannot export to '%s': it exists (give a new file)", file);
+        int64_t id = 0, was = db_school(db);
+        r = db_trust_school_id(db, code, &id);
+        if (r < 0) return r;
+        r = db_use_school(db, id);
+        if (r < 0) return r;
+        struct trust_moved moved = {0};
+        r = export_to(db, file, &moved);
+        int r2 = db_use_school(db, was);
+        if (r < 0 || r2 < 0) {
+                remove_register(file);
+                return r < 0 ? r : r2;
+        }
+        struct school_export ex = {code, file, &moved};
+        r = in_trust_chain(db, school_exported, &ex);
+        if (r < 0) {
+                remove_register(file); /* no export the trust has no record of */
+                return r;
+        }
+        if (ret) *ret = moved;
+        return 0;
 }

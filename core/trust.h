@@ -27,3 +27,19 @@ int trust_school_list(struct db *db, json_t **ret);
 int trust_grant(struct db *db, const char *db_role, const char *code, const char *role);
 int trust_revoke(struct db *db, const char *db_role, const char *code);
 int trust_grant_list(struct db *db, json_t **ret);
+
+/* What a school's move in or out of the trust carried. */
+struct trust_moved {
+        int64_t rows;     /* rows copied, every table */
+        int64_t events;   /* the school's audit events */
+        char head[65];    /* its chain's head, the same on both sides */
+};
+/* Move a school's SQLite register (every table and its audit log) into the
+ * trust as the new school `code`: one transaction, its chain unchanged
+ * (nothing appended before its old head) and verified to the same head;
+ * the move is an event of the trust's own chain. */
+int trust_import(struct db *db, const char *code, const char *file, struct trust_moved *ret);
+/* Write school `code` of the trust into a new SQLite register `file`
+ * (a school leaving the trust): its chain verified to the same head there;
+ * an event of the trust's own chain. The school's rows stay in the trust. */
+int trust_export(struct db *db, const char *code, const char *file, struct trust_moved *ret);

@@ -14,7 +14,7 @@ int db_require_trust(struct db *db, const char *what);
 
 
 /* Add a school (code, name, tag prefix already checked): its id. -EEXIST
- * when the code is taken. */
+ * when the code is taken. The caller audits it. */
 int db_trust_school_add(struct db *db, const char *code, const char *name, const char *tag_prefix, int64_t *ret_id);
 /* The schools the login may see: id, code, name, tag_prefix, created_at. */
 int db_trust_school_list(struct db *db, json_t **ret);
@@ -29,3 +29,13 @@ int db_trust_revoke(struct db *db, const char *db_role, const char *school);
 /* The grants: db_role, school (code, null for trust-wide), role,
  * granted_at, granted_by. */
 int db_trust_grant_list(struct db *db, json_t **ret);
+
+/* Copy every row of the school `from` works in into the school `to` works
+ * in (inside to's transaction), keys, row numbers and the audit log as they
+ * are, table by table, parents first: `trust import` (a SQLite register into
+ * a trust) and `trust export` (a trust's school into a SQLite file). *ret_rows:
+ * the rows copied. */
+int db_copy_school(struct db *from, struct db *to, int64_t *ret_rows);
+/* The i-th table db_copy_school() copies, or NULL past the last (a test
+ * holds the list in step with the schema). */
+const char *db_copy_table_name(size_t i);
