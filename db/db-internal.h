@@ -184,8 +184,7 @@ struct db {
         size_t n_before, cap_before;
         struct touched *touched;
         size_t n_touched, cap_touched;
-        const char *hook_name;        /* the last table audit_before_add() saw */
-        const struct covered_table *hook_table;
+        const struct covered_table *hook_table; /* the last covered table written */
 };
 
 struct migration {
