@@ -67,7 +67,7 @@ static const struct covered_table *covered(const char *name) {
 
 /* A row to encode: its values either from a statement (columns from
  * `first` on) or from an array (the before-image a write is about to
- * replace, see audit_note_write()), its column names from `names` (the
+ * replace, see audit_before_add()), its column names from `names` (the
  * statement itself, or the table's select_one, whose columns are the
  * table's in order). */
 struct row_src {
@@ -459,14 +459,14 @@ void audit_writes_reset(struct db *db) {
 }
 
 /* The covered table an engine names, or NULL. The same table's writes come
- * in runs, and an engine passes the same name (SQLite: its own, stable): the
- * last one is kept. */
+ * in runs: the last one found is tried first (SQLite passes its own copy of
+ * the name, stable, so the pointer usually matches). */
 static const struct covered_table *write_table(struct db *db, const char *name) {
-        if (name != db->hook_name) {
-                db->hook_name = name;
-                db->hook_table = covered(name);
-        }
-        return db->hook_table;
+        const struct covered_table *t = db->hook_table;
+        if (t && (t->name == name || streq(t->name, name))) return t;
+        t = covered(name);
+        if (t) db->hook_table = t;
+        return t;
 }
 
 bool audit_row_written(struct db *db, const char *table, int64_t rowid) {
@@ -1038,7 +1038,9 @@ static int verify_rows(struct db *db, struct audit_report *rep) {
 
 /* The log's append-only triggers (migration 1) must all be there as they
  * were made: without them the log can be edited in place, and an edit that
- * is then re-hashed consistently is not seen by the chain. */
+ * is then re-hashed consistently is not seen by the chain. The texts are
+ * SQLite's; the engine reads them from its catalogue (trigger_sql), and an
+ * engine without that op guards its log otherwise. */
 static int verify_triggers(struct db *db, struct audit_report *rep) {
         static const struct {
                 const char *name, *sql;
@@ -1048,15 +1050,12 @@ static int verify_triggers(struct db *db, struct audit_report *rep) {
                 {"audit_rows_no_update", APPEND_ONLY_TRIGGER("audit_rows_no_update", "UPDATE", "audit_rows")},
                 {"audit_rows_no_delete", APPEND_ONLY_TRIGGER("audit_rows_no_delete", "DELETE", "audit_rows")},
         };
-        struct db_stmt *st;
-        int r = db_prepare(db, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", &st);
-        if (r < 0) return r;
+        if (!db->engine->trigger_sql) return 0;
         for (size_t i = 0; i < ELEMENTSOF(want); i++) {
-                db_bind_text(st, 1, want[i].name);
-                int rs = db_step(db, st, "cannot read the schema");
-                bool same = rs > 0 && streq_ptr(db_column_text(st, 0), want[i].sql);
-                db_reset(st);
+                _cleanup_free_ char *sql = NULL;
+                int rs = db->engine->trigger_sql(db, want[i].name, &sql);
                 if (rs < 0) return rs;
+                bool same = rs > 0 && streq_ptr(sql, want[i].sql);
                 if (rs == 0)
                         problem(rep, 0, xasprintf("the append-only trigger '%s' is missing (dropped behind the tool's back): "
                                                   "the log could be edited in place", want[i].name));

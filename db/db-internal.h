@@ -102,7 +102,7 @@ static inline void db_column_value(struct db_stmt *st, int i, struct db_value *r
 /* Column as a malloc'd string or NULL. */
 char *db_column_strdup(struct db_stmt *st, int i);
 /* The row of st as a JSON object keyed by column name (integers as numbers,
- * NULL as null). */
+ * NULL as null, text and blobs as strings). */
 json_t *db_row_json(struct db_stmt *st);
 /* Bind obj[key] to parameter i: strings as text, integers, booleans as 0/1;
  * absent, null, or 0 for a "*_id" key bind NULL. The text is not copied:
@@ -113,6 +113,10 @@ void db_bind_json(struct db_stmt *st, int i, json_t *obj, const char *key);
 int db_collect(struct db *db, struct db_stmt *st, const char *const *bools, json_t **ret);
 /* The first row of st as in db_collect, or -ENOENT (no message). */
 int db_one(struct db *db, struct db_stmt *st, const char *const *bools, json_t **ret);
+/* The same, with the blob columns named in the NULL-ended `hex` as
+ * lowercase hex (an empty blob as null): hex in C, not in SQL. */
+int db_collect_hex(struct db *db, struct db_stmt *st, const char *const *bools, const char *const *hex, json_t **ret);
+int db_one_hex(struct db *db, struct db_stmt *st, const char *const *bools, const char *const *hex, json_t **ret);
 
 struct cached_stmt {
         const char *sql;
@@ -180,8 +184,7 @@ struct db {
         size_t n_before, cap_before;
         struct touched *touched;
         size_t n_touched, cap_touched;
-        const char *hook_name;        /* the last table audit_before_add() saw */
-        const struct covered_table *hook_table;
+        const struct covered_table *hook_table; /* the last covered table written */
 };
 
 struct migration {

@@ -28,7 +28,9 @@
 
 struct db;
 /* A prepared statement with its bindings and its current row: the engine's
- * own type. Parameters are numbered from 1, columns from 0. */
+ * own type, which starts with this common header (db-internal.h: the engine
+ * it belongs to, so that db_step(), db_column_int() and the like reach it).
+ * Parameters are numbered from 1, columns from 0. */
 struct db_stmt;
 
 enum db_type { DB_NULL, DB_INTEGER, DB_REAL, DB_TEXT, DB_BLOB };
@@ -120,6 +122,10 @@ struct db_engine {
          * caller); NULL: the engine has one school. */
         int (*use_school)(struct db *db, int64_t school);
         void (*column_value)(struct db_stmt *st, int i, struct db_value *ret);
+        /* Optional: the text of trigger `name` as the catalogue holds it
+         * (1, *ret malloc'd), 0 when there is none, or -errno: audit verify
+         * checks the log's append-only triggers (SQLite's) with it. */
+        int (*trigger_sql)(struct db *db, const char *name, char **ret);
 };
 
 extern const struct db_engine db_engine_sqlite;

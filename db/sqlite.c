@@ -266,6 +266,17 @@ static int sq_set_schema_version(struct db *db, int version) {
 /* the pre-update hook hands every write over at once */
 static int sq_take_before_images(struct db *db) { return 0; }
 
+static int sq_trigger_sql(struct db *db, const char *name, char **ret) {
+        struct db_stmt *st;
+        int r = db_prepare(db, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", &st);
+        if (r < 0) return r;
+        db_bind_text(st, 1, name);
+        r = sq_step(db, st, "cannot read the schema");
+        if (r > 0) *ret = db_column_strdup(st, 0);
+        db_reset(st);
+        return r;
+}
+
 static int sq_tune_bulk(struct db *db) {
         return sq_exec(db, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY", "cannot tune the connection");
 }
@@ -325,4 +336,5 @@ const struct db_engine db_engine_sqlite = {
         .checkpoint = sq_checkpoint,
         .bind_text_ref = sq_bind_text_ref,
         .column_value = sq_column_value,
+        .trigger_sql = sq_trigger_sql,
 };

@@ -184,17 +184,36 @@ int db_asset_list(struct db *db, const char *status, const char *location, const
         return db_collect(db, st, asset_bools, ret);
 }
 
+/* The number of a tag's digits (1 <= n), clamped at INT64_MAX as SQLite's
+ * CAST was; -1 when they are not all digits. */
+static int64_t tag_number(const char *s, size_t n) {
+        uint64_t v = 0;
+        for (size_t i = 0; i < n; i++) {
+                if (s[i] < '0' || s[i] > '9') return -1;
+                unsigned d = (unsigned) (s[i] - '0');
+                v = v > ((uint64_t) INT64_MAX - d) / 10 ? (uint64_t) INT64_MAX : v * 10 + d;
+        }
+        return (int64_t) v;
+}
+
 int db_asset_max_tag_number(struct db *db, const char *prefix, int64_t *ret) {
+        /* the digits are checked and read here, not in SQL: PostgreSQL's
+         * CAST refuses what is not a number */
         struct db_stmt *st;
-        int r = db_prepare(db, "SELECT coalesce(max(CAST(substr(tag, length(?1) + 2) AS INTEGER)), 0) FROM assets "
-                               "WHERE substr(tag, 1, length(?1) + 1) = ?1 || '-' "
-                               "AND substr(tag, length(?1) + 2) NOT GLOB '*[^0-9]*'", &st);
+        int r = db_prepare(db, "SELECT substr(tag, length(?1) + 2) FROM assets WHERE substr(tag, 1, length(?1) + 1) = ?1 || '-'", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, prefix);
-        r = db_step(db, st, "cannot read the register");
-        if (r > 0) *ret = db_column_int(st, 0);
+        int64_t max = 0;
+        while ((r = db_step(db, st, "cannot read the register")) > 0) {
+                size_t n;
+                const char *s = db_column_text_n(st, 0, &n);
+                int64_t v = s ? tag_number(s, n) : -1;
+                if (v > max) max = v;
+        }
         db_reset(st);
-        return r > 0 ? 0 : r == 0 ? err_set(EIO, "cannot read the register: no row") : r;
+        if (r < 0) return r;
+        *ret = max;
+        return 0;
 }
 
 #define MEDIA_COLS MEDIUM_FIELDS(SQL_SELECT_M)

@@ -4,6 +4,9 @@
 #include "db-internal.h"
 #include "json.h"
 
+/* the signatures go out as lowercase hex */
+static const char *const hex_signature[] = {"signature", NULL};
+
 static int insert_done(struct db *db, struct db_stmt *st, const char *what, int64_t *ret_id) {
         int r = db_step_done(db, st, what);
         if (r < 0) return r;
@@ -109,12 +112,12 @@ int db_authorisation_insert(struct db *db, json_t *a, const uint8_t *sig, int64_
 int db_authorisation_latest(struct db *db, int64_t asset_id, json_t **ret) {
         struct db_stmt *st;
         int r = db_prepare(db, "SELECT au.id, au.asset_id, au.request_id, au.person_id, p.ref AS person_ref, au.name, au.role, "
-                               "au.authorised_at, au.statement, nullif(lower(hex(au.signature)), '') AS signature, au.key_fingerprint "
+                               "au.authorised_at, au.statement, au.signature, au.key_fingerprint "
                                "FROM authorisations au JOIN people p ON p.id = au.person_id "
                                "WHERE au.asset_id = ?1 ORDER BY au.id DESC LIMIT 1", &st);
         if (r < 0) return r;
         db_bind_int(st, 1, asset_id);
-        return db_one(db, st, NULL, ret);
+        return db_one_hex(db, st, NULL, hex_signature, ret);
 }
 
 int db_destruction_insert(struct db *db, json_t *d, int64_t *ret_id) {
@@ -194,12 +197,12 @@ int db_cert_list(struct db *db, const char *asset_tag, json_t **ret) {
 
 int db_cert_get(struct db *db, const char *cert_id, json_t **ret) {
         struct db_stmt *st;
-        int r = db_prepare(db, "SELECT " CERT_COLS ", CAST(c.json AS TEXT) AS json, lower(hex(c.signature)) AS signature, "
+        int r = db_prepare(db, "SELECT " CERT_COLS ", c.json, c.signature, "
                                "c.pdf IS NOT NULL AS has_pdf FROM certificates c JOIN assets a ON a.id = c.asset_id "
                                "LEFT JOIN media m ON m.id = c.media_id WHERE c.cert_id = ?1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, cert_id);
-        return db_one(db, st, NULL, ret);
+        return db_one_hex(db, st, NULL, hex_signature, ret);
 }
 
 int db_cert_pdf(struct db *db, const char *cert_id, void **ret, size_t *ret_len) {
@@ -280,12 +283,12 @@ int db_consignment_item_insert(struct db *db, int64_t consignment_row, int64_t a
 
 int db_consignment_get(struct db *db, const char *consignment_id, json_t **ret) {
         struct db_stmt *st;
-        int r = db_prepare(db, "SELECT " CONS_COLS ", CAST(c.manifest AS TEXT) AS manifest, lower(hex(c.signature)) AS signature "
+        int r = db_prepare(db, "SELECT " CONS_COLS ", c.manifest, c.signature "
                                "FROM consignments c LEFT JOIN receipts r ON r.consignment_id = c.id WHERE c.consignment_id = ?1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, consignment_id);
         json_t *c;
-        r = db_one(db, st, NULL, &c);
+        r = db_one_hex(db, st, NULL, hex_signature, &c);
         if (r < 0) return r;
         struct db_stmt *items;
         r = db_prepare(db, "SELECT a.id, a.tag, a.status FROM consignment_items i JOIN assets a ON a.id = i.asset_id "
@@ -327,20 +330,47 @@ int db_receipt_insert(struct db *db, int64_t consignment_row, const char *number
         return insert_done(db, st, "cannot record the receipt", ret_id);
 }
 
+static int cmp_strp(const void *a, const void *b) { return strcmp(*(char *const *) a, *(char *const *) b); }
+
+/* The strings of st's first column joined by sep (in the statement's
+ * order, or sorted byte-wise), or NULL when it has no rows. */
+static int joined(struct db *db, struct db_stmt *st, const char *sep, bool sort, char **ret) {
+        char **v = NULL;
+        size_t n = 0;
+        int r;
+        while ((r = db_step(db, st, "cannot read the register")) > 0) {
+                const char *s = db_column_text(st, 0);
+                if (!s) continue;
+                v = xrealloc(v, (n + 1) * sizeof *v);
+                v[n++] = xstrdup(s);
+        }
+        db_reset(st);
+        if (sort && n > 1) qsort(v, n, sizeof *v, cmp_strp);
+        struct strbuf b = {0};
+        for (size_t i = 0; i < n; i++) {
+                if (i) sb_puts(&b, sep);
+                sb_puts(&b, v[i]);
+                free(v[i]);
+        }
+        free(v);
+        if (r < 0) {
+                sb_free(&b);
+                return r;
+        }
+        *ret = n ? sb_take(&b) : NULL;
+        return 0;
+}
+
 int db_disposal_register(struct db *db, const char *from, const char *to, json_t **ret) {
         struct db_stmt *st;
         int r = db_prepare(db,
                 "SELECT a.tag, a.serial, a.make, a.model, a.status, r.received_date AS disposal_date, "
                 "au.name AS authorised_by, au.role AS authoriser_role, au.authorised_at, "
-                "(SELECT group_concat(x, ', ') FROM (SELECT DISTINCT 'wipe ' || method AS x FROM certificates "
-                "   WHERE asset_id = a.id AND outcome = 'erased' UNION SELECT DISTINCT 'destroyed (' || method || ')' "
-                "   FROM destructions WHERE asset_id = a.id UNION SELECT 'no storage' WHERE NOT EXISTS "
-                "   (SELECT 1 FROM media WHERE asset_id = a.id))) AS method, "
-                "(SELECT group_concat(cert_id, ' ') FROM (SELECT cert_id FROM certificates WHERE asset_id = a.id "
-                "   AND outcome = 'erased' ORDER BY id)) AS certificates, "
+                "NULL AS method, NULL AS certificates, "
                 "c.firm, c.consignment_id, r.number AS receipt_number, "
                 "(SELECT funding_source FROM disposal_accounts WHERE asset_id = a.id ORDER BY id DESC LIMIT 1) AS funding_source, "
-                "(SELECT proceeds_pence FROM disposal_accounts WHERE asset_id = a.id ORDER BY id DESC LIMIT 1) AS proceeds_pence "
+                "(SELECT proceeds_pence FROM disposal_accounts WHERE asset_id = a.id ORDER BY id DESC LIMIT 1) AS proceeds_pence, "
+                "a.id AS asset_row "
                 "FROM assets a JOIN authorisations au ON au.id = (SELECT max(id) FROM authorisations WHERE asset_id = a.id) "
                 "LEFT JOIN consignment_items ci ON ci.asset_id = a.id LEFT JOIN consignments c ON c.id = ci.consignment_id "
                 "LEFT JOIN receipts r ON r.consignment_id = c.id "
@@ -350,7 +380,39 @@ int db_disposal_register(struct db *db, const char *from, const char *to, json_t
         if (r < 0) return r;
         db_bind_text(st, 1, from);
         db_bind_text(st, 2, to);
-        return db_collect(db, st, NULL, ret);
+        json_t *arr;
+        r = db_collect(db, st, NULL, &arr);
+        if (r < 0) return r;
+        /* each asset's methods (distinct, in byte order) and erasure
+         * certificates (in order), joined here: no group_concat in SQL */
+        size_t i;
+        json_t *row;
+        json_array_foreach(arr, i, row) {
+                int64_t id = json_integer_value(json_object_get(row, "asset_row"));
+                json_object_del(row, "asset_row");
+                struct db_stmt *q;
+                _cleanup_free_ char *method = NULL, *certs = NULL;
+                r = db_prepare(db, "SELECT 'wipe ' || method FROM certificates WHERE asset_id = ?1 AND outcome = 'erased' "
+                                   "UNION SELECT 'destroyed (' || method || ')' FROM destructions WHERE asset_id = ?1 "
+                                   "UNION SELECT 'no storage' WHERE NOT EXISTS (SELECT 1 FROM media WHERE asset_id = ?1)", &q);
+                if (r >= 0) {
+                        db_bind_int(q, 1, id);
+                        r = joined(db, q, ", ", true, &method);
+                }
+                if (r >= 0) r = db_prepare(db, "SELECT cert_id FROM certificates WHERE asset_id = ?1 AND outcome = 'erased' ORDER BY id", &q);
+                if (r >= 0) {
+                        db_bind_int(q, 1, id);
+                        r = joined(db, q, " ", false, &certs);
+                }
+                if (r < 0) {
+                        json_decref(arr);
+                        return r;
+                }
+                json_object_set_new(row, "method", method ? json_string(method) : json_null());
+                json_object_set_new(row, "certificates", certs ? json_string(certs) : json_null());
+        }
+        *ret = arr;
+        return 0;
 }
 
 int db_checkpoint_insert(struct db *db, int64_t events, const char *head, const char *statement,
@@ -372,10 +434,10 @@ int db_checkpoint_insert(struct db *db, int64_t events, const char *head, const 
 
 int db_checkpoint_list(struct db *db, json_t **ret) {
         struct db_stmt *st;
-        int r = db_prepare(db, "SELECT id, events, head, CAST(statement AS TEXT) AS statement, lower(hex(signature)) AS signature, "
+        int r = db_prepare(db, "SELECT id, events, head, statement, signature, "
                                "key_fingerprint, created_at FROM audit_checkpoints ORDER BY id", &st);
         if (r < 0) return r;
-        return db_collect(db, st, NULL, ret);
+        return db_collect_hex(db, st, NULL, hex_signature, ret);
 }
 
 int db_audit_unsigned_before(struct db *db, const char *date, json_t **ret) {

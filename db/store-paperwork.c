@@ -112,12 +112,17 @@ int db_consignment_notes_insert(struct db *db, int64_t consignment_row, const ch
 
 int db_consignment_notes_get(struct db *db, const char *consignment_id, char **ret) {
         struct db_stmt *st;
-        int r = db_prepare(db, "SELECT CAST(n.notes AS TEXT) FROM consignment_notes n JOIN consignments c ON c.id = n.consignment_id "
+        int r = db_prepare(db, "SELECT n.notes FROM consignment_notes n JOIN consignments c ON c.id = n.consignment_id "
                                "WHERE c.consignment_id = ?1", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, consignment_id);
         r = db_step(db, st, "cannot read the register");
-        if (r > 0) *ret = xstrdup(db_column_text(st, 0));
+        if (r > 0) {
+                /* the canonical JSON, kept as the exact bytes (a blob) */
+                size_t n = 0;
+                const char *p = db_column_blob(st, 0, &n);
+                *ret = xstrndup(p ? p : "", n);
+        }
         db_reset(st);
         return r > 0 ? 0 : r == 0 ? -ENOENT : r;
 }

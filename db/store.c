@@ -196,7 +196,21 @@ char *db_column_strdup(struct db_stmt *st, int i) {
         return s ? xstrdup(s) : NULL;
 }
 
-json_t *db_row_json(struct db_stmt *st) {
+static bool listed(const char *const *names, const char *name) {
+        for (; names && *names; names++)
+                if (streq(*names, name)) return true;
+        return false;
+}
+
+/* A blob as lowercase hex, null when empty. */
+static json_t *hex_json(const void *p, size_t n) {
+        if (!n) return json_null();
+        _cleanup_free_ char *h = xmalloc(2 * n + 1);
+        hex_encode(p, n, h);
+        return json_stringn(h, 2 * n);
+}
+
+static json_t *row_json(struct db_stmt *st, const char *const *hex) {
         json_t *o = json_object();
         int n = db_column_count(st);
         for (int i = 0; i < n; i++) {
@@ -205,11 +219,19 @@ json_t *db_row_json(struct db_stmt *st) {
                 case DB_INTEGER: json_object_set_new(o, name, json_integer(db_column_int(st, i))); break;
                 case DB_REAL: json_object_set_new(o, name, json_real(db_column_real(st, i))); break;
                 case DB_NULL: json_object_set_new(o, name, json_null()); break;
+                case DB_BLOB: {
+                        size_t len = 0;
+                        const void *p = db_column_blob(st, i, &len);
+                        json_object_set_new(o, name, listed(hex, name) ? hex_json(p, len) : json_stringn(p ? p : "", len));
+                        break;
+                }
                 default: json_object_set_new(o, name, json_string(db_column_text(st, i)));
                 }
         }
         return o;
 }
+
+json_t *db_row_json(struct db_stmt *st) { return row_json(st, NULL); }
 
 void db_bind_json(struct db_stmt *st, int i, json_t *obj, const char *key) {
         json_t *v = json_object_get(obj, key);
@@ -231,11 +253,11 @@ static void fix_bools(json_t *o, const char *const *keys) {
         }
 }
 
-int db_collect(struct db *db, struct db_stmt *st, const char *const *bools, json_t **ret) {
+int db_collect_hex(struct db *db, struct db_stmt *st, const char *const *bools, const char *const *hex, json_t **ret) {
         json_t *arr = json_array();
         int r;
         while ((r = db_step(db, st, "cannot read the register")) > 0) {
-                json_t *o = db_row_json(st);
+                json_t *o = row_json(st, hex);
                 fix_bools(o, bools);
                 json_array_append_new(arr, o);
         }
@@ -248,10 +270,14 @@ int db_collect(struct db *db, struct db_stmt *st, const char *const *bools, json
         return 0;
 }
 
-int db_one(struct db *db, struct db_stmt *st, const char *const *bools, json_t **ret) {
+int db_collect(struct db *db, struct db_stmt *st, const char *const *bools, json_t **ret) {
+        return db_collect_hex(db, st, bools, NULL, ret);
+}
+
+int db_one_hex(struct db *db, struct db_stmt *st, const char *const *bools, const char *const *hex, json_t **ret) {
         int r = db_step(db, st, "cannot read the register");
         if (r > 0) {
-                json_t *o = db_row_json(st);
+                json_t *o = row_json(st, hex);
                 fix_bools(o, bools);
                 db_reset(st);
                 *ret = o;
@@ -260,6 +286,8 @@ int db_one(struct db *db, struct db_stmt *st, const char *const *bools, json_t *
         db_reset(st);
         return r == 0 ? -ENOENT : r;
 }
+
+int db_one(struct db *db, struct db_stmt *st, const char *const *bools, json_t **ret) { return db_one_hex(db, st, bools, NULL, ret); }
 
 int db_begin(struct db *db) {
         /* a read transaction that wrote would need its snapshot upgraded
