@@ -502,7 +502,7 @@ static int latest_entry(struct db *db, const struct covered_table *t, int64_t ro
                 "SELECT r.event_id, r.rowid, substr(r.row_hash, 1, 64), coalesce(e.encoding, 1) "
                 "FROM audit_rows r LEFT JOIN audit_events e ON e.id = r.event_id WHERE r.tbl = ?1 AND r.row_id = ?2 "
                 "ORDER BY r.event_id DESC, r.rowid DESC LIMIT 1",
-                "SELECT r.event_id, r.rowid, substr(r.row_hash, 64 * (?2 - r.row_id) + 1, 64), coalesce(e.encoding, 1) "
+                "SELECT r.event_id, r.rowid, substr(r.row_hash, CAST(64 * (?2 - r.row_id) + 1 AS INTEGER), 64), coalesce(e.encoding, 1) "
                 "FROM audit_rows r LEFT JOIN audit_events e ON e.id = r.event_id "
                 "WHERE r.tbl = ?1 AND r.n_rows > 1 AND r.row_id < ?2 AND r.row_id + r.n_rows > ?2 "
                 "ORDER BY r.event_id DESC, r.rowid DESC LIMIT 1",
@@ -1087,7 +1087,7 @@ int db_audit_list(struct db *db, const char *subject, json_t **ret) {
         /* an asset or person is also the subject of the events that wrote its
          * row under another subject: an import names the file */
         int r = db_prepare(db, "SELECT id, time, actor, action, subject, details, hash FROM audit_events "
-                               "WHERE ?1 IS NULL OR subject = ?1 OR id IN ("
+                               "WHERE CAST(?1 AS TEXT) IS NULL OR subject = ?1 OR id IN ("
                                "SELECT r.event_id FROM audit_rows r JOIN assets a ON r.tbl = 'assets' AND r.row_id = a.id WHERE a.tag = ?1 "
                                "UNION SELECT r.event_id FROM audit_rows r JOIN people p ON r.tbl = 'people' AND r.row_id = p.id WHERE p.ref = ?1 "
                                /* runs of rows that cover the asset's or person's row */

@@ -110,6 +110,7 @@ struct db_engine {
          * reset (not copied); column i as a typed value in one call, its p
          * valid as column_text's. An import binds and hashes 100,000 rows. */
         void (*bind_text_ref)(struct db_stmt *st, int i, const char *s, size_t n);
+        void (*column_value)(struct db_stmt *st, int i, struct db_value *ret);
         /* Optional: make an empty store (schema_version -1) ready for the
          * migrations, inside their transaction, when it is opened with
          * DB_CREATE (PostgreSQL: the trust part, `trust init`). */
@@ -121,7 +122,6 @@ struct db_engine {
         /* Work in another school from now on (db->school set by the
          * caller); NULL: the engine has one school. */
         int (*use_school)(struct db *db, int64_t school);
-        void (*column_value)(struct db_stmt *st, int i, struct db_value *ret);
         /* Optional: the text of trigger `name` as the catalogue holds it
          * (1, *ret malloc'd), 0 when there is none, or -errno: audit verify
          * checks the log's append-only triggers (SQLite's) with it. */

@@ -76,6 +76,7 @@ struct pg_stmt {
         char **val;           /* parameter values (owned), NULL = SQL NULL */
         int *len, *fmt;       /* lengths and formats (1: binary) */
         PGresult *res;        /* the execution's rows, NULL before step */
+        PGresult *desc;       /* the columns before a step (described once) */
         int row;              /* the current row, -1 before the first */
         int nrows;
         uint8_t **blob;       /* per column: the current row's decoded bytea */
@@ -549,6 +550,7 @@ static void pg_finalize(struct db_stmt *stmt) {
                 _cleanup_free_ char *sql = xasprintf("DEALLOCATE %s", st->name);
                 PQclear(PQexec(pc->c, sql));
         }
+        PQclear(st->desc);
         free(st->val);
         free(st->len);
         free(st->fmt);
@@ -623,14 +625,29 @@ static int pg_step(struct db *db, struct db_stmt *stmt, const char *what) {
         return st->row < st->nrows ? 1 : 0;
 }
 
+/* The result whose columns a caller asks about: the execution's, else
+ * (before a step, as SQLite answers after prepare) the statement's
+ * description from the server, asked for once. */
+static PGresult *pg_columns(struct pg_stmt *st) {
+        if (st->res) return st->res;
+        if (!st->desc && st->db) {
+                PGresult *d = PQdescribePrepared(conn_of(st->db)->c, st->name);
+                if (d && PQresultStatus(d) == PGRES_COMMAND_OK) st->desc = d;
+                else PQclear(d);
+        }
+        return st->desc;
+}
+
 static int pg_column_count(struct db_stmt *stmt) {
         struct pg_stmt *st = (struct pg_stmt *) stmt;
-        return st->res && !st->returning_rowid ? PQnfields(st->res) : 0;
+        PGresult *c = st->returning_rowid ? NULL : pg_columns(st);
+        return c ? PQnfields(c) : 0;
 }
 
 static const char *pg_column_name(struct db_stmt *stmt, int i) {
         struct pg_stmt *st = (struct pg_stmt *) stmt;
-        return st->res ? PQfname(st->res, i) : NULL;
+        PGresult *c = pg_columns(st);
+        return c ? PQfname(c, i) : NULL;
 }
 
 /* The current row's value of column i, NULL for SQL NULL or no row. */

@@ -174,8 +174,8 @@ int db_asset_by_make_serial(struct db *db, const char *make, const char *serial,
 
 int db_asset_list(struct db *db, const char *status, const char *location, const char *category, json_t **ret) {
         struct db_stmt *st;
-        int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE (?1 IS NULL OR status = ?1) "
-                               "AND (?2 IS NULL OR location = ?2 COLLATE NOCASE) AND (?3 IS NULL OR category = ?3 COLLATE NOCASE) "
+        int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) "
+                               "AND (CAST(?2 AS TEXT) IS NULL OR location = ?2 COLLATE NOCASE) AND (CAST(?3 AS TEXT) IS NULL OR category = ?3 COLLATE NOCASE) "
                                "ORDER BY tag", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, status);
@@ -297,7 +297,7 @@ int db_person_by_email(struct db *db, const char *email, json_t **ret) {
 
 int db_person_list(struct db *db, const char *role, json_t **ret) {
         struct db_stmt *st;
-        int r = db_prepare(db, "SELECT " PERSON_COLS " FROM people WHERE ?1 IS NULL OR role = ?1 ORDER BY ref", &st);
+        int r = db_prepare(db, "SELECT " PERSON_COLS " FROM people WHERE CAST(?1 AS TEXT) IS NULL OR role = ?1 ORDER BY ref", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, role);
         return db_collect(db, st, person_bools, ret);

@@ -148,7 +148,7 @@ int db_disposal_list(struct db *db, const char *status, json_t **ret) {
                                "FROM disposal_requests dr JOIN assets a ON a.id = dr.asset_id "
                                "LEFT JOIN authorisations au ON au.id = (SELECT max(id) FROM authorisations WHERE request_id = dr.id) "
                                "WHERE dr.id = (SELECT max(id) FROM disposal_requests WHERE asset_id = a.id) "
-                               "AND (?1 IS NULL OR a.status = ?1) ORDER BY dr.requested_at, a.tag", &st);
+                               "AND (CAST(?1 AS TEXT) IS NULL OR a.status = ?1) ORDER BY dr.requested_at, a.tag", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, status);
         return db_collect(db, st, NULL, ret);
@@ -189,7 +189,7 @@ int db_consignment_next_number(struct db *db, int64_t *ret) {
 int db_cert_list(struct db *db, const char *asset_tag, json_t **ret) {
         struct db_stmt *st;
         int r = db_prepare(db, "SELECT " CERT_COLS " FROM certificates c JOIN assets a ON a.id = c.asset_id "
-                               "LEFT JOIN media m ON m.id = c.media_id WHERE ?1 IS NULL OR a.tag = ?1 ORDER BY c.id", &st);
+                               "LEFT JOIN media m ON m.id = c.media_id WHERE CAST(?1 AS TEXT) IS NULL OR a.tag = ?1 ORDER BY c.id", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, asset_tag);
         return db_collect(db, st, NULL, ret);
@@ -374,8 +374,8 @@ int db_disposal_register(struct db *db, const char *from, const char *to, json_t
                 "FROM assets a JOIN authorisations au ON au.id = (SELECT max(id) FROM authorisations WHERE asset_id = a.id) "
                 "LEFT JOIN consignment_items ci ON ci.asset_id = a.id LEFT JOIN consignments c ON c.id = ci.consignment_id "
                 "LEFT JOIN receipts r ON r.consignment_id = c.id "
-                "WHERE (?1 IS NULL OR coalesce(r.received_date, substr(au.authorised_at, 1, 10)) >= ?1) "
-                "AND (?2 IS NULL OR coalesce(r.received_date, substr(au.authorised_at, 1, 10)) <= ?2) "
+                "WHERE (CAST(?1 AS TEXT) IS NULL OR coalesce(r.received_date, substr(au.authorised_at, 1, 10)) >= ?1) "
+                "AND (CAST(?2 AS TEXT) IS NULL OR coalesce(r.received_date, substr(au.authorised_at, 1, 10)) <= ?2) "
                 "ORDER BY coalesce(r.received_date, '9999'), a.tag", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, from);

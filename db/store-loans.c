@@ -206,7 +206,7 @@ int db_incident_list(struct db *db, int64_t asset_id, const char *kind, json_t *
         return rows(db, "SELECT i.id, i.happened_on, a.tag, i.kind, p.ref AS person, p.name AS person_name, i.room, i.details, "
                         "i.action, i.reported_at FROM incidents i JOIN assets a ON a.id = i.asset_id "
                         "LEFT JOIN people p ON p.id = i.person_id "
-                        "WHERE (?1 IS NULL OR i.asset_id = ?1) AND (?2 IS NULL OR i.kind = ?2) ORDER BY i.id DESC",
+                        "WHERE (CAST(?1 AS INTEGER) IS NULL OR i.asset_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR i.kind = ?2) ORDER BY i.id DESC",
                     ret, "Is", asset_id, kind);
 }
 
@@ -230,7 +230,7 @@ int db_lostprop_update(struct db *db, int64_t id, const char *claimed_on, const 
 }
 
 int db_lostprop_list(struct db *db, const char *due_on, json_t **ret) {
-        return rows(db, "SELECT " LOSTPROP_COLS "FROM lost_property WHERE ?1 IS NULL OR "
+        return rows(db, "SELECT " LOSTPROP_COLS "FROM lost_property WHERE CAST(?1 AS TEXT) IS NULL OR "
                         "(claimed_on IS NULL AND disposed_on IS NULL AND hold_until < ?1) ORDER BY id",
                     ret, "s", due_on);
 }
@@ -243,7 +243,7 @@ int db_check_insert(struct db *db, json_t *c, int64_t *ret_id) {
 
 int db_check_list(struct db *db, int64_t asset_id, json_t **ret) {
         return rows(db, "SELECT c.id, a.tag, c.kind, c.result, c.checked_on, c.next_due, c.notes FROM checks c "
-                        "JOIN assets a ON a.id = c.asset_id WHERE ?1 IS NULL OR c.asset_id = ?1 "
+                        "JOIN assets a ON a.id = c.asset_id WHERE CAST(?1 AS INTEGER) IS NULL OR c.asset_id = ?1 "
                         "ORDER BY c.checked_on DESC, c.id DESC",
                     ret, "I", asset_id);
 }

@@ -165,7 +165,7 @@ int db_wipe_passes(struct db *db, int64_t wipe_id, json_t **ret) {
 
 int db_wipe_list(struct db *db, const char *asset_tag, json_t **ret) {
         struct db_stmt *st;
-        int r = db_prepare(db, "SELECT " WIPE_COLS " FROM wipes WHERE ?1 IS NULL OR asset_tag = ?1 ORDER BY id DESC", &st);
+        int r = db_prepare(db, "SELECT " WIPE_COLS " FROM wipes WHERE CAST(?1 AS TEXT) IS NULL OR asset_tag = ?1 ORDER BY id DESC", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, asset_tag);
         json_t *arr;
