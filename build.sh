@@ -6,7 +6,7 @@
 #   ./build.sh demo       ... and run the guided demo on a throwaway register
 #   ./build.sh install [PREFIX]   install (default /usr/local)
 #   ./build.sh deb [OUTDIR]  the Debian package, dist/assetctl_VERSION_ARCH.deb
-#   ./build.sh bench NAME run tests/bench/NAME (register, scan, labels, wipe)
+#   ./build.sh bench NAME run tests/bench/NAME (register, scan, labels, wipe, trust)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -131,7 +131,7 @@ case "$verb" in
     install_packages
     # a separate release build: build/ keeps its debug-friendly setup
     build build-release --buildtype=release
-    BENCH_BUILDDIR=$PWD/build-release exec "tests/bench/${2:?name a benchmark: register, scan, labels, wipe}"
+    BENCH_BUILDDIR=$PWD/build-release exec "tests/bench/${2:?name a benchmark: register, scan, labels, wipe, trust}"
     ;;
   *)
     echo "usage: ./build.sh [build|test|asan-test|demo|install [PREFIX]|deb [OUTDIR]|bench NAME]" >&2
