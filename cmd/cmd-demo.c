@@ -1,7 +1,7 @@
 /* assetctl demo: a guided walk through the job on a throwaway register.
  * The story is told by the shell parts in demo/ (one per area, run in name
- * order by demo/run.sh); this command finds them and runs them with this
- * binary. */
+ * order by demo/run.sh; --trust: demo/trust.sh on a throwaway PostgreSQL
+ * server); this command finds them and runs them with this binary. */
 #include "config.h"
 #include "commands.h"
 #include "datadir.h"
@@ -39,6 +39,7 @@ static char *find_demo(char **ret_tried) {
 const struct opt demo_opts[] = {
         OPT_FLAG("keep", 0, "keep the temporary directory and say where it is", struct demo_args, keep),
         OPT_FLAG("fast", 0, "no pauses between steps", struct demo_args, fast),
+        OPT_FLAG("trust", 0, "a trust instead: a throwaway PostgreSQL server, two schools kept apart", struct demo_args, trust),
         OPT_END,
 };
 
@@ -53,8 +54,12 @@ int cmd_demo(struct ctx *ctx, int argc, char **argv) {
         self[n] = 0;
         if (setenv("A", self, 1) < 0) return cmd_fail("cannot set up the demo: %s", strerror(errno));
         fflush(stdout);
-        char *args[] = {(char *) "bash", script, a->keep ? (char *) "--keep" : NULL, a->fast ? (char *) "--fast" : NULL, NULL};
-        if (!args[2]) args[2] = args[3], args[3] = NULL;
+        char *args[6] = {(char *) "bash", script};
+        int k = 2;
+        if (a->keep) args[k++] = (char *) "--keep";
+        if (a->fast) args[k++] = (char *) "--fast";
+        if (a->trust) args[k++] = (char *) "--trust";
+        args[k] = NULL;
         execvp("bash", args);
         int e = errno;
         return cmd_fail("cannot run '%s': %s", script, strerror(e));

@@ -46,7 +46,7 @@ struct init_args {
 };
 extern const struct opt init_opts[];
 struct demo_args {
-        bool keep, fast;
+        bool keep, fast, trust;
 };
 extern const struct opt demo_opts[];
 struct devices_args {
