@@ -144,6 +144,13 @@ int db_person_by_badge(struct db *db, const char *badge, json_t **ret) {
                    ret, "s", badge);
 }
 
+int db_person_scan_names(struct db *db, json_t **ret) {
+        int r = rows(db, "SELECT ref AS scan_key, name, ref FROM people UNION ALL "
+                         "SELECT b.badge, p.name, p.ref FROM badges b JOIN people p ON p.id = b.person_id",
+                     ret, "");
+        return r < 0 ? r : 0;
+}
+
 int db_stocktake_insert(struct db *db, const char *room, const char *started_at, int64_t *ret_id) {
         return exec_write(db, "INSERT INTO stocktakes(room, started_at) VALUES (?1, ?2)", "cannot start the stock-take", ret_id,
                           "ss", room, started_at);

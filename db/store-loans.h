@@ -43,6 +43,10 @@ int db_loans_without_aup(struct db *db, json_t **ret);
 int db_badge_insert(struct db *db, const char *badge, int64_t person_id, int64_t *ret_id);
 /* The person (as db_person_by_ref returns) whose badge is `badge` (any case); -ENOENT if none. */
 int db_person_by_badge(struct db *db, const char *badge, json_t **ret);
+/* Every name a scan reads as a person: each reference and each badge, as
+ * rows {scan_key, name, ref} (the reference or the badge; name and ref: its
+ * person's), so that an import checks its tags against them in memory. */
+int db_person_scan_names(struct db *db, json_t **ret);
 
 /* --- stock-takes --- */
 int db_stocktake_insert(struct db *db, const char *room, const char *started_at, int64_t *ret_id);
