@@ -190,12 +190,16 @@ static int check_serial_free(struct db *db, const struct asset *a, const char *t
         return 0;
 }
 
+int scan_name_clash(const char *what, const char *name, const char *person, const char *ref) {
+        return err_set(EEXIST, "%s '%s' is also the reference or a badge of %s (%s): a scan could not tell them apart", what,
+                       name, person, ref);
+}
+
 int scan_name_check(struct db *db, const char *name, const char *what, bool is_tag) {
         _cleanup_json_ json_t *o = NULL;
         if (is_tag) {
                 if (db_person_by_ref(db, name, &o) == 0 || db_person_by_badge(db, name, &o) == 0)
-                        return err_set(EEXIST, "%s '%s' is also the reference or a badge of %s (%s): a scan could not tell them apart",
-                                       what, name, json_str(o, "name"), json_str(o, "ref"));
+                        return scan_name_clash(what, name, json_str(o, "name"), json_str(o, "ref"));
                 return 0;
         }
         /* scan upper-cases what it reads before it looks for a tag */

@@ -57,6 +57,9 @@ bool asset_tag_valid(const char *tag);
  * reads it, upper-cased), or, is_tag, when name, a tag, is a person's
  * reference or badge. */
 int scan_name_check(struct db *db, const char *name, const char *what, bool is_tag);
+/* scan_name_check's refusal of tag `name` (as what), which is the reference
+ * or a badge of person (ref): for a caller that found it itself. */
+int scan_name_clash(const char *what, const char *name, const char *person, const char *ref);
 /* Check and normalise an asset record for insertion (dates to YYYY-MM-DD,
  * tag to upper case, cost to pence, empty strings to absent). On failure
  * returns -EINVAL naming the field. `a` is modified in place. */

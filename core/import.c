@@ -1028,6 +1028,15 @@ static int64_t seen_add(struct seen *s, const char *k1, const char *k2, int64_t 
         return 0;
 }
 
+/* The line (value) stored with key k1, or 0 when it is not there. */
+static int64_t seen_find(const struct seen *s, const char *k1) {
+        if (!s->cap) return 0;
+        uint64_t h = fold_hash(k1, NULL);
+        for (size_t j = h & (s->cap - 1); s->slots[j].line; j = (j + 1) & (s->cap - 1))
+                if (s->slots[j].hash == h && key_is(s->text.buf + s->slots[j].off, k1, NULL)) return s->slots[j].line;
+        return 0;
+}
+
 static void seen_free(struct seen *s) {
         big_free(s->slots, s->cap * sizeof *s->slots);
         sb_free(&s->text);
@@ -1128,10 +1137,54 @@ static int written_add(struct db *db, struct written *w, int64_t id) {
         return r;
 }
 
+/* The people's references and badges, which no imported tag may equal (a
+ * scan could not tell them apart), read once for an import of assets
+ * rather than asked of the database for every row (two queries a row: on
+ * a server, two round trips). Keys fold ASCII case, as NOCASE does; if any
+ * key is not ASCII the database's own comparison is used row by row. */
+struct scan_names {
+        bool per_row;        /* ask the database for each tag */
+        json_t *rows;        /* db_person_scan_names() */
+        struct seen keys;    /* key -> its index in rows + 1 */
+};
+
+static int scan_names_load(struct db *db, struct scan_names *ret) {
+        struct scan_names n = {0};
+        int r = db_person_scan_names(db, &n.rows);
+        if (r < 0) return r;
+        seen_init(&n.keys, json_array_size(n.rows));
+        size_t i;
+        json_t *row;
+        json_array_foreach(n.rows, i, row) {
+                const char *k = json_str(row, "scan_key");
+                for (const char *p = k ? k : ""; *p && !n.per_row; p++)
+                        if ((unsigned char) *p >= 0x80) n.per_row = true;
+                if (k && !n.per_row) seen_add(&n.keys, k, NULL, (int64_t) i + 1);
+        }
+        *ret = n;
+        return 0;
+}
+
+static void scan_names_free(struct scan_names *n) {
+        json_decref(n->rows);
+        seen_free(&n->keys);
+        *n = (struct scan_names) {0};
+}
+
+/* scan_name_check() of an imported tag, in memory when it can be. */
+static int scan_names_check(struct db *db, const struct scan_names *n, const char *tag) {
+        if (n->per_row) return scan_name_check(db, tag, "tag", true);
+        int64_t i = seen_find(&n->keys, tag);
+        if (!i) return 0;
+        json_t *row = json_array_get(n->rows, (size_t) i - 1);
+        return scan_name_clash("tag", tag, json_str(row, "name"), json_str(row, "ref"));
+}
+
 /* Insert one good record (its audit entry: see struct written) and run the
  * hook; false (problem recorded) on failure. */
 static bool write_record(struct db *db, struct import_table *t, struct import_record *rec, enum import_kind kind,
-                         const struct import_hook *hook, const char *prefix, int64_t *next, struct written *w) {
+                         const struct import_hook *hook, const char *prefix, int64_t *next, struct written *w,
+                         const struct scan_names *names) {
         int64_t id;
         int r;
         const char *subject;
@@ -1144,7 +1197,7 @@ static bool write_record(struct db *db, struct import_table *t, struct import_re
                 struct asset a;
                 record_from_json(&asset_type, rec->rec, &a);
                 subject = a.tag;
-                r = scan_name_check(db, subject, "tag", true);
+                r = scan_names_check(db, names, subject);
                 if (r >= 0) r = db_asset_insert(db, &a, &id);
         } else {
                 struct person p;
@@ -1179,6 +1232,7 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
         _cleanup_free_ char *prefix = NULL;
         _cleanup_json_ json_t *details = NULL;
         struct seen tags = {0}, serials = {0};
+        struct scan_names names = {0};
         if (map_header(t, kind, hook) < 0) {
                 import_sort_problems(t);
                 return -EINVAL;
@@ -1197,6 +1251,8 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                 if (r < 0) goto fail;
                 int64_t fm = file_max_tag(t, prefix);
                 if (fm > next) next = fm;
+                r = scan_names_load(db, &names);
+                if (r < 0) goto fail;
         }
         const char *base = strrchr(t->file, '/') ? strrchr(t->file, '/') + 1 : t->file;
         details = json_pack("{ss,si}", "file", base, "records", (json_int_t) t->n_rec);
@@ -1210,7 +1266,7 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                  * back then): the hook's checks, which need the rows before,
                  * then report every bad row too */
                 if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials) &&
-                    write_record(db, t, rec, kind, hook, prefix, &next, &w))
+                    write_record(db, t, rec, kind, hook, prefix, &next, &w, &names))
                         added++;
                 if (rec->rec) {
                         json_decref(rec->rec);
@@ -1219,6 +1275,7 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
         }
         seen_free(&tags);
         seen_free(&serials);
+        scan_names_free(&names);
         if (t->n_prob) {
                 r = -EINVAL;
                 goto fail;
@@ -1237,6 +1294,7 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
 fail:
         seen_free(&tags);
         seen_free(&serials);
+        scan_names_free(&names);
         db_rollback(db);
         import_sort_problems(t);
         return r;

@@ -40,6 +40,15 @@ printf 'ref,name,badges\nAO,Ann Other,TS-000001\n' >"$T/badges.csv"
 check_err "person import: a badge equal to a tag rejects the file" 1 "badge 'TS-000001' is also the tag of an asset (Dell Latitude)" \
   "$A" person import "$T/badges.csv"
 check_out "nothing was added" "1 2" sh -c "echo \$(\"$A\" asset list --json | jq length) \$(\"$A\" person list --json | jq length)"
+"$A" person add --ref ts-000020 --name "Tom Small" >/dev/null
+printf 'tag,serial,make,model\nTS-000020,S20,HP,ProBook\n' >"$T/assets2.csv"
+check_err "asset import: a tag equal to a reference in another case rejects the file" 1 \
+  "tag 'TS-000020' is also the reference or a badge of Tom Small (ts-000020)" "$A" asset import "$T/assets2.csv"
+"$A" person add --ref "Siân" --name "Siân Jones" >/dev/null
+check_err "... also when a reference is not ASCII (the database compares)" 1 \
+  "tag 'TS-000020' is also the reference or a badge of Tom Small (ts-000020)" "$A" asset import "$T/assets2.csv"
+check_err "... and a badge still" 1 "tag '4711' is also the reference or a badge of Jo Bloggs (JB)" \
+  "$A" asset import "$T/assets.csv"
 
 check_out "scan still tells each apart" "TS-000001 Dell Latitude (S1): in stock
 Jo Bloggs (JB) holds nothing
