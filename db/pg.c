@@ -783,6 +783,36 @@ static void pg_rollback(struct db *db) {
         PQclear(PQexec(pc->c, "ROLLBACK"));
 }
 
+/* An append-only trigger of the audit log (audit verify): when it is there
+ * as the schema made it (enabled, the same definition, its function still
+ * raising), the text SQLite's catalogue would hold, which verify compares
+ * with; else the definition as found (verify calls it altered), or 0 when
+ * there is none. The name says the table and the operation:
+ * audit_events_no_update. */
+static int pg_trigger_sql(struct db *db, const char *name, char **ret) {
+        const char *no = strstr(name, "_no_");
+        if (!no) return 0;
+        _cleanup_free_ char *table = xstrndup(name, (size_t) (no - name)), *op = strupper(xstrdup(no + 4));
+        const char *p[] = {name, table};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        int r = pg_query(db, "SELECT pg_get_triggerdef(t.oid), t.tgenabled,"
+                             " position('the audit log is append-only' IN f.prosrc) > 0 AND position('RETURN' IN f.prosrc) = 0"
+                             " FROM pg_trigger t JOIN pg_proc f ON f.oid = t.tgfoid"
+                             " WHERE t.tgname = $1 AND t.tgrelid = to_regclass($2)",
+                         2, p, "cannot read the audit log's triggers", &res);
+        if (r < 0) return r;
+        if (PQntuples(res) != 1) return 0;
+        _cleanup_free_ char *want = xasprintf("CREATE TRIGGER %s BEFORE %s ON public.%s FOR EACH ROW EXECUTE FUNCTION assetctl_append_only()",
+                                              name, op, table);
+        const char *def = PQgetvalue(res, 0, 0);
+        if (streq(def, want) && streq(PQgetvalue(res, 0, 1), "O") && streq(PQgetvalue(res, 0, 2), "t"))
+                *ret = xasprintf("CREATE TRIGGER %s BEFORE %s ON %s\n  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END", name, op,
+                                 table);
+        else
+                *ret = xasprintf("%s (%s)", def, streq(PQgetvalue(res, 0, 1), "D") ? "disabled" : "enabled");
+        return 1;
+}
+
 static int pg_schema_version(struct db *db) {
         struct pg_conn *pc = conn_of(db);
         _cleanup_pgresult_ PGresult *res = NULL;
@@ -969,6 +999,7 @@ const struct db_engine db_engine_pg = {
         .create = pg_create,
         .opened = pg_opened,
         .use_school = pg_use_school,
+        .trigger_sql = pg_trigger_sql,
         .migrations = db_pg_migrations,
         .n_migrations = DB_SQLITE_MIGRATIONS, /* the same steps: 0950 holds them in step */
         .extra_columns = true,

@@ -92,4 +92,9 @@ check_out "the trust's own chain: schools, grants, revokes" \
   "setting.set trust.school.add trust.school.add trust.grant trust.grant trust.grant trust.grant trust.revoke" \
   sh -c "'$A' --db '$OWNER' audit log --json | jq -r '[.[] | .action] | join(\" \")'"
 check_out "... and it verifies" "audit log intact: 8 events" sh -c "'$A' --db '$OWNER' audit verify | cut -d, -f1"
+psql -qAtX -d "$TRUST_DB" -c "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update"
+check_err "an append-only trigger disabled on the server is reported" 1 \
+  "the append-only trigger 'audit_events_no_update' was altered behind the tool's back" "$A" --db "$UB" audit verify
+psql -qAtX -d "$TRUST_DB" -c "ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update"
+check_rc "... and enabled again, the log verifies" 0 "$A" --db "$UB" audit verify
 done_testing
