@@ -122,6 +122,9 @@ struct db_engine {
         /* Work in another school from now on (db->school set by the
          * caller); NULL: the engine has one school. */
         int (*use_school)(struct db *db, int64_t school);
+        /* Optional: the login the server authenticated (the audit's actor
+         * when $ASSETCTL_ACTOR is not set), valid while connected. */
+        const char *(*login)(struct db *db);
         /* Optional: the text of trigger `name` as the catalogue holds it
          * (1, *ret malloc'd), 0 when there is none, or -errno: audit verify
          * checks the log's append-only triggers (SQLite's) with it. */

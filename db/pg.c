@@ -306,6 +306,8 @@ static int pg_opened(struct db *db, unsigned flags) {
         return pg_set_school(db, db->school);
 }
 
+static const char *pg_login(struct db *db) { return PQuser(conn_of(db)->c); }
+
 static int pg_use_school(struct db *db, int64_t school) {
         int r = pg_set_school(db, school);
         if (r >= 0 && db->tx_depth) {
@@ -999,6 +1001,7 @@ const struct db_engine db_engine_pg = {
         .create = pg_create,
         .opened = pg_opened,
         .use_school = pg_use_school,
+        .login = pg_login,
         .trigger_sql = pg_trigger_sql,
         .migrations = db_pg_migrations,
         .n_migrations = DB_SQLITE_MIGRATIONS, /* the same steps: 0950 holds them in step */
