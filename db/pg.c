@@ -5,9 +5,13 @@
  * db->where; passwords come only from libpq's own places (~/.pgpass,
  * PGPASSFILE, a service file), so a URI holding one is refused, and TLS is
  * whatever the URI's sslmode/sslrootcert (or PGSSLMODE...) ask libpq for.
- * At connect the session gets its school (assetctl.school, see
- * pg_pick_school()) and turns the before-image capture on
- * (assetctl.capture: the schema's triggers fill audit_before only then).
+ * At connect the session turns the before-image capture on
+ * (assetctl.capture: the schema's triggers fill audit_before only then);
+ * once the migrations are done (pg_opened()) the database's owner acts as
+ * the trust's admin group role, so that row-level security narrows it as
+ * everyone else, and the session gets its school (assetctl.school, see
+ * pg_pick_school()). An empty database opened with DB_CREATE (trust init)
+ * gets the trust part of the schema first (pg_create()).
  *
  * Statements are prepared on the server under a generated name; the query
  * text is the SQLite text with `?N` turned into `$N` and the school's
