@@ -290,7 +290,8 @@ static int pg_create(struct db *db) {
 static int pg_opened(struct db *db, unsigned flags) {
         struct pg_conn *pc = conn_of(db);
         _cleanup_pgresult_ PGresult *res = NULL;
-        int r = pg_run(db, "SELECT pg_get_userbyid(d.datdba) = current_user AND to_regclass('grants') IS NOT NULL,"
+        int r = pg_run(db, "SELECT pg_get_userbyid(d.datdba) = current_user AND to_regclass('grants') IS NOT NULL"
+                           " AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = current_database() || '_admin'),"
                            " current_database() || '_admin' FROM pg_database d WHERE d.datname = current_database()",
                        "cannot look up the database's owner", &res);
         if (r < 0) return r;
