@@ -138,7 +138,7 @@ struct migration {
 };
 extern const struct migration db_migrations[];
 extern const size_t db_n_migrations;
-/* The same steps for a trust's PostgreSQL database (db/pg/*.sql, embedded by
+/* The same steps for a trust's PostgreSQL database (db/pg/NNN-name.sql, embedded by
  * db/pg/embed.sh), and the trust part run once before them by `trust init`. */
 extern const struct migration db_pg_migrations[];
 extern const size_t db_pg_n_migrations;

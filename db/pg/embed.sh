@@ -23,7 +23,7 @@ header() {
 }
 
 {
-        echo "/* Generated from db/pg/*.sql by db/pg/embed.sh: do not edit. */"
+        echo "/* Generated from the db/pg/ SQL files by db/pg/embed.sh: do not edit. */"
         echo "#include \"db-internal.h\""
         echo
         echo "const char db_pg_trust_init[] ="
