@@ -90,7 +90,7 @@ struct db_engine {
          * then forget them: the write check's input. */
         int (*take_before_images)(struct db *db);
         /* The migrations of this engine: the same numbers and names for
-         * every engine (tests/cli/0960 holds them in step). */
+         * every engine (tests/cli/0950 holds them in step). */
         const struct migration *migrations;
         size_t n_migrations;
         /* Every table has the columns `rowid` and `school_id` besides the
