@@ -1,6 +1,7 @@
 /* assetctl disposal ..., consignment ... and report disposals: the end of an
  * asset's life and the disposal register. */
 #include "commands.h"
+#include "trust.h"
 #include "core.h"
 #include "disposal.h"
 
@@ -422,9 +423,16 @@ const struct opt report_disposals_opts[] = {
          "disposals in this period (YYYY-MM-DD, inclusive)", OPT_JOINED},
         OPT_STRING("to", 0, "D", "", struct report_disposals_args, to),
         OPT_STRING("pdf", 0, "FILE", "write the register as a PDF", struct report_disposals_args, pdf),
+        OPT_FLAG("all-schools", 0, "every school of a trust the login may see, with the school as a column", struct report_disposals_args,
+                 all_schools),
         OPT_FORMAT(struct report_disposals_args, fmt),
         OPT_END,
 };
+
+static int register_fn(struct db *db, const void *arg, json_t **ret) {
+        const char *const *period = arg;
+        return disposal_register(db, period[0], period[1], ret);
+}
 
 int cmd_report_disposals(struct ctx *ctx, int argc, char **argv) {
         const struct report_disposals_args *a = ctx->args;
@@ -436,8 +444,10 @@ int cmd_report_disposals(struct ctx *ctx, int argc, char **argv) {
         if (a->to && parse_date(a->to, t10) < 0) return cmd_usage_error(ctx, "--to '%s' is not a date (YYYY-MM-DD)", a->to);
         if (a->to) to = t10;
         if (from && to && strcmp(from, to) > 0) return cmd_usage_error(ctx, "--from %s is after --to %s", from, to);
+        if (pdf && a->all_schools) return cmd_usage_error(ctx, "--pdf is one school's register: leave out --all-schools");
         _cleanup_json_ json_t *rows = NULL;
-        int r = disposal_register(ctx->db, from, to, &rows);
+        const char *period[2] = {from, to};
+        int r = a->all_schools ? report_all_schools(ctx->db, register_fn, period, &rows) : disposal_register(ctx->db, from, to, &rows);
         if (r < 0) return cmd_fail_err(r);
         if (pdf) {
                 _cleanup_free_ char *school = NULL;
@@ -449,6 +459,7 @@ int cmd_report_disposals(struct ctx *ctx, int argc, char **argv) {
                 out_printf("wrote the disposal register (%zu entr%s) to %s\n", json_array_size(rows), json_array_size(rows) == 1 ? "y" : "ies", pdf);
                 return 0;
         }
-        out_list(fmt, register_cols, rows);
+        _cleanup_free_ struct column *sc = a->all_schools ? school_columns(register_cols) : NULL;
+        out_list(fmt, sc ? sc : register_cols, rows);
         return 0;
 }

@@ -3,27 +3,46 @@
 #include "commands.h"
 #include "incident.h"
 #include "reports.h"
+#include "trust.h"
+
+/* The reports a trust runs across its schools (--all-schools). */
+struct report_args {
+        bool all_schools;
+        enum out_format fmt;
+};
+static const struct opt report_opts[] = {
+        OPT_FLAG("all-schools", 0, "every school of a trust the login may see, with the school as a column", struct report_args, all_schools),
+        OPT_FORMAT(struct report_args, fmt),
+        OPT_END,
+};
+
+static int overdue_fn(struct db *db, const void *arg, json_t **ret) { return report_overdue(db, ret); }
 
 static int overdue_cmd(struct ctx *ctx, int argc, char **argv) {
         static const struct column cols[] = {{"tag", "TAG"}, {"make", "MAKE"}, {"model", "MODEL"}, {"ref", "REF"}, {"name", "NAME"},
                                              {"issued_at", "ISSUED"}, {"due", "DUE"}, {"days_overdue", "DAYS OVER"}, {NULL}};
-        enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
+        const struct report_args *a = ctx->args;
         _cleanup_json_ json_t *rows = NULL;
-        int r = report_overdue(ctx->db, &rows);
+        int r = a->all_schools ? report_all_schools(ctx->db, overdue_fn, NULL, &rows) : report_overdue(ctx->db, &rows);
         if (r < 0) return cmd_fail_err(r);
-        out_list(fmt, cols, rows);
+        _cleanup_free_ struct column *sc = a->all_schools ? school_columns(cols) : NULL;
+        out_list(a->fmt, sc ? sc : cols, rows);
         return 0;
 }
 
 struct leavers_args {
         long within;
+        bool all_schools;
         enum out_format fmt;
 };
 static const struct opt leavers_opts[] = {
         OPT_INT("within", 0, "DAYS", 0, 36500, 30, "leaving within DAYS days from today (default 30), or gone", struct leavers_args, within),
+        OPT_FLAG("all-schools", 0, "every school of a trust the login may see, with the school as a column", struct leavers_args, all_schools),
         OPT_FORMAT(struct leavers_args, fmt),
         OPT_END,
 };
+
+static int leavers_fn(struct db *db, const void *arg, json_t **ret) { return report_leavers(db, *(const int64_t *) arg, ret); }
 
 static int leavers_cmd(struct ctx *ctx, int argc, char **argv) {
         static const struct column cols[] = {{"ref", "REF"}, {"name", "NAME"}, {"leaving_date", "LEAVING"}, {"tag", "TAG"},
@@ -32,17 +51,19 @@ static int leavers_cmd(struct ctx *ctx, int argc, char **argv) {
         enum out_format fmt = a->fmt;
         int64_t days = a->within;
         _cleanup_json_ json_t *rows = NULL;
-        int r = report_leavers(ctx->db, days, &rows);
+        int r = a->all_schools ? report_all_schools(ctx->db, leavers_fn, &days, &rows) : report_leavers(ctx->db, days, &rows);
         if (r < 0) return cmd_fail_err(r);
-        out_list(fmt, cols, rows);
+        _cleanup_free_ struct column *sc = a->all_schools ? school_columns(cols) : NULL;
+        out_list(fmt, sc ? sc : cols, rows);
         return 0;
 }
 
 static int compliance_cmd(struct ctx *ctx, int argc, char **argv) {
-        enum out_format fmt = ((const struct format_args *) ctx->args)->fmt;
+        const struct report_args *a = ctx->args;
+        enum out_format fmt = a->fmt;
         _cleanup_json_ json_t *secs = NULL;
         int64_t problems;
-        int r = report_compliance(ctx->db, &secs, &problems);
+        int r = a->all_schools ? report_compliance_all_schools(ctx->db, &secs, &problems) : report_compliance(ctx->db, &secs, &problems);
         if (r < 0) return cmd_fail_err(r);
         char t[11];
         today(t);
@@ -65,7 +86,7 @@ static int compliance_cmd(struct ctx *ctx, int argc, char **argv) {
                         }
                 }
         } else {
-                out_printf("compliance report, %s\n", t);
+                out_printf("compliance report, %s%s\n", t, a->all_schools ? ", every school" : "");
                 json_array_foreach(secs, i, s) {
                         json_t *items = json_object_get(s, "items"), *it;
                         size_t j;
@@ -94,12 +115,12 @@ static int lostprop_cmd(struct ctx *ctx, int argc, char **argv) {
 }
 
 const struct command report_commands[] = {
-        {"overdue", overdue_cmd, CMD_DB, "", "loans past their due date", NULL, OPTIONS(format_opts, struct format_args)},
+        {"overdue", overdue_cmd, CMD_DB, "", "loans past their due date", NULL, OPTIONS(report_opts, struct report_args)},
         {"leavers", leavers_cmd, CMD_DB, "", "people leaving or gone who still hold kit, with the items", NULL,
          OPTIONS(leavers_opts, struct leavers_args)},
         {"compliance", compliance_cmd, CMD_DB, "",
          "policy check: agreements, encryption, PAT, audits, overdue, leavers, consignments' paperwork (exit 1 if action needed)", NULL,
-         OPTIONS(format_opts, struct format_args)},
+         OPTIONS(report_opts, struct report_args)},
         {"lostprop", lostprop_cmd, CMD_DB, "", "unclaimed lost property due for disposal", NULL, OPTIONS(format_opts, struct format_args)},
         /* issue 7: the handler and its options are in cmd-disposal.c */
         {"disposals", cmd_report_disposals, CMD_DB, "",

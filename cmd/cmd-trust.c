@@ -182,3 +182,12 @@ const struct command trust_commands[] = {
          OPTIONS(trust_export_opts, struct trust_export_args), POS(1, 1, "give a new register file")},
         {NULL},
 };
+
+struct column *school_columns(const struct column *cols) {
+        size_t n = 0;
+        while (cols[n].key) n++;
+        struct column *c = xcalloc(n + 2, sizeof *c);
+        c[0] = (struct column) {"school", "SCHOOL"};
+        for (size_t i = 0; i < n; i++) c[i + 1] = cols[i];
+        return c;
+}

@@ -131,6 +131,7 @@ extern const struct command consignment_commands[];
 extern const struct command cert_commands[];
 struct report_disposals_args {
         const char *from, *to, *pdf;
+        bool all_schools;
         enum out_format fmt;
 };
 extern const struct opt report_disposals_opts[];
@@ -139,6 +140,9 @@ int cmd_report_disposals(struct ctx *ctx, int argc, char **argv);
 extern const struct command firm_commands[];
 extern const struct command setting_commands[];
 extern const struct command trust_commands[];
+/* cols with a first column SCHOOL (a report across a trust's schools):
+ * malloc'd, cols' entries shared. */
+struct column *school_columns(const struct column *cols);
 struct classify_args {
         const char *ewc;
 };

@@ -1,6 +1,7 @@
 /* A multi-academy trust's schools and grants (trust.h). */
 #include "core-internal.h"
 #include "store-trust.h"
+#include "reports.h"
 #include "trust.h"
 
 #include <ctype.h>
@@ -294,5 +295,96 @@ int trust_export(struct db *db, const char *code, const char *file, struct trust
                 return r;
         }
         if (ret) *ret = moved;
+        return 0;
+}
+
+/* Run fn(db, s, arg) in each school the login may see, then go back. */
+static int each_school(struct db *db, int (*fn)(struct db *db, json_t *school, void *arg), void *arg) {
+        int r = db_require_trust(db, "--all-schools");
+        if (r < 0) return r;
+        _cleanup_json_ json_t *schools = NULL;
+        r = db_trust_school_list(db, &schools);
+        if (r < 0) return r;
+        int64_t was = db_school(db);
+        size_t i;
+        json_t *s;
+        json_array_foreach(schools, i, s) {
+                r = db_use_school(db, json_integer_value(json_object_get(s, "id")));
+                if (r >= 0) r = fn(db, s, arg);
+                if (r < 0) break;
+        }
+        int r2 = db_use_school(db, was);
+        return r < 0 ? r : r2;
+}
+
+struct school_rows {
+        school_report_fn fn;
+        const void *arg;
+        json_t *rows;
+};
+
+static int school_rows(struct db *db, json_t *school, void *arg) {
+        struct school_rows *sr = arg;
+        _cleanup_json_ json_t *rows = NULL;
+        int r = sr->fn(db, sr->arg, &rows);
+        if (r < 0) return r;
+        size_t i;
+        json_t *row;
+        json_array_foreach(rows, i, row) {
+                json_object_set(row, "school", json_object_get(school, "code"));
+                json_array_append(sr->rows, row);
+        }
+        return 0;
+}
+
+int report_all_schools(struct db *db, school_report_fn fn, const void *arg, json_t **ret) {
+        struct school_rows sr = {fn, arg, json_array()};
+        int r = each_school(db, school_rows, &sr);
+        if (r < 0) {
+                json_decref(sr.rows);
+                return r;
+        }
+        *ret = sr.rows;
+        return 0;
+}
+
+struct compliance_all {
+        json_t *secs;   /* sections in the first school's order */
+        int64_t problems;
+};
+
+static int school_compliance(struct db *db, json_t *school, void *arg) {
+        struct compliance_all *ca = arg;
+        _cleanup_json_ json_t *secs = NULL;
+        int64_t problems = 0;
+        int r = report_compliance(db, &secs, &problems);
+        if (r < 0) return r;
+        ca->problems += problems;
+        const char *code = json_string_value(json_object_get(school, "code"));
+        size_t i;
+        json_t *sec;
+        json_array_foreach(secs, i, sec) {
+                json_t *into = json_array_get(ca->secs, i), *it;
+                if (!into) json_array_append_new(ca->secs, into = json_pack("{s:O, s:O, s:[]}", "key", json_object_get(sec, "key"), "title",
+                                                                           json_object_get(sec, "title"), "items"));
+                size_t j;
+                json_array_foreach(json_object_get(sec, "items"), j, it) {
+                        json_object_set(it, "school", json_object_get(school, "code"));
+                        json_object_set_new(it, "summary", json_sprintf("%s: %s", code, json_string_value(json_object_get(it, "summary"))));
+                        json_array_append(json_object_get(into, "items"), it);
+                }
+        }
+        return 0;
+}
+
+int report_compliance_all_schools(struct db *db, json_t **ret, int64_t *ret_problems) {
+        struct compliance_all ca = {json_array(), 0};
+        int r = each_school(db, school_compliance, &ca);
+        if (r < 0) {
+                json_decref(ca.secs);
+                return r;
+        }
+        *ret = ca.secs;
+        *ret_problems = ca.problems;
         return 0;
 }

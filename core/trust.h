@@ -43,3 +43,13 @@ int trust_import(struct db *db, const char *code, const char *file, struct trust
  * (a school leaving the trust): its chain verified to the same head there;
  * an event of the trust's own chain. The school's rows stay in the trust. */
 int trust_export(struct db *db, const char *code, const char *file, struct trust_moved *ret);
+
+/* A report run in every school the login may see (--all-schools): fn is
+ * run with the connection in each school in turn; every row gains
+ * "school", the school's code. A SQLite register refuses (one school). */
+typedef int (*school_report_fn)(struct db *db, const void *arg, json_t **ret);
+int report_all_schools(struct db *db, school_report_fn fn, const void *arg, json_t **ret);
+/* The compliance check of every school: its sections (as
+ * report_compliance()'s) with each item's "school" and summary prefixed
+ * "CODE: "; *ret_problems: the items of every school. */
+int report_compliance_all_schools(struct db *db, json_t **ret, int64_t *ret_problems);

@@ -197,7 +197,7 @@ struct migration {
 extern const struct migration db_migrations[];
 #define DB_SQLITE_MIGRATIONS 9
 /* The same steps for a trust's PostgreSQL database (the .sql files of db/pg,
- * embedded by db/pg/embed.sh, which checks their number), and the trust
+ * embedded by db/pg/embed.sh; tests/cli/0950 holds them in step), and the trust
  * part run once before them by `trust init`. */
 extern const struct migration db_pg_migrations[];
 extern const size_t db_pg_n_migrations;

@@ -90,7 +90,7 @@ struct db_engine {
          * then forget them: the write check's input. */
         int (*take_before_images)(struct db *db);
         /* The migrations of this engine: the same numbers and names for
-         * every engine (tests/cli/0960 holds them in step). */
+         * every engine (tests/cli/0950 holds them in step). */
         const struct migration *migrations;
         size_t n_migrations;
         /* Every table has the columns `rowid` and `school_id` besides the
@@ -122,6 +122,9 @@ struct db_engine {
         /* Work in another school from now on (db->school set by the
          * caller); NULL: the engine has one school. */
         int (*use_school)(struct db *db, int64_t school);
+        /* Optional: the login the server authenticated (the audit's actor
+         * when $ASSETCTL_ACTOR is not set), valid while connected. */
+        const char *(*login)(struct db *db);
         /* Optional: the text of trigger `name` as the catalogue holds it
          * (1, *ret malloc'd), 0 when there is none, or -errno: audit verify
          * checks the log's append-only triggers (SQLite's) with it. */

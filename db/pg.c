@@ -5,9 +5,13 @@
  * db->where; passwords come only from libpq's own places (~/.pgpass,
  * PGPASSFILE, a service file), so a URI holding one is refused, and TLS is
  * whatever the URI's sslmode/sslrootcert (or PGSSLMODE...) ask libpq for.
- * At connect the session gets its school (assetctl.school, see
- * pg_pick_school()) and turns the before-image capture on
- * (assetctl.capture: the schema's triggers fill audit_before only then).
+ * At connect the session turns the before-image capture on
+ * (assetctl.capture: the schema's triggers fill audit_before only then);
+ * once the migrations are done (pg_opened()) the database's owner acts as
+ * the trust's admin group role, so that row-level security narrows it as
+ * everyone else, and the session gets its school (assetctl.school, see
+ * pg_pick_school()). An empty database opened with DB_CREATE (trust init)
+ * gets the trust part of the schema first (pg_create()).
  *
  * Statements are prepared on the server under a generated name; the query
  * text is the SQLite text with `?N` turned into `$N` and the school's
@@ -286,7 +290,8 @@ static int pg_create(struct db *db) {
 static int pg_opened(struct db *db, unsigned flags) {
         struct pg_conn *pc = conn_of(db);
         _cleanup_pgresult_ PGresult *res = NULL;
-        int r = pg_run(db, "SELECT pg_get_userbyid(d.datdba) = current_user AND to_regclass('grants') IS NOT NULL,"
+        int r = pg_run(db, "SELECT pg_get_userbyid(d.datdba) = current_user AND to_regclass('grants') IS NOT NULL"
+                           " AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = current_database() || '_admin'),"
                            " current_database() || '_admin' FROM pg_database d WHERE d.datname = current_database()",
                        "cannot look up the database's owner", &res);
         if (r < 0) return r;
@@ -305,6 +310,8 @@ static int pg_opened(struct db *db, unsigned flags) {
         pc->school_named = !isempty(named) || db->school != 0;
         return pg_set_school(db, db->school);
 }
+
+static const char *pg_login(struct db *db) { return PQuser(conn_of(db)->c); }
 
 static int pg_use_school(struct db *db, int64_t school) {
         int r = pg_set_school(db, school);
@@ -783,6 +790,36 @@ static void pg_rollback(struct db *db) {
         PQclear(PQexec(pc->c, "ROLLBACK"));
 }
 
+/* An append-only trigger of the audit log (audit verify): when it is there
+ * as the schema made it (enabled, the same definition, its function still
+ * raising), the text SQLite's catalogue would hold, which verify compares
+ * with; else the definition as found (verify calls it altered), or 0 when
+ * there is none. The name says the table and the operation:
+ * audit_events_no_update. */
+static int pg_trigger_sql(struct db *db, const char *name, char **ret) {
+        const char *no = strstr(name, "_no_");
+        if (!no) return 0;
+        _cleanup_free_ char *table = xstrndup(name, (size_t) (no - name)), *op = strupper(xstrdup(no + 4));
+        const char *p[] = {name, table};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        int r = pg_query(db, "SELECT pg_get_triggerdef(t.oid), t.tgenabled,"
+                             " position('the audit log is append-only' IN f.prosrc) > 0 AND position('RETURN' IN f.prosrc) = 0"
+                             " FROM pg_trigger t JOIN pg_proc f ON f.oid = t.tgfoid"
+                             " WHERE t.tgname = $1 AND t.tgrelid = to_regclass($2)",
+                         2, p, "cannot read the audit log's triggers", &res);
+        if (r < 0) return r;
+        if (PQntuples(res) != 1) return 0;
+        _cleanup_free_ char *want = xasprintf("CREATE TRIGGER %s BEFORE %s ON public.%s FOR EACH ROW EXECUTE FUNCTION assetctl_append_only()",
+                                              name, op, table);
+        const char *def = PQgetvalue(res, 0, 0);
+        if (streq(def, want) && streq(PQgetvalue(res, 0, 1), "O") && streq(PQgetvalue(res, 0, 2), "t"))
+                *ret = xasprintf("CREATE TRIGGER %s BEFORE %s ON %s\n  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END", name, op,
+                                 table);
+        else
+                *ret = xasprintf("%s (%s)", def, streq(PQgetvalue(res, 0, 1), "D") ? "disabled" : "enabled");
+        return 1;
+}
+
 static int pg_schema_version(struct db *db) {
         struct pg_conn *pc = conn_of(db);
         _cleanup_pgresult_ PGresult *res = NULL;
@@ -969,6 +1006,8 @@ const struct db_engine db_engine_pg = {
         .create = pg_create,
         .opened = pg_opened,
         .use_school = pg_use_school,
+        .login = pg_login,
+        .trigger_sql = pg_trigger_sql,
         .migrations = db_pg_migrations,
         .n_migrations = DB_SQLITE_MIGRATIONS, /* the same steps: 0950 holds them in step */
         .extra_columns = true,

@@ -83,9 +83,13 @@ fail:
         return err_prefix(r, "cannot upgrade '%s'", db->where);
 }
 
-static char *find_actor(void) {
+/* $ASSETCTL_ACTOR; else the login the server authenticated (a trust's
+ * register: who did it, whichever machine they used); else the sudo user,
+ * else the login name. */
+static char *find_actor(struct db *db) {
         const char *e = getenv("ASSETCTL_ACTOR");
         if (!isempty(e)) return xstrdup(e);
+        if (db->engine->login && (e = db->engine->login(db)) && *e) return xstrdup(e);
         e = getenv("SUDO_USER");
         if (!isempty(e)) return xstrdup(e);
         struct passwd *pw = getpwuid(getuid());
@@ -148,7 +152,7 @@ void db_close(struct db *db) {
 /* Looked up on first use: a read-only command never needs it, and the
  * passwd look-up (NSS) is a good part of a short command's start-up. */
 const char *db_actor(struct db *db) {
-        if (!db->actor) db->actor = find_actor();
+        if (!db->actor) db->actor = find_actor(db);
         return db->actor;
 }
 

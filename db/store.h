@@ -97,7 +97,8 @@ int db_store_failed(struct db *db);
 int db_use_school(struct db *db, int64_t school);
 
 
-/* Who is acting: $ASSETCTL_ACTOR, else the sudo user, else the login name. */
+/* Who is acting: $ASSETCTL_ACTOR, else the login a trust's server
+ * authenticated, else the sudo user, else the login name. */
 const char *db_actor(struct db *db);
 
 /* Transactions. db_begin() takes the write lock at once (BEGIN IMMEDIATE) so

@@ -11,16 +11,16 @@ usage: assetctl init --school NAME --tag-prefix PREFIX
 Run 'assetctl init --help' for the options." "$A" init --tag-prefix TS
 "$A" init --school "Test School" --tag-prefix TS >/dev/null
 exact "a bad number" 2 "" "error: --within 'soon' is not a number from 0 to 36500
-usage: assetctl report leavers [--within DAYS] [--json|--csv]
+usage: assetctl report leavers [--within DAYS] [--all-schools] [--json|--csv]
 Run 'assetctl report leavers --help' for the options." "$A" report leavers --within soon
 exact "a number out of range" 2 "" "error: --within '-1' is not a number from 0 to 36500
-usage: assetctl report leavers [--within DAYS] [--json|--csv]
+usage: assetctl report leavers [--within DAYS] [--all-schools] [--json|--csv]
 Run 'assetctl report leavers --help' for the options." "$A" report leavers --within=-1
 exact "an unknown option" 2 "" "assetctl asset list: unrecognized option '--nosuch'
 usage: assetctl asset list [--status S] [--location L] [--category C] [--json|--csv]
 Run 'assetctl asset list --help' for the options." "$A" asset list --nosuch
 exact "too many positionals" 2 "" "error: unexpected argument 'extra'
-usage: assetctl report overdue [--json|--csv]
+usage: assetctl report overdue [--all-schools] [--json|--csv]
 Run 'assetctl report overdue --help' for the options." "$A" report overdue extra
 exact "too few positionals (the row's message)" 2 "" "error: give a reference and a badge number
 usage: assetctl person badge REF BADGE

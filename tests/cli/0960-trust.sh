@@ -43,7 +43,7 @@ check_err "a technician belongs to a school" 1 "a technician belongs to a school
   "$A" --db "$OWNER" trust grant --db-role "$TA" --trust-wide --role technician
 check_rc "--school or --trust-wide, not both" 2 \
   "$A" --db "$OWNER" trust grant --db-role "$TA" --trust-wide --school OAK --role auditor
-check_err "an unknown school" 1 "no school 'ASH'" \
+check_err "an unknown school" 1 "school 'ASH': no such school in the trust" \
   "$A" --db "$OWNER" trust grant --db-role "$TA" --school ASH --role technician
 
 UA=$(trust_uri "$TA") UB=$(trust_uri "$TB")
@@ -57,11 +57,11 @@ check_err "OAK's technician cannot see ELM's asset" 1 "ELM-000001" "$A" --db "$U
 check_out "psql as OAK's technician sees one asset" "1|OAK-000001" \
   psql -qAtX -d "$TRUST_DB" -U "$TA" -c "SELECT count(*) OVER (), tag FROM assets"
 check_out "psql as OAK's technician changes none of ELM's rows" "UPDATE 0" \
-  psql -qX -d "$TRUST_DB" -U "$TA" -c "UPDATE assets SET model = 'x' WHERE tag = 'ELM-000001'"
+  psql -X -d "$TRUST_DB" -U "$TA" -c "UPDATE assets SET model = 'x' WHERE tag = 'ELM-000001'"
 check_err "OAK's technician may not add a school" 1 "" \
   "$A" --db "$UA" trust school add --code ASH --name Ash --tag-prefix ASH
-check_out "each school's chain verifies on its own" "audit log intact" \
-  sh -c "'$A' --db '$UA' audit verify | head -1 | cut -c1-17"
+check_out "each school's chain verifies on its own" "audit log intact: 3 events" \
+  sh -c "'$A' --db '$UA' audit verify | cut -d, -f1"
 check_rc "the auditor reads a school it names" 0 "$A" --db "$(trust_uri "$AUD")" --school ELM asset show ELM-000001
 check_err "the auditor writes nothing" 1 "" \
   "$A" --db "$(trust_uri "$AUD")" --school ELM asset add --make Dell --model E2 --serial S2
@@ -70,10 +70,31 @@ check_err "a trust-wide login names the school for a write" 1 "--school" \
 check_out "... and writes there with it" "ELM-000002" \
   "$A" --db "$(trust_uri "$ADM")" --school ELM asset add --make Dell --model E2 --serial S2
 
+check_rc "an unencrypted laptop with personal data at OAK" 0 \
+  "$A" --db "$UA" asset add --make Dell --model L1 --serial P1 --personal-data --not-encrypted
+check_rc "... and at ELM" 0 "$A" --db "$UB" asset add --make HP --model L2 --serial P2 --personal-data --not-encrypted
+run "$A" --db "$(trust_uri "$AUD")" report compliance --all-schools
+check "a trust-wide compliance report names each school's items" \
+  [ "$rc" = 1 ] && grep -q "^        OAK: OAK-000002 Dell L1" "$T/.out" && grep -q "^        ELM: ELM-000003 HP L2" "$T/.out"
+run "$A" --db "$(trust_uri "$AUD")" report overdue --all-schools --csv
+check "--all-schools adds the school as the first column" [ "$(head -1 "$T/.out")" = "school,tag,make,model,ref,name,issued_at,due,days_overdue" ]
+check_err "--all-schools on a SQLite register" 1 "'--all-schools' needs a trust's PostgreSQL database" \
+  "$A" --db "$T/db/assets.db" report compliance --all-schools
+run "$A" --db "$UA" report compliance --all-schools
+check "a technician's trust-wide report covers its own school only" \
+  grep -q "OAK: OAK-000002" "$T/.out" && ! grep -q "ELM:" "$T/.out"
+
 check_out "revoke" "$TA no longer works in OAK" "$A" --db "$OWNER" trust revoke --db-role "$TA" --school OAK
 check_rc "a revoked technician sees nothing" 1 "$A" --db "$UA" asset show OAK-000001
-check_out "psql as the revoked technician sees no asset" "0" \
+check_err "a revoked technician may not even connect with psql" 2 "permission denied for database" \
   psql -qAtX -d "$TRUST_DB" -U "$TA" -c "SELECT count(*) FROM assets"
-check_out "the grants, in the trust's own chain" "trust.grant trust.grant trust.grant trust.grant trust.revoke" \
-  sh -c "'$A' --db '$OWNER' --school TRUST audit log --json 2>/dev/null | jq -r '[.[] | .action | select(startswith(\"trust.g\") or startswith(\"trust.r\"))] | join(\" \")'"
+check_out "the trust's own chain: schools, grants, revokes" \
+  "setting.set trust.school.add trust.school.add trust.grant trust.grant trust.grant trust.grant trust.revoke" \
+  sh -c "'$A' --db '$OWNER' audit log --json | jq -r '[.[] | .action] | join(\" \")'"
+check_out "... and it verifies" "audit log intact: 8 events" sh -c "'$A' --db '$OWNER' audit verify | cut -d, -f1"
+psql -qAtX -d "$TRUST_DB" -c "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update"
+check_err "an append-only trigger disabled on the server is reported" 1 \
+  "the append-only trigger 'audit_events_no_update' was altered behind the tool's back" "$A" --db "$UB" audit verify
+psql -qAtX -d "$TRUST_DB" -c "ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update"
+check_rc "... and enabled again, the log verifies" 0 "$A" --db "$UB" audit verify
 done_testing

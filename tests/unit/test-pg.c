@@ -87,11 +87,27 @@ static int group_teardown(void **state) {
 static struct db *open_school(int64_t school) {
         struct db *db = xcalloc(1, sizeof(*db));
         db->where = xstrdup(uri);
-        db->school = school;
         int r = E->open(db, 0);
         if (r < 0) fail_msg("open: %s", err_msg());
+        db->school = school;
+        if (E->use_school(db, school) < 0) fail_msg("use_school: %s", err_msg());
         return db;
 }
+
+/* What the engine itself touches of a trust's schema (db/pg/trust.sql has
+ * the real ones): schema_migrations and the before-image capture. The
+ * schema's own tests are tests/cli/0950 and 0951. */
+static const char engine_schema[] =
+        "CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL);\n"
+        "CREATE UNLOGGED TABLE audit_before (pid int NOT NULL DEFAULT pg_backend_pid(), tbl text NOT NULL,\n"
+        "  rowid bigint NOT NULL, row jsonb NOT NULL);\n"
+        "CREATE FUNCTION audit_capture() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        "BEGIN\n"
+        "  IF current_setting('assetctl.capture', true) = 'on' THEN\n"
+        "    INSERT INTO audit_before (tbl, rowid, row) VALUES (TG_TABLE_NAME, OLD.rowid, to_jsonb(OLD));\n"
+        "  END IF;\n"
+        "  RETURN OLD;\n"
+        "END $$;\n";
 
 static void close_db(struct db *db) {
         E->close(db);
@@ -153,8 +169,9 @@ static void test_schema_version(void **state) {
         assert_string_equal(err_msg(), want);
         free(want);
         assert_int_equal(E->n_migrations, DB_SQLITE_MIGRATIONS);
+        assert_ptr_equal(E->migrations, db_pg_migrations);
         assert_int_equal(E->begin(db, true), 0);
-        exec_ok(db, E->migrations[0].sql);
+        exec_ok(db, engine_schema);
         assert_int_equal(E->set_schema_version(db, 1), 0);
         assert_int_equal(E->commit(db), 0);
         assert_int_equal(E->schema_version(db), 1);
@@ -406,6 +423,7 @@ static void test_rls_refused(void **state) {
         db.where = xasprintf("postgresql:///%s?host=%s&port=%s&user=%s_tech", dbname, getenv("PGHOST"),
                              getenv("PGPORT"), dbname);
         assert_int_equal(E->open(&db, 0), 0);
+        assert_int_equal(E->use_school(&db, 3), 0);
         assert_int_equal(E->exec(&db, "INSERT INTO t (id, name) VALUES (500, 'x')", "cannot add 'x'"), -EACCES);
         char *want = xasprintf("cannot add 'x': login '%s_tech' may not write the rows of school 3: new row violates "
                                "row-level security policy for table \"t\"", dbname);
@@ -433,30 +451,36 @@ static void test_pick_school(void **state) {
         db.where = uri;
         setenv("ASSETCTL_SCHOOL", "south", 1);
         assert_int_equal(E->open(&db, 0), 0);
+        assert_int_equal(E->opened(&db, 0), 0);
         assert_int_equal(db.school, 5);
         assert_int_equal(one_int(&db, "SELECT current_setting('assetctl.school')::int"), 5);
         E->close(&db);
         db.school = 0;
         setenv("ASSETCTL_SCHOOL", "west", 1);
-        assert_int_equal(E->open(&db, 0), -ENOENT);
+        assert_int_equal(E->open(&db, 0), 0);
+        assert_int_equal(E->opened(&db, 0), -ENOENT);
         char *want = xasprintf("no school 'west' in the trust '%s:%s/%s'", getenv("PGHOST"), getenv("PGPORT"), dbname);
         assert_string_equal(err_msg(), want);
         free(want);
+        E->close(&db);
         assert_null(db.conn);
         unsetenv("ASSETCTL_SCHOOL");
         /* no grants: the trust itself */
         assert_int_equal(E->open(&db, 0), 0);
+        assert_int_equal(E->opened(&db, 0), 0);
         assert_int_equal(db.school, 0);
         E->close(&db);
         /* grants for one school (and a trust-wide one, which does not count) */
         exec_ok(owner, "INSERT INTO grants VALUES (current_user, 4, 'technician'), (current_user, NULL, 'auditor')");
         assert_int_equal(E->open(&db, 0), 0);
+        assert_int_equal(E->opened(&db, 0), 0);
         assert_int_equal(db.school, 4);
         E->close(&db);
         db.school = 0;
         /* for two: none chosen */
         exec_ok(owner, "INSERT INTO grants VALUES (current_user, 5, 'head')");
         assert_int_equal(E->open(&db, 0), 0);
+        assert_int_equal(E->opened(&db, 0), 0);
         assert_int_equal(db.school, 0);
         E->close(&db);
         exec_ok(owner, "DROP TABLE schools; DROP TABLE grants");
