@@ -60,5 +60,9 @@ else
 fi
 echo
 echo "The demo is over.${keep:+}"
-[ "$keep" = 1 ] && echo "Everything it made is in $DEMO_DIR (ASSETCTL_DB=$ASSETCTL_DB)."
+if [ "$keep" = 1 ] && [ "$trust" = 1 ]; then
+  echo "What it wrote is in $DEMO_DIR (the server itself is stopped and removed)."
+elif [ "$keep" = 1 ]; then
+  echo "Everything it made is in $DEMO_DIR (ASSETCTL_DB=$ASSETCTL_DB)."
+fi
 exit 0

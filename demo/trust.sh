@@ -91,7 +91,7 @@ ASSETCTL_ACTOR=oak_tech step --db "$OAK" asset add --make Dell --model "Latitude
 ASSETCTL_ACTOR=oak_tech step --db "$OAK" asset add --make Apple --model "iPad (9th generation)" --serial DMPXK2Q1 --category tablet --location "Class 3"
 ASSETCTL_ACTOR=oak_tech step --db "$OAK" asset add --make HP --model "LaserJet M404" --serial VNB3K12345 --category printer --location Office
 ASSETCTL_ACTOR=elm_tech step --db "$ELM" asset add --make Lenovo --model "ThinkPad T14" --serial PF3ABC12 --category laptop --location "Science Lab"
-ASSETCTL_ACTOR=elm_tech step --db "$ELM" asset add --make Dell --model "Latitude 5420" --serial 7QK2D13 --category laptop --location Library
+ASSETCTL_ACTOR=elm_tech step --db "$ELM" asset add --make Dell --model "Latitude 5420" --serial 7QK2D13 --category laptop --location Library --personal-data
 say "The same serial in both schools is no clash: references, serials and badges are unique within a school, not across the trust."
 pause
 
@@ -116,7 +116,7 @@ else
 fi
 pause
 
-say "The auditor reads every school. The compliance report, school by school, for the whole trust:"
+say "The auditor reads every school. The compliance report for the whole trust names the school of each finding (Elm has a laptop that may hold personal data and is not encrypted):"
 if "$A" report compliance --help 2>/dev/null | grep -q -- --all-schools; then
   show --db "$AUDITOR" report compliance --all-schools
   "$A" --db "$AUDITOR" report compliance --all-schools || echo "(exit status $?: action needed)"
