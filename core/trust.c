@@ -34,6 +34,16 @@ static bool db_role_valid(const char *r) {
         return true;
 }
 
+/* Go back to school `was` after r: a failure's message is the first one
+ * (the server gone mid-import), not that of going back on a lost
+ * connection. */
+static int back_to(struct db *db, int64_t was, int r) {
+        if (r >= 0) return db_use_school(db, was);
+        _cleanup_free_ char *m = xstrdup(err_msg());
+        (void) db_use_school(db, was);
+        return err_set(-r, "%s", m);
+}
+
 /* Run fn inside a transaction of the trust's own chain, then go back to
  * the school the connection was working in. */
 static int in_trust_chain(struct db *db, int (*fn)(struct db *db, void *arg), void *arg) {
@@ -44,10 +54,13 @@ static int in_trust_chain(struct db *db, int (*fn)(struct db *db, void *arg), vo
         if (r >= 0) {
                 r = fn(db, arg);
                 if (r >= 0) r = db_commit(db);
-                else db_rollback(db);
+                else {
+                        _cleanup_free_ char *m = xstrdup(err_msg());
+                        db_rollback(db);
+                        r = err_set(-r, "%s", m);
+                }
         }
-        int r2 = db_use_school(db, was);
-        return r < 0 ? r : r2;
+        return back_to(db, was, r);
 }
 
 static int set_name(struct db *db, void *arg) { return db_setting_set(db, "trust", arg); }
@@ -66,8 +79,7 @@ int trust_name(struct db *db, char **ret) {
         int64_t was = db_school(db);
         r = db_use_school(db, DB_SCHOOL_TRUST);
         if (r >= 0) r = db_setting_get(db, "trust", ret);
-        int r2 = db_use_school(db, was);
-        return r < 0 ? r : r2;
+        return back_to(db, was, r);
 }
 
 struct school_new {
@@ -87,8 +99,7 @@ static int school_add(struct db *db, void *arg) {
         r = db_use_school(db, s->id);
         if (r >= 0) r = db_setting_set(db, "school", s->name);
         if (r >= 0) r = db_setting_set(db, "tag_prefix", s->prefix);
-        int r2 = db_use_school(db, DB_SCHOOL_TRUST);
-        return r < 0 ? r : r2;
+        return back_to(db, DB_SCHOOL_TRUST, r);
 }
 
 int trust_school_add(struct db *db, const char *code, const char *name, const char *tag_prefix, int64_t *ret_id) {
@@ -186,8 +197,8 @@ static int school_import(struct db *db, void *arg) {
                 r = err_set(EBADMSG, "cannot import '%s': the school's audit log in the trust does not verify to the file's head (%s)",
                             im->file, rep.problem ? rep.problem : "another head");
         audit_report_done(&rep);
-        int r2 = db_use_school(db, DB_SCHOOL_TRUST);
-        if (r < 0 || r2 < 0) return r < 0 ? r : r2;
+        r = back_to(db, DB_SCHOOL_TRUST, r);
+        if (r < 0) return r;
         im->moved.events = im->src_rep->events;
         snprintf(im->moved.head, sizeof im->moved.head, "%s", im->src_rep->head);
         return db_audit(db, "trust.import", im->code,
@@ -217,6 +228,7 @@ int trust_import(struct db *db, const char *code, const char *file, struct trust
         }
         struct school_import im = {code, file, name, prefix, src, &rep, {0}};
         r = in_trust_chain(db, school_import, &im);
+        if (r < 0 && strncmp(err_msg(), "cannot import", 13) != 0) r = err_prefix(r, "cannot import '%s'", file);
         audit_report_done(&rep);
         if (r >= 0 && ret) *ret = im.moved;
         return r;
@@ -284,11 +296,10 @@ int trust_export(struct db *db, const char *code, const char *file, struct trust
         r = db_use_school(db, id);
         if (r < 0) return r;
         struct trust_moved moved = {0};
-        r = export_to(db, file, &moved);
-        int r2 = db_use_school(db, was);
-        if (r < 0 || r2 < 0) {
+        r = back_to(db, was, export_to(db, file, &moved));
+        if (r < 0) {
                 remove_register(file);
-                return r < 0 ? r : r2;
+                return r;
         }
         struct school_export ex = {code, file, &moved};
         r = in_trust_chain(db, school_exported, &ex);
