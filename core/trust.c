@@ -357,6 +357,91 @@ static int last_hash(struct db *db, const char *subject, char *ret) {
         return 0;
 }
 
+/* Refuse when the destination (the connection's school) holds the kit or
+ * one of its media already. */
+static int dest_holds(struct db *db, const struct transfer *t, const struct asset *rec, json_t *media) {
+        _cleanup_json_ json_t *dup = NULL;
+        if (!isempty(rec->serial) && db_asset_by_make_serial(db, rec->make, rec->serial, &dup) == 0)
+                return err_set(EEXIST, "cannot transfer '%s': serial '%s' (%s) is already registered in %s as '%s'", t->tag, rec->serial,
+                               rec->make, t->to_code, json_str(dup, "tag"));
+        size_t i;
+        json_t *e;
+        json_array_foreach(media, i, e) {
+                _cleanup_json_ json_t *m = NULL;
+                if (db_media_by_serial(db, json_str(e, "serial"), &m) == 0)
+                        return err_set(EEXIST, "cannot transfer '%s': a medium with serial '%s' is already registered in %s (in '%s')",
+                                       t->tag, json_str(e, "serial"), t->to_code, json_str(m, "asset_tag"));
+        }
+        return 0;
+}
+
+/* The source (the connection's school): the final state, the link in its
+ * notes, its event; *rec keeps the status it had. */
+static int transfer_out(struct db *db, const struct transfer *t, struct asset *rec) {
+        const char *old_notes = rec->notes;
+        _cleanup_free_ char *notes = xasprintf("%s%stransferred to %s as %s", strempty(old_notes), isempty(old_notes) ? "" : "\n",
+                                               t->to_code, t->out->new_tag);
+        rec->notes = notes;
+        int r = db_asset_update(db, rec);
+        rec->notes = (char *) old_notes;
+        if (r >= 0) r = db_asset_set_status(db, rec->id, ST_TRANSFERRED);
+        if (r >= 0)
+                r = db_audit(db, "asset.transfer.out", t->tag,
+                             json_pack("{s:s, s:s, s:s, s:s}", "to_school", t->to_code, "to_tag", t->out->new_tag, "from", rec->status,
+                                       "to", ST_TRANSFERRED),
+                             "assets", rec->id);
+        return r < 0 ? r : last_hash(db, t->tag, t->out->out_hash);
+}
+
+/* The destination (the connection's school): a new row under its own
+ * tag, the media, its event naming the source and carrying its history. */
+static int transfer_in(struct db *db, const struct transfer *t, struct asset *rec, json_t *media, json_t *history) {
+        struct trust_transferred *o = t->out;
+        const char *old_notes = rec->notes;
+        _cleanup_free_ char *notes = xasprintf("%s%stransferred from %s (was %s)", strempty(old_notes), isempty(old_notes) ? "" : "\n",
+                                               t->from_code, t->tag);
+        rec->notes = notes;
+        rec->tag = o->new_tag;
+        int64_t id = 0;
+        int r = db_asset_insert(db, rec, &id);
+        if (r < 0) return r;
+        _cleanup_json_ json_t *mids = json_array();
+        size_t i;
+        json_t *e;
+        json_array_foreach(media, i, e) {
+                struct medium m;
+                record_from_json(&medium_type, e, &m);
+                int64_t mid = 0;
+                r = db_media_insert(db, id, &m, &mid);
+                if (r < 0) return r;
+                json_array_append_new(mids, json_integer(mid));
+        }
+        r = db_audit_begin(db, "asset.transfer.in", o->new_tag,
+                           json_pack("{s:s, s:s, s:s, s:O}", "from_school", t->from_code, "from_tag", t->tag, "from_event_hash", o->out_hash,
+                                     "history", history));
+        if (r >= 0) r = db_audit_row(db, "assets", id);
+        json_array_foreach(mids, i, e) if (r >= 0) r = db_audit_row(db, "media", json_integer_value(e));
+        if (r >= 0) r = db_audit_end(db);
+        return r < 0 ? r : last_hash(db, o->new_tag, o->in_hash);
+}
+
+/* The asset's events in the connection's school, as the destination's
+ * event carries them: time, actor, action, hash. */
+static int history_of(struct db *db, const char *tag, json_t **ret) {
+        _cleanup_json_ json_t *hist = NULL;
+        int r = db_audit_list(db, tag, &hist);
+        if (r < 0) return r;
+        json_t *h = json_array();
+        size_t i;
+        json_t *e;
+        json_array_foreach(hist, i, e)
+                json_array_append_new(h, json_pack("{s:O, s:O, s:O, s:O}", "time", json_object_get(e, "time"), "actor",
+                                                   json_object_get(e, "actor"), "action", json_object_get(e, "action"), "hash",
+                                                   json_object_get(e, "hash")));
+        *ret = h;
+        return 0;
+}
+
 /* Inside the trust's transaction (its lock held): both schools' locks in
  * ascending order, then the source's final state and event, the
  * destination's new row, media and event, and the trust's event. */
@@ -379,8 +464,7 @@ static int transfer_in_tx(struct db *db, void *arg) {
         /* the source: the asset as it is, its media and history */
         r = db_use_school(db, t->from);
         if (r < 0) return r;
-        _cleanup_json_ json_t *a = NULL, *media = NULL, *hist = NULL, *dup = NULL;
-        _cleanup_free_ char *src_notes = NULL, *dst_notes = NULL;
+        _cleanup_json_ json_t *a = NULL, *media = NULL, *history = NULL;
         r = db_asset_by_tag(db, t->tag, &a);
         if (r == -ENOENT) return err_set(ENOENT, "no asset '%s' in school %s", t->tag, t->from_code);
         if (r < 0) return r;
@@ -388,90 +472,19 @@ static int transfer_in_tx(struct db *db, void *arg) {
         record_from_json(&asset_type, a, &rec);
         r = transfer_check(db, &rec, t->tag);
         if (r >= 0) r = db_media_by_asset(db, rec.id, &media);
-        if (r >= 0) r = db_audit_list(db, t->tag, &hist);
+        if (r >= 0) r = history_of(db, t->tag, &history);
+        if (r >= 0) r = db_use_school(db, t->to);
+        if (r >= 0) r = dest_holds(db, t, &rec, media);
+        if (r >= 0) r = db_use_school(db, t->from);
+        if (r >= 0) r = transfer_out(db, t, &rec);
+        if (r >= 0) r = db_use_school(db, t->to);
+        if (r >= 0) r = transfer_in(db, t, &rec, media, history);
+        if (r >= 0) r = db_use_school(db, DB_SCHOOL_TRUST);
         if (r < 0) return r;
-        json_t *history = json_array();
-        size_t i;
-        json_t *e;
-        json_array_foreach(hist, i, e)
-                json_array_append_new(history, json_pack("{s:O, s:O, s:O, s:O}", "time", json_object_get(e, "time"), "actor",
-                                                         json_object_get(e, "actor"), "action", json_object_get(e, "action"), "hash",
-                                                         json_object_get(e, "hash")));
-
-        /* the destination must not hold the same kit already */
-        r = db_use_school(db, t->to);
-        if (r < 0) goto out;
-        if (!isempty(rec.serial) && db_asset_by_make_serial(db, rec.make, rec.serial, &dup) == 0) {
-                r = err_set(EEXIST, "cannot transfer '%s': serial '%s' (%s) is already registered in %s as '%s'", t->tag, rec.serial,
-                            rec.make, t->to_code, json_str(dup, "tag"));
-                goto out;
-        }
-        json_array_foreach(media, i, e) {
-                _cleanup_json_ json_t *m = NULL;
-                if (db_media_by_serial(db, json_str(e, "serial"), &m) == 0) {
-                        r = err_set(EEXIST, "cannot transfer '%s': a medium with serial '%s' is already registered in %s (in '%s')", t->tag,
-                                    json_str(e, "serial"), t->to_code, json_str(m, "asset_tag"));
-                        goto out;
-                }
-        }
-
-        /* the source: a final state, the link in its notes, its event */
-        r = db_use_school(db, t->from);
-        if (r < 0) goto out;
-        const char *old_notes = rec.notes;
-        src_notes = xasprintf("%s%stransferred to %s as %s", strempty(old_notes), isempty(old_notes) ? "" : "\n",
-                                                    t->to_code, o->new_tag);
-        rec.notes = src_notes;
-        r = db_asset_update(db, &rec);
-        if (r >= 0) r = db_asset_set_status(db, rec.id, ST_TRANSFERRED);
-        if (r >= 0)
-                r = db_audit(db, "asset.transfer.out", t->tag,
-                             json_pack("{s:s, s:s, s:s, s:s}", "to_school", t->to_code, "to_tag", o->new_tag, "from", rec.status, "to",
-                                       ST_TRANSFERRED),
-                             "assets", rec.id);
-        if (r >= 0) r = last_hash(db, t->tag, o->out_hash);
-        if (r < 0) goto out;
-
-        /* the destination: a new row under its own tag, the media, its event */
-        r = db_use_school(db, t->to);
-        if (r < 0) goto out;
-        dst_notes = xasprintf("%s%stransferred from %s (was %s)", strempty(old_notes), isempty(old_notes) ? "" : "\n",
-                                                    t->from_code, t->tag);
-        rec.notes = dst_notes;
-        rec.tag = o->new_tag;
-        int64_t id = 0;
-        r = db_asset_insert(db, &rec, &id);
-        if (r < 0) goto out;
-        json_t *mids = json_array();
-        json_array_foreach(media, i, e) {
-                struct medium m;
-                record_from_json(&medium_type, e, &m);
-                int64_t mid = 0;
-                r = db_media_insert(db, id, &m, &mid);
-                if (r < 0) break;
-                json_array_append_new(mids, json_integer(mid));
-        }
-        if (r >= 0)
-                r = db_audit_begin(db, "asset.transfer.in", o->new_tag,
-                                   json_pack("{s:s, s:s, s:s, s:O}", "from_school", t->from_code, "from_tag", t->tag, "from_event_hash",
-                                             o->out_hash, "history", history));
-        if (r >= 0) r = db_audit_row(db, "assets", id);
-        json_array_foreach(mids, i, e) if (r >= 0) r = db_audit_row(db, "media", json_integer_value(e));
-        json_decref(mids);
-        if (r >= 0) r = db_audit_end(db);
-        if (r >= 0) r = last_hash(db, o->new_tag, o->in_hash);
-        if (r < 0) goto out;
-
-        /* the trust's chain names both */
-        r = db_use_school(db, DB_SCHOOL_TRUST);
-        if (r >= 0)
-                r = db_audit(db, "trust.transfer", t->tag,
-                             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "from_school", t->from_code, "from_tag", t->tag, "to_school",
-                                       t->to_code, "to_tag", o->new_tag, "out_event_hash", o->out_hash, "in_event_hash", o->in_hash),
-                             NULL, 0);
-out:
-        json_decref(history);
-        return r;
+        return db_audit(db, "trust.transfer", t->tag,
+                        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "from_school", t->from_code, "from_tag", t->tag, "to_school",
+                                  t->to_code, "to_tag", o->new_tag, "out_event_hash", o->out_hash, "in_event_hash", o->in_hash),
+                        NULL, 0);
 }
 
 int trust_transfer(struct db *db, const char *tag_in, const char *to_code, struct trust_transferred *ret) {
