@@ -29,7 +29,7 @@ TA=$(new_login tech_oak) TB=$(new_login tech_elm) ADM=$(new_login it_manager)
 UA=$(trust_uri "$TA") UB=$(trust_uri "$TB") UM=$(trust_uri "$ADM")
 
 # OAK: three assets (one with a disk and notes, one to lend, one to dispose of); ELM: one
-"$A" --db "$UA" asset add --make Dell --model E1 --serial S1 --notes "bought for Year 6" >/dev/null
+"$A" --db "$UA" asset add --make Dell --model E1 --serial S1 --location "Room 6" --notes "bought for Year 6" >/dev/null
 "$A" --db "$UA" asset add-media OAK-000001 --model WD1 --serial D1 --size 256060514304 --kind ssd >/dev/null
 "$A" --db "$UA" asset add --make Dell --model E1 --serial S2 >/dev/null
 "$A" --db "$UA" asset add --make Dell --model E1 --serial S3 >/dev/null
@@ -53,6 +53,10 @@ check "... same kit" [ "$(jq -r '[.make, .model, .serial] | join(" ")' "$T/.out"
 check "... its notes name the old tag" [ "$(jq -r .notes "$T/.out")" = "bought for Year 6
 transferred from OAK (was OAK-000001)" ]
 check "... with its disk" [ "$(jq -r '.media | map(.serial) | join(" ")' "$T/.out")" = "D1" ]
+check_out "OAK's stock-take of the room no longer expects it" \
+  "stock-take 1 of Room 6 started: 0 items expected" sh -c "'$A' --db '$UA' stocktake start 'Room 6' | cut -d';' -f1"
+check_out "ELM's does" \
+  "stock-take 1 of Room 6 started: 1 item expected" sh -c "'$A' --db '$UB' stocktake start 'Room 6' | cut -d';' -f1"
 check_err "ELM's technician cannot see OAK's row" 1 "OAK-000001" "$A" --db "$UB" asset show OAK-000001
 check_err "OAK's technician cannot see ELM's row" 1 "ELM-000002" "$A" --db "$UA" asset show ELM-000002
 
