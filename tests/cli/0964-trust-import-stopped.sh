@@ -4,6 +4,8 @@
 # copies the rows; the import fails with a clear error naming the server,
 # and the trust holds no school row and no row of the new school: one
 # transaction, nothing half-written. The same file imports cleanly after.
+# Then the whole server stopped at once (pg_ctl -m immediate, a server the
+# test starts itself) mid-import, and started again: the same.
 . "$(dirname "$0")/lib.sh"
 if ! need_pg; then
   skip "trust import stopped half way" "no PostgreSQL server for this run"
@@ -58,4 +60,45 @@ check_out "OAK's chain verifies" "audit log intact" sh -c "'$A' --db '$OWNER' --
 check_out "the same file imports cleanly after" "3012 rows" \
   sh -c "'$A' --db '$OWNER' trust import '$SRC' --code BIR | sed 's/.*: \([0-9]* rows\).*/\1/'"
 check_out "... its chain at the file's head" "$("$A" --db "$SRC" audit verify)" "$A" --db "$OWNER" --school BIR audit verify
+
+# the whole server stopped mid-import: a server of this test's own
+RUN_ENV=("$PGHOST" "$PGPORT" "$PGUSER")
+. "$ASSETCTL_SRCDIR/tests/pg/server.sh"
+if ! pg_server_start 2>"$T/own.err"; then
+  check "a server of the test's own" false
+  cat "$T/own.err"
+else
+  OWN=$PG_SERVER_DIR
+  trap 'pg_server_stop "$OWN"; PGHOST=${RUN_ENV[0]} PGPORT=${RUN_ENV[1]} PGUSER=${RUN_ENV[2]}; _drop_trusts; cleanup' EXIT
+  DB=own_trust
+  psql -qAtX -v ON_ERROR_STOP=1 -d postgres -c "CREATE ROLE ${DB}_owner LOGIN CREATEROLE" -c "CREATE DATABASE $DB OWNER ${DB}_owner" >/dev/null
+  U="postgresql:///$DB?host=$PGHOST&port=$PGPORT&user=${DB}_owner"
+  "$A" --db "$U" trust init --name "Own Trust" >/dev/null
+  "$A" --db "$U" trust import "$SRC" --code BIR >"$T/import.out" 2>"$T/import.err" &
+  imp=$!
+  caught=
+  for _ in $(seq 200); do
+    caught=$(psql -qAtX -d "$DB" -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+               AND usename = '${DB}_owner' AND query LIKE 'INSERT INTO assets%' LIMIT 1")
+    [ -n "$caught" ] && break
+    kill -0 "$imp" 2>/dev/null || break
+    sleep 0.05
+  done
+  check "the import was caught copying" [ -n "$caught" ]
+  [ -n "$caught" ] && pg_as_owner "$(pg_bindir)/pg_ctl" -D "$OWN/data" -m immediate -w stop >/dev/null 2>&1
+  wait "$imp"
+  rc=$?
+  check "the server stopped: the import fails" [ "$rc" = 1 ]
+  check "... with an error naming the file and the server" \
+    grep -q "^error: cannot import '$SRC': .*the server '$OWN:$PGPORT/$DB'" "$T/import.err" || cat "$T/import.err"
+  check "... and prints no success" [ ! -s "$T/import.out" ]
+  pg_as_owner "$(pg_bindir)/pg_ctl" -D "$OWN/data" -l "$OWN/server.log" -w -t 30 start >/dev/null 2>&1
+  check_out "started again: no school row" "0" psql -qAtX -d "$DB" -c "SELECT count(*) FROM schools"
+  check_out "... no row of any school" "0|0|0|0" psql -qAtX -d "$DB" -c "SELECT (SELECT count(*) FROM assets),
+    (SELECT count(*) FROM settings WHERE school_id <> 0), (SELECT count(*) FROM audit_events WHERE school_id <> 0),
+    (SELECT count(*) FROM audit_rows WHERE school_id <> 0)"
+  check_out "the trust's chain verifies" "audit log intact" sh -c "'$A' --db '$U' audit verify | cut -d: -f1"
+  check_out "the import runs again, whole" "3012 rows" \
+    sh -c "'$A' --db '$U' trust import '$SRC' --code BIR | sed 's/.*: \([0-9]* rows\).*/\1/'"
+fi
 done_testing
