@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "core.h"
 #include "import.h"
+#include "trust.h"
 
 /* add and edit: an asset's fields. */
 struct asset_args {
@@ -123,7 +124,8 @@ struct list_args {
 };
 static const struct opt list_opts[] = {
         OPT_STRING("status", 0, "S", "in-stock, issued, in-repair, lost, stolen, found, disposal-requested,\n"
-                   "authorised, sanitised, destroy-required, destroyed, consigned, disposed", struct list_args, status),
+                   "authorised, sanitised, destroy-required, destroyed, consigned, disposed,\n"
+                   "transferred", struct list_args, status),
         OPT_STRING("location", 0, "L", "only this room", struct list_args, location),
         OPT_STRING("category", 0, "C", "only this category", struct list_args, category),
         OPT_FORMAT(struct list_args, fmt),
@@ -221,6 +223,25 @@ static int asset_repair_cmd(struct ctx *ctx, int argc, char **argv) {
         return 0;
 }
 
+struct transfer_args {
+        const char *to_school;
+};
+
+static const struct opt transfer_opts[] = {
+        OPT_STRING_REQUIRED("to-school", 0, "CODE", "the school of the trust it moves to", struct transfer_args, to_school),
+        OPT_END,
+};
+
+static int asset_transfer_cmd(struct ctx *ctx, int argc, char **argv) {
+        const struct transfer_args *a = ctx->args;
+        _cleanup_free_ char *tag = strupper(xstrdup(argv[1]));
+        struct trust_transferred t = {0};
+        int r = trust_transfer(ctx->db, tag, a->to_school, &t);
+        if (r < 0) return cmd_fail_err(r);
+        out_printf("%s moved to %s as %s: relabel it (its history stays with both tags)\n", tag, a->to_school, t.new_tag);
+        return 0;
+}
+
 static int asset_import_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_import_run(ctx, argv[1], IMPORT_ASSETS); }
 static int asset_export_cmd(struct ctx *ctx, int argc, char **argv) { return cmd_export_run(ctx, IMPORT_ASSETS); }
 
@@ -235,6 +256,13 @@ const struct command asset_commands[] = {
          OPTIONS(media_opts, struct media_args), POS(1, 1, "give one tag")},
         {"repair", asset_repair_cmd, CMD_DB | CMD_WRITE, "TAG", "send an in-stock asset for repair, or (--done) take it back into stock",
          NULL, OPTIONS(repair_opts, struct repair_args), POS(1, 1, "give one tag")},
+        {"transfer", asset_transfer_cmd, CMD_DB | CMD_WRITE, "TAG",
+         "move an asset and its media to another school of the trust (trust administrators)",
+         "  In one transaction: the asset ends 'transferred' here, and the other school\n"
+         "  registers it under a new tag of its own prefix (print a new label); each\n"
+         "  school's notes and audit log name the other tag, and the trust's log\n"
+         "  records the move. Refused for an asset on loan, in a disposal, lost or stolen.\n",
+         OPTIONS(transfer_opts, struct transfer_args), POS(1, 1, "give one tag")},
         {"import", asset_import_cmd, CMD_DB | CMD_WRITE, "FILE", "add assets from a CSV (ours or Snipe-IT's) or JSON file",
          "  FILE is CSV with a header row: our own columns (as 'asset export' writes:\n"
          "  tag, serial, make, model, name, category, location, status, issued_to,\n"

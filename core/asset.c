@@ -28,6 +28,10 @@ static const struct {
         {ST_SANITISED, ST_CONSIGNED},
         {ST_DESTROYED, ST_CONSIGNED},
         {ST_CONSIGNED, ST_DISPOSED},
+        /* to another school of the trust, from a state the school holds it in */
+        {ST_IN_STOCK, ST_TRANSFERRED},
+        {ST_IN_REPAIR, ST_TRANSFERRED},
+        {ST_FOUND, ST_TRANSFERRED},
 };
 
 static const char *const statuses[][2] = {
@@ -44,6 +48,7 @@ static const char *const statuses[][2] = {
         {ST_DESTROYED, "destroyed"},
         {ST_CONSIGNED, "consigned"},
         {ST_DISPOSED, "disposed"},
+        {ST_TRANSFERRED, "transferred"},
 };
 
 bool asset_status_valid(const char *s) {
@@ -61,7 +66,7 @@ const char *asset_status_label(const char *s) {
 int asset_check_move(const char *tag, const char *from, const char *to) {
         if (streq(from, to)) return err_set(EPERM, "'%s' is already %s", tag, asset_status_label(to));
         /* the end of the line: nothing leaves disposed, lost/stolen only from live states */
-        bool final = streq(from, ST_DISPOSED) || streq(from, ST_CONSIGNED) || streq(from, ST_DESTROYED);
+        bool final = streq(from, ST_DISPOSED) || streq(from, ST_CONSIGNED) || streq(from, ST_DESTROYED) || streq(from, ST_TRANSFERRED);
         for (size_t i = 0; i < ELEMENTSOF(moves); i++) {
                 if (!streq(moves[i].to, to)) continue;
                 if (streq(moves[i].from, from) || (streq(moves[i].from, "*") && !final)) return 0;

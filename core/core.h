@@ -27,6 +27,9 @@ struct db; /* the register: db/store.h, reached through core only */
 #define ST_DESTROYED "destroyed"
 #define ST_CONSIGNED "consigned"
 #define ST_DISPOSED "disposed"
+/* Moved to another school of the trust (asset transfer): a final state in
+ * the school it left; the other school holds it under a new tag. */
+#define ST_TRANSFERRED "transferred"
 
 /* True if s names a status. */
 bool asset_status_valid(const char *s);

@@ -1,5 +1,8 @@
 /* A multi-academy trust's schools and grants (trust.h). */
 #include "core-internal.h"
+#include "records-internal.h"
+#include "store-assets.h"
+#include "store-loans.h"
 #include "store-trust.h"
 #include "reports.h"
 #include "trust.h"
@@ -32,6 +35,16 @@ static bool db_role_valid(const char *r) {
         return true;
 }
 
+/* Go back to school `was` after r: a failure's message is the first one
+ * (the server gone mid-import), not that of going back on a lost
+ * connection. */
+static int back_to(struct db *db, int64_t was, int r) {
+        if (r >= 0) return db_use_school(db, was);
+        _cleanup_free_ char *m = xstrdup(err_msg());
+        (void) db_use_school(db, was);
+        return err_set(-r, "%s", m);
+}
+
 /* Run fn inside a transaction of the trust's own chain, then go back to
  * the school the connection was working in. */
 static int in_trust_chain(struct db *db, int (*fn)(struct db *db, void *arg), void *arg) {
@@ -42,10 +55,13 @@ static int in_trust_chain(struct db *db, int (*fn)(struct db *db, void *arg), vo
         if (r >= 0) {
                 r = fn(db, arg);
                 if (r >= 0) r = db_commit(db);
-                else db_rollback(db);
+                else {
+                        _cleanup_free_ char *m = xstrdup(err_msg());
+                        db_rollback(db);
+                        r = err_set(-r, "%s", m);
+                }
         }
-        int r2 = db_use_school(db, was);
-        return r < 0 ? r : r2;
+        return back_to(db, was, r);
 }
 
 static int set_name(struct db *db, void *arg) { return db_setting_set(db, "trust", arg); }
@@ -64,8 +80,7 @@ int trust_name(struct db *db, char **ret) {
         int64_t was = db_school(db);
         r = db_use_school(db, DB_SCHOOL_TRUST);
         if (r >= 0) r = db_setting_get(db, "trust", ret);
-        int r2 = db_use_school(db, was);
-        return r < 0 ? r : r2;
+        return back_to(db, was, r);
 }
 
 struct school_new {
@@ -85,8 +100,7 @@ static int school_add(struct db *db, void *arg) {
         r = db_use_school(db, s->id);
         if (r >= 0) r = db_setting_set(db, "school", s->name);
         if (r >= 0) r = db_setting_set(db, "tag_prefix", s->prefix);
-        int r2 = db_use_school(db, DB_SCHOOL_TRUST);
-        return r < 0 ? r : r2;
+        return back_to(db, DB_SCHOOL_TRUST, r);
 }
 
 int trust_school_add(struct db *db, const char *code, const char *name, const char *tag_prefix, int64_t *ret_id) {
@@ -184,8 +198,8 @@ static int school_import(struct db *db, void *arg) {
                 r = err_set(EBADMSG, "cannot import '%s': the school's audit log in the trust does not verify to the file's head (%s)",
                             im->file, rep.problem ? rep.problem : "another head");
         audit_report_done(&rep);
-        int r2 = db_use_school(db, DB_SCHOOL_TRUST);
-        if (r < 0 || r2 < 0) return r < 0 ? r : r2;
+        r = back_to(db, DB_SCHOOL_TRUST, r);
+        if (r < 0) return r;
         im->moved.events = im->src_rep->events;
         snprintf(im->moved.head, sizeof im->moved.head, "%s", im->src_rep->head);
         return db_audit(db, "trust.import", im->code,
@@ -215,6 +229,7 @@ int trust_import(struct db *db, const char *code, const char *file, struct trust
         }
         struct school_import im = {code, file, name, prefix, src, &rep, {0}};
         r = in_trust_chain(db, school_import, &im);
+        if (r < 0 && strncmp(err_msg(), "cannot import", 13) != 0) r = err_prefix(r, "cannot import '%s'", file);
         audit_report_done(&rep);
         if (r >= 0 && ret) *ret = im.moved;
         return r;
@@ -282,11 +297,10 @@ int trust_export(struct db *db, const char *code, const char *file, struct trust
         r = db_use_school(db, id);
         if (r < 0) return r;
         struct trust_moved moved = {0};
-        r = export_to(db, file, &moved);
-        int r2 = db_use_school(db, was);
-        if (r < 0 || r2 < 0) {
+        r = back_to(db, was, export_to(db, file, &moved));
+        if (r < 0) {
                 remove_register(file);
-                return r < 0 ? r : r2;
+                return r;
         }
         struct school_export ex = {code, file, &moved};
         r = in_trust_chain(db, school_exported, &ex);
@@ -296,6 +310,209 @@ int trust_export(struct db *db, const char *code, const char *file, struct trust
         }
         if (ret) *ret = moved;
         return 0;
+}
+
+/* The code and tag prefix of school `id` among the schools the login sees. */
+static int school_of(json_t *schools, int64_t id, const char **ret_code, const char **ret_prefix) {
+        size_t i;
+        json_t *s;
+        json_array_foreach(schools, i, s) {
+                if (json_integer_value(json_object_get(s, "id")) != id) continue;
+                *ret_code = json_str(s, "code");
+                if (ret_prefix) *ret_prefix = json_str(s, "tag_prefix");
+                return 0;
+        }
+        return err_set(ENOENT, "no school with id %lld in the trust", (long long) id);
+}
+
+struct transfer {
+        const char *tag, *from_code, *to_code;
+        int64_t from, to;
+        struct trust_transferred *out;
+};
+
+/* Refuse an asset the source school does not hold free to go, saying why. */
+static int transfer_check(struct db *db, const struct asset *a, const char *tag) {
+        _cleanup_json_ json_t *loan = NULL;
+        if (streq(a->status, ST_ISSUED) || db_loan_open_by_asset(db, a->id, &loan) == 0)
+                return err_set(EPERM, "cannot transfer '%s': it is on loan (return it first: 'assetctl return %s')", tag, tag);
+        if (streq(a->status, ST_TRANSFERRED))
+                return err_set(EPERM, "cannot transfer '%s': it was transferred already (see its notes)", tag);
+        static const char *const disposal[] = {ST_DISPOSAL_REQUESTED, ST_AUTHORISED, ST_SANITISED, ST_DESTROY_REQUIRED,
+                                               ST_DESTROYED, ST_CONSIGNED, ST_DISPOSED};
+        for (size_t i = 0; i < ELEMENTSOF(disposal); i++)
+                if (streq(a->status, disposal[i]))
+                        return err_set(EPERM, "cannot transfer '%s': it is in a disposal (%s)", tag, asset_status_label(a->status));
+        int r = asset_check_move(tag, a->status, ST_TRANSFERRED);
+        return r < 0 ? err_prefix(r, "cannot transfer '%s'", tag) : 0;
+}
+
+/* The hash of the newest event of the school the connection works in. */
+static int last_hash(struct db *db, const char *subject, char *ret) {
+        _cleanup_json_ json_t *evs = NULL;
+        int r = db_audit_list(db, subject, &evs);
+        if (r < 0) return r;
+        json_t *e = json_array_get(evs, json_array_size(evs) - 1);
+        if (!e) return err_set(EIO, "cannot read the audit log: no event for '%s'", subject);
+        snprintf(ret, 65, "%s", strempty(json_str(e, "hash")));
+        return 0;
+}
+
+/* Refuse when the destination (the connection's school) holds the kit or
+ * one of its media already. */
+static int dest_holds(struct db *db, const struct transfer *t, const struct asset *rec, json_t *media) {
+        _cleanup_json_ json_t *dup = NULL;
+        if (!isempty(rec->serial) && db_asset_by_make_serial(db, rec->make, rec->serial, &dup) == 0)
+                return err_set(EEXIST, "cannot transfer '%s': serial '%s' (%s) is already registered in %s as '%s'", t->tag, rec->serial,
+                               rec->make, t->to_code, json_str(dup, "tag"));
+        size_t i;
+        json_t *e;
+        json_array_foreach(media, i, e) {
+                _cleanup_json_ json_t *m = NULL;
+                if (db_media_by_serial(db, json_str(e, "serial"), &m) == 0)
+                        return err_set(EEXIST, "cannot transfer '%s': a medium with serial '%s' is already registered in %s (in '%s')",
+                                       t->tag, json_str(e, "serial"), t->to_code, json_str(m, "asset_tag"));
+        }
+        return 0;
+}
+
+/* The source (the connection's school): the final state, the link in its
+ * notes, its event; *rec keeps the status it had. */
+static int transfer_out(struct db *db, const struct transfer *t, struct asset *rec) {
+        const char *old_notes = rec->notes;
+        _cleanup_free_ char *notes = xasprintf("%s%stransferred to %s as %s", strempty(old_notes), isempty(old_notes) ? "" : "\n",
+                                               t->to_code, t->out->new_tag);
+        rec->notes = notes;
+        int r = db_asset_update(db, rec);
+        rec->notes = (char *) old_notes;
+        if (r >= 0) r = db_asset_set_status(db, rec->id, ST_TRANSFERRED);
+        if (r >= 0)
+                r = db_audit(db, "asset.transfer.out", t->tag,
+                             json_pack("{s:s, s:s, s:s, s:s}", "to_school", t->to_code, "to_tag", t->out->new_tag, "from", rec->status,
+                                       "to", ST_TRANSFERRED),
+                             "assets", rec->id);
+        return r < 0 ? r : last_hash(db, t->tag, t->out->out_hash);
+}
+
+/* The destination (the connection's school): a new row under its own
+ * tag, the media, its event naming the source and carrying its history. */
+static int transfer_in(struct db *db, const struct transfer *t, struct asset *rec, json_t *media, json_t *history) {
+        struct trust_transferred *o = t->out;
+        const char *old_notes = rec->notes;
+        _cleanup_free_ char *notes = xasprintf("%s%stransferred from %s (was %s)", strempty(old_notes), isempty(old_notes) ? "" : "\n",
+                                               t->from_code, t->tag);
+        rec->notes = notes;
+        rec->tag = o->new_tag;
+        int64_t id = 0;
+        int r = db_asset_insert(db, rec, &id);
+        if (r < 0) return r;
+        _cleanup_json_ json_t *mids = json_array();
+        size_t i;
+        json_t *e;
+        json_array_foreach(media, i, e) {
+                struct medium m;
+                record_from_json(&medium_type, e, &m);
+                int64_t mid = 0;
+                r = db_media_insert(db, id, &m, &mid);
+                if (r < 0) return r;
+                json_array_append_new(mids, json_integer(mid));
+        }
+        r = db_audit_begin(db, "asset.transfer.in", o->new_tag,
+                           json_pack("{s:s, s:s, s:s, s:O}", "from_school", t->from_code, "from_tag", t->tag, "from_event_hash", o->out_hash,
+                                     "history", history));
+        if (r >= 0) r = db_audit_row(db, "assets", id);
+        json_array_foreach(mids, i, e) if (r >= 0) r = db_audit_row(db, "media", json_integer_value(e));
+        if (r >= 0) r = db_audit_end(db);
+        return r < 0 ? r : last_hash(db, o->new_tag, o->in_hash);
+}
+
+/* The asset's events in the connection's school, as the destination's
+ * event carries them: time, actor, action, hash. */
+static int history_of(struct db *db, const char *tag, json_t **ret) {
+        _cleanup_json_ json_t *hist = NULL;
+        int r = db_audit_list(db, tag, &hist);
+        if (r < 0) return r;
+        json_t *h = json_array();
+        size_t i;
+        json_t *e;
+        json_array_foreach(hist, i, e)
+                json_array_append_new(h, json_pack("{s:O, s:O, s:O, s:O}", "time", json_object_get(e, "time"), "actor",
+                                                   json_object_get(e, "actor"), "action", json_object_get(e, "action"), "hash",
+                                                   json_object_get(e, "hash")));
+        *ret = h;
+        return 0;
+}
+
+/* Inside the trust's transaction (its lock held): both schools' locks in
+ * ascending order, then the source's final state and event, the
+ * destination's new row, media and event, and the trust's event. */
+static int transfer_in_tx(struct db *db, void *arg) {
+        struct transfer *t = arg;
+        struct trust_transferred *o = t->out;
+        int r = db_use_school(db, t->from < t->to ? t->from : t->to);
+        if (r >= 0) r = db_use_school(db, t->from < t->to ? t->to : t->from);
+        if (r < 0) return r;
+
+        /* the destination's next tag */
+        _cleanup_free_ char *prefix = NULL;
+        int64_t n = 0;
+        r = db_use_school(db, t->to);
+        if (r >= 0) r = school_get(db, NULL, &prefix);
+        if (r >= 0) r = db_asset_max_tag_number(db, prefix, &n);
+        if (r < 0) return r;
+        snprintf(o->new_tag, sizeof o->new_tag, "%s-%06lld", prefix, (long long) n + 1);
+
+        /* the source: the asset as it is, its media and history */
+        r = db_use_school(db, t->from);
+        if (r < 0) return r;
+        _cleanup_json_ json_t *a = NULL, *media = NULL, *history = NULL;
+        r = db_asset_by_tag(db, t->tag, &a);
+        if (r == -ENOENT) return err_set(ENOENT, "no asset '%s' in school %s", t->tag, t->from_code);
+        if (r < 0) return r;
+        struct asset rec;
+        record_from_json(&asset_type, a, &rec);
+        r = transfer_check(db, &rec, t->tag);
+        if (r >= 0) r = db_media_by_asset(db, rec.id, &media);
+        if (r >= 0) r = history_of(db, t->tag, &history);
+        if (r >= 0) r = db_use_school(db, t->to);
+        if (r >= 0) r = dest_holds(db, t, &rec, media);
+        if (r >= 0) r = db_use_school(db, t->from);
+        if (r >= 0) r = transfer_out(db, t, &rec);
+        if (r >= 0) r = db_use_school(db, t->to);
+        if (r >= 0) r = transfer_in(db, t, &rec, media, history);
+        if (r >= 0) r = db_use_school(db, DB_SCHOOL_TRUST);
+        if (r < 0) return r;
+        return db_audit(db, "trust.transfer", t->tag,
+                        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "from_school", t->from_code, "from_tag", t->tag, "to_school",
+                                  t->to_code, "to_tag", o->new_tag, "out_event_hash", o->out_hash, "in_event_hash", o->in_hash),
+                        NULL, 0);
+}
+
+int trust_transfer(struct db *db, const char *tag_in, const char *to_code, struct trust_transferred *ret) {
+        int r = db_require_trust(db, "asset transfer");
+        if (r < 0) return r;
+        if (!school_code_valid(to_code)) return err_set(EINVAL, "--to-school '%s': use 2 to 10 capital letters or digits", to_code);
+        _cleanup_free_ char *tag = strupper(xstrdup(tag_in));
+        bool admin = false;
+        r = db_trust_is_admin(db, &admin);
+        if (r < 0) return r;
+        if (!admin) return err_set(EPERM, "cannot transfer '%s': moving an asset between schools is for the trust's administrators (a trust-wide admin grant)", tag);
+        int64_t from = db_school(db), to = 0;
+        if (from == DB_SCHOOL_TRUST) return err_set(EINVAL, "cannot transfer '%s': name the school it is in with --school CODE", tag);
+        r = db_trust_school_id(db, to_code, &to);
+        if (r < 0) return r;
+        _cleanup_json_ json_t *schools = NULL;
+        const char *from_code = NULL, *to_c = NULL;
+        r = db_trust_school_list(db, &schools);
+        if (r >= 0) r = school_of(schools, from, &from_code, NULL);
+        if (r >= 0) r = school_of(schools, to, &to_c, NULL);
+        if (r < 0) return r;
+        if (from == to) return err_set(EINVAL, "cannot transfer '%s': it is in %s already (give another school)", tag, to_code);
+        struct trust_transferred out = {0};
+        struct transfer t = {tag, from_code, to_c, from, to, &out};
+        r = in_trust_chain(db, transfer_in_tx, &t);
+        if (r >= 0 && ret) *ret = out;
+        return r;
 }
 
 /* Run fn(db, s, arg) in each school the login may see, then go back. */

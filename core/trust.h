@@ -44,6 +44,23 @@ int trust_import(struct db *db, const char *code, const char *file, struct trust
  * an event of the trust's own chain. The school's rows stay in the trust. */
 int trust_export(struct db *db, const char *code, const char *file, struct trust_moved *ret);
 
+/* What an asset's transfer wrote. */
+struct trust_transferred {
+        char new_tag[40];   /* its tag in the destination school */
+        char out_hash[65];  /* asset.transfer.out, in the source's chain */
+        char in_hash[65];   /* asset.transfer.in, in the destination's */
+};
+/* Move asset `tag` of the connection's school to school `to_code` (trust
+ * administrators only), in one transaction holding the trust's lock and
+ * then both schools' in ascending order: in the source it ends
+ * `transferred` (event asset.transfer.out, its notes name the new tag); the
+ * destination gets a new row under its own tag prefix with the media
+ * (asset.transfer.in: the source school, tag, event hash and the asset's
+ * history there); the trust's chain records trust.transfer naming both.
+ * Refused: an asset on loan, in a disposal, lost or stolen, transferred
+ * already, or whose serial the destination holds; the same school. */
+int trust_transfer(struct db *db, const char *tag, const char *to_code, struct trust_transferred *ret);
+
 /* A report run in every school the login may see (--all-schools): fn is
  * run with the connection in each school in turn; every row gains
  * "school", the school's code. A SQLite register refuses (one school). */

@@ -83,10 +83,10 @@ static int copy_table(struct db *from, struct db *to, const struct copy_table *t
         int r = db_prepare_once(from, sel, &src);
         if (r < 0) return r;
         if (from->engine->extra_columns) db_bind_int(src, 1, db_school(from));
-        _cleanup_free_ char *ins = NULL;
+        _cleanup_free_ char *ins = NULL, *what = xasprintf("cannot copy the table '%s'", t->name);
         int n = 0;
         int64_t rows = 0;
-        while ((r = db_step(from, src, t->name)) > 0) {
+        while ((r = db_step(from, src, what)) > 0) {
                 if (!dst) {
                         ins = insert_sql(src, t, &n);
                         r = db_prepare_once(to, ins, &dst);
@@ -95,13 +95,13 @@ static int copy_table(struct db *from, struct db *to, const struct copy_table *t
                 bool seen = false;
                 for (int i = 0, j = 0; i < db_column_count(src); i++)
                         if (carried(src, i, t, &seen)) bind_column(dst, ++j, src, i);
-                r = db_step_done(to, dst, t->name);
+                r = db_step_done(to, dst, what);
                 if (r < 0) break;
                 rows++;
         }
         db_finalize(src);
         db_finalize(dst);
-        if (r < 0) return err_prefix(r, "cannot copy the table '%s'", t->name);
+        if (r < 0) return r;
         *ret_rows += rows;
         return 0;
 }

@@ -68,8 +68,9 @@ static int exec_write(struct db *db, const char *sql, const char *what, int64_t 
 static const char *jstr(json_t *o, const char *k) { return json_str(o, k); }
 static int64_t jint(json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
 
-/* States in which an asset has left the school's hands. */
-#define GONE "('lost', 'stolen', 'destroyed', 'consigned', 'disposed')"
+/* States in which an asset has left the school's hands (transferred: to
+ * another school of the trust, which holds it under its own tag). */
+#define GONE "('lost', 'stolen', 'destroyed', 'consigned', 'disposed', 'transferred')"
 
 #define LOAN_SELECT \
         "SELECT l.id, a.tag, a.make, a.model, a.serial, a.location, a.status, p.ref, p.name, p.email, " \
@@ -187,7 +188,7 @@ int db_stocktake_finish(struct db *db, int64_t id, const char *finished_at, cons
 
 int db_assets_expected_in(struct db *db, const char *room, json_t **ret) {
         return rows(db, "SELECT id, tag, make, model, serial, location, status FROM assets "
-                        "WHERE location = ?1 COLLATE NOCASE AND status NOT IN ('issued', " "'lost', 'stolen', 'destroyed', 'consigned', 'disposed') "
+                        "WHERE location = ?1 COLLATE NOCASE AND status NOT IN ('issued', " "'lost', 'stolen', 'destroyed', 'consigned', 'disposed', 'transferred') "
                         "ORDER BY tag",
                     ret, "s", room);
 }
@@ -271,7 +272,7 @@ int db_assets_personal_unencrypted(struct db *db, json_t **ret) {
 }
 
 int db_assets_without_serial(struct db *db, json_t **ret) {
-        return rows(db, "SELECT tag, make, model, location, status FROM assets WHERE serial = '' AND status <> 'disposed' ORDER BY tag",
+        return rows(db, "SELECT tag, make, model, location, status FROM assets WHERE serial = '' AND status NOT IN ('disposed', 'transferred') ORDER BY tag",
                     ret, "");
 }
 

@@ -46,6 +46,18 @@ int db_trust_school_id(struct db *db, const char *code, int64_t *ret_id) {
         return 0;
 }
 
+int db_trust_is_admin(struct db *db, bool *ret) {
+        struct db_stmt *st;
+        int r = db_prepare(db, "SELECT CASE WHEN 0 = ANY (assetctl_granted_schools(current_user, ARRAY['admin'])) THEN 1 ELSE 0 END AS admin",
+                           &st);
+        if (r < 0) return r;
+        _cleanup_json_ json_t *row = NULL;
+        r = db_one(db, st, NULL, &row);
+        if (r < 0) return r;
+        *ret = json_integer_value(json_object_get(row, "admin")) == 1;
+        return 0;
+}
+
 int db_trust_grant(struct db *db, const char *db_role, const char *school, const char *role) {
         struct db_stmt *st;
         int r = db_prepare(db, "SELECT trust_grant(?1, ?2, ?3)", &st);

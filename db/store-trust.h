@@ -20,6 +20,9 @@ int db_trust_school_add(struct db *db, const char *code, const char *name, const
 int db_trust_school_list(struct db *db, json_t **ret);
 /* The id of the school with `code`, or -ENOENT with a message. */
 int db_trust_school_id(struct db *db, const char *code, int64_t *ret_id);
+/* Whether the login is an administrator of the whole trust (a trust-wide
+ * admin grant; the owner, who works as <db>_admin, is one). */
+int db_trust_is_admin(struct db *db, bool *ret);
 /* Grant the database role (a login) `role` (technician, head, auditor,
  * admin) in a school (code), or trust-wide when school is NULL. */
 int db_trust_grant(struct db *db, const char *db_role, const char *school, const char *role);
