@@ -8,7 +8,8 @@
 #   check_out "title" EXPECTED CMD...  pass if CMD prints exactly EXPECTED
 #   check_err "title" N TEXT CMD...  pass if CMD exits N and stderr contains TEXT
 #   skip "title" "reason"      count a skipped case
-#   new_db                     a fresh register in $T (sets ASSETCTL_DB)
+#   new_db                     a fresh register in $T (sets ASSETCTL_DB, and
+#                              KEYS_DIR: where its signing keys are kept)
 #
 # $T is a private temp directory removed at exit (with any loop devices the
 # test registered through track_loop).
@@ -107,10 +108,12 @@ skip() { _skip=$((_skip + 1)); echo "skip - $1: $2"; }
 # (new_trust), its school TS "Test School" (tag prefix TS) and a technician
 # login granted there, and points ASSETCTL_DB at that login's URI; each
 # new_db N is a trust of its own. PG_DB is the database, PG_SCHOOL the id.
+# PG_ROLE=head before new_db grants the login the head's role instead (a
+# script that authorises disposals: on a trust only the head may).
 pg_backend() { [ "${ASSETCTL_TEST_BACKEND:-sqlite}" = pg ]; }
 new_db() {
   if pg_backend; then _new_pg_db "$@"; return; fi
-  export ASSETCTL_DB="$T/db${1:-}/assets.db"
+  export ASSETCTL_DB="$T/db${1:-}/assets.db" KEYS_DIR="$T/db${1:-}/keys"
   "$A" init --school "Test School" --tag-prefix TS >/dev/null
 }
 _new_pg_db() {
@@ -121,8 +124,11 @@ _new_pg_db() {
   "$A" --db "$owner" trust init --name "Test Trust" >/dev/null &&
     "$A" --db "$owner" trust school add --code TS --name "Test School" --tag-prefix TS >/dev/null &&
     tech=$(new_login tech) &&
-    "$A" --db "$owner" trust grant --db-role "$tech" --school TS --role technician >/dev/null || return 1
-  PG_DB=$TRUST_DB
+    "$A" --db "$owner" trust grant --db-role "$tech" --school TS --role "${PG_ROLE:-technician}" >/dev/null || return 1
+  # a register on a server keeps its signing keys on this machine, under
+  # $XDG_DATA_HOME/assetctl/keys (KEYS_DIR, private to this register)
+  export XDG_DATA_HOME="$T/data${1:-}" KEYS_DIR="$T/data${1:-}/assetctl/keys"
+  export PG_DB=$TRUST_DB PG_SCHOOL
   PG_SCHOOL=$(psql -qAtX -d "$PG_DB" -c "SELECT id FROM schools WHERE code = 'TS'")
   export ASSETCTL_DB
   ASSETCTL_DB=$(trust_uri "$tech")
@@ -165,6 +171,9 @@ _pg_dump() {
     psql -qAtX -d "$PG_DB" -c "SELECT * FROM $t WHERE school_id = $PG_SCHOOL ORDER BY rowid"
   done
 }
+# for `bash -c "..."` inside a check
+export -f pg_backend db_sql db_tamper dump _pg_dump
+
 # unchanged TITLE CMD...: CMD must change nothing in the register
 unchanged() {
   local title=$1; shift
