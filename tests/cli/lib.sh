@@ -128,7 +128,10 @@ _new_pg_db() {
   # a register on a server keeps its signing keys on this machine, under
   # $XDG_DATA_HOME/assetctl/keys (KEYS_DIR, private to this register)
   export XDG_DATA_HOME="$T/data${1:-}" KEYS_DIR="$T/data${1:-}/assetctl/keys"
-  export PG_DB=$TRUST_DB PG_SCHOOL
+  export PG_DB=$TRUST_DB PG_SCHOOL PG_TABLES
+  # the tables dump reads: every one with a school_id (grants apart)
+  PG_TABLES=$(psql -qAtX -d "$PG_DB" -c "SELECT string_agg(table_name, ' ' ORDER BY table_name)
+      FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'school_id' AND table_name <> 'grants'")
   PG_SCHOOL=$(psql -qAtX -d "$PG_DB" -c "SELECT id FROM schools WHERE code = 'TS'")
   export ASSETCTL_DB
   ASSETCTL_DB=$(trust_uri "$tech")
@@ -161,15 +164,13 @@ dump() {
   sqlite3 "$ASSETCTL_DB" .dump
 }
 _pg_dump() {
-  local t
-  psql -qAtX -d "$PG_DB" -c "SELECT * FROM schools WHERE id = $PG_SCHOOL" \
-    -c "SELECT * FROM grants WHERE school_id = $PG_SCHOOL ORDER BY db_role, role"
-  for t in $(psql -qAtX -d "$PG_DB" -c "SELECT table_name FROM information_schema.columns
-      WHERE table_schema = 'public' AND column_name = 'school_id' AND table_name <> 'grants'
-      ORDER BY table_name"); do
-    echo "== $t"
-    psql -qAtX -d "$PG_DB" -c "SELECT * FROM $t WHERE school_id = $PG_SCHOOL ORDER BY rowid"
+  local t args=()
+  for t in $PG_TABLES; do
+    args+=(-c "\\echo == $t" -c "SELECT * FROM $t WHERE school_id = $PG_SCHOOL ORDER BY rowid")
   done
+  # one session for every table (a psql per table made a dump cost seconds)
+  psql -qAtX -d "$PG_DB" -c "SELECT * FROM schools WHERE id = $PG_SCHOOL" \
+    -c "SELECT * FROM grants WHERE school_id = $PG_SCHOOL ORDER BY db_role, role" "${args[@]}"
 }
 # for `bash -c "..."` inside a check
 export -f pg_backend db_sql db_tamper dump _pg_dump
