@@ -73,6 +73,7 @@ first_pass=${passes%% *}
 backends_of() {
   local b
   b=$(sed -n '1,20s/^# backends: *//p' "$1" | head -1)
+  b=${b%%(*}
   if [ -z "$b" ] && { ! grep -qw new_db "$1" || grep -qwE 'new_trust|pg_setup' "$1"; }; then b=any; fi
   echo "${b:-sqlite pg}"
 }
