@@ -16,8 +16,8 @@ int db_firm_set(struct db *db, const char *name, const char *contract_ref, const
         char now[21];
         now_utc(now);
         int r = db_prepare(db, "INSERT INTO firms(name, contract_ref, contract_expires, updated_at) VALUES (?1, ?2, ?3, ?4) "
-                               "ON CONFLICT(name) DO UPDATE SET contract_ref = coalesce(?2, contract_ref), "
-                               "contract_expires = coalesce(?3, contract_expires), updated_at = ?4",
+                               "ON CONFLICT(name) DO UPDATE SET contract_ref = coalesce(?2, firms.contract_ref), "
+                               "contract_expires = coalesce(?3, firms.contract_expires), updated_at = ?4",
                            &st);
         if (r < 0) return r;
         db_bind_text(st, 1, name);

@@ -3,6 +3,22 @@
 # tests through meson, then each numbered command-line script in tests/cli/.
 # Ends with one line: "N passed, N failed[, N skipped]".
 #   tests/run.sh [BUILDDIR] [PATTERN]   PATTERN picks cli scripts by name
+#
+# The cli scripts run against two backends: a pass on SQLite (each register
+# a file), then a pass on PostgreSQL (each register a school of a trust on
+# the run's server; lib.sh's new_db and dump). ASSETCTL_TEST_BACKEND picks:
+#   unset    the full run: both passes; with a PATTERN, SQLite only
+#   sqlite   the SQLite pass only;  pg  the PostgreSQL pass only;  both  both
+# A script's header line "# backends: LIST" says where it runs:
+#   # backends: sqlite   it reaches into the SQLite file (sqlite3 on it, file
+#                        copies, faults in the file, WAL, modes...)
+#   # backends: pg       a PostgreSQL counterpart of such a script
+#   # backends: any      the register's backend is nothing to it (it makes
+#                        no register with new_db, or sets up its own trust or
+#                        server): it runs once, in the first pass of the run
+# No line: "any" for a script that never calls new_db or that calls
+# new_trust or pg_setup itself, else both. A script left out of a pass is
+# listed as not run there, and is not counted.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -31,7 +47,7 @@ if pg_bindir >/dev/null; then
   fi
 fi
 
-if [ -z "$pattern" ]; then
+if [ -z "$pattern" ] && [ "${ASSETCTL_TEST_BACKEND:-}" != pg ]; then
   echo "== unit tests"
   meson test -C "$builddir" --no-rebuild --print-errorlogs >"$results/meson.log" 2>&1
   grep -E '^ *[0-9]+/[0-9]+ ' "$results/meson.log" | sed 's/^ */  /'
@@ -44,18 +60,53 @@ if [ -z "$pattern" ]; then
   [ "${bad:-0}" != 0 ] || [ "${to:-0}" != 0 ] && grep -B2 -A40 -E 'FAIL|TIMEOUT' "$results/meson.log" | head -200
 fi
 
-for t in "$here"/cli/[0-9][0-9][0-9][0-9]-*.sh; do
-  name=$(basename "$t" .sh)
-  [ -n "$pattern" ] && [[ "$name" != *$pattern* ]] && continue
-  echo "== $name"
-  RESULTS="$results/$name.counts" bash "$t" 2>&1 | sed 's/^/  /'
-  if [ -f "$results/$name.counts" ]; then
-    read -r p f s <"$results/$name.counts"
-  else
-    p=0 f=1 s=0
-    echo "  FAIL: $name ended without reporting (crashed?)"
+case ${ASSETCTL_TEST_BACKEND:-} in
+  "") if [ -n "$pattern" ]; then passes="sqlite"; else passes="sqlite pg"; fi ;;
+  sqlite|pg) passes=$ASSETCTL_TEST_BACKEND ;;
+  both) passes="sqlite pg" ;;
+  *) echo "ASSETCTL_TEST_BACKEND='$ASSETCTL_TEST_BACKEND': use sqlite, pg or both" >&2; exit 2 ;;
+esac
+first_pass=${passes%% *}
+
+# the backends a script runs on: its "# backends:" line, else "any" for a
+# script that makes no register or sets up its own trust or server
+backends_of() {
+  local b
+  b=$(sed -n '1,20s/^# backends: *//p' "$1" | head -1)
+  b=${b%%(*}
+  if [ -z "$b" ] && { ! grep -qw new_db "$1" || grep -qwE 'new_trust|pg_setup' "$1"; }; then b=any; fi
+  echo "${b:-sqlite pg}"
+}
+
+for pass in $passes; do
+  [ "$passes" != "$pass" ] && echo "==== $pass pass"
+  start=$SECONDS notrun=()
+  for t in "$here"/cli/[0-9][0-9][0-9][0-9]-*.sh; do
+    name=$(basename "$t" .sh)
+    [ -n "$pattern" ] && [[ "$name" != *$pattern* ]] && continue
+    b=" $(backends_of "$t") " backend=$pass
+    if [[ "$b" == *" any "* ]]; then
+      [ "$pass" = "$first_pass" ] || { notrun+=("$name (any backend: ran in the $first_pass pass)"); continue; }
+      backend=""
+    elif [[ "$b" != *" $pass "* ]]; then
+      notrun+=("$name (backends:$b)"); continue
+    fi
+    echo "== $name${backend:+ [$backend]}"
+    counts="$results/$name.$pass.counts"
+    ASSETCTL_TEST_BACKEND=$backend RESULTS="$counts" bash "$t" 2>&1 | sed 's/^/  /'
+    if [ -f "$counts" ]; then
+      read -r p f s <"$counts"
+    else
+      p=0 f=1 s=0
+      echo "  FAIL: $name ended without reporting (crashed?)"
+    fi
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  done
+  if [ "${#notrun[@]}" -gt 0 ]; then
+    echo "== not run in the $pass pass:"
+    printf '  %s\n' "${notrun[@]}"
   fi
-  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  echo "==== $pass pass: $((SECONDS - start)) s"
 done
 
 echo

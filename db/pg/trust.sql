@@ -174,13 +174,24 @@ BEGIN
 END
 $$;
 
--- Before-image capture (every covered table, BEFORE UPDATE OR DELETE).
+-- Before-image capture (every covered table, BEFORE UPDATE OR DELETE;
+-- TG_ARGV[0] the table's key column). A row this transaction has already
+-- written (inserted it, or changed it: its first image is taken) is its
+-- own, as on SQLite: the version being replaced was made by this
+-- transaction (its xmin is ours), and no image is taken.
 CREATE FUNCTION assetctl_capture() RETURNS trigger
   LANGUAGE plpgsql SET search_path = pg_catalog, public
   AS $$
+DECLARE
+  mine boolean;
 BEGIN
   IF current_setting('assetctl.capture', true) = 'on' THEN
-    INSERT INTO public.audit_before (tbl, rowid, row) VALUES (TG_TABLE_NAME, OLD.rowid, to_jsonb(OLD));
+    EXECUTE format('SELECT t.xmin = pg_current_xact_id()::xid FROM public.%I t WHERE t.school_id = ($1).school_id AND t.%I = ($1).%I',
+                   TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[0])
+      INTO mine USING OLD;
+    IF mine IS NOT TRUE THEN
+      INSERT INTO public.audit_before (tbl, rowid, row) VALUES (TG_TABLE_NAME, OLD.rowid, to_jsonb(OLD));
+    END IF;
   END IF;
   IF TG_OP = 'DELETE' THEN
     RETURN OLD;
@@ -242,8 +253,10 @@ $f$, tbl || '_key', assign, assign, assign, tbl, assign);
                    tbl || '_key', tbl, tbl || '_key');
   END IF;
   IF covered THEN
-    EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON public.%I FOR EACH ROW EXECUTE FUNCTION public.assetctl_capture()',
-                   tbl || '_before', tbl);
+    -- the key the capture finds the row by: the assigned one, else
+    -- wipe_id (wipe_digests, wipe_firmware: one row per wipe)
+    EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON public.%I FOR EACH ROW EXECUTE FUNCTION public.assetctl_capture(%L)',
+                   tbl || '_before', tbl, coalesce(assign, 'wipe_id'));
   END IF;
 END
 $protect$;

@@ -20,20 +20,20 @@ check_out "tags: given ones kept, missing ones continue after the highest" "TS-0
 check_out "multi-line quoted note kept, CRLF inside it made LF" '"Keyboard replaced\nunder warranty, 2024"' \
   sh -c "\"$A\" asset show YA-000100 --json | grep '\"notes\"' | sed 's/.*: //; s/,\$//'"
 check_out "Snipe-IT fields mapped" "HP|EliteBook 840 G8|Swyddfa'r Pennaeth|104900|2023-09-01|2026-09-01|Cyfrifiaduron Cymru, Cyf.|PO-7781" \
-  sqlite3 "$ASSETCTL_DB" "SELECT make, model, location, cost_pence, purchased, warranty_until, supplier, order_number FROM assets WHERE tag = 'YA-000100'"
+  db_sql "SELECT make, model, location, cost_pence, purchased, warranty_until, supplier, order_number FROM assets WHERE tag = 'YA-000100'"
 check_out "doubled quotes, £, warranty months" 'Case: "rugged" (blue)|32900|2024-01-31|Ystafell 4 — Gymraeg' \
-  sqlite3 "$ASSETCTL_DB" "SELECT notes, cost_pence, warranty_until, location FROM assets WHERE tag = 'YA-000101'"
-check_out "generated tag for the untagged row" "TS-000001|Café" sqlite3 "$ASSETCTL_DB" "SELECT tag, location FROM assets WHERE serial = 'CZC8231XYZ'"
+  db_sql "SELECT notes, cost_pence, warranty_until, location FROM assets WHERE tag = 'YA-000101'"
+check_out "generated tag for the untagged row" "TS-000001|Café" db_sql "SELECT tag, location FROM assets WHERE serial = 'CZC8231XYZ'"
 check_out "Snipe-IT users: employee number else username as the reference" "snipeit-users.csv: 2 people added
 columns ignored: Phone, Department" "$A" person import snipeit-users.csv
 check_out "our staff columns" "staff.csv: 3 people added" "$A" person import staff.csv
 check_out "names joined, accents kept" "dllyr|Dafydd Llŷr|Caretaker
 E1001|Rhiannon Évans|Teaching Assistant, Year 3" \
-  sqlite3 "$ASSETCTL_DB" "SELECT ref, name, job_title FROM people WHERE ref IN ('E1001', 'dllyr') ORDER BY name"
+  db_sql "SELECT ref, name, job_title FROM people WHERE ref IN ('E1001', 'dllyr') ORDER BY name"
 check_out "one audit event per import file" "asset.import snipeit-assets.csv
 asset.import ours-assets.csv
 person.import snipeit-users.csv
-person.import staff.csv" sqlite3 "$ASSETCTL_DB" "SELECT action || ' ' || subject FROM audit_events WHERE action LIKE '%.import' ORDER BY id"
+person.import staff.csv" db_sql "SELECT action || ' ' || subject FROM audit_events WHERE action LIKE '%.import' ORDER BY id"
 check_out "audit log of an imported asset shows its import" "asset.import,snipeit-assets.csv" \
   sh -c "\"$A\" audit log YA-000100 --csv | tail -n +2 | cut -d, -f4,5"
 check_out "audit log of an imported person shows its import" "person.import,staff.csv" \
@@ -43,8 +43,8 @@ check_out "a multi-line note keeps to its column in show" "notes:          Keybo
 check_rc "audit verify after imports" 0 "$A" audit verify
 check_err "an imported row edited behind the tool's back is caught" 1 \
   "error: audit log broken: event 5: assets row 4 was changed after it (edited behind the tool's back)" \
-  sh -c "sqlite3 \"$ASSETCTL_DB\" \"UPDATE assets SET location = 'Skip' WHERE tag = 'YA-000200'\" && \"$A\" audit verify"
-sqlite3 "$ASSETCTL_DB" "UPDATE assets SET location = 'Staff Room' WHERE tag = 'YA-000200'"
+  bash -c "db_tamper \"UPDATE assets SET location = 'Skip' WHERE tag = 'YA-000200'\" && \"$A\" audit verify"
+db_tamper "UPDATE assets SET location = 'Staff Room' WHERE tag = 'YA-000200'"
 check_rc "putting it back verifies again" 0 "$A" audit verify
 check_err "importing the same file twice is refused" 1 "ours-assets.csv:2: tag: tag 'YA-000200' is already in the register" \
   "$A" asset import ours-assets.csv

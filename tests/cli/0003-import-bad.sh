@@ -16,9 +16,9 @@ for f in *.csv *.json; do
   n=$((n + 1))
   case $f in person-*) kind=person ;; *) kind=asset ;; esac
   want=$(cat "${f%.*}.expect")
-  before=$(sqlite3 "$ASSETCTL_DB" .dump)
+  before=$(dump)
   run "$A" $kind import "$f"
-  after=$(sqlite3 "$ASSETCTL_DB" .dump)
+  after=$(dump)
   if [ "$rc" -eq 1 ] && [ "$err" = "$want" ] && [ -z "$out" ] && [ "$before" = "$after" ]; then
     _ok "$f rejected"
   else

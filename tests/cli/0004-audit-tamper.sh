@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# backends: sqlite
 # audit verify against tampering with the sqlite3 shell: an edit, insert or
 # delete in every covered table, the log's own triggers, a deleted or edited
 # event, altered row hashes. Each case runs on a fresh copy of one register.

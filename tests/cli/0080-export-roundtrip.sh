@@ -65,8 +65,7 @@ check_rc "the source register verifies" 0 "$A" audit verify
 for fmt in csv json; do
   ASSETCTL_DB=$SRC "$A" person export --format $fmt -o "people-1.$fmt"
   ASSETCTL_DB=$SRC "$A" asset export --format $fmt -o "assets-1.$fmt"
-  export ASSETCTL_DB="$T/dst-$fmt/assets.db"
-  "$A" init --school "Test School" --tag-prefix TS >/dev/null
+  new_db "-$fmt"
   check_out "$fmt: people import" "people-1.$fmt: 4 people added" "$A" person import "people-1.$fmt"
   check_out "$fmt: assets import" "assets-1.$fmt: 8 assets added" "$A" asset import "assets-1.$fmt"
   "$A" person export --format $fmt -o "people-2.$fmt"
@@ -94,19 +93,19 @@ for fmt in csv json; do
   check "$fmt: person show --json is the same for every person" [ "$same" = yes ]
   check_out "$fmt: the loans came back" "TS-000001|JB|2026-11-23|2026-12-01|good, \"scratched\" lid; no charger; ☕ stain||import
 TS-000003|P2026-17|2026-11-23|||head's approval, 2026-11-20|import" \
-    sqlite3 "$ASSETCTL_DB" "SELECT a.tag, p.ref, l.issued_at, l.due, l.condition_out, l.override_reason, l.source FROM loans l JOIN assets a ON a.id = l.asset_id JOIN people p ON p.id = l.person_id WHERE l.returned_at IS NULL ORDER BY a.tag"
-  check_out "$fmt: badges scan to their person" "JB" sh -c "echo 990012 | \"$A\" scan --mode lookup >/dev/null; sqlite3 \"$ASSETCTL_DB\" \"SELECT p.ref FROM badges b JOIN people p ON p.id = b.person_id WHERE b.badge = '990012'\""
+    db_sql "SELECT a.tag, p.ref, l.issued_at, l.due, l.condition_out, l.override_reason, l.source FROM loans l JOIN assets a ON a.id = l.asset_id JOIN people p ON p.id = l.person_id WHERE l.returned_at IS NULL ORDER BY a.tag"
+  check_out "$fmt: badges scan to their person" "JB" bash -c "echo 990012 | \"$A\" scan --mode lookup >/dev/null; db_sql \"SELECT p.ref FROM badges b JOIN people p ON p.id = b.person_id WHERE b.badge = '990012'\""
   check_out "$fmt: an imported loan is returned like any other" "TS-000001 returned by Siân Llŷr-Évans (JB)" "$A" return TS-000001
   check_rc "$fmt: the imported register verifies" 0 "$A" audit verify
   check_out "$fmt: one import event per file" "person.import
-asset.import" sqlite3 "$ASSETCTL_DB" "SELECT action FROM audit_events WHERE action LIKE '%.import' ORDER BY id"
+asset.import" db_sql "SELECT action FROM audit_events WHERE action LIKE '%.import' ORDER BY id"
   check_err "$fmt: a medium edited behind the tool's back is caught" 1 "media row" \
-    sh -c "sqlite3 \"$ASSETCTL_DB\" \"UPDATE media SET size_bytes = 1 WHERE serial = 'Z3T0ABCD'\" && \"$A\" audit verify"
+    bash -c "db_tamper \"UPDATE media SET size_bytes = 1 WHERE serial = 'Z3T0ABCD'\" && \"$A\" audit verify"
   export ASSETCTL_DB=$SRC
 done
 
 check_out "the CSV media cell is one JSON array per asset" \
-  '[{"model":"WDC WD5000AAKX-08U6AA0","serial":"WD-WCC2EUR12345","size_bytes":500107862016,"kind":"hdd","status":"fitted","created_at":"'"$(sqlite3 "$SRC" "SELECT created_at FROM media WHERE serial = 'WD-WCC2EUR12345'")"'"},{"model":"SanDisk Ultra Fit","serial":"4C530001","size_bytes":32015679488,"kind":"flash","status":"fitted","created_at":"'"$(sqlite3 "$SRC" "SELECT created_at FROM media WHERE serial = '4C530001'")"'"}]' \
+  '[{"model":"WDC WD5000AAKX-08U6AA0","serial":"WD-WCC2EUR12345","size_bytes":500107862016,"kind":"hdd","status":"fitted","created_at":"'"$(ASSETCTL_DB=$SRC db_sql "SELECT created_at FROM media WHERE serial = 'WD-WCC2EUR12345'")"'"},{"model":"SanDisk Ultra Fit","serial":"4C530001","size_bytes":32015679488,"kind":"flash","status":"fitted","created_at":"'"$(ASSETCTL_DB=$SRC db_sql "SELECT created_at FROM media WHERE serial = '4C530001'")"'"}]' \
   sh -c "\"$A\" asset export --format json | jq -c '.[] | select(.tag == \"TS-000003\") | .media'"
 check_out "the JSON export carries the WWN" '"0x5000c5006a1b2c3d"' \
   sh -c "\"$A\" asset export --format json | jq '.[] | select(.tag == \"YA-000011\") | .media[0].wwn'"

@@ -28,11 +28,11 @@ for f in assets.csv assets.json; do
     "$f$sep$at: status: 'disposal_requested' is part-way through disposal (disposal requested): its disposal records (request, authorisation, certificates, consignment) are not in the file, so it cannot arrive in that state; finish the disposal in the register it came from, or import it with --status-map 'disposal_requested=in_stock'" \
     "$A" asset import "$f"
 done
-check_rc "nothing was imported" 0 test "$(sqlite3 "$ASSETCTL_DB" 'SELECT count(*) FROM assets')" = 0
+check_rc "nothing was imported" 0 test "$(db_sql 'SELECT count(*) FROM assets')" = 0
 check_out "mapped back to in stock, it imports" "assets.csv: 4 assets added" \
   "$A" asset import --status-map 'disposal_requested=in_stock' assets.csv
 check_out "the issued asset's loan is open again, with its due date" "TS-000001|JB|2026-11-23|2026-12-18" \
-  sqlite3 "$ASSETCTL_DB" "SELECT a.tag, p.ref, l.issued_at, l.due FROM loans l JOIN assets a ON a.id = l.asset_id JOIN people p ON p.id = l.person_id WHERE l.returned_at IS NULL"
+  db_sql "SELECT a.tag, p.ref, l.issued_at, l.due FROM loans l JOIN assets a ON a.id = l.asset_id JOIN people p ON p.id = l.person_id WHERE l.returned_at IS NULL"
 check_out "it shows in the reports like any loan" "TS-000001" sh -c "\"$A\" report leavers --json >/dev/null; \"$A\" person show JB --json >/dev/null; ASSETCTL_TODAY=2027-01-01 \"$A\" report overdue --csv | tail -n +2 | cut -d, -f1"
 check_rc "audit verify" 0 "$A" audit verify
 
@@ -98,7 +98,7 @@ media.csv:9: media: not a JSON array of media" "$A" asset import media.csv
 } >dupmedia.csv
 check_err "a medium's serial twice in the file" 1 "dupmedia.csv:3: media: medium with serial 'same' is already registered in 'N-1'" \
   "$A" asset import dupmedia.csv
-check_rc "the register is still empty of them and verifies" 0 sh -c "[ \"\$(sqlite3 \"$ASSETCTL_DB\" 'SELECT count(*) FROM media')\" = 0 ] && \"$A\" audit verify >/dev/null"
+check_rc "the register is still empty of them and verifies" 0 bash -c "[ \"\$(db_sql 'SELECT count(*) FROM media')\" = 0 ] && \"$A\" audit verify >/dev/null"
 
 # badges
 printf '%s\n' 'ref,name,badges' 'X1,Xena One,K1 K2' 'X2,Xavi Two,k1' >badges.csv

@@ -15,14 +15,14 @@ new_db
 cd "$T" || exit 1
 cp "$F" report.csv
 hint="say what it means with --status-map"
-before=$(sqlite3 "$ASSETCTL_DB" .dump)
+before=$(dump)
 check_err "labels with no one meaning: each line named, with how to map it" 1 \
   "report.csv:9: Status: 'Broken - Not Fixable (undeployable)' is a Snipe-IT label of type undeployable, which has no one meaning here: $hint 'Broken - Not Fixable=STATE' (in_stock, in_repair, lost, stolen, found or disposed)
 report.csv:10: Status: 'Archived (archived)' is a Snipe-IT label of type archived, which has no one meaning here: $hint 'Archived=STATE' (in_stock, in_repair, lost, stolen, found or disposed)
 report.csv:12: Status: 'Awaiting Collection (undeployable)' is a Snipe-IT label of type undeployable, which has no one meaning here: $hint 'Awaiting Collection=STATE' (in_stock, in_repair, lost, stolen, found or disposed)
 error: 'report.csv' not imported: nothing was changed (3 problems)" \
   "$A" asset import report.csv
-check "... and nothing changed" [ "$before" = "$(sqlite3 "$ASSETCTL_DB" .dump)" ]
+check "... and nothing changed" [ "$before" = "$(dump)" ]
 check_err "a map for one label leaves the others refused" 1 "report.csv:10: Status: 'Archived (archived)'" \
   "$A" asset import --status-map 'Broken - Not Fixable=disposed' report.csv
 check_err "--status-map without '='" 2 "--status-map 'Archived': give LABEL=STATE" \
@@ -52,11 +52,11 @@ YB-0009,in_stock
 YB-0010,in_stock" sh -c "\"$A\" asset list --csv | tail -n +2 | cut -d, -f1,7"
 check_out "the report's checkout columns made the loan (Username; Checkout and Expected Checkin dates)" \
   "YB-0001|jbloggs|2024-09-02|2025-07-18|import" \
-  sqlite3 "$ASSETCTL_DB" "SELECT a.tag, p.ref, l.issued_at, l.due, l.source FROM loans l JOIN assets a ON a.id = l.asset_id JOIN people p ON p.id = l.person_id"
+  db_sql "SELECT a.tag, p.ref, l.issued_at, l.due, l.source FROM loans l JOIN assets a ON a.id = l.asset_id JOIN people p ON p.id = l.person_id"
 check_out "Snipe-IT's times and money (updated now: the import issued it)" "2023-09-01T10:31:02Z|2026-11-23T09:00:00Z|2024-01-15|104900|2026-09-01" \
-  sqlite3 "$ASSETCTL_DB" "SELECT created_at, updated_at, last_audited, cost_pence, warranty_until FROM assets WHERE tag = 'YB-0001'"
+  db_sql "SELECT created_at, updated_at, last_audited, cost_pence, warranty_until FROM assets WHERE tag = 'YB-0001'"
 check_out "... a row not issued keeps its times" "2021-08-01T09:00:00Z|2024-05-01T09:00:00Z" \
-  sqlite3 "$ASSETCTL_DB" "SELECT created_at, updated_at FROM assets WHERE tag = 'YB-0005'"
+  db_sql "SELECT created_at, updated_at FROM assets WHERE tag = 'YB-0005'"
 check_rc "audit verify" 0 "$A" audit verify
 
 # the label alone (Snipe-IT's import files, its listing export), and ours

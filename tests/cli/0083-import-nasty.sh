@@ -15,16 +15,16 @@ for f in *.csv; do
   n=$((n + 1))
   new_db "$n"
   want=$(cat "${f%.csv}.expect")
-  before=$(sqlite3 "$ASSETCTL_DB" .dump)
+  before=$(dump)
   run "$A" asset import "$f"
   got="exit $rc
 $out$err"
   if [ "$rc" -eq 0 ]; then
     got="$got
 --- rows
-$(sqlite3 "$ASSETCTL_DB" "SELECT tag, serial, make, model, cost_pence, notes FROM assets ORDER BY tag")"
+$(db_sql "SELECT tag, serial, make, model, cost_pence, notes FROM assets ORDER BY tag")"
   else
-    [ "$before" = "$(sqlite3 "$ASSETCTL_DB" .dump)" ] || got="$got
+    [ "$before" = "$(dump)" ] || got="$got
 REGISTER CHANGED"
   fi
   if [ "$got" = "$want" ]; then _ok "$f"; else _not_ok "$f" "--- wanted

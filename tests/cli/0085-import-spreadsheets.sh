@@ -20,7 +20,7 @@ refused() {
   check_err "$title" 1 "$text" "$@"
   check "$title: nothing changed" [ "$before" = "$(dump)" ]
 }
-rows() { sqlite3 "$ASSETCTL_DB" "$1"; }
+rows() { db_sql "$1"; }
 
 # --- Snipe-IT's sample asset file: no serial column, m/d/y, CR, Windows-1252
 printf '%s\r' \
@@ -98,7 +98,7 @@ TS-000131|2023-01-23|2026-01-23|2024-09-01
 TS-000132|2023-01-23|2026-06-05|
 TS-000141|2023-01-23||
 TS-000142|2026-06-05||" \
-  rows "SELECT tag, purchased, warranty_until, last_audited FROM assets WHERE tag GLOB 'TS-0001[234]*' ORDER BY tag"
+  rows "SELECT tag, purchased, warranty_until, last_audited FROM assets WHERE tag >= 'TS-00012' AND tag < 'TS-00015' ORDER BY tag"
 printf '%s\n' 'tag,serial,make,model,purchased' 'TS-000151,D151,Dell,L,31/02/2023' 'TS-000152,D152,Dell,L,29/02/23' >invalid.csv
 refused "an invalid day-first date: line and column" \
   "invalid.csv:2: purchased: '31/02/2023' is not a date: read as d/m/y, month 2 has no day 31
@@ -136,7 +136,7 @@ printf '%s\n' 'Asset Tag,Serial Number,Manufacturer,Model Name,Purchase Date,War
   'TS-000171,W171,HP,ProBook,2024-01-31,13' 'TS-000172,W172,HP,ProBook,2023-05-10,36' >warranty.csv
 check_out "Warranty (months) is read, not ignored" "warranty.csv: 2 assets added" "$A" asset import warranty.csv
 check_out "... as months from the purchase date (31 January + 13: end of February)" "2025-02-28
-2026-05-10" rows "SELECT warranty_until FROM assets WHERE tag GLOB 'TS-00017*' ORDER BY tag"
+2026-05-10" rows "SELECT warranty_until FROM assets WHERE tag LIKE 'TS-00017%' ORDER BY tag"
 
 # --- Snipe-IT's user import columns: End Date, Start Date, Activated
 printf '%s\n' 'First Name,Last Name,Email,Username,Employee Number,Job Title,Start Date,End Date,Activated' \

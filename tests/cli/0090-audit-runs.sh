@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# backends: sqlite
 # The audit log records the rows an import writes at consecutive rowids as
 # one audit_rows entry (a run) holding every row's hash: `audit verify`
 # still names the import event when any one of those rows is edited or

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# backends: sqlite
 # A row changed behind the tool's back (the sqlite3 shell) is not laundered
 # by the next honest write: every write checks the rows it changes against
 # the hash their latest audit event recorded and refuses, naming the event

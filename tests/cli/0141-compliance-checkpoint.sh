@@ -7,7 +7,7 @@ export ASSETCTL_NOW=2026-01-05T09:00:00Z
 new_db
 printf 'correct horse battery\n' >"$T/pass"
 "$A" asset add --make Dell --model "Latitude 5420" --serial L1 --location Office >/dev/null
-n=$(sqlite3 "$ASSETCTL_DB" "SELECT max(id) FROM audit_events")
+n=$(db_sql "SELECT max(id) FROM audit_events")
 sect="audit log events older than 30 days that no signed checkpoint covers"
 line() { ASSETCTL_TODAY=$1 "$A" report compliance | sed -n "/$sect/,/^[^ ]/p" | grep -v '^all clear\|items* need'; }
 
@@ -22,8 +22,8 @@ export ASSETCTL_NOW=2026-02-05T10:00:00Z
 check_out "a checkpoint clears it" "ok    $sect: none" line 2026-02-05
 check_rc "... the report exits 0" 0 env ASSETCTL_TODAY=2026-02-05 "$A" report compliance
 "$A" asset add --make HP --model ProBook --serial H2 --location Office >/dev/null
-m=$(sqlite3 "$ASSETCTL_DB" "SELECT max(id) FROM audit_events")
-first=$(sqlite3 "$ASSETCTL_DB" "SELECT max(events) + 1 FROM audit_checkpoints")
+m=$(db_sql "SELECT max(id) FROM audit_events")
+first=$(db_sql "SELECT max(events) + 1 FROM audit_checkpoints")
 check_out "the last checkpoint old, events since unsigned for over 30 days: flagged" "FIX   $sect: 1
         events $first-$m since 2026-02-05 (last checkpoint 2026-02-05): run 'assetctl audit checkpoint --key NAME'" line 2026-03-08
 check_out "as JSON" "checkpoint $first $m 2026-02-05" sh -c "ASSETCTL_TODAY=2026-03-08 \"$A\" report compliance --json | python3 -c '

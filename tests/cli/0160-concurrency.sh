@@ -42,7 +42,7 @@ returned=$(cat "$T/jb.out" "$T/ao.out" | grep -c '^TS-[0-9]* returned by ')
 refused=$(cat "$T/jb.out" "$T/ao.out" | grep -c '^refused')
 echo "# $issued issued, $returned returned, $refused refused"
 # (who wins each laptop depends on timing: the checks below hold whatever the interleaving)
-q() { sqlite3 "$ASSETCTL_DB" "$1"; }
+q() { db_sql "$1"; }
 check_out "one loan row per issue printed" "$issued" q "SELECT count(*) FROM loans"
 check_out "one loan.issue event per issue" "$issued" q "SELECT count(*) FROM audit_events WHERE action = 'loan.issue'"
 check_out "one loan.return event per return" "$returned" q "SELECT count(*) FROM audit_events WHERE action = 'loan.return'"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# backends: sqlite
 # Readers take no write lock; writers wait for the lock, bounded, instead of
 # failing. Another connection (Python's sqlite3, standing in for a second
 # assetctl) holds a lock while assetctl runs:

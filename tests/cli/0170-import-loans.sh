@@ -20,7 +20,8 @@ check_out "statuses" "YA-000001,issued
 YA-000002,issued
 YA-000003,in_stock
 YA-000004,in_stock" sh -c "\"$A\" asset list --csv | tail -n +2 | cut -d, -f1,7"
-check_out "the loans are marked as imported" "import|import" sqlite3 "$ASSETCTL_DB" "SELECT group_concat(source, '|') FROM loans"
+check_out "the loans are marked as imported" "import
+import" db_sql "SELECT source FROM loans ORDER BY id"
 check_out "kit held without a signed agreement shows in compliance" \
   "FIX   people holding kit without a signed acceptable-use agreement: 2" sh -c "\"$A\" report compliance | sed -n 2p"
 check_rc "audit verify after the import" 0 "$A" audit verify
@@ -32,16 +33,16 @@ printf '%s\n' "$H" 'YA-000010,S10,Dell,Latitude 5420,Deployed,jbloggs,user' 'YA-
   'YA-000012,S12,Dell,Latitude 5420,Ready to Deploy,,' >bad1.csv
 printf '%s\n' "$H" 'YA-000010,S10,Dell,Latitude 5420,Deployed,,user' >bad2.csv
 printf '%s\n' "$H" 'YA-000010,S10,Dell,Latitude 5420,Deployed,AO,van' >bad3.csv
-before=$(sqlite3 "$ASSETCTL_DB" .dump)
+before=$(dump)
 check_err "unknown person: the row's line is named" 1 \
   "bad1.csv:3: Checked Out To: Username: no person 'nobody' on the register (by reference or email): add them first ('assetctl person add' or 'assetctl person import')" \
   "$A" asset import bad1.csv
 check_err "... and the whole file is refused" 1 "error: 'bad1.csv' not imported: nothing was changed (1 problem)" "$A" asset import bad1.csv
-check "nothing was changed (not even the good rows before it)" [ "$before" = "$(sqlite3 "$ASSETCTL_DB" .dump)" ]
+check "nothing was changed (not even the good rows before it)" [ "$before" = "$(dump)" ]
 check_err "a user checkout with nobody named" 1 \
   "bad2.csv:2: Checkout Type: checked out to a user, but 'Checked Out To: Username' and 'Checked Out To: Email' are empty" \
   "$A" asset import bad2.csv
 check_err "an unknown checkout type" 1 "bad3.csv:2: Checkout Type: 'van' is not user, location or asset" "$A" asset import bad3.csv
 check_err "a dry run checks the people too" 1 "bad1.csv:3: Checked Out To: Username: no person 'nobody'" "$A" asset import --dry-run bad1.csv
-check "still nothing changed" [ "$before" = "$(sqlite3 "$ASSETCTL_DB" .dump)" ]
+check "still nothing changed" [ "$before" = "$(dump)" ]
 done_testing

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# backends: sqlite
 # Faults in the store: SQLite I/O errors, a full disk (ENOSPC), short
 # writes, a transient error and failed syncs, injected by the fault
 # interposer (tests/fault/faultio.c, ASSETCTL_FAULT_DB) into the register's

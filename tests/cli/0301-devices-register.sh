@@ -16,7 +16,7 @@ check_out "add-media --from reads model, serial, size, kind and WWN" \
   "TS-000001: added ssd Samsung SSD 860 EVO 500GB (S3Z1NB0K123456A)" \
   umock sata-ssd "$A" asset add-media TS-000001 --from /dev/sdb
 check_out "the medium recorded as udev sees it" "ssd|Samsung SSD 860 EVO 500GB|S3Z1NB0K123456A|500107862016|0x5002538e40a1b2c3|fitted" \
-  sqlite3 "$ASSETCTL_DB" "SELECT kind, model, serial, size_bytes, wwn, status FROM media"
+  db_sql "SELECT kind, model, serial, size_bytes, wwn, status FROM media"
 check_err "a partition is refused, naming the whole drive" 1 \
   "error: cannot add storage to 'TS-000001': '/dev/sdb1' is a partition: give the whole drive, /dev/sdb" \
   umock sata-ssd "$A" asset add-media TS-000001 --from /dev/sdb1

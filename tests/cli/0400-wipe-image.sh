@@ -218,10 +218,10 @@ check_out "SIGINT: exit 1, outcome interrupted" "1 wipe $id: '$img' interrupted"
 check_out "... recorded: the first pass interrupted, no later pass" "interrupted 1 interrupted" \
   field "$id" '"\(.outcome) \(.passes | length) \(.passes[-1].status)"'
 
-run sqlite3 "$ASSETCTL_DB" "UPDATE wipes SET outcome = 'erased' WHERE id = $id"
+run db_tamper "UPDATE wipes SET outcome = 'erased' WHERE id = $id"
 check "a final outcome cannot be changed behind the tool's back" grep -q "outcome is final once recorded" <<<"$err"
 check_rc "audit verify covers the wipe tables" 0 "$A" audit verify
-sqlite3 "$ASSETCTL_DB" "UPDATE wipe_passes SET root_written = 'x' WHERE id = 1"
+db_tamper "UPDATE wipe_passes SET root_written = 'x' WHERE id = 1"
 check_err "... and sees an edited pass" 1 "wipe_passes row 1 was changed after it" "$A" audit verify
 check_err "wipe show of an unknown id" 1 "no wipe 999 in the register" "$A" wipe show 999
 check_rc "wipe --help" 0 "$A" wipe --help

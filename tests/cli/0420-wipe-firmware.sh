@@ -31,12 +31,12 @@ check_err "an unknown method names the choices, firmware ones too" 2 \
   "error: method 'nvme-format-usr' is not known: use zero, one, random, nist-clear, is5-baseline, is5-enhanced, dod-short, dod-7, gutmann, or --passes; or the drive's own firmware: purge, nvme-sanitize-crypto," \
   w --method nvme-format-usr
 check "nothing was written" [ "$(sha256sum <"$img")" = "$before" ]
-check_out "no wipe was recorded" "0" sqlite3 "$ASSETCTL_DB" "SELECT count(*) FROM wipes"
+check_out "no wipe was recorded" "0" db_sql "SELECT count(*) FROM wipes"
 check "--help lists purge and the firmware options" sh -c "'$A' wipe --help | grep -q 'purge (the strongest it offers)' && '$A' wipe --help | grep -q -- '--also-namespace NS'"
 
 # A wipe whose command was sent when the tool was killed (made here as the
 # register would hold it): wipe show says so.
-sqlite3 "$ASSETCTL_DB" "INSERT INTO wipes(target, target_kind, device, method, pass_list, verify, size_bytes, sector_size,
+db_tamper "INSERT INTO wipes(target, target_kind, device, method, pass_list, verify, size_bytes, sector_size,
   started_at, operator, host, tool_version) VALUES ('/dev/nvme0n1', 'block', '{\"serial\":\"S1\"}', 'nvme-sanitize-block', '[]',
   'markers', 4194304, 512, '2026-12-06T10:00:00Z', 'op', '{}', 'test');
   INSERT INTO wipe_firmware(wipe_id, method, state, record) VALUES (1, 'nvme-sanitize-block', 'sent',

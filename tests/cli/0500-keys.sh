@@ -3,7 +3,7 @@
 # command line), file modes under any umask, list, export, wrong passphrase.
 . "$(dirname "$0")/lib.sh"
 new_db
-D=$(dirname "$ASSETCTL_DB")
+D=$(dirname "$KEYS_DIR")
 printf 'correct horse battery\n' >"$T/pass"
 chmod 600 "$T/pass" # one others can read is warned about (0500)
 printf 'wrong horse battery\n' >"$T/bad"
@@ -40,10 +40,10 @@ check_err "owner must exist" 1 "no person 'NOPE'" "$A" key generate --name k5 --
 "$A" asset add --make HP --model Mouse --serial M1 >/dev/null
 "$A" disposal request TS-000001 --reason broken >/dev/null
 "$A" disposal authorise TS-000001 --by HT >/dev/null
-sqlite3 "$ASSETCTL_DB" .dump >"$T/before"
+dump >"$T/before"
 check_err "wrong passphrase refused" 1 "wrong passphrase for key" \
   "$A" consignment create --firm F --carrier-registration CBDU123456 TS-000001 --key school --passphrase-file "$T/bad"
-sqlite3 "$ASSETCTL_DB" .dump >"$T/after"
+dump >"$T/after"
 check "nothing changed" cmp -s "$T/before" "$T/after"
 check_err "unknown key named before any prompt" 1 "no key 'nokey' on the register" \
   "$A" consignment create --firm F --carrier-registration CBDU123456 TS-000001 --key nokey

@@ -6,7 +6,7 @@
 # with scrypt as it is, atomically and mode 0600.
 . "$(dirname "$0")/lib.sh"
 new_db
-D=$(dirname "$ASSETCTL_DB")
+D=$(dirname "$KEYS_DIR")
 printf 'correct horse battery\n' >"$T/pass"
 chmod 600 "$T/pass"
 secret=Zq7-typed-secret

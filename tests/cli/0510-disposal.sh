@@ -3,6 +3,7 @@
 # consign with a signed manifest, receipt, the disposal register; every
 # refusal with its message and nothing changed; audit verify throughout.
 . "$(dirname "$0")/lib.sh"
+PG_ROLE=head # on a trust (the PostgreSQL pass) only the head authorises disposals
 . "$(dirname "$0")/disposal-lib.sh"
 new_db
 export ASSETCTL_TODAY=2026-11-23
@@ -44,8 +45,14 @@ check_err "--sign with the school's key is not the authoriser's own" 1 "key 'sch
 check_out "authorise, signed with the authoriser's own key" \
   "TS-000001: disposal authorised (signed); wipe or destroy its 2 storage media next" \
   "$A" disposal authorise TS-000001 --by HT --sign --key ann --passphrase-file "$T/hpass"
+# the statement and signature as the register holds them, byte for byte
+if pg_backend; then
+  db_sql "SELECT encode(convert_to(statement, 'UTF8'), 'hex') FROM authorisations" | xxd -r -p >"$T/auth.json"
+  db_sql "SELECT encode(signature, 'hex') FROM authorisations" | xxd -r -p >"$T/auth.sig"
+else
+  db_sql "SELECT writefile('$T/auth.json', statement), writefile('$T/auth.sig', signature) FROM authorisations" >/dev/null
+fi
 check_out "the signed statement verifies with stock openssl" "Signature Verified Successfully" sh -c "
-  sqlite3 \"\$ASSETCTL_DB\" \"SELECT writefile('$T/auth.json', statement), writefile('$T/auth.sig', signature) FROM authorisations\" >/dev/null
   \"$A\" key export-public ann -o '$T/ann.pem' >/dev/null
   openssl pkeyutl -verify -pubin -inkey '$T/ann.pem' -rawin -in '$T/auth.json' -sigfile '$T/auth.sig'"
 check_out "authorise: no storage goes straight to sanitised" \
@@ -127,7 +134,7 @@ check "the PDF register has the receipt" sh -c "pdftotext -layout '$T/register.p
 check_out "disposal list" "TS-000001,disposed,end of life" sh -c "\"$A\" disposal list --csv | sed -n 2p | cut -d, -f1-3"
 check_out "the authorisation is audited with who and role" \
   '{"by":"HT","from":"disposal_requested","name":"Ann Head","role":"Headteacher","signed":true,"to":"authorised"}' \
-  sh -c "\"$A\" audit log TS-000001 --json | grep -A1 '\"disposal.authorise\"' >/dev/null; sqlite3 \"\$ASSETCTL_DB\" \"SELECT details FROM audit_events WHERE action = 'disposal.authorise' AND subject = 'TS-000001'\""
+  bash -c "\"$A\" audit log TS-000001 --json | grep -A1 '\"disposal.authorise\"' >/dev/null; db_sql \"SELECT details FROM audit_events WHERE action = 'disposal.authorise' AND subject = 'TS-000001'\""
 check_rc "audit verify after all of it" 0 "$A" audit verify
 
 # tampering with the manifest: a sample of byte positions, each field value, another key
@@ -142,7 +149,7 @@ check_err "a changed firm is named" 1 "signature: the signature does not match" 
 printf 'other key pass\n' >"$T/opass"
 "$A" key generate --name other --passphrase-file "$T/opass" >/dev/null
 "$A" key export-public other -o "$T/other.pem" >/dev/null
-openssl pkeyutl -sign -inkey "$(dirname "$ASSETCTL_DB")/keys/other.key" -passin file:"$T/opass" -rawin -in "$m" -out "$T/other.sig"
+openssl pkeyutl -sign -inkey "$KEYS_DIR/other.key" -passin file:"$T/opass" -rawin -in "$m" -out "$T/other.sig"
 check_rc "signed with another key: openssl with the school's key fails" 1 \
   openssl pkeyutl -verify -pubin -inkey "$k" -rawin -in "$m" -sigfile "$T/other.sig"
 check_err "signed with another key: cert verify fails" 1 "signature: the signature does not match" \
@@ -165,19 +172,32 @@ check_out "verify with the public key reaches it" "1 signed checkpoint reached" 
 check_out "... and the kept copy" "the log reaches the signed checkpoint in $T/cp.json ($n0 events)" \
   sh -c "\"$A\" audit verify --key '$k' --checkpoint '$T/cp.json' | head -1"
 check_err "verify with another key refuses it" 1 "was signed with key" "$A" audit verify --key "$T/other.pem"
-cut_tail() { # DB FROM: delete events FROM.. with the sqlite3 shell, as an attacker would
-  sqlite3 "$1" "DROP TRIGGER audit_events_no_delete; DROP TRIGGER audit_rows_no_delete;
-    DELETE FROM audit_rows WHERE event_id >= $2; DELETE FROM audit_events WHERE id >= $2; ${3:-}"
+cut_tail() { # FROM [SQL]: a copy of the register with the events FROM.. deleted, as an attacker
+  # would (the sqlite3 shell on a copy of the file; psql as the superuser on
+  # a copy of the trust's database); sets CUT to the copy's ASSETCTL_DB
+  ncut=$((${ncut:-0} + 1))
+  local sql="DELETE FROM audit_rows WHERE event_id >= $1; DELETE FROM audit_events WHERE id >= $1; ${2:-}"
+  if pg_backend; then
+    local copy=${PG_DB}_cut$ncut
+    psql -qAtX -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $copy TEMPLATE $PG_DB" >/dev/null
+    echo "$copy" >>"$T/.trusts"
+    CUT=${ASSETCTL_DB/\/\/\/$PG_DB\?/\/\/\/$copy?}
+    psql -qAtX -v ON_ERROR_STOP=1 -d "$copy" -c "SET assetctl.school = '$PG_SCHOOL'" \
+      -c "ALTER TABLE audit_rows DISABLE TRIGGER audit_rows_no_delete; ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_delete;
+        ${sql//WHERE /WHERE school_id = $PG_SCHOOL AND }" >/dev/null
+  else
+    CUT="$T/cut$ncut.db"
+    cp "$ASSETCTL_DB" "$CUT"
+    sqlite3 "$CUT" "DROP TRIGGER audit_events_no_delete; DROP TRIGGER audit_rows_no_delete; $sql"
+  fi
 }
-cp "$ASSETCTL_DB" "$T/cut1.db"
-cut_tail "$T/cut1.db" $((n0 - 1))
+cut_tail $((n0 - 1))
 check_err "deleting the tail past a stored checkpoint is detected" 1 \
-  "checkpoint 1 ($(sqlite3 "$ASSETCTL_DB" "SELECT created_at FROM audit_checkpoints")) signed $n0 events but the log has only $((n0 - 2)): events were deleted from the tail" \
-  env ASSETCTL_DB="$T/cut1.db" "$A" audit verify --key "$k"
-cp "$ASSETCTL_DB" "$T/cut2.db"
-cut_tail "$T/cut2.db" $((n0 - 1)) "DELETE FROM audit_checkpoints; DELETE FROM assets WHERE serial = 'AFTER1';"
+  "checkpoint 1 ($(db_sql "SELECT created_at FROM audit_checkpoints")) signed $n0 events but the log has only $((n0 - 2)): events were deleted from the tail" \
+  env ASSETCTL_DB="$CUT" "$A" audit verify --key "$k"
+cut_tail $((n0 - 1)) "DELETE FROM audit_checkpoints; DELETE FROM assets WHERE serial = 'AFTER1';"
 check_err "... and with the stored checkpoint deleted too, the kept copy detects it" 1 \
   "signed $n0 events but the log has only $((n0 - 2)): events were deleted from the tail" \
-  env ASSETCTL_DB="$T/cut2.db" "$A" audit verify --key "$k" --checkpoint "$T/cp.json"
+  env ASSETCTL_DB="$CUT" "$A" audit verify --key "$k" --checkpoint "$T/cp.json"
 check_rc "the real register still verifies" 0 "$A" audit verify
 done_testing

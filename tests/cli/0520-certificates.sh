@@ -4,6 +4,7 @@
 # PDF; offline verification by assetctl and stock openssl; tampering with any
 # byte, with each field value, or another key, fails both.
 . "$(dirname "$0")/lib.sh"
+PG_ROLE=head # on a trust (the PostgreSQL pass) only the head authorises disposals
 . "$(dirname "$0")/disposal-lib.sh"
 if ! "$A" wipe --help >/dev/null 2>&1; then skip "certificates from wipes" "the wipe command (issue 6) is not in this build"; done_testing; exit; fi
 new_db
@@ -20,10 +21,10 @@ head -c "$size" /dev/urandom >"$img"
 wipe() { "$A" wipe "$img" --method "$1" --asset TS-000001 --yes --serial "$img" --progress none --key school --passphrase-file "$T/pass"; }
 
 # not authorised: the wipe runs, no certificate, and it says so
-sqlite3 "$ASSETCTL_DB" "SELECT * FROM certificates; SELECT status FROM assets" >"$T/before"
+db_sql "SELECT * FROM certificates; SELECT status FROM assets" >"$T/before"
 check_err "an unauthorised asset's wipe gives no certificate and says so" 0 \
   "no certificate for the wipe of 'Z3T1': asset 'TS-000001' is in stock, not authorised for disposal" wipe nist-clear
-sqlite3 "$ASSETCTL_DB" "SELECT * FROM certificates; SELECT status FROM assets" >"$T/after"
+db_sql "SELECT * FROM certificates; SELECT status FROM assets" >"$T/after"
 check "no certificate and no change of state" cmp -s "$T/before" "$T/after"
 check_out "cert list is empty" "cert_id,asset_tag,media_serial,method,outcome,issued_at" "$A" cert list --csv
 check_rc "audit verify" 0 "$A" audit verify
@@ -91,7 +92,7 @@ check_err "... and what else is wrong with it" 1 "outcome: 'failed': the medium 
 printf 'other key pass\n' >"$T/opass"
 "$A" key generate --name other --passphrase-file "$T/opass" >/dev/null
 "$A" key export-public other -o "$T/other.pem" >/dev/null
-openssl pkeyutl -sign -inkey "$(dirname "$ASSETCTL_DB")/keys/other.key" -passin file:"$T/opass" -rawin -in "$c" -out "$T/other.sig"
+openssl pkeyutl -sign -inkey "$KEYS_DIR/other.key" -passin file:"$T/opass" -rawin -in "$c" -out "$T/other.sig"
 check_rc "signed with another key: stock openssl with the school's key fails" 1 \
   openssl pkeyutl -verify -pubin -inkey "$k" -rawin -in "$c" -sigfile "$T/other.sig"
 check_err "signed with another key: cert verify fails" 1 "signature: the signature does not match" \

@@ -8,13 +8,14 @@
 # are refused; a forgery costs no recomputation before it is rejected.
 # Image files only.
 . "$(dirname "$0")/lib.sh"
+PG_ROLE=head # on a trust (the PostgreSQL pass) only the head authorises disposals
 new_db
 printf 'correct horse battery\n' >"$T/pass"
 chmod 600 "$T/pass" # one others can read is warned about (0500)
 "$A" key generate --passphrase-file "$T/pass" >/dev/null
 "$A" key export-public school -o "$T/school.pem" >/dev/null
 "$A" person add --ref HT --name "Ann Head" --job-title Headteacher --authoriser >/dev/null
-schoolkey="$(dirname "$ASSETCTL_DB")/keys/school.key"
+schoolkey="$KEYS_DIR/school.key"
 size=$(( (12 << 20) + 4096 ))   # four 4 MiB chunks, the last short
 head -c "$size" /dev/zero >"$T/d1.img"
 "$A" asset add --make Dell --model OptiPlex --serial PC1 >/dev/null

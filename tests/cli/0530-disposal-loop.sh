@@ -4,6 +4,7 @@
 # consignment, receipt, the disposal register; audit verify after each step;
 # the firm checks everything offline with stock openssl.
 . "$(dirname "$0")/lib.sh"
+PG_ROLE=head # on a trust (the PostgreSQL pass) only the head authorises disposals
 if ! "$A" wipe --help >/dev/null 2>&1; then skip "certificates from wipes" "the wipe command (issue 6) is not in this build"; done_testing; exit; fi
 if ! need_root; then skip "end to end on a loop device" "needs root (loop devices)"; done_testing; exit; fi
 dev=$(make_loop 12M) || { skip "end to end on a loop device" "cannot create a loop device"; done_testing; exit; }

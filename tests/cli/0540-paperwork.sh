@@ -9,6 +9,7 @@
 # assetctl on the PATH, and failing on a tampered certificate, manifest
 # hash and authorisation.
 . "$(dirname "$0")/lib.sh"
+PG_ROLE=head # on a trust (the PostgreSQL pass) only the head authorises disposals
 command -v pdftotext >/dev/null || { skip "paperwork" "pdftotext (poppler-utils) is not installed"; done_testing; exit; }
 new_db
 export ASSETCTL_TODAY=2026-11-23

@@ -27,7 +27,7 @@ Run 'assetctl wipe list --help' for the options." "$A" wipe list verify
 run "$A" wipe verify show --pattern zero
 check "wipe verify reads the file named show, and says it differs" [ "$rc" -eq 1 ] && [[ "$err" == "error: 'show' does not match the pattern 00: 65536 bytes differ"* ]]
 check_out "none of the files was written" "$(cat "$T/sums")" sha
-check_out "no wipe was recorded" "0" sqlite3 "$ASSETCTL_DB" "SELECT count(*) FROM wipes"
+check_out "no wipe was recorded" "0" db_sql "SELECT count(*) FROM wipes"
 run "$A" wipe ./list --method zero --yes --serial ./list --progress none
 check "./list wipes the file named list" [ "$rc" -eq 0 ] && [ "$(tr -d '\0' <list | wc -c)" -eq 0 ]
 check_out "... and only it" "$(grep -v ' list$' "$T/sums")" sh -c "sha256sum show verify"

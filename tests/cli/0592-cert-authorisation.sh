@@ -5,6 +5,7 @@
 # (it once said true); a school that forges or edits the authorisation and
 # re-signs the certificate with its own key is caught. Image files only.
 . "$(dirname "$0")/lib.sh"
+PG_ROLE=head # on a trust (the PostgreSQL pass) only the head authorises disposals
 new_db
 printf 'correct horse battery\n' >"$T/pass"
 chmod 600 "$T/pass" # one others can read is warned about (0500)
@@ -14,7 +15,7 @@ printf 'head teacher phrase\n' >"$T/hpass"
 "$A" person add --ref HT --name "Ann Head" --job-title Headteacher --authoriser >/dev/null
 "$A" key generate --name ann --owner HT --passphrase-file "$T/hpass" >/dev/null
 "$A" key export-public ann -o "$T/ann.pem" >/dev/null
-schoolkey="$(dirname "$ASSETCTL_DB")/keys/school.key"
+schoolkey="$KEYS_DIR/school.key"
 fp_school=$("$A" key list --json | jq -r '.[] | select(.name == "school") | .fingerprint')
 fp_ann=$("$A" key list --json | jq -r '.[] | select(.name == "ann") | .fingerprint')
 size=$(( (4 << 20) + 4096 ))

@@ -4,6 +4,7 @@
 # disposal was authorised, is its medium's newest and has none yet; every
 # refusal says why and changes nothing. Image files: no root needed.
 . "$(dirname "$0")/lib.sh"
+PG_ROLE=head # on a trust (the PostgreSQL pass) only the head authorises disposals
 new_db
 # refused: TITLE STDERR CMD...: exit 1, that stderr, nothing printed, register unchanged
 refused() {
@@ -30,8 +31,8 @@ wipe --asset TS-000001 >/dev/null 2>&1
 sleep 1.1   # the authorisation must fall in a later second than the wipe's end
 "$A" disposal request TS-000001 --reason "end of life" >/dev/null
 "$A" disposal authorise TS-000001 --by HT >/dev/null
-ended=$(sqlite3 "$ASSETCTL_DB" "SELECT substr(ended_at, 1, 19) FROM wipes WHERE id = 1")
-authorised=$(sqlite3 "$ASSETCTL_DB" "SELECT substr(authorised_at, 1, 19) FROM authorisations")
+ended=$(db_sql "SELECT substr(ended_at, 1, 19) FROM wipes WHERE id = 1")
+authorised=$(db_sql "SELECT substr(authorised_at, 1, 19) FROM authorisations")
 refused "a wipe that ended before the authorisation" \
   "error: no certificate for wipe 1: it ended $ended, before the disposal of 'TS-000001' was authorised ($authorised); wipe the medium again" \
   "$A" cert issue 1 --key school --passphrase-file "$T/pass"

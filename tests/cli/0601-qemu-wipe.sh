@@ -7,6 +7,7 @@
 # left alone; the SATA SSD (no sanitize, no security feature set) refused
 # for purge with nothing written. Skipped only when QEMU cannot run.
 . "$(dirname "$0")/lib.sh"
+PG_ROLE=head # on a trust (the PostgreSQL pass) only the head authorises disposals
 . "$ASSETCTL_SRCDIR/tests/qemu/lib-qemu.sh"
 
 start=$(date +%s)

@@ -12,12 +12,12 @@ check "the WWID is 74 characters" [ ${#WWID} -eq 74 ]
 "$A" asset add --make Dell --model "Latitude 5420" --serial ABC123 >/dev/null
 check_rc "add-media takes a 74-character WWID" 0 \
   "$A" asset add-media TS-000001 --model "QEMU NVMe Ctrl" --serial deadbeef-1234 --size 67108864 --kind nvme --wwn "$WWID"
-check_out "the register keeps it whole" "$WWID" sqlite3 "$ASSETCTL_DB" "SELECT wwn FROM media WHERE serial = 'deadbeef-1234'"
+check_out "the register keeps it whole" "$WWID" db_sql "SELECT wwn FROM media WHERE serial = 'deadbeef-1234'"
 LONG=$(printf 'w%.0s' $(seq 257))
 check_err "a 257-character WWN is refused" 1 "wwn" \
   "$A" asset add-media TS-000001 --model M --serial S2 --size 1 --kind ssd --wwn "$LONG"
 "$A" asset export --format json -o assets.json
 new_db 2
 check_out "the register import takes it back" "assets.json: 1 asset added" "$A" asset import assets.json
-check_out "whole after the round trip" "$WWID" sqlite3 "$ASSETCTL_DB" "SELECT wwn FROM media WHERE serial = 'deadbeef-1234'"
+check_out "whole after the round trip" "$WWID" db_sql "SELECT wwn FROM media WHERE serial = 'deadbeef-1234'"
 done_testing

@@ -7,6 +7,7 @@
 # strongest method the drive offers; a drive with none is refused with what
 # to do, and nothing is written. (The SCSI methods have no scripted drive.)
 . "$(dirname "$0")/lib.sh"
+PG_ROLE=head # on a trust (the PostgreSQL pass) only the head authorises disposals
 . "$(dirname "$0")/scripted-lib.sh"
 sd_need
 new_db

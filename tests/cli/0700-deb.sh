@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# backends: sqlite  (the package and its binary: nothing of a backend; a build takes minutes)
 # The Debian package: `./build.sh deb` builds it from this source tree (in a
 # copy, reusing nothing of the build under test), lintian finds no error,
 # Build-Depends name every library meson looks for, and the package holds

@@ -8,7 +8,8 @@
 #   check_out "title" EXPECTED CMD...  pass if CMD prints exactly EXPECTED
 #   check_err "title" N TEXT CMD...  pass if CMD exits N and stderr contains TEXT
 #   skip "title" "reason"      count a skipped case
-#   new_db                     a fresh register in $T (sets ASSETCTL_DB)
+#   new_db                     a fresh register in $T (sets ASSETCTL_DB, and
+#                              KEYS_DIR: where its signing keys are kept)
 #
 # $T is a private temp directory removed at exit (with any loop devices the
 # test registered through track_loop).
@@ -102,13 +103,78 @@ $err"; fi
 
 skip() { _skip=$((_skip + 1)); echo "skip - $1: $2"; }
 
+# With ASSETCTL_TEST_BACKEND=pg (tests/run.sh's PostgreSQL pass) the register
+# is a school of a trust on the run's server instead: new_db makes a trust
+# (new_trust), its school TS "Test School" (tag prefix TS) and a technician
+# login granted there, and points ASSETCTL_DB at that login's URI; each
+# new_db N is a trust of its own. PG_DB is the database, PG_SCHOOL the id.
+# PG_ROLE=head before new_db grants the login the head's role instead (a
+# script that authorises disposals: on a trust only the head may).
+pg_backend() { [ "${ASSETCTL_TEST_BACKEND:-sqlite}" = pg ]; }
 new_db() {
-  export ASSETCTL_DB="$T/db${1:-}/assets.db"
+  if pg_backend; then _new_pg_db "$@"; return; fi
+  export ASSETCTL_DB="$T/db${1:-}/assets.db" KEYS_DIR="$T/db${1:-}/keys"
   "$A" init --school "Test School" --tag-prefix TS >/dev/null
 }
+_new_pg_db() {
+  local owner tech
+  need_pg || { echo "new_db: no PostgreSQL server for the pg backend" >&2; return 1; }
+  new_trust || return 1
+  owner=$(trust_uri "$TRUST_OWNER")
+  "$A" --db "$owner" trust init --name "Test Trust" >/dev/null &&
+    "$A" --db "$owner" trust school add --code TS --name "Test School" --tag-prefix TS >/dev/null &&
+    tech=$(new_login tech) &&
+    "$A" --db "$owner" trust grant --db-role "$tech" --school TS --role "${PG_ROLE:-technician}" >/dev/null || return 1
+  # a register on a server keeps its signing keys on this machine, under
+  # $XDG_DATA_HOME/assetctl/keys (KEYS_DIR, private to this register)
+  export XDG_DATA_HOME="$T/data${1:-}" KEYS_DIR="$T/data${1:-}/assetctl/keys"
+  export PG_DB=$TRUST_DB PG_SCHOOL PG_TABLES
+  # the tables dump reads: every one with a school_id (grants apart)
+  PG_TABLES=$(psql -qAtX -d "$PG_DB" -c "SELECT string_agg(table_name, ' ' ORDER BY table_name)
+      FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'school_id' AND table_name <> 'grants'")
+  PG_SCHOOL=$(psql -qAtX -d "$PG_DB" -c "SELECT id FROM schools WHERE code = 'TS'")
+  export ASSETCTL_DB
+  ASSETCTL_DB=$(trust_uri "$tech")
+}
 
-# The register as SQL text (sqlite3 .dump), to compare before and after.
-dump() { sqlite3 "$ASSETCTL_DB" .dump; }
+# db_sql SQL: a query on the register, as the tool's own login sees it,
+# printed as sqlite3 prints it (columns joined by |, NULL empty): sqlite3
+# on the file, or psql with the register's URI (row-level security keeps
+# it to the school).
+db_sql() {
+  if pg_backend; then psql -qAtX -v ON_ERROR_STOP=1 -d "$ASSETCTL_DB" -c "$1"; return; fi
+  sqlite3 "$ASSETCTL_DB" "$1"
+}
+# db_tamper SQL: change the register behind the tool's back: sqlite3 on the
+# file, or psql as the cluster's superuser (someone with the server's keys)
+# in the school's database, the school set for new rows' school_id.
+db_tamper() {
+  if pg_backend; then
+    psql -qAtX -v ON_ERROR_STOP=1 -d "$PG_DB" -c "SET assetctl.school = '$PG_SCHOOL'" -c "$1"
+    return
+  fi
+  sqlite3 "$ASSETCTL_DB" "$1"
+}
+
+# The register as text, to compare before and after: sqlite3 .dump, or on
+# PostgreSQL every row of the school (its row in schools, its grants, and
+# each table's rows of school_id, ordered by rowid), read by the superuser.
+dump() {
+  if pg_backend; then _pg_dump; return; fi
+  sqlite3 "$ASSETCTL_DB" .dump
+}
+_pg_dump() {
+  local t args=()
+  for t in $PG_TABLES; do
+    args+=(-c "\\echo == $t" -c "SELECT * FROM $t WHERE school_id = $PG_SCHOOL ORDER BY rowid")
+  done
+  # one session for every table (a psql per table made a dump cost seconds)
+  psql -qAtX -d "$PG_DB" -c "SELECT * FROM schools WHERE id = $PG_SCHOOL" \
+    -c "SELECT * FROM grants WHERE school_id = $PG_SCHOOL ORDER BY db_role, role" "${args[@]}"
+}
+# for `bash -c "..."` inside a check
+export -f pg_backend db_sql db_tamper dump _pg_dump
+
 # unchanged TITLE CMD...: CMD must change nothing in the register
 unchanged() {
   local title=$1; shift
