@@ -181,7 +181,7 @@ run verify "$T/t"
 check "a swapped authoriser's key fails" [ "$rc" -eq 1 ]
 check "... naming it" grep -q "^FAIL: TS-CERT-000001: key-.*\.pub\.pem is not the key the authorisation names" <<<"$out"
 tamper; jq -j .authorisation.signature "$T/pack/TS-CERT-000001.json" >"$T/sighex"
-good=$(cat "$T/sighex"); badsig=$(printf '%s' "$good" | sed 's/^./0/; s/^0\(.*\)/f\1/')
+good=$(cat "$T/sighex"); badsig=$(printf '%s' "$good" | sed 's/^f/0/; t; s/^./f/')
 # a forged authorisation: the certificate re-signed by the school (which holds
 # its key) around an authorisation whose signature is not the head's
 jq -c --arg s "$badsig" '.authorisation.signature = $s' "$T/pack/TS-CERT-000001.json" | tr -d '\n' >"$T/t/TS-CERT-000001.json"
