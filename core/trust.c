@@ -9,6 +9,13 @@
 
 #include <ctype.h>
 
+/* db_audit() with details made for the call: they are released after. */
+static int audit_new(struct db *db, const char *action, const char *subject, json_t *details, const char *table, int64_t rowid) {
+        int r = db_audit(db, action, subject, details, table, rowid);
+        json_decref(details);
+        return r;
+}
+
 static const char *const roles[] = {"technician", "head", "auditor", "admin", NULL};
 
 bool trust_role_valid(const char *role) {
@@ -94,7 +101,7 @@ static int school_add(struct db *db, void *arg) {
         struct school_new *s = arg;
         int r = db_trust_school_add(db, s->code, s->name, s->prefix, &s->id);
         if (r >= 0)
-                r = db_audit(db, "trust.school.add", s->code,
+                r = audit_new(db, "trust.school.add", s->code,
                              json_pack("{s:s, s:s, s:I}", "name", s->name, "tag_prefix", s->prefix, "school_id", (json_int_t) s->id), NULL, 0);
         if (r < 0) return r;
         r = db_use_school(db, s->id);
@@ -202,7 +209,7 @@ static int school_import(struct db *db, void *arg) {
         if (r < 0) return r;
         im->moved.events = im->src_rep->events;
         snprintf(im->moved.head, sizeof im->moved.head, "%s", im->src_rep->head);
-        return db_audit(db, "trust.import", im->code,
+        return audit_new(db, "trust.import", im->code,
                         json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "file", im->file, "name", im->name, "tag_prefix", im->prefix,
                                   "events", (json_int_t) im->moved.events, "rows", (json_int_t) im->moved.rows, "head", im->moved.head),
                         NULL, 0);
@@ -280,7 +287,7 @@ struct school_export {
 
 static int school_exported(struct db *db, void *arg) {
         struct school_export *ex = arg;
-        return db_audit(db, "trust.export", ex->code,
+        return audit_new(db, "trust.export", ex->code,
                         json_pack("{s:s, s:I, s:I, s:s}", "file", ex->file, "events", (json_int_t) ex->moved->events, "rows",
                                   (json_int_t) ex->moved->rows, "head", ex->moved->head),
                         NULL, 0);
@@ -387,7 +394,7 @@ static int transfer_out(struct db *db, const struct transfer *t, struct asset *r
         rec->notes = (char *) old_notes;
         if (r >= 0) r = db_asset_set_status(db, rec->id, ST_TRANSFERRED);
         if (r >= 0)
-                r = db_audit(db, "asset.transfer.out", t->tag,
+                r = audit_new(db, "asset.transfer.out", t->tag,
                              json_pack("{s:s, s:s, s:s, s:s}", "to_school", t->to_code, "to_tag", t->out->new_tag, "from", rec->status,
                                        "to", ST_TRANSFERRED),
                              "assets", rec->id);
@@ -417,9 +424,9 @@ static int transfer_in(struct db *db, const struct transfer *t, struct asset *re
                 if (r < 0) return r;
                 json_array_append_new(mids, json_integer(mid));
         }
-        r = db_audit_begin(db, "asset.transfer.in", o->new_tag,
-                           json_pack("{s:s, s:s, s:s, s:O}", "from_school", t->from_code, "from_tag", t->tag, "from_event_hash", o->out_hash,
-                                     "history", history));
+        _cleanup_json_ json_t *in = json_pack("{s:s, s:s, s:s, s:O}", "from_school", t->from_code, "from_tag", t->tag, "from_event_hash",
+                                              o->out_hash, "history", history);
+        r = db_audit_begin(db, "asset.transfer.in", o->new_tag, in);
         if (r >= 0) r = db_audit_row(db, "assets", id);
         json_array_foreach(mids, i, e) if (r >= 0) r = db_audit_row(db, "media", json_integer_value(e));
         if (r >= 0) r = db_audit_end(db);
@@ -482,7 +489,7 @@ static int transfer_in_tx(struct db *db, void *arg) {
         if (r >= 0) r = transfer_in(db, t, &rec, media, history);
         if (r >= 0) r = db_use_school(db, DB_SCHOOL_TRUST);
         if (r < 0) return r;
-        return db_audit(db, "trust.transfer", t->tag,
+        return audit_new(db, "trust.transfer", t->tag,
                         json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "from_school", t->from_code, "from_tag", t->tag, "to_school",
                                   t->to_code, "to_tag", o->new_tag, "out_event_hash", o->out_hash, "in_event_hash", o->in_hash),
                         NULL, 0);

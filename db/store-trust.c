@@ -6,6 +6,13 @@
 #include "json.h"
 #include "store-trust.h"
 
+/* db_audit() with details made for the call: they are released after. */
+static int audit_new(struct db *db, const char *action, const char *subject, json_t *details, const char *table, int64_t rowid) {
+        int r = db_audit(db, action, subject, details, table, rowid);
+        json_decref(details);
+        return r;
+}
+
 int db_require_trust(struct db *db, const char *what) {
         if (db_where_is_server(db_path(db))) return 0;
         return err_set(EOPNOTSUPP, "'%s' is one school's register (a SQLite file): '%s' needs a trust's PostgreSQL database (--db postgresql://...)",
@@ -67,7 +74,7 @@ int db_trust_grant(struct db *db, const char *db_role, const char *school, const
         db_bind_text(st, 3, role);
         r = db_step_done(db, st, "cannot grant");
         if (r < 0) return r;
-        return db_audit(db, "trust.grant", db_role, json_pack("{s:o, s:s}", "school", school ? json_string(school) : json_null(), "role", role),
+        return audit_new(db, "trust.grant", db_role, json_pack("{s:o, s:s}", "school", school ? json_string(school) : json_null(), "role", role),
                         NULL, 0);
 }
 
@@ -79,7 +86,7 @@ int db_trust_revoke(struct db *db, const char *db_role, const char *school) {
         db_bind_text(st, 2, school);
         r = db_step_done(db, st, "cannot revoke");
         if (r < 0) return r;
-        return db_audit(db, "trust.revoke", db_role, json_pack("{s:o}", "school", school ? json_string(school) : json_null()), NULL, 0);
+        return audit_new(db, "trust.revoke", db_role, json_pack("{s:o}", "school", school ? json_string(school) : json_null()), NULL, 0);
 }
 
 int db_trust_grant_list(struct db *db, json_t **ret) {
