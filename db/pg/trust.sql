@@ -249,8 +249,10 @@ END
 $b$
 $f$, tbl || '_key', assign, assign, assign, tbl, assign);
     EXECUTE format('REVOKE ALL ON FUNCTION public.%I() FROM PUBLIC', tbl || '_key');
-    EXECUTE format('CREATE TRIGGER %I BEFORE INSERT ON public.%I FOR EACH ROW EXECUTE FUNCTION public.%I()',
-                   tbl || '_key', tbl, tbl || '_key');
+    -- called only for a row without its key: a row given one (an
+    -- import's batches, a school moved in) costs no function call
+    EXECUTE format('CREATE TRIGGER %I BEFORE INSERT ON public.%I FOR EACH ROW WHEN (NEW.%I IS NULL) EXECUTE FUNCTION public.%I()',
+                   tbl || '_key', tbl, assign, tbl || '_key');
   END IF;
   IF covered THEN
     -- the key the capture finds the row by: the assigned one, else
