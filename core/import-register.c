@@ -342,16 +342,9 @@ static const char *const asset_hook_columns[] = {
         "Expected Checkin Date", NULL,
 };
 
-/* True when some column of t is one a hook reads. */
-static bool any_claimed(const struct import_table *t) {
-        for (size_t i = 0; i < t->n_cols; i++)
-                if (t->cols[i].claimed) return true;
-        return false;
-}
-
 static int asset_row(struct db *db, const struct import_table *t, const struct import_record *rec, const char *tag, void *userdata) {
         /* most files have none of the hook's columns: nothing to look up */
-        if (!any_claimed(t)) return 0;
+        if (!import_hook_claims(t)) return 0;
         int r = media_row(db, rec, tag);
         if (r < 0) return r;
         const struct import_hook *loans = loan_import_hook();

@@ -1181,10 +1181,12 @@ static int scan_names_check(struct db *db, const struct scan_names *n, const cha
 }
 
 /* Insert one good record (its audit entry: see struct written) and run the
- * hook; false (problem recorded) on failure. */
-static bool write_record(struct db *db, struct import_table *t, struct import_record *rec, enum import_kind kind,
-                         const struct import_hook *hook, const char *prefix, int64_t *next, struct written *w,
-                         const struct scan_names *names) {
+ * hook: 1, or 0 with the row's problem recorded. With a batch (no hook
+ * column in the file) the record joins it instead, written with the batch:
+ * a failed batch write is no row's, and ends the import (-errno). */
+static int write_record(struct db *db, struct import_table *t, struct import_record *rec, enum import_kind kind,
+                         const struct import_hook *hook, struct db_batch *batch, const char *prefix, int64_t *next,
+                         struct written *w, const struct scan_names *names) {
         int64_t id;
         int r;
         const char *subject;
@@ -1198,28 +1200,36 @@ static bool write_record(struct db *db, struct import_table *t, struct import_re
                 record_from_json(&asset_type, rec->rec, &a);
                 subject = a.tag;
                 r = scan_names_check(db, names, subject);
-                if (r >= 0) r = db_asset_insert(db, &a, &id);
+                if (r >= 0 && batch && (r = db_batch_add(batch, &a, &id)) < 0) return r;
+                if (r >= 0 && !batch) r = db_asset_insert(db, &a, &id);
         } else {
                 struct person p;
                 record_from_json(&person_type, rec->rec, &p);
                 subject = p.ref;
                 r = scan_name_check(db, subject, "reference", false);
-                if (r >= 0) r = db_person_insert(db, &p, &id);
+                if (r >= 0 && batch && (r = db_batch_add(batch, &p, &id)) < 0) return r;
+                if (r >= 0 && !batch) r = db_person_insert(db, &p, &id);
         }
         if (r >= 0) r = written_add(db, w, id);
         if (r < 0) {
                 import_problem(t, rec->line, "row", "%s", err_msg());
-                return false;
+                return 0;
         }
-        if (hook && hook->row) {
+        if (hook && hook->row && !batch) {
                 err_clear();
                 r = hook->row(db, t, rec, subject, hook->userdata);
                 if (r < 0) {
                         hook_problem(t, rec, r);
-                        return false;
+                        return 0;
                 }
         }
-        return true;
+        return 1;
+}
+
+bool import_hook_claims(const struct import_table *t) {
+        for (size_t i = 0; i < t->n_cols; i++)
+                if (t->cols[i].claimed) return true;
+        return false;
 }
 
 /* One pass: each row is built, checked and written at once, so memory
@@ -1233,6 +1243,7 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
         _cleanup_json_ json_t *details = NULL;
         struct seen tags = {0}, serials = {0};
         struct scan_names names = {0};
+        struct db_batch *batch = NULL;
         if (map_header(t, kind, hook) < 0) {
                 import_sort_problems(t);
                 return -EINVAL;
@@ -1254,6 +1265,14 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                 r = scan_names_load(db, &names);
                 if (r < 0) goto fail;
         }
+        /* rows that nothing is written after (no hook column in the file)
+         * go many to a statement; each still gets the id and entry a single
+         * insert would have given it */
+        if (!import_hook_claims(t)) {
+                r = kind == IMPORT_ASSETS ? db_batch_new(db, "assets", &asset_type, "cannot add the assets", &batch)
+                                          : db_batch_new(db, "people", &person_type, "cannot add the people", &batch);
+                if (r < 0) goto fail;
+        }
         const char *base = strrchr(t->file, '/') ? strrchr(t->file, '/') + 1 : t->file;
         details = json_pack("{ss,si}", "file", base, "records", (json_int_t) t->n_rec);
         r = db_audit_begin(db, kind == IMPORT_ASSETS ? "asset.import" : "person.import", base, details);
@@ -1265,13 +1284,18 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                 /* good rows are written even after a problem (all is rolled
                  * back then): the hook's checks, which need the rows before,
                  * then report every bad row too */
-                if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials) &&
-                    write_record(db, t, rec, kind, hook, prefix, &next, &w, &names))
-                        added++;
+                int k = 0;
+                if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials))
+                        k = write_record(db, t, rec, kind, hook, batch, prefix, &next, &w, &names);
                 if (rec->rec) {
                         json_decref(rec->rec);
                         rec->rec = NULL;
                 }
+                if (k < 0) {
+                        r = k;
+                        goto fail;
+                }
+                added += k;
         }
         seen_free(&tags);
         seen_free(&serials);
@@ -1280,7 +1304,9 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                 r = -EINVAL;
                 goto fail;
         }
-        r = written_flush(db, &w);
+        r = batch ? db_batch_flush(batch) : 0;
+        db_batch_free(TAKE_PTR(batch));
+        if (r >= 0) r = written_flush(db, &w);
         if (r >= 0) r = db_audit_end(db);
         if (r < 0) goto fail;
         if (flags & IMPORT_DRY_RUN)
@@ -1295,6 +1321,7 @@ fail:
         seen_free(&tags);
         seen_free(&serials);
         scan_names_free(&names);
+        db_batch_free(batch);
         db_rollback(db);
         import_sort_problems(t);
         return r;

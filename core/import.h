@@ -156,6 +156,9 @@ const char *import_value(const struct import_table *t, const struct import_recor
 /* Headers that no field and no hook uses, comma separated ("" if none);
  * malloc'd. */
 char *import_ignored(const struct import_table *t);
+/* Whether some column of t (mapped) is one the hook reads: its rows then
+ * need the hook, and are written one at a time. */
+bool import_hook_claims(const struct import_table *t);
 
 /* Map, check and write. ret_added: records written (or that would be with
  * IMPORT_DRY_RUN). -EINVAL when the file has problems (in t; nothing

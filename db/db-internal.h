@@ -49,6 +49,11 @@ static inline int db_step(struct db *db, struct db_stmt *st, const char *what) {
 /* Run a statement with no result rows (bindings already made), then reset
  * it. */
 int db_step_done(struct db *db, struct db_stmt *st, const char *what);
+/* The same, where the engine may leave the outcome to its next statement
+ * (engine.h, step_later): a write nothing reads until more is sent, as a
+ * batch's statements, so that the server works while the caller prepares
+ * the next. */
+int db_step_later(struct db *db, struct db_stmt *st, const char *what);
 /* End the current execution and clear the bindings. */
 static inline void db_reset(struct db_stmt *st) { st->engine->reset(st); }
 

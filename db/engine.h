@@ -65,6 +65,13 @@ struct db_engine {
         void (*bind_blob)(struct db_stmt *st, int i, const void *p, size_t n);
         /* 1: a row is current; 0: done; -errno with a message naming what. */
         int (*step)(struct db *db, struct db_stmt *st, const char *what);
+        /* Optional: start a statement with no result rows and reset it,
+         * without waiting for its outcome; the engine's next statement or
+         * transaction end on the connection takes it first and fails with
+         * its error (naming what). A failed one fails the transaction.
+         * The bindings are the engine's once it returns. Without the op:
+         * step, then reset. */
+        int (*step_later)(struct db *db, struct db_stmt *st, const char *what);
         int (*column_count)(struct db_stmt *st);
         const char *(*column_name)(struct db_stmt *st, int i);
         enum db_type (*column_type)(struct db_stmt *st, int i);

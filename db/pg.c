@@ -66,6 +66,10 @@ struct pg_conn {
         int64_t last_id;      /* rowid of the last INSERT's (last) row */
         struct pg_table *tables; /* column lists read for before-images */
         size_t n_tables;
+        char *later;          /* the `what` of a statement sent by
+                               * pg_step_later() whose outcome is unread */
+        int failed;           /* -errno of such a statement that failed, */
+        char *failed_msg;     /* and its message, until the transaction ends */
         bool school_named;    /* the school was named (ASSETCTL_SCHOOL, the
                                * login's one school, use_school()): writes in
                                * school 0 are the trust's own only then */
@@ -143,6 +147,9 @@ static int pg_error(struct db *db, const PGresult *res, const char *what) {
                                                                                           : PQerrorMessage(pc->c));
         if (PQstatus(pc->c) == CONNECTION_BAD || (state && strncmp(state, "08", 2) == 0))
                 return err_set(EIO, "%s: lost the connection to the server '%s': %s", what, pc->label, msg);
+        /* the transaction was failed by a statement whose outcome came
+         * late (pg_settle()): its error is the one that tells */
+        if (state && streq(state, "25P02") && pc->failed_msg) return err_set(-pc->failed, "%s", pc->failed_msg);
         int e = pg_errno_of(state);
         if (e == EACCES) {
                 const char *user = PQuser(pc->c);
@@ -154,9 +161,39 @@ static int pg_error(struct db *db, const PGresult *res, const char *what) {
         return err_set(e, "%s: %s", what, msg);
 }
 
+/* Take the outcome of the statement pg_step_later() sent, if any: every
+ * other talk with the server comes after it. Its failure is returned, and
+ * kept until the transaction ends, since it failed the transaction. */
+static int pg_settle(struct db *db) {
+        struct pg_conn *pc = conn_of(db);
+        if (!pc->later) return 0;
+        _cleanup_free_ char *what = TAKE_PTR(pc->later);
+        int r = 0;
+        PGresult *res;
+        while ((res = PQgetResult(pc->c))) {
+                ExecStatusType s = PQresultStatus(res);
+                if (r >= 0 && s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) r = pg_error(db, res, what);
+                PQclear(res);
+        }
+        if (r < 0 && !pc->failed) {
+                pc->failed = r;
+                pc->failed_msg = xstrdup(err_msg());
+        }
+        return r;
+}
+
+/* The transaction is over: a late failure is no longer the reason. */
+static void pg_forget_failure(struct pg_conn *pc) {
+        pc->failed = 0;
+        free(pc->failed_msg);
+        pc->failed_msg = NULL;
+}
+
 /* Run sql (no parameters) and check its status; the result is handed out
  * when ret is given. */
 static int pg_run(struct db *db, const char *sql, const char *what, PGresult **ret) {
+        int r = pg_settle(db);
+        if (r < 0) return r;
         _cleanup_pgresult_ PGresult *res = PQexec(conn_of(db)->c, sql);
         ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
         if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) return pg_error(db, res, what);
@@ -166,6 +203,8 @@ static int pg_run(struct db *db, const char *sql, const char *what, PGresult **r
 
 /* Run sql with text parameters; the rows are handed out in *ret. */
 static int pg_query(struct db *db, const char *sql, int n, const char *const *params, const char *what, PGresult **ret) {
+        int r = pg_settle(db);
+        if (r < 0) return r;
         _cleanup_pgresult_ PGresult *res = PQexecParams(conn_of(db)->c, sql, n, NULL, params, NULL, NULL, 0);
         ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
         if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) return pg_error(db, res, what);
@@ -328,6 +367,8 @@ static void pg_close(struct db *db) {
         struct pg_conn *pc = conn_of(db);
         if (!pc) return;
         PQfinish(pc->c);
+        free(pc->later);
+        pg_forget_failure(pc);
         for (size_t i = 0; i < pc->n_tables; i++) {
                 struct pg_table *t = &pc->tables[i];
                 for (int j = 0; j < t->n; j++) free(t->col[j]);
@@ -465,6 +506,8 @@ static char *pg_translate(const char *sql, int *ret_nparams, bool *ret_insert, b
 
 static int pg_prepare(struct db *db, const char *sql, struct db_stmt **ret) {
         struct pg_conn *pc = conn_of(db);
+        int r = pg_settle(db);
+        if (r < 0) return r;
         int nparams;
         bool insert, returning;
         _cleanup_free_ char *text = pg_translate(sql, &nparams, &insert, &returning);
@@ -493,7 +536,7 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **ret) {
                 const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
                 if (!state || !streq(state, "42703") || PQtransactionStatus(pc->c) != PQTRANS_IDLE) {
                         _cleanup_free_ char *what = xasprintf("cannot prepare '%.60s'", sql);
-                        int r = pg_error(db, res, what);
+                        r = pg_error(db, res, what);
                         PQclear(res);
                         free(st);
                         return r;
@@ -503,7 +546,7 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **ret) {
         PGresult *res = PQprepare(pc->c, st->name, text, nparams, NULL);
         if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
                 _cleanup_free_ char *what = xasprintf("cannot prepare '%.60s'", sql);
-                int r = pg_error(db, res, what);
+                r = pg_error(db, res, what);
                 PQclear(res);
                 free(st);
                 return r;
@@ -552,6 +595,8 @@ static void pg_finalize(struct db_stmt *stmt) {
         if (!st) return;
         pg_reset(stmt);
         struct pg_conn *pc = st->db ? conn_of(st->db) : NULL;
+        /* a late failure is kept for whoever talks to the server next */
+        if (pc) (void) pg_settle(st->db);
         if (pc && PQstatus(pc->c) == CONNECTION_OK && PQtransactionStatus(pc->c) != PQTRANS_INERROR) {
                 /* the name is ours (s<N>), so this is no injection */
                 _cleanup_free_ char *sql = xasprintf("DEALLOCATE %s", st->name);
@@ -605,11 +650,13 @@ static int pg_step(struct db *db, struct db_stmt *stmt, const char *what) {
         struct pg_stmt *st = (struct pg_stmt *) stmt;
         struct pg_conn *pc = conn_of(db);
         if (!st->res) {
+                int r = pg_settle(db);
+                if (r < 0) return r;
                 PGresult *res = PQexecPrepared(pc->c, st->name, st->nparams, (const char *const *) st->val, st->len,
                                                st->fmt, 0);
                 ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
                 if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-                        int r = pg_error(db, res, what);
+                        r = pg_error(db, res, what);
                         PQclear(res);
                         return r;
                 }
@@ -632,12 +679,26 @@ static int pg_step(struct db *db, struct db_stmt *stmt, const char *what) {
         return st->row < st->nrows ? 1 : 0;
 }
 
+/* Send the statement and leave its outcome to pg_settle(): the server
+ * runs it while the caller goes on (an import's next batch). libpq has
+ * copied the parameters when the send returns. */
+static int pg_step_later(struct db *db, struct db_stmt *stmt, const char *what) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
+        struct pg_conn *pc = conn_of(db);
+        int r = pg_settle(db);
+        if (r >= 0 && !PQsendQueryPrepared(pc->c, st->name, st->nparams, (const char *const *) st->val, st->len, st->fmt, 0))
+                r = pg_error(db, NULL, what);
+        if (r >= 0) pc->later = xstrdup(what);
+        pg_reset(stmt);
+        return r;
+}
+
 /* The result whose columns a caller asks about: the execution's, else
  * (before a step, as SQLite answers after prepare) the statement's
  * description from the server, asked for once. */
 static PGresult *pg_columns(struct pg_stmt *st) {
         if (st->res) return st->res;
-        if (!st->desc && st->db) {
+        if (!st->desc && st->db && pg_settle(st->db) >= 0) {
                 PGresult *d = PQdescribePrepared(conn_of(st->db)->c, st->name);
                 if (d && PQresultStatus(d) == PGRES_COMMAND_OK) st->desc = d;
                 else PQclear(d);
@@ -774,20 +835,29 @@ static int pg_begin(struct db *db, bool write) {
         return r;
 }
 
+static void pg_rollback(struct db *db) {
+        struct pg_conn *pc = conn_of(db);
+        (void) pg_settle(db);
+        PQclear(PQexec(pc->c, "ROLLBACK"));
+        pg_forget_failure(pc);
+}
+
 static int pg_commit(struct db *db) {
         struct pg_conn *pc = conn_of(db);
         _cleanup_pgresult_ PGresult *res = NULL;
-        int r = pg_run(db, "COMMIT", "cannot commit", &res);
+        /* a statement whose outcome came late failed: the transaction ends */
+        int r = pg_settle(db);
+        if (r < 0) {
+                pg_rollback(db);
+                return r;
+        }
+        r = pg_run(db, "COMMIT", "cannot commit", &res);
+        pg_forget_failure(pc);
         if (r < 0) return r;
         /* COMMIT of a transaction an error aborted answers ROLLBACK */
         if (streq(PQcmdStatus(res), "ROLLBACK"))
                 return err_set(EIO, "cannot commit: the transaction on '%s' had failed and was rolled back", pc->label);
         return 0;
-}
-
-static void pg_rollback(struct db *db) {
-        struct pg_conn *pc = conn_of(db);
-        PQclear(PQexec(pc->c, "ROLLBACK"));
 }
 
 /* An append-only trigger of the audit log (audit verify): when it is there
@@ -989,6 +1059,7 @@ const struct db_engine db_engine_pg = {
         .bind_text = pg_bind_text,
         .bind_blob = pg_bind_blob,
         .step = pg_step,
+        .step_later = pg_step_later,
         .column_count = pg_column_count,
         .column_name = pg_column_name,
         .column_type = pg_column_type,

@@ -35,8 +35,10 @@ static bool is_text(const struct record_field *f) {
         return f->type != FT_ID && f->type != FT_INT && f->type != FT_PENCE && f->type != FT_BOOL;
 }
 
-int db_bind_record(struct db_stmt *st, const struct record_type *t, const void *rec, unsigned mask, const char *now) {
-        int i = 1;
+/* db_bind_record() from parameter `first` on. */
+static int bind_record_at(struct db_stmt *st, int first, const struct record_type *t, const void *rec, unsigned mask,
+                          const char *now) {
+        int i = first;
         const char *stamp = NULL;
         for (size_t k = 0; k < t->n_fields; k++) {
                 const struct record_field *f = &t->fields[k];
@@ -65,6 +67,10 @@ int db_bind_record(struct db_stmt *st, const struct record_type *t, const void *
                 i++;
         }
         return i;
+}
+
+int db_bind_record(struct db_stmt *st, const struct record_type *t, const void *rec, unsigned mask, const char *now) {
+        return bind_record_at(st, 1, t, rec, mask, now);
 }
 
 void db_row_record(struct db_stmt *st, const struct record_type *t, void *rec) {
@@ -315,3 +321,125 @@ static int count(struct db *db, const char *sql, int64_t *ret) {
 
 int db_asset_count(struct db *db, int64_t *ret) { return count(db, "SELECT count(*) FROM assets", ret); }
 int db_person_count(struct db *db, int64_t *ret) { return count(db, "SELECT count(*) FROM people", ret); }
+
+/* ---------------------------------------------------------------- batches */
+
+/* Rows a batch statement writes at most: enough that a statement's fixed
+ * cost (on a server: a round trip, the row-level security check, the
+ * executor's start) is spread thin, few enough for SQLite's 32766
+ * parameters and a modest statement. */
+#define BATCH_ROWS 400
+
+struct db_batch {
+        struct db *db;
+        const struct record_type *t;
+        const char *table, *what;
+        int per_row;           /* parameters a row: the id, then the inserted fields */
+        int64_t next_id;       /* the id the next record added gets */
+        size_t n;              /* records waiting in rec */
+        void *rec;             /* BATCH_ROWS owned copies */
+        int64_t first_id;      /* rec[0]'s id */
+        struct db_stmt *full;  /* the statement for BATCH_ROWS rows, once made */
+        int failed;            /* the error that failed the batch, or 0 */
+};
+
+/* "INSERT INTO table(id, <inserted fields>) VALUES (?, ?...), ..." for n rows. */
+static char *batch_sql(const struct db_batch *b, size_t n) {
+        struct strbuf sb = {0};
+        sb_printf(&sb, "INSERT INTO %s(", b->table);
+        for (size_t k = 0; k < b->t->n_fields; k++) {
+                const struct record_field *f = &b->t->fields[k];
+                if (f->role & (FR_KEY | FR_INSERT)) sb_printf(&sb, "%s%s", k ? ", " : "", f->name);
+        }
+        sb_puts(&sb, ") VALUES ");
+        for (size_t i = 0; i < n; i++) {
+                sb_puts(&sb, i ? ", (?" : "(?");
+                for (int p = 1; p < b->per_row; p++) sb_puts(&sb, ", ?");
+                sb_puts(&sb, ")");
+        }
+        return sb_take(&sb);
+}
+
+int db_batch_new(struct db *db, const char *table, const struct record_type *t, const char *what, struct db_batch **ret) {
+        struct db_stmt *st;
+        _cleanup_free_ char *sql = xasprintf("SELECT coalesce(max(%s), 0) + 1 FROM %s", t->fields[0].name, table);
+        int r = db_prepare_once(db, sql, &st);
+        if (r < 0) return r;
+        int64_t next = 1;
+        r = db_step(db, st, "cannot read the register");
+        if (r > 0) next = db_column_int(st, 0);
+        db_finalize(st);
+        if (r < 0) return r;
+        struct db_batch *b = xcalloc(1, sizeof(*b));
+        *b = (struct db_batch) {.db = db, .t = t, .table = table, .what = what, .per_row = 1, .next_id = next};
+        for (size_t k = 0; k < t->n_fields; k++)
+                if (t->fields[k].role & FR_INSERT) b->per_row++;
+        b->rec = xcalloc(BATCH_ROWS, t->size);
+        *ret = b;
+        return 0;
+}
+
+/* An owned copy of rec (a record of t) into dst. */
+static void record_copy(const struct record_type *t, const void *rec, void *dst) {
+        memcpy(dst, rec, t->size);
+        *(bool *) ((char *) dst + offsetof(struct asset, owned)) = true;
+        for (size_t k = 0; k < t->n_fields; k++) {
+                const struct record_field *f = &t->fields[k];
+                if (!is_text(f)) continue;
+                char **m = record_member(dst, f);
+                if (*m) *m = xstrdup(*m);
+        }
+}
+
+static void *batch_rec(const struct db_batch *b, size_t i) { return (char *) b->rec + i * b->t->size; }
+
+/* Write the waiting records; `later`: leave the outcome to the engine's
+ * next statement (more rows follow: db_step_later()). */
+static int batch_write(struct db_batch *b, bool later) {
+        if (b->failed) return b->failed;
+        if (!b->n) return 0;
+        struct db_stmt *st = b->n == BATCH_ROWS ? b->full : NULL;
+        int r = 0;
+        if (!st) {
+                _cleanup_free_ char *sql = batch_sql(b, b->n);
+                r = db_prepare_once(b->db, sql, &st);
+                if (r >= 0 && b->n == BATCH_ROWS) b->full = st;
+        }
+        if (r >= 0) {
+                char now[21];
+                now_utc(now);
+                for (size_t i = 0; i < b->n; i++) {
+                        int p = (int) i * b->per_row + 1;
+                        db_bind_int(st, p, b->first_id + (int64_t) i);
+                        bind_record_at(st, p + 1, b->t, batch_rec(b, i), FR_INSERT, now);
+                }
+                r = later && st == b->full ? db_step_later(b->db, st, b->what) : db_step_done(b->db, st, b->what);
+                if (st != b->full) db_finalize(st);
+        }
+        for (size_t i = 0; i < b->n; i++) record_clear(b->t, batch_rec(b, i));
+        b->n = 0;
+        if (r < 0) b->failed = r;
+        return r;
+}
+
+int db_batch_flush(struct db_batch *b) { return batch_write(b, false); }
+
+int db_batch_add(struct db_batch *b, const void *rec, int64_t *ret_id) {
+        if (b->failed) return b->failed;
+        if (b->n == BATCH_ROWS) {
+                int r = batch_write(b, true);
+                if (r < 0) return r;
+        }
+        if (!b->n) b->first_id = b->next_id;
+        record_copy(b->t, rec, batch_rec(b, b->n++));
+        *ret_id = b->next_id++;
+        return 0;
+}
+
+void db_batch_free(struct db_batch *b) {
+        if (!b) return;
+        for (size_t i = 0; i < b->n; i++) record_clear(b->t, batch_rec(b, i));
+        if (b->full) db_finalize(b->full);
+        free(b->rec);
+        free(b);
+}

@@ -12,6 +12,23 @@
  * import of an export does, else stamped now). Update writes a's updatable
  * fields to the row a->id and stamps updated_at. */
 int db_asset_insert(struct db *db, const struct asset *a, int64_t *ret_id);
+/* New records of one table (assets with asset_type, people with
+ * person_type) written many rows to a statement: an import's bulk path,
+ * for records that need nothing written after them (media, loans, badges
+ * take the row-at-a-time inserts). db_batch_new() reads the table's next
+ * free id, so it belongs inside the write transaction, which keeps other
+ * writers out: each record added gets the next id, as a single insert
+ * would have given it. A record is copied when added (as the inserts: its
+ * absent fields bind NULL or their defaults); rows are written when a
+ * statement's worth has gathered and at db_batch_flush(), which comes
+ * before anything reads them. A failed write fails the batch: later adds
+ * and flushes return its error and write nothing (the caller rolls back);
+ * `what` begins its message. */
+struct db_batch;
+int db_batch_new(struct db *db, const char *table, const struct record_type *t, const char *what, struct db_batch **ret);
+int db_batch_add(struct db_batch *b, const void *rec, int64_t *ret_id);
+int db_batch_flush(struct db_batch *b);
+void db_batch_free(struct db_batch *b);
 int db_asset_update(struct db *db, const struct asset *a);
 /* One asset by tag (exact); -ENOENT if none. */
 int db_asset_by_tag(struct db *db, const char *tag, json_t **ret);

@@ -195,6 +195,11 @@ int db_step_done(struct db *db, struct db_stmt *st, const char *what) {
         return r < 0 ? r : 0;
 }
 
+int db_step_later(struct db *db, struct db_stmt *st, const char *what) {
+        if (db->engine->step_later) return db->engine->step_later(db, st, what);
+        return db_step_done(db, st, what);
+}
+
 char *db_column_strdup(struct db_stmt *st, int i) {
         const char *s = db_column_text(st, i);
         return s ? xstrdup(s) : NULL;
