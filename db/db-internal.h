@@ -71,7 +71,8 @@ static inline void db_bind_text(struct db_stmt *st, int i, const char *s) {
         else st->engine->bind_null(st, i);
 }
 /* Text the caller keeps unchanged until the statement's next step or reset
- * (not copied where the engine can: the hot paths of an import). */
+ * (not copied where the engine can: the hot paths of an import); s[n] is a
+ * NUL, as a C string's. */
 static inline void db_bind_text_ref(struct db_stmt *st, int i, const char *s, size_t n) {
         if (!s) st->engine->bind_null(st, i);
         else if (st->engine->bind_text_ref) st->engine->bind_text_ref(st, i, s, n);

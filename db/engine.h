@@ -114,7 +114,7 @@ struct db_engine {
         int (*checkpoint)(struct db *db);
         /* Optional fast paths (NULL: the ops above serve): bind text that
          * the caller keeps unchanged until the statement's next step or
-         * reset (not copied); column i as a typed value in one call, its p
+         * reset (not copied; s[n] is a NUL, as a C string's); column i as a typed value in one call, its p
          * valid as column_text's. An import binds and hashes 100,000 rows. */
         void (*bind_text_ref)(struct db_stmt *st, int i, const char *s, size_t n);
         void (*column_value)(struct db_stmt *st, int i, struct db_value *ret);

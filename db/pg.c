@@ -81,7 +81,8 @@ struct pg_stmt {
         char name[24];        /* the server's name of the prepared statement */
         int nparams;          /* the highest $N */
         bool returning_rowid; /* we appended RETURNING rowid (last_id) */
-        char **val;           /* parameter values (owned), NULL = SQL NULL */
+        char **val;           /* parameter values, NULL = SQL NULL */
+        bool *own;            /* val[i] is ours to free (not bound by reference) */
         int *len, *fmt;       /* lengths and formats (1: binary) */
         PGresult *res;        /* the execution's rows, NULL before step */
         PGresult *desc;       /* the columns before a step (described once) */
@@ -555,6 +556,7 @@ static int pg_prepare(struct db *db, const char *sql, struct db_stmt **ret) {
 done:
         if (nparams > 0) {
                 st->val = xcalloc(nparams, sizeof(*st->val));
+                st->own = xcalloc(nparams, sizeof(*st->own));
                 st->len = xcalloc(nparams, sizeof(*st->len));
                 st->fmt = xcalloc(nparams, sizeof(*st->fmt));
         }
@@ -584,8 +586,9 @@ static void pg_reset(struct db_stmt *stmt) {
         st->row = -1;
         st->nrows = 0;
         for (int i = 0; i < st->nparams; i++) {
-                free(st->val[i]);
+                if (st->own[i]) free(st->val[i]);
                 st->val[i] = NULL;
+                st->own[i] = false;
                 st->len[i] = st->fmt[i] = 0;
         }
 }
@@ -604,21 +607,26 @@ static void pg_finalize(struct db_stmt *stmt) {
         }
         PQclear(st->desc);
         free(st->val);
+        free(st->own);
         free(st->len);
         free(st->fmt);
         free(st);
 }
 
-static void pg_bind(struct pg_stmt *st, int i, char *v, int len, int fmt) {
+/* Parameter i is v (own: ours to free once replaced or reset). */
+static void pg_bind_as(struct pg_stmt *st, int i, char *v, bool own, int len, int fmt) {
         if (i < 1 || i > st->nparams) {
-                free(v);
+                if (own) free(v);
                 return;
         }
-        free(st->val[i - 1]);
+        if (st->own[i - 1]) free(st->val[i - 1]);
         st->val[i - 1] = v;
+        st->own[i - 1] = own;
         st->len[i - 1] = len;
         st->fmt[i - 1] = fmt;
 }
+
+static void pg_bind(struct pg_stmt *st, int i, char *v, int len, int fmt) { pg_bind_as(st, i, v, true, len, fmt); }
 
 static void pg_bind_null(struct db_stmt *stmt, int i) { pg_bind((struct pg_stmt *) stmt, i, NULL, 0, 0); }
 
@@ -637,6 +645,14 @@ static void pg_bind_real(struct db_stmt *stmt, int i, double v) {
 static void pg_bind_text(struct db_stmt *stmt, int i, const char *s, size_t n) {
         struct pg_stmt *st = (struct pg_stmt *) stmt;
         pg_bind(st, i, xstrndup(s, n), 0, 0);
+}
+
+/* Text as libpq sends it (NUL-ended, the engine's contract) without a
+ * copy; one holding a NUL inside is copied, as pg_bind_text() cuts it. */
+static void pg_bind_text_ref(struct db_stmt *stmt, int i, const char *s, size_t n) {
+        struct pg_stmt *st = (struct pg_stmt *) stmt;
+        if (memchr(s, 0, n)) pg_bind(st, i, xstrndup(s, n), 0, 0);
+        else pg_bind_as(st, i, (char *) s, false, 0, 0);
 }
 
 static void pg_bind_blob(struct db_stmt *stmt, int i, const void *p, size_t n) {
@@ -1058,6 +1074,7 @@ const struct db_engine db_engine_pg = {
         .bind_real = pg_bind_real,
         .bind_text = pg_bind_text,
         .bind_blob = pg_bind_blob,
+        .bind_text_ref = pg_bind_text_ref,
         .step = pg_step,
         .step_later = pg_step_later,
         .column_count = pg_column_count,

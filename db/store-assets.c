@@ -337,7 +337,8 @@ struct db_batch {
         int per_row;           /* parameters a row: the id, then the inserted fields */
         int64_t next_id;       /* the id the next record added gets */
         size_t n;              /* records waiting in rec */
-        void *rec;             /* BATCH_ROWS owned copies */
+        void *rec;             /* BATCH_ROWS copies (batch_copy()) */
+        char **text;           /* the texts of each, one block a record */
         int64_t first_id;      /* rec[0]'s id */
         struct db_stmt *full;  /* the statement for BATCH_ROWS rows, once made */
         int failed;            /* the error that failed the batch, or 0 */
@@ -375,23 +376,44 @@ int db_batch_new(struct db *db, const char *table, const struct record_type *t, 
         for (size_t k = 0; k < t->n_fields; k++)
                 if (t->fields[k].role & FR_INSERT) b->per_row++;
         b->rec = xcalloc(BATCH_ROWS, t->size);
+        b->text = xcalloc(BATCH_ROWS, sizeof(*b->text));
         *ret = b;
         return 0;
 }
 
-/* An owned copy of rec (a record of t) into dst. */
-static void record_copy(const struct record_type *t, const void *rec, void *dst) {
+static void *batch_rec(const struct db_batch *b, size_t i) { return (char *) b->rec + i * b->t->size; }
+
+/* Copy rec (a record of t) in as record i: its texts in one block of the
+ * batch's (the copy borrows them), one allocation a row. */
+static void batch_copy(struct db_batch *b, size_t i, const void *rec) {
+        const struct record_type *t = b->t;
+        void *dst = batch_rec(b, i);
         memcpy(dst, rec, t->size);
-        *(bool *) ((char *) dst + offsetof(struct asset, owned)) = true;
+        *(bool *) ((char *) dst + offsetof(struct asset, owned)) = false;
+        size_t total = 0;
         for (size_t k = 0; k < t->n_fields; k++) {
-                const struct record_field *f = &t->fields[k];
-                if (!is_text(f)) continue;
-                char **m = record_member(dst, f);
-                if (*m) *m = xstrdup(*m);
+                char *const *m = record_member_const(rec, &t->fields[k]);
+                if (is_text(&t->fields[k]) && *m) total += strlen(*m) + 1;
+        }
+        char *p = b->text[i] = xmalloc(total ? total : 1);
+        for (size_t k = 0; k < t->n_fields; k++) {
+                char **m = record_member(dst, &t->fields[k]);
+                if (!is_text(&t->fields[k]) || !*m) continue;
+                size_t n = strlen(*m) + 1;
+                memcpy(p, *m, n);
+                *m = p;
+                p += n;
         }
 }
 
-static void *batch_rec(const struct db_batch *b, size_t i) { return (char *) b->rec + i * b->t->size; }
+/* Let the waiting records go. */
+static void batch_clear(struct db_batch *b) {
+        for (size_t i = 0; i < b->n; i++) {
+                free(b->text[i]);
+                b->text[i] = NULL;
+        }
+        b->n = 0;
+}
 
 /* Write the waiting records; `later`: leave the outcome to the engine's
  * next statement (more rows follow: db_step_later()). */
@@ -416,8 +438,7 @@ static int batch_write(struct db_batch *b, bool later) {
                 r = later && st == b->full ? db_step_later(b->db, st, b->what) : db_step_done(b->db, st, b->what);
                 if (st != b->full) db_finalize(st);
         }
-        for (size_t i = 0; i < b->n; i++) record_clear(b->t, batch_rec(b, i));
-        b->n = 0;
+        batch_clear(b);
         if (r < 0) b->failed = r;
         return r;
 }
@@ -431,15 +452,16 @@ int db_batch_add(struct db_batch *b, const void *rec, int64_t *ret_id) {
                 if (r < 0) return r;
         }
         if (!b->n) b->first_id = b->next_id;
-        record_copy(b->t, rec, batch_rec(b, b->n++));
+        batch_copy(b, b->n++, rec);
         *ret_id = b->next_id++;
         return 0;
 }
 
 void db_batch_free(struct db_batch *b) {
         if (!b) return;
-        for (size_t i = 0; i < b->n; i++) record_clear(b->t, batch_rec(b, i));
+        batch_clear(b);
         if (b->full) db_finalize(b->full);
+        free(b->text);
         free(b->rec);
         free(b);
 }
