@@ -792,18 +792,18 @@ static void pg_rollback(struct db *db) {
 
 /* An append-only trigger of the audit log (audit verify): when it is there
  * as the schema made it (enabled, the same definition, its function still
- * raising), the text SQLite's catalogue would hold, which verify compares
- * with; else the definition as found (verify calls it altered), or 0 when
- * there is none. The name says the table and the operation:
+ * raising), the text SQLite's catalogue would hold (audit.c's), which verify
+ * compares with; else the definition as found (verify calls it altered), or
+ * 0 when there is none. The name says the table and the operation:
  * audit_events_no_update. */
 static int pg_trigger_sql(struct db *db, const char *name, char **ret) {
-        const char *no = strstr(name, "_no_");
-        if (!no) return 0;
+        const char *sqlite_sql = audit_append_only_trigger(name), *no = strstr(name, "_no_");
+        if (!sqlite_sql || !no) return 0;
         _cleanup_free_ char *table = xstrndup(name, (size_t) (no - name)), *op = strupper(xstrdup(no + 4));
         const char *p[] = {name, table};
         _cleanup_pgresult_ PGresult *res = NULL;
         int r = pg_query(db, "SELECT pg_get_triggerdef(t.oid), t.tgenabled,"
-                             " position('the audit log is append-only' IN f.prosrc) > 0 AND position('RETURN' IN f.prosrc) = 0"
+                             " position('" APPEND_ONLY_MESSAGE "' IN f.prosrc) > 0 AND position('RETURN' IN f.prosrc) = 0"
                              " FROM pg_trigger t JOIN pg_proc f ON f.oid = t.tgfoid"
                              " WHERE t.tgname = $1 AND t.tgrelid = to_regclass($2)",
                          2, p, "cannot read the audit log's triggers", &res);
@@ -813,8 +813,7 @@ static int pg_trigger_sql(struct db *db, const char *name, char **ret) {
                                               name, op, table);
         const char *def = PQgetvalue(res, 0, 0);
         if (streq(def, want) && streq(PQgetvalue(res, 0, 1), "O") && streq(PQgetvalue(res, 0, 2), "t"))
-                *ret = xasprintf("CREATE TRIGGER %s BEFORE %s ON %s\n  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END", name, op,
-                                 table);
+                *ret = xstrdup(sqlite_sql);
         else
                 *ret = xasprintf("%s (%s)", def, streq(PQgetvalue(res, 0, 1), "D") ? "disabled" : "enabled");
         return 1;
