@@ -238,6 +238,18 @@ static int pg_check_uri(const char *where) {
 static void pg_close(struct db *db);
 static int pg_exec(struct db *db, const char *sql, const char *what);
 
+/* The server's notices below a warning (NOTICE and the like: "role x is
+ * already a member of role y" when a grant gives a login a group role it
+ * holds for another school) are the server's business, not the user's:
+ * dropped, where libpq's receiver would print them. Warnings still reach
+ * it. */
+static PQnoticeReceiver pg_libpq_receiver;
+static void pg_notice(void *arg, const PGresult *res) {
+        const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+        if (sev && (streq(sev, "NOTICE") || streq(sev, "INFO") || streq(sev, "LOG") || streq(sev, "DEBUG"))) return;
+        if (pg_libpq_receiver) pg_libpq_receiver(arg, res);
+}
+
 static int pg_open(struct db *db, unsigned flags) {
         int r = pg_check_uri(db->where);
         if (r < 0) return r;
@@ -254,6 +266,8 @@ static int pg_open(struct db *db, unsigned flags) {
                 PQfinish(c);
                 return err_set(unreachable ? ECONNREFUSED : EIO, "cannot connect to the server '%s': %s", label, m);
         }
+        PQnoticeReceiver libpq = PQsetNoticeReceiver(c, pg_notice, NULL);
+        if (libpq != pg_notice) pg_libpq_receiver = libpq;
         struct pg_conn *pc = xcalloc(1, sizeof(*pc));
         pc->c = c;
         pc->label = pg_label(c);

@@ -97,4 +97,15 @@ check_err "an append-only trigger disabled on the server is reported" 1 \
   "the append-only trigger 'audit_events_no_update' was altered behind the tool's back" "$A" --db "$UB" audit verify
 psql -qAtX -d "$TRUST_DB" -c "ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update"
 check_rc "... and enabled again, the log verifies" 0 "$A" --db "$UB" audit verify
+
+# a login at two schools: its second grant gives it the technicians' group
+# role it already holds, which the server answers with a NOTICE; the user
+# sees the grant and nothing else
+TW=$(new_login tech_both)
+exact "a grant says what it did, and nothing on stderr" 0 "$TW is a technician OAK" "" \
+  "$A" --db "$OWNER" trust grant --db-role "$TW" --school OAK --role technician
+exact "... nor for a group role the login already holds" 0 "$TW is a technician ELM" "" \
+  "$A" --db "$OWNER" trust grant --db-role "$TW" --school ELM --role technician
+exact "... nor a revoke of one school of two" 0 "$TW no longer works in ELM" "" \
+  "$A" --db "$OWNER" trust revoke --db-role "$TW" --school ELM
 done_testing
