@@ -27,6 +27,8 @@ check_out "school ELM" "school ELM 'Elm Academy' added; tags ELM-000001 upwards"
   "$A" --db "$OWNER" trust school add --code ELM --name "Elm Academy" --tag-prefix ELM
 check_err "a school code is taken once" 1 "cannot add school 'OAK': the code is taken" \
   "$A" --db "$OWNER" trust school add --code OAK --name "Oak Again" --tag-prefix OAK2
+check_err "a tag prefix is taken once (the message says which)" 1 "cannot add school 'ASH': the tag prefix 'OAK' is another school's" \
+  "$A" --db "$OWNER" trust school add --code ASH --name "Ash Primary" --tag-prefix OAK
 check_err "a bad school code" 1 "--code 'oak!': use 2 to 10 capital letters or digits" \
   "$A" --db "$OWNER" trust school add --code 'oak!' --name X --tag-prefix X
 run "$A" --db "$OWNER" trust school list --csv
