@@ -42,14 +42,17 @@ static char *label_fold(const char *s) {
         return out;
 }
 
-/* Our state for a folded word ("in stock" -> in_stock), or NULL. */
+/* Our state for a folded word ("in stock" -> in_stock), or NULL. Every
+ * state an export writes: transferred (gone to another school of a trust,
+ * its notes say where) is a final state like disposed and comes in as it
+ * is. */
 static const char *state_from_words(const char *folded) {
         _cleanup_free_ char *snake = xstrdup(folded);
         for (char *p = snake; *p; p++)
                 if (*p == ' ') *p = '_';
         static const char *const all[] = {ST_IN_STOCK, ST_ISSUED, ST_IN_REPAIR, ST_LOST, ST_STOLEN, ST_FOUND,
                                           ST_DISPOSAL_REQUESTED, ST_AUTHORISED, ST_SANITISED, ST_DESTROY_REQUIRED,
-                                          ST_DESTROYED, ST_CONSIGNED, ST_DISPOSED};
+                                          ST_DESTROYED, ST_CONSIGNED, ST_DISPOSED, ST_TRANSFERRED};
         for (size_t i = 0; i < ELEMENTSOF(all); i++)
                 if (streq(all[i], snake)) return all[i];
         return NULL;

@@ -1036,32 +1036,42 @@ static int verify_rows(struct db *db, struct audit_report *rep) {
         return r;
 }
 
-/* The log's append-only triggers (migration 1) must all be there as they
- * were made: without them the log can be edited in place, and an edit that
- * is then re-hashed consistently is not seen by the chain. The texts are
- * SQLite's; the engine reads them from its catalogue (trigger_sql), and an
- * engine without that op guards its log otherwise. */
+/* The log's append-only triggers (migration 1), as SQLite's catalogue holds
+ * them. */
+static const struct append_only_trigger {
+        const char *name, *sql;
+} append_only_triggers[] = {
+        {"audit_events_no_update", APPEND_ONLY_TRIGGER("audit_events_no_update", "UPDATE", "audit_events")},
+        {"audit_events_no_delete", APPEND_ONLY_TRIGGER("audit_events_no_delete", "DELETE", "audit_events")},
+        {"audit_rows_no_update", APPEND_ONLY_TRIGGER("audit_rows_no_update", "UPDATE", "audit_rows")},
+        {"audit_rows_no_delete", APPEND_ONLY_TRIGGER("audit_rows_no_delete", "DELETE", "audit_rows")},
+};
+
+const char *audit_append_only_trigger(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(append_only_triggers); i++)
+                if (streq(append_only_triggers[i].name, name)) return append_only_triggers[i].sql;
+        return NULL;
+}
+
+/* The log's append-only triggers must all be there as they were made:
+ * without them the log can be edited in place, and an edit that is then
+ * re-hashed consistently is not seen by the chain. The texts are SQLite's;
+ * the engine reads them from its catalogue (trigger_sql), and an engine
+ * without that op guards its log otherwise. */
 static int verify_triggers(struct db *db, struct audit_report *rep) {
-        static const struct {
-                const char *name, *sql;
-        } want[] = {
-                {"audit_events_no_update", APPEND_ONLY_TRIGGER("audit_events_no_update", "UPDATE", "audit_events")},
-                {"audit_events_no_delete", APPEND_ONLY_TRIGGER("audit_events_no_delete", "DELETE", "audit_events")},
-                {"audit_rows_no_update", APPEND_ONLY_TRIGGER("audit_rows_no_update", "UPDATE", "audit_rows")},
-                {"audit_rows_no_delete", APPEND_ONLY_TRIGGER("audit_rows_no_delete", "DELETE", "audit_rows")},
-        };
         if (!db->engine->trigger_sql) return 0;
-        for (size_t i = 0; i < ELEMENTSOF(want); i++) {
+        for (size_t i = 0; i < ELEMENTSOF(append_only_triggers); i++) {
+                const struct append_only_trigger *t = &append_only_triggers[i];
                 _cleanup_free_ char *sql = NULL;
-                int rs = db->engine->trigger_sql(db, want[i].name, &sql);
+                int rs = db->engine->trigger_sql(db, t->name, &sql);
                 if (rs < 0) return rs;
-                bool same = rs > 0 && streq_ptr(sql, want[i].sql);
+                bool same = rs > 0 && streq_ptr(sql, t->sql);
                 if (rs == 0)
                         problem(rep, 0, xasprintf("the append-only trigger '%s' is missing (dropped behind the tool's back): "
-                                                  "the log could be edited in place", want[i].name));
+                                                  "the log could be edited in place", t->name));
                 else if (!same)
                         problem(rep, 0, xasprintf("the append-only trigger '%s' was altered behind the tool's back: "
-                                                  "the log could be edited in place", want[i].name));
+                                                  "the log could be edited in place", t->name));
         }
         return 0;
 }

@@ -260,9 +260,15 @@ int audit_check_writes(struct db *db);
 void audit_writes_reset(struct db *db);
 
 /* The append-only triggers of the audit log (migration 1): `audit verify`
- * checks that each is still there as it was made. */
+ * checks that each is still there as it was made. The message is the one
+ * PostgreSQL's trigger function raises too (db/pg/trust.sql). */
+#define APPEND_ONLY_MESSAGE "the audit log is append-only"
 #define APPEND_ONLY_TRIGGER(name, op, table) \
-        "CREATE TRIGGER " name " BEFORE " op " ON " table "\n  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+        "CREATE TRIGGER " name " BEFORE " op " ON " table "\n  BEGIN SELECT RAISE(ABORT, '" APPEND_ONLY_MESSAGE "'); END"
+/* The text of the append-only trigger `name` (audit_events_no_update...)
+ * as SQLite's catalogue holds it, NULL when it is not one: an engine
+ * reports an intact trigger of its own with it (trigger_sql). */
+const char *audit_append_only_trigger(const char *name);
 
 /* Audit encodings (audit.c): the version new events are written with. */
 #define AUDIT_ENCODING_LATEST 2

@@ -278,6 +278,18 @@ static int pg_check_uri(const char *where) {
 static void pg_close(struct db *db);
 static int pg_exec(struct db *db, const char *sql, const char *what);
 
+/* The server's notices below a warning (NOTICE and the like: "role x is
+ * already a member of role y" when a grant gives a login a group role it
+ * holds for another school) are the server's business, not the user's:
+ * dropped, where libpq's receiver would print them. Warnings still reach
+ * it. */
+static PQnoticeReceiver pg_libpq_receiver;
+static void pg_notice(void *arg, const PGresult *res) {
+        const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+        if (sev && (streq(sev, "NOTICE") || streq(sev, "INFO") || streq(sev, "LOG") || streq(sev, "DEBUG"))) return;
+        if (pg_libpq_receiver) pg_libpq_receiver(arg, res);
+}
+
 static int pg_open(struct db *db, unsigned flags) {
         int r = pg_check_uri(db->where);
         if (r < 0) return r;
@@ -294,6 +306,8 @@ static int pg_open(struct db *db, unsigned flags) {
                 PQfinish(c);
                 return err_set(unreachable ? ECONNREFUSED : EIO, "cannot connect to the server '%s': %s", label, m);
         }
+        PQnoticeReceiver libpq = PQsetNoticeReceiver(c, pg_notice, NULL);
+        if (libpq != pg_notice) pg_libpq_receiver = libpq;
         struct pg_conn *pc = xcalloc(1, sizeof(*pc));
         pc->c = c;
         pc->label = pg_label(c);
@@ -878,18 +892,18 @@ static int pg_commit(struct db *db) {
 
 /* An append-only trigger of the audit log (audit verify): when it is there
  * as the schema made it (enabled, the same definition, its function still
- * raising), the text SQLite's catalogue would hold, which verify compares
- * with; else the definition as found (verify calls it altered), or 0 when
- * there is none. The name says the table and the operation:
+ * raising), the text SQLite's catalogue would hold (audit.c's), which verify
+ * compares with; else the definition as found (verify calls it altered), or
+ * 0 when there is none. The name says the table and the operation:
  * audit_events_no_update. */
 static int pg_trigger_sql(struct db *db, const char *name, char **ret) {
-        const char *no = strstr(name, "_no_");
-        if (!no) return 0;
+        const char *sqlite_sql = audit_append_only_trigger(name), *no = strstr(name, "_no_");
+        if (!sqlite_sql || !no) return 0;
         _cleanup_free_ char *table = xstrndup(name, (size_t) (no - name)), *op = strupper(xstrdup(no + 4));
         const char *p[] = {name, table};
         _cleanup_pgresult_ PGresult *res = NULL;
         int r = pg_query(db, "SELECT pg_get_triggerdef(t.oid), t.tgenabled,"
-                             " position('the audit log is append-only' IN f.prosrc) > 0 AND position('RETURN' IN f.prosrc) = 0"
+                             " position('" APPEND_ONLY_MESSAGE "' IN f.prosrc) > 0 AND position('RETURN' IN f.prosrc) = 0"
                              " FROM pg_trigger t JOIN pg_proc f ON f.oid = t.tgfoid"
                              " WHERE t.tgname = $1 AND t.tgrelid = to_regclass($2)",
                          2, p, "cannot read the audit log's triggers", &res);
@@ -899,8 +913,7 @@ static int pg_trigger_sql(struct db *db, const char *name, char **ret) {
                                               name, op, table);
         const char *def = PQgetvalue(res, 0, 0);
         if (streq(def, want) && streq(PQgetvalue(res, 0, 1), "O") && streq(PQgetvalue(res, 0, 2), "t"))
-                *ret = xasprintf("CREATE TRIGGER %s BEFORE %s ON %s\n  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END", name, op,
-                                 table);
+                *ret = xstrdup(sqlite_sql);
         else
                 *ret = xasprintf("%s (%s)", def, streq(PQgetvalue(res, 0, 1), "D") ? "disabled" : "enabled");
         return 1;

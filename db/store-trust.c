@@ -28,6 +28,9 @@ int db_trust_school_add(struct db *db, const char *code, const char *name, const
         db_bind_text(st, 3, tag_prefix);
         _cleanup_json_ json_t *row = NULL;
         r = db_one(db, st, NULL, &row);
+        /* the server's function says which of the two is taken */
+        if (r == -EEXIST && strstr(err_msg(), "tag prefix"))
+                return err_set(EEXIST, "cannot add school '%s': the tag prefix '%s' is another school's", code, tag_prefix);
         if (r < 0) return r == -EEXIST ? err_set(EEXIST, "cannot add school '%s': the code is taken", code) : r;
         *ret_id = json_integer_value(json_object_get(row, "trust_school_add"));
         return 0;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# backends: sqlite
-# audit verify against tampering with the sqlite3 shell: an edit, insert or
-# delete in every covered table, the log's own triggers, a deleted or edited
-# event, altered row hashes. Each case runs on a fresh copy of one register.
+# audit verify against tampering behind the tool's back: with the sqlite3
+# shell on the file, or on PostgreSQL by someone with the server's keys (psql
+# as the cluster's superuser, not subject to row-level security); lib.sh's
+# db_tamper. An edit, insert or delete in every covered table, the log's own
+# triggers, a deleted or edited event, altered row hashes. Each case runs on
+# a fresh copy of one register (db_copy), read by the tool as before.
 . "$(dirname "$0")/lib.sh"
 export ASSETCTL_NOW=2026-01-05T09:00:00Z
 new_db
@@ -15,20 +17,16 @@ new_db
 printf 'serial,make,model\nIMP1,HP,ProBook\nIMP2,HP,ProBook\n' >"$T/imp.csv"
 "$A" asset import "$T/imp.csv" >/dev/null
 # events: 1-2 settings, 3-4 asset.add, 5 add-media, 6-7 person.add, 8 asset.edit, 9 asset.import
-base=$ASSETCTL_DB
-sqlite3 "$base" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+db_copy_base
 
-head=$(sqlite3 "$base" "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
+head=$(db_sql "SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1")
 check_out "untouched register verifies: count and head hash" "audit log intact: 9 events, head $head" "$A" audit verify
 check "the head hash is 64 hex digits" eval '[[ $head =~ ^[0-9a-f]{64}$ ]]'
 
-# tamper NAME SQL: copy the register, run SQL on the copy with the sqlite3 shell
-n=0
+# tamper SQL: copy the register, run SQL on the copy behind the tool's back
 tamper() {
-  n=$((n + 1))
-  export ASSETCTL_DB="$T/copy$n.db"
-  sqlite3 "$base" ".backup '$ASSETCTL_DB'"
-  sqlite3 "$ASSETCTL_DB" "$1" 2>"$T/sql.err"
+  db_copy || { echo "cannot copy the register" >"$T/sql.err"; sql_rc=0; return; }
+  db_tamper "$1" >/dev/null 2>"$T/sql.err"
   sql_rc=$?
 }
 refused() { [ "$sql_rc" -ne 0 ] && grep -q "the audit log is append-only" "$T/sql.err"; }
@@ -67,22 +65,22 @@ tamper "DELETE FROM audit_rows"
 check "DELETE on the row hashes is refused too" refused
 
 broken "drop the trigger, delete an event in the middle" \
-  "DROP TRIGGER audit_events_no_delete; DELETE FROM audit_events WHERE id = 4" \
+  "$(db_drop_trigger audit_events_no_delete audit_events); DELETE FROM audit_events WHERE id = 4" \
   "event 4 is missing (deleted from the log)"
 broken "drop the trigger, edit an event's details" \
-  "DROP TRIGGER audit_events_no_update; UPDATE audit_events SET details = '{\"location\":\"Room 5\"}' WHERE id = 8" \
+  "$(db_drop_trigger audit_events_no_update audit_events); UPDATE audit_events SET details = '{\"location\":\"Room 5\"}' WHERE id = 8" \
   "event 8 (asset.edit TS-000002): hash mismatch, the event was edited"
 broken "drop the trigger, change an event's actor" \
-  "DROP TRIGGER audit_events_no_update; UPDATE audit_events SET actor = 'head' WHERE id = 2" \
+  "$(db_drop_trigger audit_events_no_update audit_events); UPDATE audit_events SET actor = 'head' WHERE id = 2" \
   "event 2 (setting.set tag_prefix): hash mismatch, the event was edited"
 broken "drop the trigger, alter a recorded row hash" \
-  "DROP TRIGGER audit_rows_no_update; UPDATE audit_rows SET row_hash = '$(printf '0%.0s' $(seq 64))' WHERE event_id = 6" \
+  "$(db_drop_trigger audit_rows_no_update audit_rows); UPDATE audit_rows SET row_hash = '$(printf '0%.0s' $(seq 64))' WHERE event_id = 6" \
   "event 6: its row hashes were altered"
 broken "drop the triggers, delete the last event and its rows" \
-  "DROP TRIGGER audit_events_no_delete; DROP TRIGGER audit_rows_no_delete; DELETE FROM audit_rows WHERE event_id = 9; DELETE FROM audit_events WHERE id = 9" \
+  "$(db_drop_trigger audit_events_no_delete audit_events); $(db_drop_trigger audit_rows_no_delete audit_rows); DELETE FROM audit_rows WHERE event_id = 9; DELETE FROM audit_events WHERE id = 9" \
   "assets row 3 has no audit event (inserted behind the tool's back)"
 broken "drop the trigger, delete an event's row hashes" \
-  "DROP TRIGGER audit_rows_no_delete; DELETE FROM audit_rows WHERE event_id = 7" \
+  "$(db_drop_trigger audit_rows_no_delete audit_rows); DELETE FROM audit_rows WHERE event_id = 7" \
   "event 7: its row hashes were altered"
 broken "a forged event appended" \
   "INSERT INTO audit_events(id, time, actor, action, subject, details, rows_digest, prev_hash, hash) SELECT 10, time, actor, 'asset.edit', 'TS-000001', NULL, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', hash, hash FROM audit_events WHERE id = 9" \

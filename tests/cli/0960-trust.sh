@@ -27,6 +27,8 @@ check_out "school ELM" "school ELM 'Elm Academy' added; tags ELM-000001 upwards"
   "$A" --db "$OWNER" trust school add --code ELM --name "Elm Academy" --tag-prefix ELM
 check_err "a school code is taken once" 1 "cannot add school 'OAK': the code is taken" \
   "$A" --db "$OWNER" trust school add --code OAK --name "Oak Again" --tag-prefix OAK2
+check_err "a tag prefix is taken once (the message says which)" 1 "cannot add school 'ASH': the tag prefix 'OAK' is another school's" \
+  "$A" --db "$OWNER" trust school add --code ASH --name "Ash Primary" --tag-prefix OAK
 check_err "a bad school code" 1 "--code 'oak!': use 2 to 10 capital letters or digits" \
   "$A" --db "$OWNER" trust school add --code 'oak!' --name X --tag-prefix X
 run "$A" --db "$OWNER" trust school list --csv
@@ -97,4 +99,15 @@ check_err "an append-only trigger disabled on the server is reported" 1 \
   "the append-only trigger 'audit_events_no_update' was altered behind the tool's back" "$A" --db "$UB" audit verify
 psql -qAtX -d "$TRUST_DB" -c "ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update"
 check_rc "... and enabled again, the log verifies" 0 "$A" --db "$UB" audit verify
+
+# a login at two schools: its second grant gives it the technicians' group
+# role it already holds, which the server answers with a NOTICE; the user
+# sees the grant and nothing else
+TW=$(new_login tech_both)
+exact "a grant says what it did, and nothing on stderr" 0 "$TW is a technician OAK" "" \
+  "$A" --db "$OWNER" trust grant --db-role "$TW" --school OAK --role technician
+exact "... nor for a group role the login already holds" 0 "$TW is a technician ELM" "" \
+  "$A" --db "$OWNER" trust grant --db-role "$TW" --school ELM --role technician
+exact "... nor a revoke of one school of two" 0 "$TW no longer works in ELM" "" \
+  "$A" --db "$OWNER" trust revoke --db-role "$TW" --school ELM
 done_testing

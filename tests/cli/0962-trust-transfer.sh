@@ -111,4 +111,25 @@ for s in OAK ELM TRUST; do
   check_out "$s's chain verifies after the second" "audit log intact" \
     sh -c "'$A' --db '$OWNER' $([ $s = TRUST ] || echo --school $s) audit verify | head -1 | cut -c1-16"
 done
+
+# OAK's export carries its transferred asset as it is: an import takes it
+# back as it takes disposed, a final state whose records are the asset's
+# own (its notes name where it went), not mid-way through anything
+"$A" --db "$UA" asset export -o "$T/oak.csv"
+python3 -c 'import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+csv.writer(open(sys.argv[2], "w", newline=""), lineterminator="\n").writerows([rows[0]] + [r for r in rows[1:] if r[0] == "OAK-000001"])' \
+  "$T/oak.csv" "$T/moved.csv"
+check "OAK's export has the transferred asset" grep -q ',transferred,' "$T/moved.csv"
+new_db imp
+check_out "it imports into a register" "$T/moved.csv: 1 asset added" "$A" asset import "$T/moved.csv"
+check_out "... still transferred, its notes saying where" "transferred|bought for Year 6
+transferred to ELM as ELM-000002" sh -c "'$A' asset show OAK-000001 --json | jq -r '[.status, .notes] | join(\"|\")'"
+check_err "... and stays where it went" 1 "'OAK-000001' is transferred and cannot become in repair" "$A" asset repair OAK-000001
+sed 's/,transferred,/,Moved On,/' "$T/moved.csv" >"$T/moved2.csv"
+new_db imp2
+check_out "a label mapped to transferred imports too" "$T/moved2.csv: 1 asset added" \
+  "$A" asset import --status-map 'Moved On=transferred' "$T/moved2.csv"
+check_out "... as transferred" "transferred" sh -c "'$A' asset show OAK-000001 --json | jq -r .status"
+check_rc "the registers verify" 0 "$A" audit verify
 done_testing

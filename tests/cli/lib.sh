@@ -156,6 +156,39 @@ db_tamper() {
   sqlite3 "$ASSETCTL_DB" "$1"
 }
 
+# Tampering on copies of one register (the audit tests): db_copy_base
+# remembers the register in use as the one to copy; each db_copy then makes
+# a fresh copy of it and points ASSETCTL_DB (and PG_DB) at the copy, for
+# db_tamper and the tool; db_base goes back to the original. The copy is a
+# file (sqlite3 .backup, WAL included) or a database of the run's server
+# (CREATE DATABASE ... TEMPLATE, dropped at exit with the trusts) that the
+# register's login reaches with its URI as before.
+db_copy_base() {
+  DB_BASE=$ASSETCTL_DB DB_BASE_PG=${PG_DB:-} _db_copies=${_db_copies:-0}
+}
+db_copy() {
+  _db_copies=$((_db_copies + 1))
+  if pg_backend; then
+    PG_DB=${DB_BASE_PG}_c$_db_copies
+    psql -qAtX -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $PG_DB TEMPLATE $DB_BASE_PG" >/dev/null || return 1
+    echo "$PG_DB" >>"$T/.trusts"
+    export PG_DB ASSETCTL_DB=${DB_BASE/\/\/\/$DB_BASE_PG\?/\/\/\/$PG_DB?}
+    return
+  fi
+  export ASSETCTL_DB="$T/copy$_db_copies.db"
+  sqlite3 "$DB_BASE" ".backup '$ASSETCTL_DB'"
+}
+db_base() {
+  export ASSETCTL_DB=$DB_BASE
+  pg_backend && export PG_DB=$DB_BASE_PG
+  return 0
+}
+# db_drop_trigger NAME TABLE: the SQL that drops a trigger (PostgreSQL's
+# names its table)
+db_drop_trigger() {
+  if pg_backend; then echo "DROP TRIGGER $1 ON $2"; else echo "DROP TRIGGER $1"; fi
+}
+
 # The register as text, to compare before and after: sqlite3 .dump, or on
 # PostgreSQL every row of the school (its row in schools, its grants, and
 # each table's rows of school_id, ordered by rowid), read by the superuser.
