@@ -71,7 +71,11 @@ static int in_trust_chain(struct db *db, int (*fn)(struct db *db, void *arg), vo
         return back_to(db, was, r);
 }
 
-static int set_name(struct db *db, void *arg) { return db_setting_set(db, "trust", arg); }
+/* The chain's first event when it has none, then the name. */
+static int set_name(struct db *db, void *arg) {
+        int r = db_trust_audit_init(db, arg);
+        return r < 0 ? r : db_setting_set(db, "trust", arg);
+}
 
 int trust_init(struct db *db, const char *name) {
         int r = db_require_trust(db, "trust init");
@@ -102,7 +106,8 @@ static int school_add(struct db *db, void *arg) {
         int r = db_trust_school_add(db, s->code, s->name, s->prefix, &s->id);
         if (r >= 0)
                 r = audit_new(db, "trust.school.add", s->code,
-                             json_pack("{s:s, s:s, s:I}", "name", s->name, "tag_prefix", s->prefix, "school_id", (json_int_t) s->id), NULL, 0);
+                             json_pack("{s:s, s:s, s:I}", "name", s->name, "tag_prefix", s->prefix, "school_id", (json_int_t) s->id),
+                             "schools", s->id);
         if (r < 0) return r;
         r = db_use_school(db, s->id);
         if (r >= 0) r = db_setting_set(db, "school", s->name);
@@ -212,7 +217,7 @@ static int school_import(struct db *db, void *arg) {
         return audit_new(db, "trust.import", im->code,
                         json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "file", im->file, "name", im->name, "tag_prefix", im->prefix,
                                   "events", (json_int_t) im->moved.events, "rows", (json_int_t) im->moved.rows, "head", im->moved.head),
-                        NULL, 0);
+                        "schools", id);
 }
 
 int trust_import(struct db *db, const char *code, const char *file, struct trust_moved *ret) {

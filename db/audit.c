@@ -50,8 +50,23 @@ const struct covered_table db_cover_foundation[] = {
         COVER("people", "person", "id"),
         {NULL},
 };
+/* A trust's own tables (PostgreSQL, db/pg/trust.sql), covered by the
+ * trust's chain (school 0) only: a school's chain never writes them. A
+ * grant's school_id is what the grant is for, not the row's school as in a
+ * register table, so it is read (and hashed) as grant_school_id: the
+ * encoding skips a column named school_id. */
+#define COVER_COLS(t, rec, key, cols) {t, rec, key, "SELECT " cols " FROM " t " WHERE rowid = ?1", \
+                  "SELECT rowid, " cols " FROM " t " ORDER BY rowid", \
+                  "SELECT rowid, " cols " FROM " t " WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid"}
+static const struct covered_table db_cover_trust[] = {
+        COVER("schools", "school", "id"),
+        /* every column in the table's order, as a before-image has them */
+        COVER_COLS("grants", "grant", "id", "db_role, school_id AS grant_school_id, role, granted_at, granted_by, id, rowid"),
+        {NULL},
+};
 static const struct covered_table *const cover_lists[] = {
         db_cover_foundation, db_cover_loans, db_cover_wipe, db_cover_disposal, db_cover_paperwork, db_cover_wipe_firmware,
+        db_cover_trust,
 };
 
 /* Call-order iteration over every covered table. */
@@ -64,6 +79,19 @@ static const struct covered_table *covered(const char *name) {
                 if (streq(t->name, name)) return t;
         return NULL;
 }
+
+static bool trust_table(const struct covered_table *t) {
+        for (const struct covered_table *p = db_cover_trust; p->name; p++)
+                if (p == t) return true;
+        return false;
+}
+
+/* Whether db works in a trust's own chain (school 0 of a PostgreSQL
+ * trust), the one that covers the trust's tables. */
+static bool trust_chain(struct db *db) { return db->school == 0 && db_where_is_server(db->where); }
+
+/* Whether the chain db works in covers t's rows. */
+static bool chain_covers(struct db *db, const struct covered_table *t) { return !trust_table(t) || trust_chain(db); }
 
 /* A row to encode: its values either from a statement (columns from
  * `first` on) or from an array (the before-image a write is about to
@@ -404,7 +432,7 @@ static int record_row(struct db *db, const struct covered_table *t, int64_t rowi
 static const struct {
         const char *table, *column;
 } row_labels[] = {
-        {"assets", "tag"}, {"people", "ref"}, {"settings", "key"},
+        {"assets", "tag"}, {"people", "ref"}, {"settings", "key"}, {"schools", "code"},
 };
 
 static const char *label_column(const struct covered_table *t) {
@@ -742,6 +770,9 @@ static int accept_rowid(struct db *db, const struct covered_table *t, const char
         return parse_int64(key, ret) >= 0 && *ret > 0;
 }
 
+static int accept_in(struct db *db, const struct covered_table *t, const char *key, const char *by, const char *reason,
+                     struct audit_accepted *ret);
+
 static int accept_locked(struct db *db, const struct covered_table *t, const char *key, const char *by, const char *reason,
                          struct audit_accepted *ret) {
         int64_t rowid;
@@ -793,9 +824,32 @@ static int accept_locked(struct db *db, const struct covered_table *t, const cha
 
 int db_audit_accept(struct db *db, const char *table, const char *key, const char *by, const char *reason, struct audit_accepted *ret) {
         const struct covered_table *t = covered_by_name(table);
+        if (t && trust_table(t) && !db_where_is_server(db->where)) t = NULL; /* a trust's only */
         if (!t) return err_set(EINVAL, "cannot accept a row of '%s': not a table the audit log covers (give one audit verify names, such as assets)", table);
         if (isempty(by)) return err_set(EINVAL, "cannot accept %s '%s': say who decided (--by NAME)", t->record, key);
         if (isempty(reason)) return err_set(EINVAL, "cannot accept %s '%s': give the reason (--reason TEXT)", t->record, key);
+        /* the trust's tables are its own chain's, whichever school the
+         * connection works in (named: school 0 takes writes then) */
+        int64_t was = db->school;
+        if (trust_table(t)) {
+                int r = db_use_school(db, 0);
+                if (r < 0) return r;
+                r = accept_in(db, t, key, by, reason, ret);
+                if (r < 0) {
+                        _cleanup_free_ char *m = xstrdup(err_msg());
+                        (void) db_use_school(db, was);
+                        return err_set(-r, "%s", m);
+                }
+                r = db_use_school(db, was);
+                if (r < 0) free(TAKE_PTR(ret->row));
+                return r;
+        }
+        return accept_in(db, t, key, by, reason, ret);
+}
+
+/* `audit accept` in the chain the connection works in. */
+static int accept_in(struct db *db, const struct covered_table *t, const char *key, const char *by, const char *reason,
+                     struct audit_accepted *ret) {
         int r = db_begin(db);
         if (r < 0) return r;
         r = accept_locked(db, t, key, by, reason, ret);
@@ -995,6 +1049,7 @@ static int verify_rows(struct db *db, struct audit_report *rep) {
                 return rs;
         }
         FOREACH_COVERED(t) {
+                if (!chain_covers(db, t)) continue;
                 r = db_prepare(db, t->select_all, &all);
                 if (r < 0) break;
                 while ((rs = db_step(db, all, "cannot read the register")) > 0) {
@@ -1076,11 +1131,30 @@ static int verify_triggers(struct db *db, struct audit_report *rep) {
         return 0;
 }
 
+/* The trust's chain is seen by its administrators and auditors only (a
+ * trust-wide grant): to another login it shows no event, and the grants
+ * and schools it may see would look unrecorded. */
+static int trust_chain_visible(struct db *db) {
+        struct db_stmt *st;
+        int r = db_prepare(db, "SELECT CASE WHEN 0 = ANY (assetctl_granted_schools(current_user, ARRAY['auditor', 'admin'])) "
+                               "THEN 1 ELSE 0 END", &st);
+        if (r < 0) return r;
+        r = db_step(db, st, "cannot read the grants");
+        bool visible = r > 0 && db_column_int(st, 0) == 1;
+        db_reset(st);
+        if (r < 0) return r;
+        if (!visible)
+                return err_set(EACCES, "cannot verify the trust's own audit log: it is for the trust's administrators and auditors "
+                                       "(a trust-wide grant); name a school with --school CODE");
+        return 0;
+}
+
 int db_audit_verify(struct db *db, struct audit_report *ret) {
         struct audit_report rep = {0};
         int r = db_begin_read(db); /* one consistent snapshot, no write lock */
         if (r < 0) return r;
-        r = verify_chain(db, &rep);
+        if (trust_chain(db)) r = trust_chain_visible(db);
+        if (r >= 0) r = verify_chain(db, &rep);
         if (r >= 0) r = verify_rows(db, &rep);
         if (r >= 0) r = verify_triggers(db, &rep);
         db_end_read(db);

@@ -191,7 +191,15 @@ struct db {
         struct touched *touched;
         size_t n_touched, cap_touched;
         const struct covered_table *hook_table; /* the last covered table written */
+        int lock_wait_ms;             /* a writer's wait for the write lock in ms
+                                       * (0: DB_BUSY_TIMEOUT_MS); PostgreSQL reads
+                                       * it at each write begin, tests shorten it */
 };
+
+/* How long a writer waits for another's write lock before it fails
+ * (-EBUSY, "database is locked"): SQLite's busy timeout, PostgreSQL's
+ * lock_timeout on the school's advisory lock. */
+#define DB_BUSY_TIMEOUT_MS 10000
 
 struct migration {
         int version;          /* the schema version after this step */

@@ -367,12 +367,35 @@ static int pg_opened(struct db *db, unsigned flags) {
 
 static const char *pg_login(struct db *db) { return PQuser(conn_of(db)->c); }
 
+/* Take school's write lock (pg_advisory_xact_lock), after `begin` (SQL
+ * run first in the same round trip, "" for none), waiting for another
+ * writer at most the busy timeout (db->lock_wait_ms, else
+ * DB_BUSY_TIMEOUT_MS: SQLite's), as SQLite does: lock_timeout is set for
+ * the rest of the transaction, so any lock it waits for is bounded the
+ * same way. A wait that runs out (SQLSTATE 55P03) is -EBUSY, "what:
+ * database is locked", naming the school and the server. */
+static int pg_lock_school(struct db *db, const char *begin, int64_t school, const char *what) {
+        struct pg_conn *pc = conn_of(db);
+        int ms = db->lock_wait_ms > 0 ? db->lock_wait_ms : DB_BUSY_TIMEOUT_MS;
+        /* the school's number and the wait are ours, not input */
+        _cleanup_free_ char *sql = xasprintf("%sSET LOCAL lock_timeout = %d; SELECT pg_advisory_xact_lock(%d, %" PRId64 "::int4)",
+                                             begin, ms, PG_WRITE_LOCK_KEY, school);
+        _cleanup_pgresult_ PGresult *res = PQexec(pc->c, sql);
+        ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+        if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) return 0;
+        if (streq_ptr(res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL, "55P03")) {
+                _cleanup_free_ char *wait = ms % 1000 ? xasprintf("%d ms", ms) : xasprintf("%d s", ms / 1000);
+                return err_set(EBUSY, "%s: database is locked (school %" PRId64 " on the server '%s': another writer held its write lock "
+                                      "for more than %s)", what, school, pc->label, wait);
+        }
+        return pg_error(db, res, what);
+}
+
 static int pg_use_school(struct db *db, int64_t school) {
         int r = pg_set_school(db, school);
         if (r >= 0 && db->tx_depth) {
-                _cleanup_free_ char *sql = xasprintf("SELECT pg_advisory_xact_lock(%d, %" PRId64 "::int4)", PG_WRITE_LOCK_KEY, school);
                 _cleanup_free_ char *what = xasprintf("cannot take the write lock of school %" PRId64, school);
-                r = pg_run(db, sql, what, NULL);
+                r = pg_lock_school(db, "", school, what);
         }
         if (r >= 0) conn_of(db)->school_named = true;
         return r;
@@ -850,12 +873,8 @@ static int pg_begin(struct db *db, bool write) {
                 return err_set(EINVAL, "the login works in more than one school of '%s': name one with --school CODE (or ASSETCTL_SCHOOL)",
                                pc->label);
         if (write) {
-                /* one round trip: the school's number is ours, not input */
-                _cleanup_free_ char *sql = xasprintf("BEGIN ISOLATION LEVEL READ COMMITTED;"
-                                                     " SELECT pg_advisory_xact_lock(%d, %" PRId64 "::int4)",
-                                                     PG_WRITE_LOCK_KEY, db->school);
-                _cleanup_free_ char *what = xasprintf("cannot take the write lock of school %" PRId64, db->school);
-                r = pg_run(db, sql, what, NULL);
+                /* one round trip: the transaction, its wait, the lock */
+                r = pg_lock_school(db, "BEGIN ISOLATION LEVEL READ COMMITTED; ", db->school, "cannot start a transaction");
                 if (r < 0 && PQtransactionStatus(pc->c) != PQTRANS_IDLE) {
                         PGresult *res = PQexec(pc->c, "ROLLBACK");
                         PQclear(res);

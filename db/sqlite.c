@@ -129,7 +129,7 @@ static int sq_open(struct db *db, unsigned flags) {
         db->conn = h;
         if (rc != SQLITE_OK) return error(db, rc, path);
         sqlite3_extended_result_codes(h, 1);
-        sqlite3_busy_timeout(h, 10000);
+        sqlite3_busy_timeout(h, DB_BUSY_TIMEOUT_MS);
         /* foreign keys always: a command that writes by mistake without
          * CMD_WRITE must still be checked */
         int r = sq_exec(db, "PRAGMA foreign_keys = ON", path);

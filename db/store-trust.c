@@ -68,6 +68,21 @@ int db_trust_is_admin(struct db *db, bool *ret) {
         return 0;
 }
 
+/* The id of db_role's grant at school (a code; NULL: its trust-wide one),
+ * 0 when it holds none there: the row the trust's chain names. */
+static int grant_id(struct db *db, const char *db_role, const char *school, int64_t *ret) {
+        struct db_stmt *st;
+        int r = db_prepare(db, "SELECT id FROM grants WHERE db_role = ?1 AND CASE WHEN CAST(?2 AS TEXT) IS NULL THEN school_id IS NULL "
+                               "ELSE school_id = (SELECT s.id FROM schools s WHERE s.code = ?2) END", &st);
+        if (r < 0) return r;
+        db_bind_text(st, 1, db_role);
+        db_bind_text(st, 2, school);
+        r = db_step(db, st, "cannot read the grants");
+        *ret = r > 0 ? db_column_int(st, 0) : 0;
+        db_reset(st);
+        return r < 0 ? r : 0;
+}
+
 int db_trust_grant(struct db *db, const char *db_role, const char *school, const char *role) {
         struct db_stmt *st;
         int r = db_prepare(db, "SELECT trust_grant(?1, ?2, ?3)", &st);
@@ -76,20 +91,54 @@ int db_trust_grant(struct db *db, const char *db_role, const char *school, const
         db_bind_text(st, 2, school);
         db_bind_text(st, 3, role);
         r = db_step_done(db, st, "cannot grant");
+        int64_t id = 0;
+        if (r >= 0) r = grant_id(db, db_role, school, &id);
         if (r < 0) return r;
+        if (!id) return err_set(EIO, "cannot grant: the grant of '%s' is not there after trust_grant()", db_role);
         return audit_new(db, "trust.grant", db_role, json_pack("{s:o, s:s}", "school", school ? json_string(school) : json_null(), "role", role),
-                        NULL, 0);
+                        "grants", id);
 }
 
 int db_trust_revoke(struct db *db, const char *db_role, const char *school) {
+        /* the row before it goes: the event records it as deleted */
+        int64_t id = 0;
+        int r = grant_id(db, db_role, school, &id);
+        if (r < 0) return r;
         struct db_stmt *st;
-        int r = db_prepare(db, "SELECT trust_revoke(?1, ?2)", &st);
+        r = db_prepare(db, "SELECT trust_revoke(?1, ?2)", &st);
         if (r < 0) return r;
         db_bind_text(st, 1, db_role);
         db_bind_text(st, 2, school);
         r = db_step_done(db, st, "cannot revoke");
         if (r < 0) return r;
-        return audit_new(db, "trust.revoke", db_role, json_pack("{s:o}", "school", school ? json_string(school) : json_null()), NULL, 0);
+        return audit_new(db, "trust.revoke", db_role, json_pack("{s:o}", "school", school ? json_string(school) : json_null()),
+                         id ? "grants" : NULL, id);
+}
+
+int db_trust_audit_init(struct db *db, const char *name) {
+        struct db_stmt *st;
+        int r = db_prepare(db, "SELECT count(*) FROM audit_events", &st);
+        if (r < 0) return r;
+        r = db_step(db, st, "cannot read the audit log");
+        int64_t events = r > 0 ? db_column_int(st, 0) : 0;
+        db_reset(st);
+        if (r < 0 || events > 0) return r < 0 ? r : 0;
+        r = db_prepare(db, "SELECT id, db_role, role FROM grants ORDER BY id", &st);
+        _cleanup_json_ json_t *grants = NULL;
+        if (r >= 0) r = db_collect(db, st, NULL, &grants);
+        if (r < 0) return r;
+        _cleanup_json_ json_t *d = json_pack("{s:O}", "grants", grants);
+        r = db_audit_begin(db, "trust.init", name, d);
+        size_t i;
+        json_t *g;
+        json_array_foreach(grants, i, g) {
+                if (r >= 0) r = db_audit_row(db, "grants", json_integer_value(json_object_get(g, "id")));
+        }
+        if (r < 0) {
+                db->ev_open = false;
+                return r;
+        }
+        return db_audit_end(db);
 }
 
 int db_trust_grant_list(struct db *db, json_t **ret) {

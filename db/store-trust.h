@@ -29,6 +29,12 @@ int db_trust_grant(struct db *db, const char *db_role, const char *school, const
 /* Take every grant of db_role in the school (or its trust-wide ones);
  * -ENOENT when it holds none there. */
 int db_trust_revoke(struct db *db, const char *db_role, const char *school);
+/* The trust chain's first event, "trust.init" (subject: the trust's
+ * name), recording the grants the schema made (the admin group role's
+ * trust-wide one), so that the chain covers every grant from the start;
+ * nothing when the chain has events (a trust renamed). In school 0's
+ * transaction. */
+int db_trust_audit_init(struct db *db, const char *name);
 /* The grants: db_role, school (code, null for trust-wide), role,
  * granted_at, granted_by. */
 int db_trust_grant_list(struct db *db, json_t **ret);

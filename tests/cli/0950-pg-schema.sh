@@ -86,10 +86,14 @@ check_out "as many foreign keys as SQLite has" \
 want=$(sqlite3 "$R" "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
 check_out "SQLite's triggers" "$want" \
   sql "$O" "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname IN ('$(echo "$want" | paste -sd, | sed "s/,/','/g")') ORDER BY 1"
-covered=$(cat "$ASSETCTL_SRCDIR"/db/audit.c "$ASSETCTL_SRCDIR"/db/schema-*.c | sed -nE 's/.*COVER\("([a-z_]+)".*/\1/p' | sort)
+covered=$(cat "$ASSETCTL_SRCDIR"/db/audit.c "$ASSETCTL_SRCDIR"/db/schema-*.c | sed -nE 's/.*COVER(_COLS)?\("([a-z_]+)".*/\2/p' | sort)
 check_out "the before-image capture on every covered table (COVER in db/)" "$covered" \
   sql "$O" "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = tgrelid::regclass::text || '_before' AND tgfoid = 'assetctl_capture'::regproc ORDER BY 1"
-check_out "28 covered tables" "28" sh -c "echo '$covered' | wc -l"
+check_out "30 covered tables: the register's 28 and the trust's schools and grants" "30 grants schools" \
+  sh -c "echo \$(echo '$covered' | wc -l) \$(echo '$covered' | grep -x -e grants -e schools)"
+check_out "the trust's tables: rowid is generated from id" "grants ALWAYS id
+schools ALWAYS id" \
+  sql "$O" "SELECT table_name || ' ' || is_generated || ' ' || generation_expression FROM information_schema.columns WHERE table_schema = 'public' AND table_name IN ('grants', 'schools') AND column_name = 'rowid' ORDER BY 1"
 check_out "the append-only triggers, TRUNCATE included" "audit_events 3
 audit_rows 3" \
   sql "$O" "SELECT tgrelid::regclass::text || ' ' || count(*) FROM pg_trigger WHERE tgfoid = 'assetctl_append_only'::regproc GROUP BY tgrelid ORDER BY 1"

@@ -90,10 +90,10 @@ check_out "revoke" "$TA no longer works in OAK" "$A" --db "$OWNER" trust revoke 
 check_rc "a revoked technician sees nothing" 1 "$A" --db "$UA" asset show OAK-000001
 check_err "a revoked technician may not even connect with psql" 2 "permission denied for database" \
   psql -qAtX -d "$TRUST_DB" -U "$TA" -c "SELECT count(*) FROM assets"
-check_out "the trust's own chain: schools, grants, revokes" \
-  "setting.set trust.school.add trust.school.add trust.grant trust.grant trust.grant trust.grant trust.revoke" \
+check_out "the trust's own chain: its first grant, schools, grants, revokes" \
+  "trust.init setting.set trust.school.add trust.school.add trust.grant trust.grant trust.grant trust.grant trust.revoke" \
   sh -c "'$A' --db '$OWNER' audit log --json | jq -r '[.[] | .action] | join(\" \")'"
-check_out "... and it verifies" "audit log intact: 8 events" sh -c "'$A' --db '$OWNER' audit verify | cut -d, -f1"
+check_out "... and it verifies" "audit log intact: 9 events" sh -c "'$A' --db '$OWNER' audit verify | cut -d, -f1"
 psql -qAtX -d "$TRUST_DB" -c "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update"
 check_err "an append-only trigger disabled on the server is reported" 1 \
   "the append-only trigger 'audit_events_no_update' was altered behind the tool's back" "$A" --db "$UB" audit verify

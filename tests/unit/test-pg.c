@@ -344,25 +344,64 @@ static double now_s(void) {
         return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* One text value from a query without parameters (malloc'd). */
+static char *one_text(struct db *db, const char *sql) {
+        struct db_stmt *st;
+        assert_int_equal(E->prepare(db, sql, &st), 0);
+        assert_int_equal(E->step(db, st, "one"), 1);
+        char *v = xstrdup(E->column_text(st, 0, NULL));
+        assert_int_equal(E->step(db, st, "one"), 0);
+        E->finalize(st);
+        return v;
+}
+
 static void test_write_lock(void **state) {
         (void) state;
         struct db *a = open_school(7), *b = open_school(7), *c = open_school(8);
+        /* a writer waits SQLite's busy timeout, whatever the session says */
+        exec_ok(a, "SET lock_timeout = 0");
         assert_int_equal(E->begin(a, true), 0);
+        char *wait = one_text(a, "SELECT current_setting('lock_timeout')");
+        assert_string_equal(wait, "10s");
+        free(wait);
         /* another school's writer does not wait */
-        assert_int_equal(E->begin(c, true), 0);
-        assert_int_equal(E->commit(c), 0);
-        /* the same school's writer waits, here until its lock_timeout */
-        exec_ok(b, "SET lock_timeout = '300ms'");
         double t0 = now_s();
+        assert_int_equal(E->begin(c, true), 0);
+        assert_true(now_s() - t0 < 1);
+        assert_int_equal(E->commit(c), 0);
+        /* the same school's writer waits, here 300 ms, then gives up as
+         * SQLite does: busy, "database is locked" */
+        b->lock_wait_ms = 300;
+        t0 = now_s();
         assert_int_equal(E->begin(b, true), -EBUSY);
         double waited = now_s() - t0;
-        assert_true(waited >= 0.25);
-        assert_string_equal(err_msg(), "cannot take the write lock of school 7: canceling statement due to lock timeout");
+        assert_true(waited >= 0.25 && waited < 5);
+        char *want = xasprintf("cannot start a transaction: database is locked (school 7 on the server '%s:%s/%s': "
+                               "another writer held its write lock for more than 300 ms)",
+                               getenv("PGHOST"), getenv("PGPORT"), dbname);
+        assert_string_equal(err_msg(), want);
+        free(want);
         /* it is not left in a transaction */
         assert_int_equal(E->begin(b, false), 0);
         E->rollback(b);
+        /* a second school's lock taken inside a transaction (a transfer's)
+         * is bounded the same way */
+        assert_int_equal(E->begin(c, true), 0);
+        c->tx_depth = 1; /* as db_begin() counts it */
+        c->lock_wait_ms = 200;
+        assert_int_equal(E->use_school(c, 7), -EBUSY);
+        want = xasprintf("cannot take the write lock of school 7: database is locked (school 7 on the server '%s:%s/%s': "
+                         "another writer held its write lock for more than 200 ms)",
+                         getenv("PGHOST"), getenv("PGPORT"), dbname);
+        assert_string_equal(err_msg(), want);
+        free(want);
+        E->rollback(c);
+        c->tx_depth = 0;
         assert_int_equal(E->commit(a), 0);
+        /* free again: the writer gets the lock at once */
+        t0 = now_s();
         assert_int_equal(E->begin(b, true), 0);
+        assert_true(now_s() - t0 < 1);
         assert_int_equal(E->commit(b), 0);
         close_db(a);
         close_db(b);
