@@ -88,8 +88,10 @@ const struct command audit_commands[] = {
         {"accept", audit_accept_cmd, CMD_DB | CMD_WRITE, "TABLE KEY",
          "record that a row changed outside assetctl stands as found, so writes to it work again",
          "  TABLE is the table audit verify names (assets, people, settings, loans, ...);\n"
-         "  KEY the row's tag, reference or setting key, or its row number. The event\n"
-         "  names who decided and why; nothing is accepted silently.\n",
+         "  KEY the row's tag, reference or setting key, or its row number. On a trust,\n"
+         "  grants and schools (KEY: the grant's number, the school's code) are the\n"
+         "  trust's own chain's. The event names who decided and why; nothing is\n"
+         "  accepted silently.\n",
          OPTIONS(accept_opts, struct accept_args), POS(2, 2, "give the table and the row's key")},
         {NULL},
 };
