@@ -1045,12 +1045,49 @@ static void seen_free(struct seen *s) {
 
 static const char *line_word(const struct import_table *t) { return t->json ? "record" : "line"; }
 
+/* The register's assets an import of assets is checked against, read once
+ * into the import's own sets (tags, make and serial) rather than asked of
+ * the database for every row (two queries a row: on a server, two round
+ * trips). The sets fold ASCII case, as NOCASE does; if any serial or make
+ * is not ASCII the database's own comparison is used for serials row by
+ * row. Tags are ASCII by the register's check. */
+struct known_assets {
+        json_t *rows;          /* db_asset_keys() */
+        bool serials_per_row;
+};
+
+static bool is_ascii(const char *s) {
+        for (; s && *s; s++)
+                if ((unsigned char) *s >= 0x80) return false;
+        return true;
+}
+
+static int known_assets_load(struct db *db, struct seen *tags, struct seen *serials, struct known_assets *ret) {
+        struct known_assets k = {0};
+        int r = db_asset_keys(db, &k.rows);
+        if (r < 0) return r;
+        size_t i;
+        json_t *row;
+        json_array_foreach(k.rows, i, row)
+                if (!is_ascii(json_str(row, "serial")) || !is_ascii(json_str(row, "make"))) k.serials_per_row = true;
+        json_array_foreach(k.rows, i, row) {
+                const char *serial = json_str(row, "serial");
+                (void) seen_add(tags, json_str(row, "tag"), NULL, -(int64_t) i - 1);
+                if (!k.serials_per_row && serial && *serial)
+                        (void) seen_add(serials, json_str(row, "make"), serial, -(int64_t) i - 1);
+        }
+        *ret = k;
+        return 0;
+}
+
+
 /* Check one record for duplicates within the file (seen so far) and
  * against the register; false (problem recorded) when it is one. */
 static bool check_duplicate(struct db *db, struct import_table *t, struct import_record *rec, enum import_kind kind,
-                            struct seen *tags, struct seen *serials) {
+                            struct seen *tags, struct seen *serials, const struct known_assets *known) {
         /* db is NULL when the register held none of these before the import:
-         * then only the file itself can hold duplicates */
+         * then only the file itself can hold duplicates. A line below 0 in
+         * the sets is the register's row -line - 1 of known->rows */
         char nb[32];
         ssize_t col;
         _cleanup_json_ json_t *dup = NULL;
@@ -1072,11 +1109,11 @@ static bool check_duplicate(struct db *db, struct import_table *t, struct import
                 field(t, rec, "tag", &col);
                 const char *cn = col_name(t, (size_t) col, nb);
                 int64_t prev = seen_add(tags, tag, NULL, rec->line);
-                if (prev) {
+                if (prev > 0) {
                         import_problem(t, rec->line, cn, "duplicate tag '%s' (also on %s %lld)", tag, line_word(t), (long long) prev);
                         return false;
                 }
-                if (db && db_asset_by_tag(db, tag, &dup) == 0) {
+                if (prev < 0) {
                         import_problem(t, rec->line, cn, "tag '%s' is already in the register", tag);
                         return false;
                 }
@@ -1086,9 +1123,12 @@ static bool check_duplicate(struct db *db, struct import_table *t, struct import
         field(t, rec, "serial", &col);
         const char *cn = col_name(t, (size_t) col, nb);
         int64_t prev = seen_add(serials, make, serial, rec->line);
-        if (prev)
+        if (prev > 0)
                 import_problem(t, rec->line, cn, "duplicate serial '%s' (%s) (also on %s %lld)", serial, make, line_word(t), (long long) prev);
-        else if (db && db_asset_by_make_serial(db, make, serial, &dup) == 0)
+        else if (prev < 0)
+                import_problem(t, rec->line, cn, "serial '%s' (%s) is already registered as '%s'", serial, make,
+                               json_str(json_array_get(known->rows, (size_t) (-prev - 1)), "tag"));
+        else if (db && known->serials_per_row && db_asset_by_make_serial(db, make, serial, &dup) == 0)
                 import_problem(t, rec->line, cn, "serial '%s' (%s) is already registered as '%s'", serial, make, json_str(dup, "tag"));
         else
                 return true;
@@ -1243,6 +1283,7 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
         _cleanup_json_ json_t *details = NULL;
         struct seen tags = {0}, serials = {0};
         struct scan_names names = {0};
+        struct known_assets known = {0};
         struct db_batch *batch = NULL;
         if (map_header(t, kind, hook) < 0) {
                 import_sort_problems(t);
@@ -1263,6 +1304,7 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                 int64_t fm = file_max_tag(t, prefix);
                 if (fm > next) next = fm;
                 r = scan_names_load(db, &names);
+                if (r >= 0 && existing) r = known_assets_load(db, &tags, &serials, &known);
                 if (r < 0) goto fail;
         }
         /* rows that nothing is written after (no hook column in the file)
@@ -1285,7 +1327,7 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
                  * back then): the hook's checks, which need the rows before,
                  * then report every bad row too */
                 int k = 0;
-                if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials))
+                if (build_record(t, rec, kind) && check_duplicate(existing ? db : NULL, t, rec, kind, &tags, &serials, &known))
                         k = write_record(db, t, rec, kind, hook, batch, prefix, &next, &w, &names);
                 if (rec->rec) {
                         json_decref(rec->rec);
@@ -1300,6 +1342,7 @@ int import_run(struct db *db, struct import_table *t, enum import_kind kind, con
         seen_free(&tags);
         seen_free(&serials);
         scan_names_free(&names);
+        json_decref(TAKE_PTR(known.rows));
         if (t->n_prob) {
                 r = -EINVAL;
                 goto fail;
@@ -1321,6 +1364,7 @@ fail:
         seen_free(&tags);
         seen_free(&serials);
         scan_names_free(&names);
+        json_decref(known.rows);
         db_batch_free(batch);
         db_rollback(db);
         import_sort_problems(t);

@@ -178,6 +178,13 @@ int db_asset_by_make_serial(struct db *db, const char *make, const char *serial,
         return db_one(db, st, asset_bools, ret);
 }
 
+int db_asset_keys(struct db *db, json_t **ret) {
+        struct db_stmt *st;
+        int r = db_prepare(db, "SELECT tag, serial, make FROM assets", &st);
+        if (r < 0) return r;
+        return db_collect(db, st, NULL, ret);
+}
+
 int db_asset_list(struct db *db, const char *status, const char *location, const char *category, json_t **ret) {
         struct db_stmt *st;
         int r = db_prepare(db, "SELECT " ASSET_COLS " FROM assets WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) "

@@ -38,6 +38,9 @@ int db_asset_record_by_tag(struct db *db, const char *tag, struct asset *ret);
 int db_asset_by_serial(struct db *db, const char *serial, json_t **ret);
 /* The asset with this make and serial (case-insensitive); -ENOENT if none. */
 int db_asset_by_make_serial(struct db *db, const char *make, const char *serial, json_t **ret);
+/* Every asset's tag, serial and make (objects of those keys, in no set
+ * order): what an import checks its rows against, read once. */
+int db_asset_keys(struct db *db, json_t **ret);
 /* All assets matching the optional filters, by tag. */
 int db_asset_list(struct db *db, const char *status, const char *location, const char *category, json_t **ret);
 /* Highest N of tags PREFIX-N (0 when none). */

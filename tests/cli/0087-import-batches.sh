@@ -4,7 +4,8 @@
 # while the last runs): every row gets the id and tag a single insert would
 # have given it, the audit log covers them all, and a row the register
 # refuses mid-way (in the second of three batches) fails the whole import
-# with the register's reason and changes nothing.
+# with the register's reason and changes nothing. An import into a register
+# that holds assets checks its rows against them, read once.
 . "$(dirname "$0")/lib.sh"
 new_db
 "$A" asset add --make Dell --model "Latitude 5420" --serial FIRST1 >/dev/null
@@ -50,4 +51,26 @@ check_out "without the refusal it goes in" "$T/b.csv: 1001 assets added" "$A" as
 check_out "ids and tags continue" "1004|TS-001004|B1
 2004|TS-002004|B1001" db_sql "SELECT id, tag, serial FROM assets WHERE id IN (1004, 2004) ORDER BY id"
 check "audit verify" "$A" audit verify
+
+# a register that holds assets: its tags and serials are read once and the
+# rows checked against them (ASCII case folded, as NOCASE does), every
+# clash listed with its line, and nothing written
+printf 'tag,serial,make,model\nTS-000010,NEW1,HP,x\nTS-099999,a7,hp,x\nTS-099998,NEW2,HP,x\nts-002004,NEW3,HP,x\n' >"$T/clash.csv"
+unchanged "clashes with the register" "$A" asset import "$T/clash.csv"
+check_err "a tag and a serial already in the register, case apart" 1 "$T/clash.csv:2: tag: tag 'TS-000010' is already in the register
+$T/clash.csv:3: serial: serial 'a7' (hp) is already registered as 'TS-000009'
+$T/clash.csv:5: tag: tag 'TS-002004' is already in the register" "$A" asset import "$T/clash.csv"
+# a serial that is not ASCII: the register's own comparison decides, row by row
+"$A" asset add --make Ačer --model x --serial ŽX1 >/dev/null
+printf 'serial,make,model\nŽX1,Ačer,x\nN1,HP,x\n' >"$T/accent.csv"
+check_err "a serial not in ASCII is asked of the register" 1 "$T/accent.csv:2: serial: serial 'ŽX1' (Ačer) is already registered as 'TS-002005'" \
+  "$A" asset import "$T/accent.csv"
+if pg_backend; then
+  # the server's NOCASE folds more than ASCII (ICU): žx1 is ŽX1 there
+  printf 'serial,make,model\nžx1,ačer,x\n' >"$T/accent2.csv"
+  check_err "... as the server compares it" 1 "$T/accent2.csv:2: serial: serial 'žx1' (ačer) is already registered as 'TS-002005'" \
+    "$A" asset import "$T/accent2.csv"
+fi
+printf 'serial,make,model\nN1,HP,x\nN2,HP,x\n' >"$T/fine.csv"
+check_out "and a file without clashes goes in" "$T/fine.csv: 2 assets added" "$A" asset import "$T/fine.csv"
 done_testing
