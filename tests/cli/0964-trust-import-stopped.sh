@@ -32,17 +32,21 @@ counts() {
 }
 counts >"$T/before"
 
-"$A" --db "$OWNER" trust import "$SRC" --code BIR >"$T/import.out" 2>"$T/import.err" &
-imp=$!
-# the import's backend, once it is copying the assets
-pid=
-for _ in $(seq 200); do
-  pid=$(psql -qAtX -d "$TRUST_DB" -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database()
-          AND usename = '$TRUST_OWNER' AND query LIKE 'INSERT INTO assets%' LIMIT 1")
-  [ -n "$pid" ] && break
-  kill -0 "$imp" 2>/dev/null || break
-  sleep 0.05
-done
+# import_copying URI DB LOGIN: start `trust import` of $SRC as BIR in the
+# background (its process: imp) and wait until its backend is copying the
+# assets (that backend's pid: pid; empty if the import ended first)
+import_copying() {
+  "$A" --db "$1" trust import "$SRC" --code BIR >"$T/import.out" 2>"$T/import.err" &
+  imp=$! pid=
+  for _ in $(seq 200); do
+    pid=$(psql -qAtX -d "$2" -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database()
+            AND usename = '$3' AND query LIKE 'INSERT INTO assets%' LIMIT 1")
+    [ -n "$pid" ] && break
+    kill -0 "$imp" 2>/dev/null || break
+    sleep 0.05
+  done
+}
+import_copying "$OWNER" "$TRUST_DB" "$TRUST_OWNER"
 check "the import was caught copying" [ -n "$pid" ]
 [ -n "$pid" ] && psql -qAtX -d "$TRUST_DB" -c "SELECT pg_terminate_backend($pid)" >/dev/null
 wait "$imp"
@@ -79,18 +83,9 @@ else
   psql -qAtX -v ON_ERROR_STOP=1 -d postgres -c "CREATE ROLE ${DB}_owner LOGIN CREATEROLE" -c "CREATE DATABASE $DB OWNER ${DB}_owner" >/dev/null
   U="postgresql:///$DB?host=$PGHOST&port=$PGPORT&user=${DB}_owner"
   "$A" --db "$U" trust init --name "Own Trust" >/dev/null
-  "$A" --db "$U" trust import "$SRC" --code BIR >"$T/import.out" 2>"$T/import.err" &
-  imp=$!
-  caught=
-  for _ in $(seq 200); do
-    caught=$(psql -qAtX -d "$DB" -c "SELECT pid FROM pg_stat_activity WHERE datname = current_database()
-               AND usename = '${DB}_owner' AND query LIKE 'INSERT INTO assets%' LIMIT 1")
-    [ -n "$caught" ] && break
-    kill -0 "$imp" 2>/dev/null || break
-    sleep 0.05
-  done
-  check "the import was caught copying" [ -n "$caught" ]
-  [ -n "$caught" ] && pg_as_owner "$(pg_bindir)/pg_ctl" -D "$OWN/data" -m immediate -w stop >/dev/null 2>&1
+  import_copying "$U" "$DB" "${DB}_owner"
+  check "the import was caught copying" [ -n "$pid" ]
+  [ -n "$pid" ] && pg_as_owner "$(pg_bindir)/pg_ctl" -D "$OWN/data" -m immediate -w stop >/dev/null 2>&1
   wait "$imp"
   rc=$?
   check "the server stopped: the import fails" [ "$rc" = 1 ]
